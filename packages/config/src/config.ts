@@ -1,0 +1,57 @@
+import { ConfigError } from "@switchboard/errors";
+import { readEnum, readInt, readList, readOptional, readString, readToken, readUrl, type Env } from "./readers.js";
+
+export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** Everything a Switchboard process reads from its environment, validated once at start. */
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  /** Absent: the all-in-one runner spawns a nats-server in the data dir. */
+  natsUrl: string | undefined;
+  /** Absent: the all-in-one runner uses embedded PGlite in the data dir. */
+  databaseUrl: string | undefined;
+  adminKey: string | undefined;
+  webhookAllowlist: string[];
+  namespace: string;
+  streamPrefix: string;
+  streamReplicas: number;
+  duplicateWindowMs: number;
+  branch: string;
+  logLevel: LogLevel;
+  /** Which services this process runs; empty means all. */
+  services: string[];
+  bodyLimitBytes: number;
+  maxJsonDepth: number;
+  outboxPollMs: number;
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const adminKey = readOptional(env, "SWITCHBOARD_ADMIN_KEY");
+  if (adminKey !== undefined && adminKey.length < 24) {
+    throw new ConfigError("SWITCHBOARD_ADMIN_KEY", "must be at least 24 characters long");
+  }
+  const replicas = readInt(env, "SWITCHBOARD_STREAM_REPLICAS", 1, 1, 5);
+  if (replicas % 2 === 0) throw new ConfigError("SWITCHBOARD_STREAM_REPLICAS", "must be odd (1, 3 or 5)");
+  return {
+    port: readInt(env, "PORT", 8080, 0, 65535),
+    host: readString(env, "HOST", "0.0.0.0"),
+    dataDir: readString(env, "SWITCHBOARD_DATA_DIR", "./.switchboard"),
+    natsUrl: readUrl(env, "NATS_URL", ["nats:", "tls:", "ws:", "wss:"]),
+    databaseUrl: readUrl(env, "DATABASE_URL", ["postgres:", "postgresql:"]),
+    adminKey,
+    webhookAllowlist: readList(env, "SWITCHBOARD_WEBHOOK_ALLOWLIST"),
+    namespace: readToken(env, "SWITCHBOARD_NAMESPACE", "switchboard"),
+    streamPrefix: readOptional(env, "SWITCHBOARD_STREAM_PREFIX") === undefined ? "" : readToken(env, "SWITCHBOARD_STREAM_PREFIX", ""),
+    streamReplicas: replicas,
+    duplicateWindowMs: readInt(env, "SWITCHBOARD_DUPLICATE_WINDOW_MS", 120_000, 1_000, 86_400_000),
+    branch: readToken(env, "SWITCHBOARD_BRANCH", "master"),
+    logLevel: readEnum(env, "LOG_LEVEL", LOG_LEVELS, "info"),
+    services: readList(env, "SWITCHBOARD_SERVICES"),
+    bodyLimitBytes: readInt(env, "SWITCHBOARD_BODY_LIMIT_BYTES", 1_048_576, 1024, 64 * 1_048_576),
+    maxJsonDepth: readInt(env, "SWITCHBOARD_MAX_JSON_DEPTH", 32, 2, 256),
+    outboxPollMs: readInt(env, "SWITCHBOARD_OUTBOX_POLL_MS", 250, 10, 60_000),
+  };
+}

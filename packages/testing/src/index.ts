@@ -1,0 +1,3 @@
+export { createTestDatabase, adminDatabaseUrl } from "./database.js";
+export type { TestDatabase } from "./database.js";
+export { waitFor } from "./wait.js";

@@ -1,0 +1,14 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  resolve: { conditions: ["switchboard-source", "node", "import", "default"] },
+  ssr: { resolve: { conditions: ["switchboard-source", "node", "import", "default"] } },
+  test: {
+    include: ["packages/*/src/**/*.test.ts", "services/*/src/**/*.test.ts", "test/**/*.test.ts"],
+    testTimeout: 60_000,
+    hookTimeout: 90_000,
+    pool: "forks",
+    maxWorkers: 2,
+    reporters: ["default", "./scripts/summary-reporter.ts"],
+  },
+});
