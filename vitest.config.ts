@@ -1,8 +1,8 @@
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
-  resolve: { conditions: ["switchboard-source", "node", "import", "default"] },
-  ssr: { resolve: { conditions: ["switchboard-source", "node", "import", "default"] } },
+  resolve: { conditions: ["switchboard-source", "module", "node", "development|production"] },
+  ssr: { resolve: { conditions: ["switchboard-source", "module", "node", "development|production"] } },
   test: {
     include: ["packages/*/src/**/*.test.ts", "services/*/src/**/*.test.ts", "test/**/*.test.ts"],
     testTimeout: 60_000,
