@@ -1,1 +1,8 @@
-export {};
+export { outboxMigration } from "./outbox.table.js";
+export type { OutboxRow } from "./outbox.table.js";
+export { enqueueEvent } from "./enqueue.js";
+export type { OutboxMessage } from "./enqueue.js";
+export { createOutboxRelay } from "./outbox-relay.js";
+export type { OutboxRelay, OutboxRelayOptions, OutboxPublisher } from "./outbox-relay.js";
+export { emitEvent } from "./emit.js";
+export type { EventSource, EventCause } from "./emit.js";

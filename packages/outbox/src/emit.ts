@@ -1,0 +1,50 @@
+import type { Kysely, Transaction } from "kysely";
+import { SwitchboardError, ErrorCodes } from "@switchboard/errors";
+import { buildEvent, eventSubject, type EventEnvelope, type SchemaRegistry } from "@switchboard/events";
+import { enqueueEvent } from "./enqueue.js";
+
+/** What every event a service emits shares: where it is published and which deployment says it. */
+export interface EventSource {
+  namespace: string;
+  branch: string;
+  schema: string;
+  schemas: SchemaRegistry;
+  now: () => Date;
+}
+
+export interface EventCause {
+  orgId: string;
+  requestedBy: string;
+  traceId?: string | undefined;
+}
+
+/**
+ * Builds a system event, checks it against its published schema (a service must never emit an event
+ * its subscribers cannot validate), and writes it to the outbox in the caller's transaction.
+ */
+export async function emitEvent<I extends object>(
+  trx: Transaction<any> | Kysely<any>,
+  source: EventSource,
+  cause: EventCause,
+  eventType: string,
+  info: I,
+): Promise<EventEnvelope> {
+  const event = buildEvent({
+    namespace: source.namespace,
+    branch: source.branch,
+    orgId: cause.orgId,
+    requestedBy: cause.requestedBy,
+    traceId: cause.traceId,
+    eventType,
+    info: info as Record<string, unknown>,
+    now: source.now,
+  });
+  const checked = source.schemas.validate(eventType, event);
+  if (!checked.ok) {
+    throw new SwitchboardError(ErrorCodes.Internal, `refusing to emit a ${eventType} event that breaks its schema`, {
+      details: checked.error,
+    });
+  }
+  await enqueueEvent(trx, source.schema, { subject: eventSubject(source.namespace, cause.orgId, eventType), event });
+  return event;
+}

@@ -1,0 +1,29 @@
+import type { Kysely, Transaction } from "kysely";
+import type { EventEnvelope } from "@switchboard/events";
+
+export interface OutboxMessage {
+  subject: string;
+  event: EventEnvelope;
+  headers?: Record<string, string>;
+}
+
+/**
+ * Writes an event to the service's outbox inside the caller's transaction, so the event exists
+ * exactly when the state change it describes does. The relay publishes it later.
+ */
+export async function enqueueEvent(
+  trx: Transaction<any> | Kysely<any>,
+  schema: string,
+  message: OutboxMessage,
+): Promise<void> {
+  await trx
+    .withSchema(schema)
+    .insertInto("outbox")
+    .values({
+      message_id: message.event.messageId,
+      subject: message.subject,
+      payload: JSON.stringify(message.event),
+      headers: JSON.stringify({ "Switchboard-Trace-Id": message.event.traceId, ...message.headers }),
+    })
+    .execute();
+}

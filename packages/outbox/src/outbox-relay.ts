@@ -1,0 +1,166 @@
+import { randomUUID } from "node:crypto";
+import { sql, type Kysely } from "kysely";
+import type { Logger } from "@switchboard/logger";
+import type { OutboxRow } from "./outbox.table.js";
+
+/** Publishes one message to JetStream and resolves only after the PubAck. */
+export type OutboxPublisher = (message: {
+  subject: string;
+  data: Uint8Array;
+  msgId: string;
+  headers: Record<string, string>;
+}) => Promise<{ seq: number; duplicate: boolean }>;
+
+export interface OutboxRelayOptions {
+  db: Kysely<any>;
+  schema: string;
+  publish: OutboxPublisher;
+  logger: Logger;
+  /** How often to look for rows when nothing woke the relay. */
+  pollMs?: number;
+  batchSize?: number;
+  /**
+   * How long a claim lasts. A relay that dies leaves its rows to others after this; it must stay
+   * well under the stream's duplicate window so their republish is dropped by the broker.
+   */
+  leaseMs?: number;
+  /** Longest pause after failures (e.g. NATS down). */
+  maxBackoffMs?: number;
+  /** Called with every row this relay marked published (tests use it to prove exactly-once). */
+  onPublished?: (messageIds: string[]) => void;
+}
+
+export interface OutboxRelay {
+  readonly id: string;
+  start(): void;
+  /** Ask for an immediate pass (after a commit that enqueued events). */
+  kick(): void;
+  /** Stops after the current pass. */
+  stop(): Promise<void>;
+  /** Runs one pass; returns how many rows were published. */
+  drainOnce(): Promise<number>;
+}
+
+const encoder = new TextEncoder();
+
+export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
+  const { db, schema, publish, logger } = options;
+  const pollMs = options.pollMs ?? 250;
+  const batchSize = options.batchSize ?? 100;
+  const leaseMs = options.leaseMs ?? 30_000;
+  const maxBackoffMs = options.maxBackoffMs ?? 5_000;
+  const id = `relay-${randomUUID()}`;
+  const log = logger.child({ component: "outbox-relay", schema });
+
+  let running = false;
+  let loop: Promise<void> | undefined;
+  let wake: (() => void) | undefined;
+  let kicked = false;
+
+  async function claim(): Promise<OutboxRow[]> {
+    const result = await sql<OutboxRow>`
+      update ${sql.table(`${schema}.outbox`)} set claimed_by = ${id},
+        claimed_until = now() + ${`${leaseMs} milliseconds`}::interval, attempts = attempts + 1
+      where id in (
+        select id from ${sql.table(`${schema}.outbox`)}
+        where published_at is null and (claimed_until is null or claimed_until < now())
+        order by id limit ${batchSize} for update skip locked)
+      returning id, message_id, subject, payload, headers, attempts`.execute(db);
+    return [...result.rows].sort((a, b) => Number(a.id) - Number(b.id));
+  }
+
+  async function release(rows: OutboxRow[], error: unknown): Promise<void> {
+    const message = error instanceof Error ? error.message : String(error);
+    await db
+      .withSchema(schema)
+      .updateTable("outbox")
+      .set({ claimed_by: null, claimed_until: null, last_error: message.slice(0, 1000) })
+      .where("id", "in", rows.map((r) => r.id))
+      .where("claimed_by", "=", id)
+      .where("published_at", "is", null)
+      .execute();
+  }
+
+  async function publishRows(rows: OutboxRow[]): Promise<void> {
+    // Sent in order on one connection; the acks are awaited together so a batch costs one round trip.
+    await Promise.all(
+      rows.map((row) =>
+        publish({ subject: row.subject, data: encoder.encode(row.payload), msgId: row.message_id, headers: row.headers }),
+      ),
+    );
+  }
+
+  async function markPublished(rows: OutboxRow[]): Promise<void> {
+    await db
+      .withSchema(schema)
+      .updateTable("outbox")
+      .set({ published_at: sql`now()`, claimed_until: null, last_error: null })
+      .where("id", "in", rows.map((r) => r.id))
+      .where("claimed_by", "=", id)
+      .execute();
+  }
+
+  async function drainOnce(): Promise<number> {
+    const rows = await claim();
+    if (rows.length === 0) return 0;
+    try {
+      await publishRows(rows);
+    } catch (error) {
+      await release(rows, error).catch((e: unknown) => log.warn({ err: e }, "could not release outbox claim"));
+      throw error;
+    }
+    await markPublished(rows);
+    options.onPublished?.(rows.map((r) => r.message_id));
+    return rows.length;
+  }
+
+  function sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        wake = undefined;
+        resolve();
+      }
+      wake = done;
+      if (kicked) done();
+    });
+  }
+
+  async function run(): Promise<void> {
+    let failures = 0;
+    while (running) {
+      kicked = false;
+      try {
+        const published = await drainOnce();
+        if (failures > 0) log.info({ published }, "outbox relay recovered");
+        failures = 0;
+        if (published >= batchSize) continue;
+      } catch (error) {
+        failures++;
+        if (failures === 1 || failures % 20 === 0) log.warn({ err: error, failures }, "outbox publish failed; rows wait");
+      }
+      if (!running) break;
+      await sleep(failures > 0 ? Math.min(maxBackoffMs, 100 * 2 ** Math.min(failures, 10)) : pollMs);
+    }
+  }
+
+  return {
+    id,
+    start() {
+      if (running) return;
+      running = true;
+      loop = run();
+    },
+    kick() {
+      kicked = true;
+      wake?.();
+    },
+    async stop() {
+      running = false;
+      wake?.();
+      await loop;
+    },
+    drainOnce,
+  };
+}

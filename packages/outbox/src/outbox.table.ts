@@ -1,0 +1,39 @@
+import { sql, type Kysely } from "kysely";
+
+/** Creates `<schema>.outbox`; add it to a service's migrations. Rows are claimed by lease, never by long locks. */
+export function outboxMigration() {
+  return {
+    async up(db: Kysely<any>): Promise<void> {
+      await db.schema
+        .createTable("outbox")
+        .addColumn("id", "bigserial", (c) => c.primaryKey())
+        .addColumn("message_id", "text", (c) => c.notNull().unique())
+        .addColumn("subject", "text", (c) => c.notNull())
+        .addColumn("payload", "text", (c) => c.notNull())
+        .addColumn("headers", "jsonb", (c) => c.notNull().defaultTo(sql`'{}'::jsonb`))
+        .addColumn("created_at", "timestamptz", (c) => c.notNull().defaultTo(sql`now()`))
+        .addColumn("claimed_by", "text")
+        .addColumn("claimed_until", "timestamptz")
+        .addColumn("attempts", "integer", (c) => c.notNull().defaultTo(0))
+        .addColumn("last_error", "text")
+        .addColumn("published_at", "timestamptz")
+        .execute();
+      await db.schema
+        .createIndex("outbox_pending")
+        .on("outbox")
+        .column("id")
+        .where(sql.ref("published_at"), "is", null)
+        .execute();
+    },
+  };
+}
+
+export interface OutboxRow {
+  id: string;
+  message_id: string;
+  subject: string;
+  // The exact JSON text that was enqueued, published byte for byte.
+  payload: string;
+  headers: Record<string, string>;
+  attempts: number;
+}

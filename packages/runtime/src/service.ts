@@ -1,0 +1,27 @@
+import type { FastifyInstance } from "fastify";
+import type { NatsConnection } from "@nats-io/transport-node";
+import type { Config } from "@switchboard/config";
+import type { Database } from "@switchboard/db";
+import type { SchemaRegistry } from "@switchboard/events";
+import type { Logger } from "@switchboard/logger";
+
+/** What the runner hands every service: connections and config, already validated and open. */
+export interface ServiceContext {
+  config: Config;
+  logger: Logger;
+  nc: NatsConnection;
+  database: Database;
+  schemas: SchemaRegistry;
+  now: () => Date;
+}
+
+/** A service as the runner sees it; the same object runs all-in-one or alone. */
+export interface Service {
+  name: string;
+  /** Registers the service's HTTP routes on the shared server. */
+  routes?: (app: FastifyInstance) => Promise<void>;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export type ServiceFactory = (ctx: ServiceContext) => Service | Promise<Service>;
