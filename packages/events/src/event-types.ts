@@ -1,0 +1,77 @@
+/**
+ * The system event types and the TypeScript shape of each one's `info`. The JSON Schemas in
+ * `schemas/events/` are the contract; these types mirror them so publishers get compile-time help,
+ * and a test keeps the list here equal to the schema files.
+ */
+export const EVENT_TYPES = [
+  "planCreated",
+  "formAssigned",
+  "formSubmitted",
+  "workQueueItemCreated",
+  "workQueueItemStatusUpdated",
+] as const;
+
+export type EventType = (typeof EVENT_TYPES)[number];
+
+export function isEventType(value: unknown): value is EventType {
+  return (EVENT_TYPES as readonly unknown[]).includes(value);
+}
+
+// Type aliases, not interfaces: an interface has no index signature, so it would not be
+// assignable to the generic `EventEnvelope` that outbox and bus code pass around.
+
+/** Fields every plan event's `info` carries. */
+export type PlanEventInfo = {
+  planId: string;
+  /** True if the event originates from a test user, not a real user. */
+  isTest: boolean;
+};
+
+export type RoleAssignment = { roleId: string; userId: string };
+
+export type PlanCreatedInfo = PlanEventInfo & {
+  templateName: string;
+  userId: string;
+  roleAssignments: RoleAssignment[];
+};
+
+export type FormAssignedInfo = PlanEventInfo & {
+  formName: string;
+  formAssignmentId: string;
+  userId: string;
+  prefill: Record<string, unknown>;
+};
+
+export type FormSubmittedInfo = PlanEventInfo & {
+  formName: string;
+  formAssignmentId: string;
+  data: Record<string, unknown>;
+};
+
+export type WorkQueueItemCreatedInfo = PlanEventInfo & {
+  workQueueName: string;
+  workQueueItemId: string;
+  status: string;
+  priority: number;
+  serviceLocation: string | null;
+};
+
+export type WorkQueueItemStatusUpdatedInfo = PlanEventInfo & {
+  workQueueName: string;
+  workQueueItemId: string;
+  status: string;
+  oldStatus: string;
+  priority: number;
+  serviceLocation: string | null;
+};
+
+export type EventInfo = {
+  planCreated: PlanCreatedInfo;
+  formAssigned: FormAssignedInfo;
+  formSubmitted: FormSubmittedInfo;
+  workQueueItemCreated: WorkQueueItemCreatedInfo;
+  workQueueItemStatusUpdated: WorkQueueItemStatusUpdatedInfo;
+};
+
+/** The `info` type for an event type: the declared one for a known type, any object otherwise. */
+export type InfoFor<T extends string> = T extends EventType ? EventInfo[T] : Record<string, unknown>;
