@@ -87,7 +87,7 @@ export class UnavailableError extends SwitchboardError {
 export function isSwitchboardError(value: unknown): value is SwitchboardError {
   return (
     value instanceof Error &&
-    typeof (value as { code?: unknown }).code === "string" &&
-    String((value as { code: string }).code).startsWith("SB_ERR_")
+    typeof (value as unknown as { code?: unknown }).code === "string" &&
+    String((value as unknown as { code: string }).code).startsWith("SB_ERR_")
   );
 }

@@ -3,3 +3,8 @@ export { startServices } from "./start-services.js";
 export type { StartOptions, RunningServices } from "./start-services.js";
 export { stopOnSignals } from "./shutdown.js";
 export { createKeyAuthenticator } from "./key-authenticator.js";
+export { createDomainService } from "./domain-service.js";
+export type { DomainParts, DomainServiceSpec } from "./domain-service.js";
+export { runStandalone } from "./run-standalone.js";
+export { commandCaller } from "./command-call.js";
+export type { CommandCaller } from "./command-call.js";

@@ -1,1 +1,1 @@
-export {};
+export { createFormsService } from "./forms.service.js";

@@ -1,1 +1,1 @@
-export {};
+export { createPlansService } from "./plans.service.js";

@@ -1,1 +1,2 @@
-export {};
+export { createTenancyService } from "./tenancy.service.js";
+export type { TenancyOptions } from "./tenancy.service.js";

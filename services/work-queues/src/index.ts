@@ -1,1 +1,1 @@
-export {};
+export { createWorkQueuesService } from "./work-queues.service.js";

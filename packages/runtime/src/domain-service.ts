@@ -1,0 +1,72 @@
+import type { FastifyInstance } from "fastify";
+import type { Kysely } from "kysely";
+import { jetstream, publish, serveCommands, streamNames, type CommandHandler, type CommandServer } from "@switchboard/bus";
+import { migrateSchema, type Migration } from "@switchboard/db";
+import { SwitchboardError, ErrorCodes } from "@switchboard/errors";
+import { createOutboxRelay, type EventSource } from "@switchboard/outbox";
+import { commandCaller, type CommandCaller } from "./command-call.js";
+import type { Service, ServiceContext } from "./service.js";
+
+/** What a domain service's routes and commands work with. */
+export interface DomainParts {
+  db: Kysely<any>;
+  source: EventSource;
+  /** Call after a commit that wrote events, so the relay publishes them now rather than at its next poll. */
+  eventsWritten(): void;
+  /** Another service's command, its failure thrown with its own code. */
+  call: CommandCaller;
+}
+
+export interface DomainServiceSpec {
+  name: string;
+  /** The PostgreSQL schema the service owns; its migrations must include the outbox table. */
+  schema: string;
+  migrations: Record<string, Migration>;
+  commands?: (parts: DomainParts) => Record<string, CommandHandler>;
+  routes?: (app: FastifyInstance, parts: DomainParts) => Promise<void>;
+}
+
+/**
+ * The shape every domain service shares: migrate its schema, relay its outbox to JetStream, answer
+ * its commands on `<ns>.cmd.<name>.*`, serve its routes.
+ */
+export function createDomainService(ctx: ServiceContext, spec: DomainServiceSpec): Service {
+  const { config, logger } = ctx;
+  const db = ctx.database.db;
+  const js = jetstream(ctx.nc);
+  const eventsStream = streamNames(config.streamPrefix).events;
+  const relay = createOutboxRelay({
+    db,
+    schema: spec.schema,
+    logger,
+    pollMs: config.outboxPollMs,
+    publish: (m) => publish(js, m.subject, m.data, { msgId: m.msgId, headers: m.headers, expectStream: eventsStream }),
+  });
+  const parts: DomainParts = {
+    db,
+    source: { namespace: config.namespace, branch: config.branch, schema: spec.schema, schemas: ctx.schemas, now: ctx.now },
+    eventsWritten: () => relay.kick(),
+    call: commandCaller(ctx.nc, config.namespace),
+  };
+  let commands: CommandServer | undefined;
+  return {
+    name: spec.name,
+    ...(spec.routes ? { routes: (app: FastifyInstance) => spec.routes!(app, parts) } : {}),
+    async start() {
+      const migrated = await migrateSchema(db, spec.schema, spec.migrations);
+      if (!migrated.ok) {
+        throw new SwitchboardError(ErrorCodes.Internal, `migrating schema "${spec.schema}" failed: ${migrated.error.message}`, {
+          cause: migrated.error.cause,
+        });
+      }
+      relay.start();
+      if (spec.commands) {
+        commands = serveCommands(ctx.nc, { namespace: config.namespace, service: spec.name, handlers: spec.commands(parts), logger });
+      }
+    },
+    async stop() {
+      await commands?.stop();
+      await relay.stop();
+    },
+  };
+}

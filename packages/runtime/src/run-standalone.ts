@@ -1,0 +1,31 @@
+import { loadConfig } from "@switchboard/config";
+import { openDatabase } from "@switchboard/db";
+import { ConfigError, isSwitchboardError } from "@switchboard/errors";
+import { createLogger } from "@switchboard/logger";
+import type { ServiceFactory } from "./service.js";
+import { stopOnSignals } from "./shutdown.js";
+import { startServices } from "./start-services.js";
+
+/**
+ * Entry point of one service per process (distributed mode): NATS_URL and DATABASE_URL are required,
+ * there is nothing embedded to fall back on.
+ */
+export async function runStandalone(name: string, factory: ServiceFactory): Promise<void> {
+  const logger = createLogger({ level: process.env.LOG_LEVEL ?? "info", name });
+  try {
+    const config = loadConfig(process.env);
+    if (config.natsUrl === undefined) throw new ConfigError("NATS_URL", `is required to run ${name} on its own`);
+    if (config.databaseUrl === undefined) throw new ConfigError("DATABASE_URL", `is required to run ${name} on its own`);
+    const database = await openDatabase({ url: config.databaseUrl }, logger);
+    const running = await startServices({ config, logger, natsServers: config.natsUrl, database, factories: [factory] });
+    logger.info({ url: running.url }, `${name} is running`);
+    stopOnSignals(running, logger);
+  } catch (error) {
+    if (isSwitchboardError(error)) {
+      process.stderr.write(`${name}: ${error.message} (${error.code})\n`);
+      process.exit(2);
+    }
+    logger.fatal({ err: error }, "could not start");
+    process.exit(1);
+  }
+}

@@ -1,0 +1,58 @@
+import { randomUUID } from "node:crypto";
+import { NotFoundError, ValidationError } from "@switchboard/errors";
+import { runIdempotent } from "@switchboard/db";
+import { emitEvent, type EventCause } from "@switchboard/outbox";
+import type { DomainParts } from "@switchboard/runtime";
+import { insertAssignment, type FormAssignment } from "./form-assignment.repository.js";
+
+export interface AssignFormInput {
+  planId?: string;
+  plan?: { templateName: string };
+  formName: string;
+  userId: string;
+  prefill?: Record<string, unknown>;
+}
+
+export type CommandMeta = EventCause & { idempotencyKey?: string | undefined };
+
+type PlanView = { plan: { id: string; isTest: boolean; userId: string }; template: { name: string; forms: string[] } | null };
+
+/** The plan the form goes on: by id, or the user's most recent plan of the named template. */
+async function resolvePlan(parts: DomainParts, meta: CommandMeta, input: AssignFormInput): Promise<PlanView> {
+  let planId = input.planId;
+  if (planId === undefined) {
+    const templateName = input.plan!.templateName;
+    const found = await parts.call<{ plans: { id: string }[] }>("plans", "findPlans", {
+      orgId: meta.orgId,
+      params: { userId: input.userId, templateName },
+    });
+    planId = found.plans[0]?.id;
+    if (planId === undefined) throw new NotFoundError(`user "${input.userId}" has no plan of template "${templateName}"`);
+  }
+  return parts.call<PlanView>("plans", "getPlan", { orgId: meta.orgId, params: { planId } });
+}
+
+/** Assigns a form on a plan and emits formAssigned, once per idempotency key. */
+export async function assignForm(
+  parts: DomainParts,
+  meta: CommandMeta,
+  input: AssignFormInput,
+): Promise<{ result: FormAssignment; replayed: boolean }> {
+  const { plan, template } = await resolvePlan(parts, meta, input);
+  if (template !== null && template.forms.length > 0 && !template.forms.includes(input.formName)) {
+    throw new ValidationError(`form "${input.formName}" is not a form of template "${template.name}" (forms: ${template.forms.join(", ")})`);
+  }
+  const request = { planId: plan.id, formName: input.formName, userId: input.userId, prefill: input.prefill ?? {} };
+  return runIdempotent(parts.db, parts.source.schema, { orgId: meta.orgId, key: meta.idempotencyKey, operation: "assignForm", request }, async (trx) => {
+    const assignment = await insertAssignment(trx, meta.orgId, { id: randomUUID(), ...request, isTest: plan.isTest });
+    await emitEvent(trx, parts.source, meta, "formAssigned", {
+      planId: assignment.planId,
+      formName: assignment.formName,
+      formAssignmentId: assignment.id,
+      userId: assignment.userId,
+      prefill: assignment.prefill,
+      isTest: assignment.isTest,
+    });
+    return assignment;
+  });
+}

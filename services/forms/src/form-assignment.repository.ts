@@ -1,0 +1,115 @@
+import { sql, type Kysely } from "kysely";
+import { SCHEMA } from "./migrations.js";
+
+export type AssignmentStatus = "assigned" | "submitted";
+
+export interface FormAssignment {
+  id: string;
+  planId: string;
+  formName: string;
+  userId: string;
+  prefill: Record<string, unknown>;
+  isTest: boolean;
+  status: AssignmentStatus;
+  data: Record<string, unknown> | null;
+  createdAt: string;
+  submittedAt: string | null;
+}
+
+type Row = {
+  id: string;
+  plan_id: string;
+  form_name: string;
+  user_id: string;
+  prefill: Record<string, unknown>;
+  is_test: boolean;
+  status: AssignmentStatus;
+  data: Record<string, unknown> | null;
+  created_at: Date | string;
+  submitted_at: Date | string | null;
+};
+
+const toAssignment = (r: Row): FormAssignment => ({
+  id: r.id,
+  planId: r.plan_id,
+  formName: r.form_name,
+  userId: r.user_id,
+  prefill: r.prefill,
+  isTest: r.is_test,
+  status: r.status,
+  data: r.data,
+  createdAt: new Date(r.created_at).toISOString(),
+  submittedAt: r.submitted_at === null ? null : new Date(r.submitted_at).toISOString(),
+});
+
+export async function insertAssignment(
+  db: Kysely<any>,
+  orgId: string,
+  a: Pick<FormAssignment, "id" | "planId" | "formName" | "userId" | "prefill" | "isTest">,
+): Promise<FormAssignment> {
+  const row = await db
+    .withSchema(SCHEMA)
+    .insertInto("form_assignments")
+    .values({
+      id: a.id,
+      org_id: orgId,
+      plan_id: a.planId,
+      form_name: a.formName,
+      user_id: a.userId,
+      prefill: JSON.stringify(a.prefill),
+      is_test: a.isTest,
+      status: "assigned",
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return toAssignment(row as Row);
+}
+
+/** Locks the row, so two submissions of one assignment cannot both pass the status check. */
+export async function findAssignmentForUpdate(db: Kysely<any>, orgId: string, id: string): Promise<FormAssignment | undefined> {
+  const row = await db
+    .withSchema(SCHEMA)
+    .selectFrom("form_assignments")
+    .selectAll()
+    .where("org_id", "=", orgId)
+    .where("id", "=", id)
+    .forUpdate()
+    .executeTakeFirst();
+  return row === undefined ? undefined : toAssignment(row as Row);
+}
+
+export async function findAssignment(db: Kysely<any>, orgId: string, id: string): Promise<FormAssignment | undefined> {
+  const row = await db
+    .withSchema(SCHEMA)
+    .selectFrom("form_assignments")
+    .selectAll()
+    .where("org_id", "=", orgId)
+    .where("id", "=", id)
+    .executeTakeFirst();
+  return row === undefined ? undefined : toAssignment(row as Row);
+}
+
+export async function markSubmitted(db: Kysely<any>, orgId: string, id: string, data: unknown): Promise<FormAssignment> {
+  const row = await db
+    .withSchema(SCHEMA)
+    .updateTable("form_assignments")
+    .set({ status: "submitted", data: JSON.stringify(data), submitted_at: sql`now()` })
+    .where("org_id", "=", orgId)
+    .where("id", "=", id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return toAssignment(row as Row);
+}
+
+export async function listAssignments(
+  db: Kysely<any>,
+  orgId: string,
+  filter: { userId?: string; planId?: string; status?: AssignmentStatus; limit: number },
+): Promise<FormAssignment[]> {
+  let q = db.withSchema(SCHEMA).selectFrom("form_assignments").selectAll().where("org_id", "=", orgId);
+  if (filter.userId !== undefined) q = q.where("user_id", "=", filter.userId);
+  if (filter.planId !== undefined) q = q.where("plan_id", "=", filter.planId);
+  if (filter.status !== undefined) q = q.where("status", "=", filter.status);
+  const rows = await q.orderBy("created_at", "desc").limit(filter.limit).execute();
+  return rows.map((r) => toAssignment(r as Row));
+}

@@ -1,0 +1,32 @@
+import type { CommandHandler, CommandRequest } from "@switchboard/bus";
+import { compileParamsValidator } from "@switchboard/events";
+import type { DomainParts } from "@switchboard/runtime";
+import { assignForm, type AssignFormInput, type CommandMeta } from "./assign-form.js";
+import { assignFormCommand, submitFormCommand } from "./forms.schemas.js";
+import { submitForm } from "./submit-form.js";
+
+const assignParams = compileParamsValidator<AssignFormInput>(assignFormCommand, "assignForm params");
+const submitParams = compileParamsValidator<{ formAssignmentId: string; data: Record<string, unknown> }>(
+  submitFormCommand,
+  "submitForm params",
+);
+
+export function metaOf(req: CommandRequest): CommandMeta {
+  return { orgId: req.orgId, requestedBy: req.requestedBy ?? "system", traceId: req.traceId, idempotencyKey: req.idempotencyKey };
+}
+
+/** `<ns>.cmd.forms.*`: the rules engine assigns forms through these. */
+export function formsCommands(parts: DomainParts): Record<string, CommandHandler> {
+  return {
+    async assignForm(req) {
+      const outcome = await assignForm(parts, metaOf(req), assignParams(req.params));
+      if (!outcome.replayed) parts.eventsWritten();
+      return outcome.result;
+    },
+    async submitForm(req) {
+      const outcome = await submitForm(parts, metaOf(req), submitParams(req.params));
+      if (!outcome.replayed) parts.eventsWritten();
+      return outcome.result;
+    },
+  };
+}

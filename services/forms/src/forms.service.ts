@@ -1,0 +1,9 @@
+import { createDomainService, type Service, type ServiceContext } from "@switchboard/runtime";
+import { formsCommands } from "./forms.commands.js";
+import { formsRoutes } from "./forms.routes.js";
+import { migrations, SCHEMA } from "./migrations.js";
+
+/** Form assignments and submissions; emits formAssigned and formSubmitted. */
+export function createFormsService(ctx: ServiceContext): Service {
+  return createDomainService(ctx, { name: "forms", schema: SCHEMA, migrations, commands: formsCommands, routes: formsRoutes });
+}

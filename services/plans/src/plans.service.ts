@@ -1,0 +1,9 @@
+import { createDomainService, type Service, type ServiceContext } from "@switchboard/runtime";
+import { migrations, SCHEMA } from "./migrations.js";
+import { plansCommands } from "./plans.commands.js";
+import { plansRoutes } from "./plans.routes.js";
+
+/** Plan templates and plans; emits planCreated. */
+export function createPlansService(ctx: ServiceContext): Service {
+  return createDomainService(ctx, { name: "plans", schema: SCHEMA, migrations, commands: plansCommands, routes: plansRoutes });
+}

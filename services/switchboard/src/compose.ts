@@ -1,0 +1,74 @@
+import path from "node:path";
+import { loadConfig, type Env } from "@switchboard/config";
+import { openDatabase } from "@switchboard/db";
+import { ConfigError } from "@switchboard/errors";
+import { createFormsService } from "@switchboard/forms";
+import { createLogger, type Logger } from "@switchboard/logger";
+import { createPlansService } from "@switchboard/plans";
+import { startServices, type RunningServices, type ServiceFactory } from "@switchboard/runtime";
+import { createTenancyService } from "@switchboard/tenancy";
+import { createWorkQueuesService } from "@switchboard/work-queues";
+import { startEmbeddedNats } from "./embedded-nats.js";
+
+export interface SwitchboardOptions {
+  env?: Env;
+  logger?: Logger;
+  /** Receives the one-time platform-admin key banner; defaults to stdout. */
+  announce?: (text: string) => void;
+}
+
+export interface RunningSwitchboard extends RunningServices {
+  natsUrl: string;
+  databaseKind: "postgres" | "pglite";
+}
+
+/** Every service the runner knows, by the name SWITCHBOARD_SERVICES uses. */
+export function serviceFactories(announce: (text: string) => void): Record<string, ServiceFactory> {
+  return {
+    tenancy: (ctx) => createTenancyService(ctx, { announce }),
+    plans: createPlansService,
+    forms: createFormsService,
+    "work-queues": createWorkQueuesService,
+  };
+}
+
+function selectFactories(all: Record<string, ServiceFactory>, wanted: string[]): ServiceFactory[] {
+  if (wanted.length === 0) return Object.values(all);
+  const unknown = wanted.filter((name) => !(name in all));
+  if (unknown.length > 0) {
+    throw new ConfigError("SWITCHBOARD_SERVICES", `unknown service(s) ${unknown.join(", ")}; known: ${Object.keys(all).join(", ")}`);
+  }
+  return wanted.map((name) => all[name]!);
+}
+
+/**
+ * Runs the chosen services in this process. Without NATS_URL it spawns a nats-server, without
+ * DATABASE_URL it uses embedded PGlite, both under SWITCHBOARD_DATA_DIR.
+ */
+export async function runSwitchboard(options: SwitchboardOptions = {}): Promise<RunningSwitchboard> {
+  const config = loadConfig(options.env ?? process.env);
+  const logger = options.logger ?? createLogger({ level: config.logLevel, name: "switchboard" });
+  const announce = options.announce ?? ((text: string) => process.stdout.write(text));
+  const factories = selectFactories(serviceFactories(announce), config.services);
+  const dataDir = path.resolve(config.dataDir);
+  const nats = config.natsUrl === undefined ? await startEmbeddedNats(dataDir, 4222, logger) : undefined;
+  const natsUrl = config.natsUrl ?? nats!.url;
+  try {
+    const database = await openDatabase(
+      config.databaseUrl === undefined ? { pgliteDir: path.join(dataDir, "pgdata") } : { url: config.databaseUrl },
+      logger,
+    );
+    const running = await startServices({
+      config,
+      logger,
+      natsServers: natsUrl,
+      database,
+      factories,
+      onStopped: async () => nats?.stop(),
+    });
+    return { ...running, natsUrl, databaseKind: database.kind };
+  } catch (error) {
+    await nats?.stop();
+    throw error;
+  }
+}

@@ -1,0 +1,90 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import net from "node:net";
+import path from "node:path";
+import { ConfigError } from "@switchboard/errors";
+import type { Logger } from "@switchboard/logger";
+
+export interface EmbeddedNats {
+  url: string;
+  stop(): Promise<void>;
+}
+
+function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.once("error", () => resolve(false));
+    server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)));
+  });
+}
+
+async function choosePort(preferred: number): Promise<number> {
+  if (preferred !== 0 && (await portIsFree(preferred))) return preferred;
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === "object" && address !== null ? address.port : 0));
+    });
+  });
+}
+
+function waitForPort(port: number, child: ChildProcess, stderr: () => string, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  return new Promise((resolve, reject) => {
+    const attempt = () => {
+      if (child.exitCode !== null) return reject(new Error(`nats-server exited (${child.exitCode}): ${stderr()}`));
+      const socket = net.connect(port, "127.0.0.1");
+      socket.once("connect", () => {
+        socket.destroy();
+        resolve();
+      });
+      socket.once("error", () => {
+        socket.destroy();
+        if (Date.now() > deadline) reject(new Error(`nats-server did not listen on ${port}: ${stderr()}`));
+        else setTimeout(attempt, 100);
+      });
+    };
+    attempt();
+  });
+}
+
+/**
+ * Spawns a nats-server with JetStream storing in `<dataDir>/nats` for the all-in-one mode. It keeps
+ * the preferred port when free so NATS clients can find it again after a restart.
+ */
+export async function startEmbeddedNats(dataDir: string, preferredPort: number, logger: Logger): Promise<EmbeddedNats> {
+  const bin = process.env.NATS_SERVER_BIN ?? "nats-server";
+  const storeDir = path.resolve(dataDir, "nats");
+  fs.mkdirSync(storeDir, { recursive: true });
+  const port = await choosePort(preferredPort);
+  if (port !== preferredPort) logger.warn({ preferredPort, port }, "NATS port in use; the embedded nats-server uses another");
+  const child = spawn(bin, ["-a", "127.0.0.1", "-p", String(port), "-js", "-sd", storeDir], {
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  let stderr = "";
+  child.stderr?.on("data", (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-4000);
+  });
+  const spawned = new Promise<void>((resolve, reject) => {
+    child.once("spawn", resolve);
+    child.once("error", (error: NodeJS.ErrnoException) =>
+      reject(
+        error.code === "ENOENT"
+          ? new ConfigError("NATS_URL", `is not set and no nats-server binary was found (install nats-server, or set NATS_URL)`)
+          : error,
+      ),
+    );
+  });
+  await spawned;
+  await waitForPort(port, child, () => stderr);
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  return {
+    url: `nats://127.0.0.1:${port}`,
+    async stop() {
+      if (child.exitCode === null) child.kill("SIGTERM");
+      await exited;
+    },
+  };
+}

@@ -1,0 +1,102 @@
+import type { FastifyInstance } from "fastify";
+import type { Kysely } from "kysely";
+import { ConflictError, NotFoundError } from "@switchboard/errors";
+import { problemResponses } from "@switchboard/http";
+import { generateApiKey, hashToken } from "./api-key.js";
+import { insertApiKey, listOrgKeys, revokeKey } from "./api-key.repository.js";
+import { findOrg, insertOrg, listOrgs } from "./org.repository.js";
+import { apiKeySchema, createKeyBody, createOrgBody, orgParams, orgSchema } from "./tenancy.schemas.js";
+
+type OrgParams = { org: string };
+
+export async function tenancyRoutes(app: FastifyInstance, db: Kysely<any>): Promise<void> {
+  app.post<{ Body: { id: string; name: string } }>(
+    "/v1/orgs",
+    {
+      config: { auth: { roles: ["platform-admin"] } },
+      schema: { tags: ["tenancy"], summary: "Create an org", body: createOrgBody, response: { 201: orgSchema, ...problemResponses(400, 409) } },
+    },
+    async (request, reply) => {
+      const org = await insertOrg(db, request.body);
+      if (org === undefined) throw new ConflictError(`org "${request.body.id}" already exists`);
+      return reply.code(201).send(org);
+    },
+  );
+
+  app.get(
+    "/v1/orgs",
+    { config: { auth: { roles: ["platform-admin"] } }, schema: { tags: ["tenancy"], summary: "List orgs" } },
+    async () => ({ orgs: await listOrgs(db) }),
+  );
+
+  app.get<{ Params: OrgParams }>(
+    "/v1/orgs/:org",
+    {
+      config: { auth: { roles: ["viewer", "content-manager", "integration", "app"] } },
+      schema: { tags: ["tenancy"], summary: "Show an org", params: orgParams, response: { 200: orgSchema } },
+    },
+    async (request) => requireOrg(db, request.params.org),
+  );
+
+  app.post<{ Params: OrgParams; Body: { name: string; roles: string[] } }>(
+    "/v1/orgs/:org/api-keys",
+    {
+      config: { auth: { roles: ["org-admin"] } },
+      schema: {
+        tags: ["tenancy"],
+        summary: "Create an API key for the org; the key is in this response only",
+        params: orgParams,
+        body: createKeyBody,
+        response: {
+          201: { ...apiKeySchema, properties: { ...apiKeySchema.properties, key: { type: "string" } }, required: [...apiKeySchema.required, "key"] },
+          ...problemResponses(400),
+        },
+      },
+    },
+    async (request, reply) => {
+      await requireOrg(db, request.params.org);
+      const { id, token } = generateApiKey();
+      const record = await insertApiKey(db, {
+        id,
+        orgId: request.params.org,
+        name: request.body.name,
+        roles: request.body.roles,
+        tokenHash: hashToken(token),
+      });
+      return reply.code(201).send({ ...record, key: token });
+    },
+  );
+
+  app.get<{ Params: OrgParams }>(
+    "/v1/orgs/:org/api-keys",
+    {
+      config: { auth: { roles: ["org-admin"] } },
+      schema: { tags: ["tenancy"], summary: "List the org's live API keys (never the keys themselves)", params: orgParams },
+    },
+    async (request) => ({ apiKeys: await listOrgKeys(db, request.params.org) }),
+  );
+
+  app.delete<{ Params: OrgParams & { id: string } }>(
+    "/v1/orgs/:org/api-keys/:id",
+    {
+      config: { auth: { roles: ["org-admin"] } },
+      schema: {
+        tags: ["tenancy"],
+        summary: "Revoke an API key",
+        params: { type: "object", properties: { org: orgParams.properties.org, id: { type: "string", maxLength: 100 } }, required: ["org", "id"] },
+      },
+    },
+    async (request, reply) => {
+      if (!(await revokeKey(db, request.params.org, request.params.id))) {
+        throw new NotFoundError(`API key "${request.params.id}" does not exist in org "${request.params.org}"`);
+      }
+      return reply.code(204).send();
+    },
+  );
+}
+
+async function requireOrg(db: Kysely<any>, id: string) {
+  const org = await findOrg(db, id);
+  if (org === undefined) throw new NotFoundError(`org "${id}" does not exist`);
+  return org;
+}

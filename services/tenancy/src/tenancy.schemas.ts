@@ -1,0 +1,47 @@
+import { ROLES } from "@switchboard/http";
+
+export const ORG_ID = { type: "string", pattern: "^[A-Za-z0-9_-]{1,64}$", description: "subject-safe token" } as const;
+
+export const orgParams = {
+  type: "object",
+  properties: { org: ORG_ID },
+  required: ["org"],
+} as const;
+
+export const orgSchema = {
+  type: "object",
+  properties: { id: ORG_ID, name: { type: "string" }, createdAt: { type: "string", format: "date-time" } },
+  required: ["id", "name", "createdAt"],
+} as const;
+
+export const createOrgBody = {
+  type: "object",
+  properties: { id: ORG_ID, name: { type: "string", minLength: 1, maxLength: 200 } },
+  required: ["id", "name"],
+  additionalProperties: false,
+} as const;
+
+/** Org keys may hold any role but platform-admin, which only platform keys carry. */
+export const ORG_ROLES = ROLES.filter((r) => r !== "platform-admin");
+
+export const createKeyBody = {
+  type: "object",
+  properties: {
+    name: { type: "string", minLength: 1, maxLength: 200 },
+    roles: { type: "array", items: { type: "string", enum: ORG_ROLES }, minItems: 1, uniqueItems: true },
+  },
+  required: ["name", "roles"],
+  additionalProperties: false,
+} as const;
+
+export const apiKeySchema = {
+  type: "object",
+  properties: {
+    id: { type: "string" },
+    orgId: { type: "string" },
+    name: { type: "string" },
+    roles: { type: "array", items: { type: "string" } },
+    createdAt: { type: "string", format: "date-time" },
+  },
+  required: ["id", "orgId", "name", "roles", "createdAt"],
+} as const;

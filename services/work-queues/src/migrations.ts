@@ -1,0 +1,37 @@
+import { sql, type Kysely } from "kysely";
+import { idempotencyMigration, type Migration } from "@switchboard/db";
+import { outboxMigration } from "@switchboard/outbox";
+
+export const SCHEMA = "work_queues";
+
+export const migrations: Record<string, Migration> = {
+  "001_outbox": outboxMigration(),
+  "002_idempotency": idempotencyMigration(),
+  "003_queues_and_items": {
+    async up(db: Kysely<any>): Promise<void> {
+      await db.schema
+        .createTable("work_queues")
+        .addColumn("org_id", "text", (c) => c.notNull())
+        .addColumn("name", "text", (c) => c.notNull())
+        .addColumn("statuses", "jsonb", (c) => c.notNull())
+        .addColumn("description", "text")
+        .addColumn("updated_at", "timestamptz", (c) => c.notNull().defaultTo(sql`now()`))
+        .addPrimaryKeyConstraint("work_queues_pk", ["org_id", "name"])
+        .execute();
+      await db.schema
+        .createTable("items")
+        .addColumn("id", "uuid", (c) => c.primaryKey())
+        .addColumn("org_id", "text", (c) => c.notNull())
+        .addColumn("queue_name", "text", (c) => c.notNull())
+        .addColumn("plan_id", "uuid", (c) => c.notNull())
+        .addColumn("status", "text", (c) => c.notNull())
+        .addColumn("priority", "integer", (c) => c.notNull())
+        .addColumn("service_location", "text")
+        .addColumn("is_test", "boolean", (c) => c.notNull())
+        .addColumn("created_at", "timestamptz", (c) => c.notNull().defaultTo(sql`now()`))
+        .addColumn("updated_at", "timestamptz", (c) => c.notNull().defaultTo(sql`now()`))
+        .execute();
+      await db.schema.createIndex("items_org_queue").on("items").columns(["org_id", "queue_name", "status"]).execute();
+    },
+  },
+};

@@ -1,0 +1,109 @@
+import { sql, type Kysely } from "kysely";
+import { SCHEMA } from "./migrations.js";
+
+export interface WorkQueueItem {
+  id: string;
+  queueName: string;
+  planId: string;
+  status: string;
+  priority: number;
+  serviceLocation: string | null;
+  isTest: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+type Row = {
+  id: string;
+  queue_name: string;
+  plan_id: string;
+  status: string;
+  priority: number;
+  service_location: string | null;
+  is_test: boolean;
+  created_at: Date | string;
+  updated_at: Date | string;
+};
+
+const toItem = (r: Row): WorkQueueItem => ({
+  id: r.id,
+  queueName: r.queue_name,
+  planId: r.plan_id,
+  status: r.status,
+  priority: r.priority,
+  serviceLocation: r.service_location,
+  isTest: r.is_test,
+  createdAt: new Date(r.created_at).toISOString(),
+  updatedAt: new Date(r.updated_at).toISOString(),
+});
+
+export async function insertItem(
+  db: Kysely<any>,
+  orgId: string,
+  item: Pick<WorkQueueItem, "id" | "queueName" | "planId" | "status" | "priority" | "serviceLocation" | "isTest">,
+): Promise<WorkQueueItem> {
+  const row = await db
+    .withSchema(SCHEMA)
+    .insertInto("items")
+    .values({
+      id: item.id,
+      org_id: orgId,
+      queue_name: item.queueName,
+      plan_id: item.planId,
+      status: item.status,
+      priority: item.priority,
+      service_location: item.serviceLocation,
+      is_test: item.isTest,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return toItem(row as Row);
+}
+
+/** Locks the item so concurrent status changes see each other's oldStatus. */
+export async function findItemForUpdate(db: Kysely<any>, orgId: string, id: string): Promise<WorkQueueItem | undefined> {
+  const row = await db
+    .withSchema(SCHEMA)
+    .selectFrom("items")
+    .selectAll()
+    .where("org_id", "=", orgId)
+    .where("id", "=", id)
+    .forUpdate()
+    .executeTakeFirst();
+  return row === undefined ? undefined : toItem(row as Row);
+}
+
+export async function findItem(db: Kysely<any>, orgId: string, id: string): Promise<WorkQueueItem | undefined> {
+  const row = await db.withSchema(SCHEMA).selectFrom("items").selectAll().where("org_id", "=", orgId).where("id", "=", id).executeTakeFirst();
+  return row === undefined ? undefined : toItem(row as Row);
+}
+
+export async function updateItem(
+  db: Kysely<any>,
+  orgId: string,
+  id: string,
+  changes: { status: string; priority: number },
+): Promise<WorkQueueItem> {
+  const row = await db
+    .withSchema(SCHEMA)
+    .updateTable("items")
+    .set({ status: changes.status, priority: changes.priority, updated_at: sql`now()` })
+    .where("org_id", "=", orgId)
+    .where("id", "=", id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return toItem(row as Row);
+}
+
+export async function listItems(
+  db: Kysely<any>,
+  orgId: string,
+  filter: { queue?: string; planId?: string; status?: string; limit: number },
+): Promise<WorkQueueItem[]> {
+  let q = db.withSchema(SCHEMA).selectFrom("items").selectAll().where("org_id", "=", orgId);
+  if (filter.queue !== undefined) q = q.where("queue_name", "=", filter.queue);
+  if (filter.planId !== undefined) q = q.where("plan_id", "=", filter.planId);
+  if (filter.status !== undefined) q = q.where("status", "=", filter.status);
+  const rows = await q.orderBy("priority", "desc").orderBy("created_at").limit(filter.limit).execute();
+  return rows.map((r) => toItem(r as Row));
+}

@@ -1,0 +1,56 @@
+import { sql, type Kysely } from "kysely";
+import { SCHEMA } from "./migrations.js";
+
+export interface WorkQueue {
+  name: string;
+  statuses: string[];
+  description: string | null;
+  updatedAt: string;
+}
+
+type Row = { name: string; statuses: string[]; description: string | null; updated_at: Date | string };
+
+const toQueue = (r: Row): WorkQueue => ({
+  name: r.name,
+  statuses: r.statuses,
+  description: r.description,
+  updatedAt: new Date(r.updated_at).toISOString(),
+});
+
+/** Creates or replaces a queue's definition; returns it and whether it was new. */
+export async function upsertQueue(
+  db: Kysely<any>,
+  orgId: string,
+  q: { name: string; statuses: string[]; description?: string | undefined },
+): Promise<{ queue: WorkQueue; created: boolean }> {
+  const row = await db
+    .withSchema(SCHEMA)
+    .insertInto("work_queues")
+    .values({ org_id: orgId, name: q.name, statuses: JSON.stringify(q.statuses), description: q.description ?? null })
+    .onConflict((oc) =>
+      oc.columns(["org_id", "name"]).doUpdateSet({
+        statuses: JSON.stringify(q.statuses),
+        description: q.description ?? null,
+        updated_at: sql`now()`,
+      }),
+    )
+    .returning(["name", "statuses", "description", "updated_at", sql<boolean>`xmax = 0`.as("inserted")])
+    .executeTakeFirstOrThrow();
+  return { queue: toQueue(row as Row), created: Boolean((row as { inserted: boolean }).inserted) };
+}
+
+export async function findQueue(db: Kysely<any>, orgId: string, name: string): Promise<WorkQueue | undefined> {
+  const row = await db
+    .withSchema(SCHEMA)
+    .selectFrom("work_queues")
+    .selectAll()
+    .where("org_id", "=", orgId)
+    .where("name", "=", name)
+    .executeTakeFirst();
+  return row === undefined ? undefined : toQueue(row as Row);
+}
+
+export async function listQueues(db: Kysely<any>, orgId: string): Promise<WorkQueue[]> {
+  const rows = await db.withSchema(SCHEMA).selectFrom("work_queues").selectAll().where("org_id", "=", orgId).orderBy("name").execute();
+  return rows.map((r) => toQueue(r as Row));
+}
