@@ -39,3 +39,4 @@ export { toSchemaErrors } from "./schema-errors.js";
 export type { SchemaError } from "./schema-errors.js";
 export { createSchemaRegistry } from "./schema-registry.js";
 export type { SchemaRegistry, SchemaRegistryOptions } from "./schema-registry.js";
+export { compileParamsValidator } from "./params-validator.js";

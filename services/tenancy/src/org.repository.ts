@@ -7,7 +7,9 @@ export interface Org {
   createdAt: string;
 }
 
-function toOrg(row: { id: string; name: string; created_at: Date | string }): Org {
+type Row = { id: string; name: string; created_at: Date | string };
+
+function toOrg(row: Row): Org {
   return { id: row.id, name: row.name, createdAt: new Date(row.created_at).toISOString() };
 }
 
@@ -20,15 +22,15 @@ export async function insertOrg(db: Kysely<any>, org: { id: string; name: string
     .onConflict((oc) => oc.column("id").doNothing())
     .returningAll()
     .executeTakeFirst();
-  return row === undefined ? undefined : toOrg(row);
+  return row === undefined ? undefined : toOrg(row as Row);
 }
 
 export async function findOrg(db: Kysely<any>, id: string): Promise<Org | undefined> {
   const row = await db.withSchema(SCHEMA).selectFrom("orgs").selectAll().where("id", "=", id).executeTakeFirst();
-  return row === undefined ? undefined : toOrg(row);
+  return row === undefined ? undefined : toOrg(row as Row);
 }
 
 export async function listOrgs(db: Kysely<any>): Promise<Org[]> {
   const rows = await db.withSchema(SCHEMA).selectFrom("orgs").selectAll().orderBy("id").execute();
-  return rows.map(toOrg);
+  return rows.map((r) => toOrg(r as Row));
 }
