@@ -1,0 +1,45 @@
+import type { FastifySchemaValidationError } from "fastify";
+import type { ProblemFieldError } from "./problem.js";
+
+/** allErrors can report one error per array element; past this many a caller learns nothing new. */
+export const MAX_REPORTED_ERRORS = 50;
+
+type ValidationIssue = Pick<FastifySchemaValidationError, "keyword" | "instancePath" | "params" | "message">;
+
+/** Turns ajv errors into `{ path, message }` items whose message names the field, e.g. "body/name must be string". */
+export function toFieldErrors(issues: readonly ValidationIssue[], part: string): ProblemFieldError[] {
+  return issues.slice(0, MAX_REPORTED_ERRORS).map((issue) => toFieldError(issue, part));
+}
+
+/** ajv reports a missing or unknown property at its parent; point at the property itself instead. */
+function toFieldError(issue: ValidationIssue, part: string): ProblemFieldError {
+  const base = part + issue.instancePath;
+  const params = issue.params as Record<string, unknown>;
+  const missing = params["missingProperty"];
+  if (issue.keyword === "required" && typeof missing === "string") {
+    return field(`${base}/${escapePointer(missing)}`, "is required", issue.keyword);
+  }
+  const extra = params["additionalProperty"] ?? params["unevaluatedProperty"];
+  if (typeof extra === "string") {
+    return field(`${base}/${escapePointer(extra)}`, "is not allowed (unknown property)", issue.keyword);
+  }
+  return field(base, issue.message ?? `fails ${issue.keyword}`, issue.keyword);
+}
+
+function field(path: string, problem: string, keyword: string): ProblemFieldError {
+  return { path, message: `${path} ${problem}`, keyword };
+}
+
+/** RFC 6901, as ajv's own instancePath segments are. */
+function escapePointer(segment: string): string {
+  return segment.replaceAll("~", "~0").replaceAll("/", "~1");
+}
+
+/** A one-line summary for the problem's `detail`. */
+export function summarize(errors: readonly ProblemFieldError[], total: number): string {
+  const shown = errors
+    .slice(0, 3)
+    .map((e) => e.message)
+    .join("; ");
+  return total > 3 ? `${shown} (and ${total - 3} more)` : shown;
+}
