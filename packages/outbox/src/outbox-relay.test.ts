@@ -1,0 +1,186 @@
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { sql } from "kysely";
+import { connectBus, jetstream, jetstreamManager, provisionStreams, publish, streamNames, type NatsConnection } from "@switchboard/bus";
+import { migrateSchema, openDatabase, type Database } from "@switchboard/db";
+import { buildEvent, eventSubject } from "@switchboard/events";
+import { createLogger } from "@switchboard/logger";
+import { createTestDatabase, startNatsServer, waitFor, type NatsServer, type TestDatabase } from "@switchboard/testing";
+import { enqueueEvent } from "./enqueue.js";
+import { createOutboxRelay, type OutboxPublisher } from "./outbox-relay.js";
+import { outboxMigration } from "./outbox.table.js";
+
+const logger = createLogger({ level: "silent" });
+const NS = "switchboard";
+
+describe("outbox relay", () => {
+  let nats: NatsServer;
+  let testDb: TestDatabase;
+  let database: Database;
+  let nc: NatsConnection;
+  let schemaCount = 0;
+
+  beforeAll(async () => {
+    nats = await startNatsServer();
+    testDb = await createTestDatabase();
+    database = await openDatabase({ url: testDb.url, poolSize: 8 });
+    nc = await connectBus({ servers: nats.url, name: "outbox-test", logger });
+  });
+
+  afterAll(async () => {
+    await nc?.close();
+    await database?.close();
+    await testDb?.drop();
+    await nats?.close();
+  });
+
+  let schema: string;
+  let prefix: string;
+  beforeEach(async () => {
+    schemaCount++;
+    schema = `relay_${schemaCount}`;
+    prefix = `T${schemaCount}_`;
+    const migrated = await migrateSchema(database.db, schema, { "001_outbox": outboxMigration() });
+    expect(migrated.ok).toBe(true);
+  });
+
+  /** A fresh namespace per test: its own EVENTS stream, so counts are this test's alone. */
+  async function provision(): Promise<{ ns: string; stream: string }> {
+    const ns = `${NS}${schemaCount}`;
+    await provisionStreams(nc, { namespace: ns, prefix, replicas: 1, duplicateWindowMs: 120_000 });
+    return { ns, stream: streamNames(prefix).events };
+  }
+
+  async function enqueue(ns: string, count: number): Promise<string[]> {
+    const ids: string[] = [];
+    for (let start = 0; start < count; start += 500) {
+      await database.db.transaction().execute(async (trx) => {
+        for (let i = start; i < Math.min(count, start + 500); i++) {
+          const event = buildEvent({
+            namespace: ns,
+            orgId: "acme",
+            eventType: "planCreated",
+            requestedBy: "tester",
+            branch: "master",
+            info: { n: i } as never,
+          });
+          ids.push(event.messageId);
+          await enqueueEvent(trx, schema, { subject: eventSubject(ns, "acme", "planCreated"), event });
+        }
+      });
+    }
+    return ids;
+  }
+
+  async function streamMessages(stream: string): Promise<number> {
+    const jsm = await jetstreamManager(nc);
+    return (await jsm.streams.info(stream)).state.messages;
+  }
+
+  async function unpublished(): Promise<number> {
+    const row = await sql<{ n: string }>`select count(*) as n from ${sql.table(`${schema}.outbox`)} where published_at is null`.execute(database.db);
+    return Number(row.rows[0]!.n);
+  }
+
+  function countingPublisher(counts: Map<string, number>): OutboxPublisher {
+    const js = jetstream(nc);
+    return async (m) => {
+      counts.set(m.msgId, (counts.get(m.msgId) ?? 0) + 1);
+      return publish(js, m.subject, m.data, { msgId: m.msgId, headers: m.headers });
+    };
+  }
+
+  it("publishes each row with Nats-Msg-Id = messageId and the exact JSON, then marks it", async () => {
+    const { ns, stream } = await provision();
+    const [id] = await enqueue(ns, 1);
+    const relay = createOutboxRelay({ db: database.db, schema, logger, publish: countingPublisher(new Map()) });
+    expect(await relay.drainOnce()).toBe(1);
+    expect(await unpublished()).toBe(0);
+    const jsm = await jetstreamManager(nc);
+    const stored = await jsm.streams.getMessage(stream, { seq: 1 });
+    expect(stored.header?.get("Nats-Msg-Id")).toBe(id);
+    const row = await database.db.withSchema(schema).selectFrom("outbox").select("payload").executeTakeFirstOrThrow();
+    expect(new TextDecoder().decode(stored.data)).toBe(row.payload);
+  });
+
+  it("keeps rows while NATS is down and publishes them once it is back", async () => {
+    const { ns, stream } = await provision();
+    const relay = createOutboxRelay({ db: database.db, schema, logger, pollMs: 20, maxBackoffMs: 300, publish: countingPublisher(new Map()) });
+    relay.start();
+    try {
+      await nats.stop();
+      await enqueue(ns, 20);
+      await new Promise((r) => setTimeout(r, 1_500));
+      expect(await unpublished()).toBe(20);
+      await nats.restart();
+      await waitFor(async () => (await unpublished()) === 0, { timeoutMs: 30_000, what: "outbox drained after restart" });
+      expect(await streamMessages(stream)).toBe(20);
+    } finally {
+      await relay.stop();
+    }
+  });
+
+  it("two relays on one database publish every event exactly once between them", async () => {
+    const { ns, stream } = await provision();
+    const ids = await enqueue(ns, 2_000);
+    const counts = new Map<string, number>();
+    const relays = [0, 1].map(() =>
+      createOutboxRelay({ db: database.db, schema, logger, pollMs: 10, batchSize: 25, publish: countingPublisher(counts) }),
+    );
+    relays.forEach((r) => r.start());
+    try {
+      await waitFor(async () => (await unpublished()) === 0, { timeoutMs: 60_000, what: "outbox drained by two relays" });
+    } finally {
+      await Promise.all(relays.map((r) => r.stop()));
+    }
+    expect(counts.size).toBe(ids.length);
+    expect([...counts.values()].every((n) => n === 1)).toBe(true);
+    const owners = await database.db.withSchema(schema).selectFrom("outbox").select("claimed_by").distinct().execute();
+    expect(owners.map((o) => o.claimed_by).sort()).toEqual(relays.map((r) => r.id).sort());
+    expect(await streamMessages(stream)).toBe(ids.length);
+  });
+
+  it("a relay killed with SIGKILL mid-batch loses and duplicates nothing", async () => {
+    const { ns, stream } = await provision();
+    const ids = await enqueue(ns, 3_000);
+    const child = spawn(
+      process.execPath,
+      ["--conditions=switchboard-source", "--import", "tsx", fileURLToPath(new URL("./outbox-relay.child.ts", import.meta.url))],
+      {
+        env: { ...process.env, DATABASE_URL: testDb.url, NATS_URL: nats.url, OUTBOX_SCHEMA: schema, OUTBOX_LEASE_MS: "1500", OUTBOX_BATCH: "100" },
+        stdio: ["ignore", "pipe", "inherit"],
+      },
+    );
+    const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+    try {
+      await waitFor(async () => (await unpublished()) < ids.length - 300, { timeoutMs: 60_000, what: "the child relay to publish" });
+    } finally {
+      child.kill("SIGKILL");
+    }
+    await exited;
+    const left = await unpublished();
+    expect(left).toBeGreaterThan(0);
+
+    // A survivor takes over the dead relay's claims once their lease runs out.
+    const relay = createOutboxRelay({ db: database.db, schema, logger, pollMs: 20, leaseMs: 1_500, publish: countingPublisher(new Map()) });
+    relay.start();
+    try {
+      await waitFor(async () => (await unpublished()) === 0, { timeoutMs: 60_000, what: "the survivor to drain the outbox" });
+    } finally {
+      await relay.stop();
+    }
+    expect(await streamMessages(stream)).toBe(ids.length);
+    const jsm = await jetstreamManager(nc);
+    const seen = new Set<string>();
+    const js = jetstream(nc);
+    const consumer = await js.consumers.get(stream);
+    const messages = await consumer.fetch({ max_messages: ids.length, expires: 10_000 });
+    for await (const m of messages) {
+      seen.add(m.headers!.get("Nats-Msg-Id"));
+      if (seen.size === ids.length) break;
+    }
+    expect(seen).toEqual(new Set(ids));
+    expect((await jsm.streams.info(stream)).state.messages).toBe(ids.length);
+  });
+});
