@@ -99,9 +99,9 @@ describe("outbox relay", () => {
     expect(await unpublished()).toBe(0);
     const jsm = await jetstreamManager(nc);
     const stored = await jsm.streams.getMessage(stream, { seq: 1 });
-    expect(stored.header?.get("Nats-Msg-Id")).toBe(id);
+    expect(stored?.header?.get("Nats-Msg-Id")).toBe(id);
     const row = await database.db.withSchema(schema).selectFrom("outbox").select("payload").executeTakeFirstOrThrow();
-    expect(new TextDecoder().decode(stored.data)).toBe(row.payload);
+    expect(new TextDecoder().decode(stored?.data)).toBe(row.payload);
   });
 
   it("keeps rows while NATS is down and publishes them once it is back", async () => {

@@ -1,10 +1,11 @@
 import type { FastifyInstance } from "fastify";
 import type { Kysely } from "kysely";
-import { jetstream, publish, serveCommands, streamNames, type CommandHandler, type CommandServer } from "@switchboard/bus";
+import { jetstream, publish, streamNames, type CommandHandler, type CommandServer } from "@switchboard/bus";
 import { migrateSchema, type Migration } from "@switchboard/db";
 import { SwitchboardError, ErrorCodes } from "@switchboard/errors";
 import { createOutboxRelay, type EventSource } from "@switchboard/outbox";
-import { commandCaller, type CommandCaller } from "./command-call.js";
+import type { CommandCaller } from "./command-call.js";
+import { serveServiceCommands } from "./command-registration.js";
 import type { Service, ServiceContext } from "./service.js";
 
 /** What a domain service's routes and commands work with. */
@@ -46,7 +47,7 @@ export function createDomainService(ctx: ServiceContext, spec: DomainServiceSpec
     db,
     source: { namespace: config.namespace, branch: config.branch, schema: spec.schema, schemas: ctx.schemas, now: ctx.now },
     eventsWritten: () => relay.kick(),
-    call: commandCaller(ctx.nc, config.namespace),
+    call: ctx.call,
   };
   let commands: CommandServer | undefined;
   return {
@@ -61,7 +62,7 @@ export function createDomainService(ctx: ServiceContext, spec: DomainServiceSpec
       }
       relay.start();
       if (spec.commands) {
-        commands = serveCommands(ctx.nc, { namespace: config.namespace, service: spec.name, handlers: spec.commands(parts), logger });
+        commands = serveServiceCommands(ctx, spec.name, spec.commands(parts));
       }
     },
     async stop() {

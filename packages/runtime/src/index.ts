@@ -8,3 +8,6 @@ export type { DomainParts, DomainServiceSpec } from "./domain-service.js";
 export { runStandalone } from "./run-standalone.js";
 export { commandCaller } from "./command-call.js";
 export type { CommandCaller } from "./command-call.js";
+export { LocalCommands } from "./local-commands.js";
+export { serveServiceCommands } from "./command-registration.js";
+export type { KeyAuthenticatorOptions } from "./key-authenticator.js";

@@ -1,31 +1,37 @@
 import { createHash } from "node:crypto";
-import type { NatsConnection } from "@nats-io/transport-node";
-import { sendCommand } from "@switchboard/bus";
-import { UnavailableError } from "@switchboard/errors";
+import { isSwitchboardError, ErrorCodes, UnavailableError } from "@switchboard/errors";
 import type { Authenticator, Principal } from "@switchboard/http";
+import type { CommandCaller } from "./command-call.js";
+
+export interface KeyAuthenticatorOptions {
+  /** How long an answer is trusted: a revoked key stops working within this. */
+  cacheMs?: number;
+  /** How long a known answer is still used while tenancy cannot be reached (NATS down). */
+  staleMs?: number;
+}
 
 /**
- * Asks the tenancy service who a key belongs to, over NATS, so any process can check keys without
- * reading tenancy's tables. Only the key's hash is sent. Answers are cached briefly: a revoked key
- * stops working within `cacheMs`.
+ * Asks the tenancy service who a key belongs to (in-process when it runs here, else over NATS), so
+ * no service reads tenancy's tables. Only the key's SHA-256 is sent.
  */
-export function createKeyAuthenticator(nc: NatsConnection, namespace: string, cacheMs = 5_000): Authenticator {
-  const cache = new Map<string, { principal: Principal | undefined; until: number }>();
+export function createKeyAuthenticator(call: CommandCaller, options: KeyAuthenticatorOptions = {}): Authenticator {
+  const cacheMs = options.cacheMs ?? 5_000;
+  const staleMs = options.staleMs ?? 10 * 60_000;
+  const cache = new Map<string, { principal: Principal | undefined; at: number }>();
   return async (token) => {
     const tokenHash = createHash("sha256").update(token, "utf8").digest("hex");
     const hit = cache.get(tokenHash);
-    if (hit !== undefined && hit.until > Date.now()) return hit.principal;
-    const reply = await sendCommand<Principal | null>(nc, {
-      namespace,
-      service: "tenancy",
-      command: "authenticate",
-      request: { orgId: "_platform", params: { tokenHash } },
-      timeoutMs: 5_000,
-    });
-    if (!reply.ok) throw new UnavailableError(`cannot check the API key: ${reply.error.message}`);
-    const principal = reply.value ?? undefined;
+    if (hit !== undefined && Date.now() - hit.at < cacheMs) return hit.principal;
+    let principal: Principal | undefined;
+    try {
+      principal = (await call<Principal | null>("tenancy", "authenticate", { orgId: "_platform", params: { tokenHash } })) ?? undefined;
+    } catch (error) {
+      const unreachable = isSwitchboardError(error) && (error.code === ErrorCodes.Unavailable || error.code === ErrorCodes.Timeout);
+      if (unreachable && hit !== undefined && Date.now() - hit.at < staleMs) return hit.principal;
+      throw new UnavailableError(`cannot check the API key: ${(error as Error).message}`, { cause: error });
+    }
     if (cache.size > 10_000) cache.clear();
-    cache.set(tokenHash, { principal, until: Date.now() + cacheMs });
+    cache.set(tokenHash, { principal, at: Date.now() });
     return principal;
   };
 }

@@ -4,6 +4,8 @@ import type { Config } from "@switchboard/config";
 import type { Database } from "@switchboard/db";
 import type { SchemaRegistry } from "@switchboard/events";
 import type { Logger } from "@switchboard/logger";
+import type { CommandCaller } from "./command-call.js";
+import type { LocalCommands } from "./local-commands.js";
 
 /** What the runner hands every service: connections and config, already validated and open. */
 export interface ServiceContext {
@@ -13,6 +15,10 @@ export interface ServiceContext {
   database: Database;
   schemas: SchemaRegistry;
   now: () => Date;
+  /** Command handlers of the services in this process. */
+  localCommands: LocalCommands;
+  /** Calls any service's command, in-process when it runs here. */
+  call: CommandCaller;
 }
 
 /** A service as the runner sees it; the same object runs all-in-one or alone. */

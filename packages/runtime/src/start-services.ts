@@ -6,7 +6,9 @@ import { createSchemaRegistry } from "@switchboard/events";
 import { buildHttpServer } from "@switchboard/http";
 import type { Logger } from "@switchboard/logger";
 import { jetstreamManager } from "@nats-io/jetstream";
+import { commandCaller } from "./command-call.js";
 import { createKeyAuthenticator } from "./key-authenticator.js";
+import { LocalCommands } from "./local-commands.js";
 import type { Service, ServiceContext, ServiceFactory } from "./service.js";
 
 export interface StartOptions {
@@ -41,6 +43,7 @@ export async function startServices(options: StartOptions): Promise<RunningServi
     duplicateWindowMs: config.duplicateWindowMs,
   };
   await provisionStreams(nc, streamOptions);
+  const localCommands = new LocalCommands();
   const context: ServiceContext = {
     config,
     logger,
@@ -48,6 +51,8 @@ export async function startServices(options: StartOptions): Promise<RunningServi
     database,
     schemas: createSchemaRegistry(),
     now: () => new Date(),
+    localCommands,
+    call: commandCaller(nc, config.namespace, localCommands),
   };
   const services: Service[] = [];
   for (const factory of options.factories) services.push(await factory(context));
@@ -56,7 +61,7 @@ export async function startServices(options: StartOptions): Promise<RunningServi
   const names = streamNames(config.streamPrefix);
   const app = await buildHttpServer({
     logger,
-    authenticate: createKeyAuthenticator(nc, config.namespace),
+    authenticate: createKeyAuthenticator(context.call),
     bodyLimitBytes: config.bodyLimitBytes,
     maxJsonDepth: config.maxJsonDepth,
     readiness: [

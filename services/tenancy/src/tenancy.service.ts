@@ -1,6 +1,5 @@
-import { serveCommands } from "@switchboard/bus";
 import { migrateSchema } from "@switchboard/db";
-import type { Service, ServiceContext } from "@switchboard/runtime";
+import { serveServiceCommands, type Service, type ServiceContext } from "@switchboard/runtime";
 import { ensureAdminKey } from "./admin-key.js";
 import { authenticate } from "./authenticate.command.js";
 import { migrations, SCHEMA } from "./migrations.js";
@@ -29,14 +28,9 @@ export function createTenancyService(ctx: ServiceContext, options: TenancyOption
             `Use it as "Authorization: Bearer <key>". To choose the key yourself, set SWITCHBOARD_ADMIN_KEY.\n`,
         );
       }
-      commands = serveCommands(ctx.nc, {
-        namespace: ctx.config.namespace,
-        service: "tenancy",
-        logger: ctx.logger,
-        handlers: {
-          authenticate: (req) => authenticate(db, req.params),
-          getOrg: async (req) => (await findOrg(db, req.orgId)) ?? null,
-        },
+      commands = serveServiceCommands(ctx, "tenancy", {
+        authenticate: (req) => authenticate(db, req.params),
+        getOrg: async (req) => (await findOrg(db, req.orgId)) ?? null,
       });
     },
     async stop() {

@@ -1,0 +1,31 @@
+import { connect } from "@nats-io/transport-node";
+import { jetstream, jetstreamManager } from "@nats-io/jetstream";
+
+/** Reads every message a stream holds, as a replaying third party would. */
+export async function readStream(url: string, stream: string): Promise<{ subject: string; msgId: string; data: any }[]> {
+  const nc = await connect({ servers: url });
+  try {
+    const jsm = await jetstreamManager(nc);
+    const total = (await jsm.streams.info(stream)).state.messages;
+    const out: { subject: string; msgId: string; data: any }[] = [];
+    if (total === 0) return out;
+    const consumer = await jetstream(nc).consumers.get(stream);
+    const messages = await consumer.fetch({ max_messages: total, expires: 10_000 });
+    for await (const m of messages) {
+      out.push({ subject: m.subject, msgId: m.headers?.get("Nats-Msg-Id") ?? "", data: m.json() });
+      if (out.length === total) break;
+    }
+    return out;
+  } finally {
+    await nc.close();
+  }
+}
+
+export async function streamCount(url: string, stream: string): Promise<number> {
+  const nc = await connect({ servers: url });
+  try {
+    return (await (await jetstreamManager(nc)).streams.info(stream)).state.messages;
+  } finally {
+    await nc.close();
+  }
+}
