@@ -1,1 +1,14 @@
-export {};
+export { openDatabase, ping } from "./database.js";
+export type {
+  Database,
+  DatabaseLogger,
+  OpenDatabaseOptions,
+  PostgresOptions,
+  PgliteOptions,
+} from "./database.types.js";
+export { migrateSchema } from "./migrate-schema.js";
+export type { Migration, MigrationFailure } from "./migrate-schema.js";
+export { idempotencyMigration } from "./idempotency.migration.js";
+export { runIdempotent } from "./idempotency.js";
+export type { IdempotentCommand, IdempotentOutcome } from "./idempotency.js";
+export { canonicalJson } from "./canonical-json.js";

@@ -1,0 +1,26 @@
+import { sql } from "kysely";
+import type { Migration } from "./migrate-schema.js";
+
+export const IDEMPOTENCY_TABLE = "idempotency_keys";
+
+/** Creates `<schema>.idempotency_keys`; add it to the service's migrations under a name of its choosing. */
+export function idempotencyMigration(): Migration {
+  return {
+    async up(db) {
+      await db.schema
+        .createTable(IDEMPOTENCY_TABLE)
+        .addColumn("org_id", "text", (col) => col.notNull())
+        .addColumn("key", "text", (col) => col.notNull())
+        .addColumn("operation", "text", (col) => col.notNull())
+        .addColumn("request_hash", "text", (col) => col.notNull())
+        // Null while the first caller's work runs (invisible to others until commit), or when work returned undefined.
+        .addColumn("result", "jsonb")
+        .addColumn("created_at", "timestamptz", (col) => col.notNull().defaultTo(sql`now()`))
+        .addPrimaryKeyConstraint("idempotency_keys_pkey", ["org_id", "key"])
+        .execute();
+    },
+    async down(db) {
+      await db.schema.dropTable(IDEMPOTENCY_TABLE).execute();
+    },
+  };
+}
