@@ -11,6 +11,8 @@ export interface Config {
   dataDir: string;
   /** Absent: the all-in-one runner spawns a nats-server in the data dir. */
   natsUrl: string | undefined;
+  /** Port of the nats-server the all-in-one runner spawns when NATS_URL is absent (another if taken). */
+  embeddedNatsPort: number;
   /** Absent: the all-in-one runner uses embedded PGlite in the data dir. */
   databaseUrl: string | undefined;
   adminKey: string | undefined;
@@ -40,6 +42,7 @@ export function loadConfig(env: Env = process.env): Config {
     host: readString(env, "HOST", "0.0.0.0"),
     dataDir: readString(env, "SWITCHBOARD_DATA_DIR", "./.switchboard"),
     natsUrl: readUrl(env, "NATS_URL", ["nats:", "tls:", "ws:", "wss:"]),
+    embeddedNatsPort: readInt(env, "SWITCHBOARD_NATS_PORT", 4222, 0, 65535),
     databaseUrl: readUrl(env, "DATABASE_URL", ["postgres:", "postgresql:"]),
     adminKey,
     webhookAllowlist: readList(env, "SWITCHBOARD_WEBHOOK_ALLOWLIST"),

@@ -83,7 +83,7 @@ export async function startServices(options: StartOptions): Promise<RunningServi
     for (const service of services) {
       await service.start();
       started.push(service);
-      logger.info({ service: service.name }, "service started");
+      logger.info({ started: service.name }, "service started");
     }
     await app.listen({ port: config.port, host: config.host });
   } catch (error) {

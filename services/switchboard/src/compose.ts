@@ -51,7 +51,7 @@ export async function runSwitchboard(options: SwitchboardOptions = {}): Promise<
   const announce = options.announce ?? ((text: string) => process.stdout.write(text));
   const factories = selectFactories(serviceFactories(announce), config.services);
   const dataDir = path.resolve(config.dataDir);
-  const nats = config.natsUrl === undefined ? await startEmbeddedNats(dataDir, 4222, logger) : undefined;
+  const nats = config.natsUrl === undefined ? await startEmbeddedNats(dataDir, config.embeddedNatsPort, logger) : undefined;
   const natsUrl = config.natsUrl ?? nats!.url;
   try {
     const database = await openDatabase(

@@ -1,0 +1,43 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { waitFor } from "@switchboard/testing";
+
+export const ROOT = path.resolve(fileURLToPath(new URL("../..", import.meta.url)));
+
+export interface ServiceProcess {
+  child: ChildProcess;
+  output(): string;
+  waitForOutput(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
+  /** Sends the signal and resolves with the exit code. */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+/** Runs a TypeScript entry point of the project the way `npm start` does, in a child process. */
+export function runEntryPoint(entry: string, env: Record<string, string>): ServiceProcess {
+  const child = spawn(process.execPath, ["--conditions=switchboard-source", "--import", "tsx", path.join(ROOT, entry)], {
+    cwd: ROOT,
+    env: { ...process.env, LOG_LEVEL: "warn", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let text = "";
+  child.stdout?.on("data", (chunk: Buffer) => (text += chunk.toString()));
+  child.stderr?.on("data", (chunk: Buffer) => (text += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  return {
+    child,
+    output: () => text,
+    waitForOutput: (pattern, timeoutMs = 60_000) =>
+      waitFor(
+        () => {
+          if (child.exitCode !== null) throw new Error(`process exited (${child.exitCode}):\n${text}`);
+          return pattern.exec(text) ?? undefined;
+        },
+        { timeoutMs, what: `${pattern} in the output of ${entry}` },
+      ),
+    async stop(signal = "SIGTERM") {
+      if (child.exitCode === null) child.kill(signal);
+      return exited;
+    },
+  };
+}
