@@ -18,7 +18,7 @@ export async function runStandalone(name: string, factory: ServiceFactory): Prom
     if (config.databaseUrl === undefined) throw new ConfigError("DATABASE_URL", `is required to run ${name} on its own`);
     const database = await openDatabase({ url: config.databaseUrl }, logger);
     const running = await startServices({ config, logger, natsServers: config.natsUrl, database, factories: [factory] });
-    logger.info({ url: running.url }, `${name} is running`);
+    process.stdout.write(`${name} is running: HTTP ${running.url}, NATS ${config.natsUrl}\n`);
     stopOnSignals(running, logger);
   } catch (error) {
     if (isSwitchboardError(error)) {
