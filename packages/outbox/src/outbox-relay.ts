@@ -46,7 +46,7 @@ const encoder = new TextEncoder();
 export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   const { db, schema, publish, logger } = options;
   const pollMs = options.pollMs ?? 250;
-  const batchSize = options.batchSize ?? 100;
+  const batchSize = options.batchSize ?? 500;
   const leaseMs = options.leaseMs ?? 30_000;
   const maxBackoffMs = options.maxBackoffMs ?? 5_000;
   const id = `relay-${randomUUID()}`;
