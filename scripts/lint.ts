@@ -4,6 +4,8 @@
  * - no relative import that leaves its package;
  * - no service imports another service, no package imports a service (only the runner composes them);
  * - every `@switchboard/*` import is declared in package.json and referenced in tsconfig.json;
+ * - every declared `@switchboard/*` dependency is imported (so "depends on" stays true);
+ * - the README's package table lists every workspace package with exactly its dependencies;
  * - no import cycles between packages or between files of one package.
  */
 import fs from "node:fs";
@@ -113,6 +115,34 @@ for (const pkg of pkgs) {
   }
   const cycle = findCycle(fileGraph);
   if (cycle) problems.push(`import cycle inside ${pkg.dir}: ${cycle.join(" -> ")}`);
+}
+
+for (const pkg of pkgs) {
+  const used = pkgGraph.get(pkg.name)!;
+  for (const dep of pkg.deps) {
+    if (dep.startsWith("@switchboard/") && !used.has(dep)) {
+      problems.push(`${pkg.dir}/package.json declares "${dep}" but no source file imports it`);
+    }
+  }
+}
+
+checkReadmeTable();
+
+function checkReadmeTable(): void {
+  const readme = fs.readFileSync(path.join(root, "README.md"), "utf8");
+  const rows = new Map<string, string[]>();
+  for (const match of readme.matchAll(/^\|\s*\[?`((?:packages|services)\/[a-z-]+)`\]?[^|]*\|[^|]*\|([^|]*)\|\s*$/gm)) {
+    const deps = match[2]!.replace(/`/g, "").split(",").map((d) => d.trim()).filter((d) => d !== "" && d !== "—" && d !== "-");
+    rows.set(match[1]!, deps.sort());
+  }
+  for (const pkg of pkgs) {
+    const listed = rows.get(pkg.dir);
+    const actual = [...pkgGraph.get(pkg.name)!].map((n) => n.replace("@switchboard/", "")).sort();
+    if (listed === undefined) problems.push(`README.md: the package table has no row for ${pkg.dir}`);
+    else if (listed.join(",") !== actual.join(",")) {
+      problems.push(`README.md: ${pkg.dir} "depends on" says [${listed.join(", ")}], its imports say [${actual.join(", ")}]`);
+    }
+  }
 }
 
 const cycle = findCycle(pkgGraph);
