@@ -1,5 +1,5 @@
 import { ConfigError } from "@switchboard/errors";
-import { readEnum, readInt, readList, readOptional, readString, readToken, readUrl, type Env } from "./readers.js";
+import { readEnum, readInt, readIntList, readList, readOptional, readString, readToken, readUrl, type Env } from "./readers.js";
 
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -28,6 +28,12 @@ export interface Config {
   bodyLimitBytes: number;
   maxJsonDepth: number;
   outboxPollMs: number;
+  /** Deliveries of an inbound message before the rules engine dead-letters it. */
+  rulesMaxDeliver: number;
+  /** Wait before redelivery n of a message whose actions failed transiently. */
+  rulesBackoffMs: number[];
+  /** Messages the rules engine works on at once, per replica. */
+  rulesConcurrency: number;
 }
 
 export function loadConfig(env: Env = process.env): Config {
@@ -56,5 +62,8 @@ export function loadConfig(env: Env = process.env): Config {
     bodyLimitBytes: readInt(env, "SWITCHBOARD_BODY_LIMIT_BYTES", 1_048_576, 1024, 64 * 1_048_576),
     maxJsonDepth: readInt(env, "SWITCHBOARD_MAX_JSON_DEPTH", 32, 2, 256),
     outboxPollMs: readInt(env, "SWITCHBOARD_OUTBOX_POLL_MS", 250, 10, 60_000),
+    rulesMaxDeliver: readInt(env, "SWITCHBOARD_RULES_MAX_DELIVER", 10, 1, 1000),
+    rulesBackoffMs: readIntList(env, "SWITCHBOARD_RULES_BACKOFF_MS", [1_000, 5_000, 15_000, 30_000, 60_000], 0, 3_600_000),
+    rulesConcurrency: readInt(env, "SWITCHBOARD_RULES_CONCURRENCY", 8, 1, 256),
   };
 }

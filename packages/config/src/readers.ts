@@ -66,3 +66,15 @@ export function readToken(env: Env, name: string, fallback: string): string {
   if (!TOKEN.test(value)) throw new ConfigError(name, `must match [A-Za-z0-9_-]+, got "${value}"`);
   return value;
 }
+
+/** A comma-separated list of whole numbers, e.g. a retry schedule in milliseconds. */
+export function readIntList(env: Env, name: string, fallback: number[], min: number, max: number): number[] {
+  const items = readList(env, name);
+  if (items.length === 0) return fallback;
+  return items.map((raw) => {
+    if (!/^\d+$/.test(raw)) throw new ConfigError(name, `must be comma-separated whole numbers, got "${raw}"`);
+    const value = Number(raw);
+    if (value < min || value > max) throw new ConfigError(name, `values must be between ${min} and ${max}, got ${value}`);
+    return value;
+  });
+}

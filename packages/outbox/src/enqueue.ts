@@ -15,8 +15,10 @@ export async function enqueueEvent(
   trx: Transaction<any> | Kysely<any>,
   schema: string,
   message: OutboxMessage,
+  /** "ignore": an event whose messageId is already in the outbox is not written again (deterministic ids). */
+  onDuplicate: "error" | "ignore" = "error",
 ): Promise<void> {
-  await trx
+  const insert = trx
     .withSchema(schema)
     .insertInto("outbox")
     .values({
@@ -24,6 +26,6 @@ export async function enqueueEvent(
       subject: message.subject,
       payload: JSON.stringify(message.event),
       headers: JSON.stringify({ "Switchboard-Trace-Id": message.event.traceId, ...message.headers }),
-    })
-    .execute();
+    });
+  await (onDuplicate === "ignore" ? insert.onConflict((oc) => oc.column("message_id").doNothing()) : insert).execute();
 }

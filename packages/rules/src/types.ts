@@ -1,0 +1,76 @@
+/**
+ * The contract of the rules package: what a rule document is, what validating and compiling it
+ * give back. Pure: no I/O, no clock, no NATS; the rules engine service does the effects.
+ */
+
+/** A JSON Logic expression: an object with exactly one operator key, or a literal. */
+export type JsonLogic = unknown;
+
+export type Trigger = { inbound: string } | { event: string };
+
+export const ACTION_TYPES = ["assignForm", "createWorkQueueItem", "setWorkQueueItemStatus", "createPlan", "emit"] as const;
+export type ActionType = (typeof ACTION_TYPES)[number];
+
+/** One action as written: `{ "<actionType>": { param: literal-or-expression, … } }`. */
+export type ActionDocument = { [K in ActionType]?: Record<string, unknown> };
+
+/** A rule as a content manager writes it (validated against schemas/rule.schema.json). */
+export interface RuleDocument {
+  id: string;
+  description?: string;
+  /** Default true. */
+  enabled?: boolean;
+  on: Trigger;
+  /** Default: always (true). */
+  when?: JsonLogic;
+  actions: ActionDocument[];
+}
+
+/** A problem found in a rule (or a dedup key expression); `path` is a JSON pointer into the document. */
+export interface RuleProblem {
+  path: string;
+  message: string;
+  code: "json" | "schema" | "operator" | "unsafe-var" | "unknown-path" | "unknown-trigger" | "action" | "param-type";
+}
+
+/** Looks up the JSON Schema of a trigger's payload (what `var` paths read): the inbound definition's
+ * schema, or the system event's whole envelope schema. Undefined when no such trigger is declared. */
+export type TriggerSchemaLookup = (trigger: Trigger) => object | undefined;
+
+/** Resolves a `$ref` that is not local to the schema being walked (e.g. `envelope.schema.json#/$defs/x`). */
+export type RefResolver = (ref: string) => object | undefined;
+
+export interface ValidationContext {
+  triggerSchema: TriggerSchemaLookup;
+  resolveRef?: RefResolver;
+}
+
+/** Where an action goes: a command of a domain service, or a custom event the engine emits. */
+export type ActionTarget = { kind: "command"; service: string; command: string } | { kind: "emit" };
+
+/** An action with every parameter resolved against the payload: what would be sent. */
+export interface ResolvedAction {
+  index: number;
+  type: ActionType;
+  target: ActionTarget;
+  params: Record<string, unknown>;
+}
+
+export interface CompiledRule {
+  id: string;
+  version: number;
+  enabled: boolean;
+  trigger: { kind: "inbound" | "event"; name: string };
+  description: string | undefined;
+  /** Evaluates `when` and, if it holds, every action's parameters. Never throws: a rule that
+   * fails at run time (e.g. a resolved parameter of the wrong type) says so in `error`. */
+  evaluate(data: unknown): RuleEvaluation;
+}
+
+export type RuleEvaluation =
+  | { matched: false }
+  | { matched: true; actions: ResolvedAction[] }
+  | { matched: true; error: string; actions: ResolvedAction[] };
+
+/** How an inbound definition decides that a message is a duplicate. */
+export type DedupSpec = { mode: "id-or-payload" } | { mode: "id" } | { mode: "key"; key: JsonLogic };

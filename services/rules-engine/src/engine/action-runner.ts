@@ -1,0 +1,69 @@
+import { ErrorCodes, isSwitchboardError } from "@switchboard/errors";
+import type { CompiledRule, ResolvedAction } from "@switchboard/rules";
+import type { CommandCaller } from "@switchboard/runtime";
+
+/** What one action did, as recorded in the rule run. */
+export type ActionResult =
+  | { index: number; type: string; params: Record<string, unknown>; idempotencyKey: string; outcome: "done"; result: unknown }
+  | { index: number; type: string; params: Record<string, unknown>; idempotencyKey: string; outcome: "emit" }
+  | { index: number; type: string; params: Record<string, unknown>; idempotencyKey: string; outcome: "failed"; error: { code: string; message: string } };
+
+/** Errors a retry cannot fix: the action is wrong for this data (or the data for it). */
+const PERMANENT = new Set<string>([
+  ErrorCodes.Validation,
+  ErrorCodes.NotFound,
+  ErrorCodes.Conflict,
+  ErrorCodes.InvalidName,
+  ErrorCodes.Forbidden,
+]);
+
+export function isPermanent(error: unknown): boolean {
+  return isSwitchboardError(error) && PERMANENT.has(error.code);
+}
+
+export interface ActionContext {
+  orgId: string;
+  /** Names the triggering message in every action's idempotency key. */
+  dedupKey: string;
+  traceId: string;
+  call: CommandCaller;
+}
+
+/** `<dedupKey>/<ruleId>@<version>/<actionIndex>`: a redelivery resends the same keys, so effects happen once. */
+export function idempotencyKeyOf(dedupKey: string, rule: CompiledRule, index: number): string {
+  return `${dedupKey}/${rule.id}@${rule.version}/${index}`;
+}
+
+/**
+ * Runs a matched rule's actions in order. A transient failure (a service down, a timeout) is
+ * thrown so the message is retried with the same keys; a permanent one is recorded and ends the
+ * rule's remaining actions. `emit` actions are returned for the caller to write to the outbox in
+ * the transaction that records the run.
+ */
+export async function runActions(ctx: ActionContext, rule: CompiledRule, actions: ResolvedAction[]): Promise<ActionResult[]> {
+  const results: ActionResult[] = [];
+  for (const action of actions) {
+    const idempotencyKey = idempotencyKeyOf(ctx.dedupKey, rule, action.index);
+    const base = { index: action.index, type: action.type, params: action.params, idempotencyKey };
+    if (action.target.kind === "emit") {
+      results.push({ ...base, outcome: "emit" });
+      continue;
+    }
+    try {
+      const result = await ctx.call(action.target.service, action.target.command, {
+        orgId: ctx.orgId,
+        idempotencyKey,
+        requestedBy: `rule:${rule.id}@${rule.version}`,
+        traceId: ctx.traceId,
+        params: action.params,
+      });
+      results.push({ ...base, outcome: "done", result });
+    } catch (error) {
+      if (!isPermanent(error)) throw error;
+      const { code, message } = error as { code: string; message: string };
+      results.push({ ...base, outcome: "failed", error: { code, message } });
+      break;
+    }
+  }
+  return results;
+}

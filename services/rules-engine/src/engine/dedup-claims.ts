@@ -1,0 +1,93 @@
+import { sql, type Kysely, type Transaction } from "kysely";
+import type { DedupKey } from "./dedup-keys.js";
+
+const SCHEMA = "rules_engine";
+
+/**
+ * `claimed`: this message may run (first time, or a redelivery of the message that claimed it).
+ * `duplicate`: its id or data was processed already. `busy`: another message with the same data is
+ * being processed right now; try again shortly, it will then be a duplicate (or free, if that one failed).
+ */
+export type ClaimOutcome = { outcome: "claimed" } | { outcome: "duplicate"; of: string } | { outcome: "busy"; by: string };
+
+type ClaimRow = { kind: string; value: string; message_id: string; status: string };
+
+/**
+ * Claims the keys for the message in one short transaction. Claims persist without time limit, so
+ * dedup outlives the broker's duplicate window; no lock is held while the message's actions run.
+ */
+export async function claimKeys(
+  db: Kysely<any>,
+  orgId: string,
+  eventName: string,
+  keys: DedupKey[],
+  messageId: string,
+): Promise<ClaimOutcome> {
+  return db.transaction().execute(async (trx) => {
+    await trx
+      .withSchema(SCHEMA)
+      .insertInto("dedup_claims")
+      .values(keys.map((k) => ({ org_id: orgId, event_name: eventName, kind: k.kind, value: k.value, message_id: messageId, status: "processing" })))
+      .onConflict((oc) => oc.columns(["org_id", "event_name", "kind", "value"]).doNothing())
+      .execute();
+    const rows = (await trx
+      .withSchema(SCHEMA)
+      .selectFrom("dedup_claims")
+      .select(["kind", "value", "message_id", "status"])
+      .where("org_id", "=", orgId)
+      .where("event_name", "=", eventName)
+      .where((eb) => eb.or(keys.map((k) => eb.and([eb("kind", "=", k.kind), eb("value", "=", k.value)]))))
+      .forUpdate()
+      .execute()) as ClaimRow[];
+    const others = rows.filter((r) => r.message_id !== messageId);
+    const done = others.find((r) => r.status === "done");
+    if (done !== undefined) {
+      await releaseOwn(trx, orgId, eventName, keys, messageId);
+      return { outcome: "duplicate", of: done.message_id };
+    }
+    const ownDone = rows.find((r) => r.message_id === messageId && r.status === "done");
+    if (ownDone !== undefined) return { outcome: "duplicate", of: messageId };
+    const busy = others[0];
+    if (busy !== undefined) {
+      await releaseOwn(trx, orgId, eventName, keys, messageId);
+      return { outcome: "busy", by: busy.message_id };
+    }
+    return { outcome: "claimed" };
+  });
+}
+
+/** Marks the message's claims done, in the transaction that records what it did. */
+export async function completeClaims(trx: Transaction<any>, orgId: string, eventName: string, messageId: string): Promise<void> {
+  await trx
+    .withSchema(SCHEMA)
+    .updateTable("dedup_claims")
+    .set({ status: "done", done_at: sql`now()` })
+    .where("org_id", "=", orgId)
+    .where("event_name", "=", eventName)
+    .where("message_id", "=", messageId)
+    .execute();
+}
+
+/** Frees a message's claims when it leaves for the dead-letter queue, so a retry (or a copy) may run. */
+export async function releaseClaims(db: Kysely<any>, orgId: string, eventName: string, messageId: string): Promise<void> {
+  await db
+    .withSchema(SCHEMA)
+    .deleteFrom("dedup_claims")
+    .where("org_id", "=", orgId)
+    .where("event_name", "=", eventName)
+    .where("message_id", "=", messageId)
+    .where("status", "=", "processing")
+    .execute();
+}
+
+async function releaseOwn(trx: Transaction<any>, orgId: string, eventName: string, keys: DedupKey[], messageId: string): Promise<void> {
+  await trx
+    .withSchema(SCHEMA)
+    .deleteFrom("dedup_claims")
+    .where("org_id", "=", orgId)
+    .where("event_name", "=", eventName)
+    .where("message_id", "=", messageId)
+    .where("status", "=", "processing")
+    .where((eb) => eb.or(keys.map((k) => eb.and([eb("kind", "=", k.kind), eb("value", "=", k.value)]))))
+    .execute();
+}

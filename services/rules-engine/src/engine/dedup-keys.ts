@@ -1,0 +1,28 @@
+import { createHash } from "node:crypto";
+import { canonicalJson } from "@switchboard/db";
+import { dedupKeyOf, type DedupSpec } from "@switchboard/rules";
+
+export type DedupKind = "id" | "payload" | "key";
+export interface DedupKey {
+  kind: DedupKind;
+  value: string;
+}
+
+/**
+ * The keys under which a message counts as already processed. By default its id and its canonical
+ * payload ("the same data", whatever the key order), so a resend and a copy with a new id are both
+ * duplicates. The first key names the message in action idempotency keys.
+ */
+export function dedupKeys(spec: DedupSpec, messageId: string, payload: unknown): DedupKey[] {
+  const id: DedupKey = { kind: "id", value: messageId };
+  switch (spec.mode) {
+    case "id":
+      return [id];
+    case "key": {
+      const key = dedupKeyOf(spec, payload);
+      return key === undefined ? [id] : [{ kind: "key", value: key }];
+    }
+    default:
+      return [id, { kind: "payload", value: createHash("sha256").update(canonicalJson(payload)).digest("hex") }];
+  }
+}

@@ -1,0 +1,57 @@
+import { ensureConsumer, runConsumer, streamNames, type ConsumerRunner } from "@switchboard/bus";
+import type { DomainParts, ServiceContext } from "@switchboard/runtime";
+import type { RuleIndex } from "../rule-index.js";
+import { eventHandler } from "./event-handler.js";
+import { inboundHandler } from "./inbound-handler.js";
+import type { ProcessorDeps } from "./message-processor.js";
+
+export interface Engine {
+  stop(): Promise<void>;
+}
+
+/**
+ * Durable pull consumers, explicit ack: `rules-engine` on INBOUND and `rules-engine-events` on
+ * EVENTS. Every replica pulls from the same durables, so replicas share the messages.
+ */
+export async function startEngine(ctx: ServiceContext, parts: DomainParts, index: RuleIndex): Promise<Engine> {
+  const { config, logger, nc } = ctx;
+  const names = streamNames(config.streamPrefix);
+  const ns = config.namespace;
+  const deps: ProcessorDeps = {
+    db: parts.db,
+    source: parts.source,
+    call: parts.call,
+    logger: logger.child({ component: "rules-engine" }),
+    maxDeliver: config.rulesMaxDeliver,
+    eventsWritten: parts.eventsWritten,
+  };
+  const consumers = [
+    { stream: names.inbound, durable: "rules-engine", filter: `${ns}.inbound.>`, handler: inboundHandler({ ...deps, index, stream: names.inbound }) },
+    { stream: names.events, durable: "rules-engine-events", filter: `${ns}.events.>`, handler: eventHandler({ ...deps, index, stream: names.events }) },
+  ];
+  const runners: ConsumerRunner[] = [];
+  for (const c of consumers) {
+    await ensureConsumer(nc, c.stream, { durable: c.durable, filterSubject: c.filter, ackWaitMs: 30_000 });
+    runners.push(
+      runConsumer({
+        nc,
+        stream: c.stream,
+        durable: c.durable,
+        namespace: ns,
+        dlqPrefix: config.streamPrefix,
+        handler: c.handler,
+        // The handler dead-letters exhausted messages itself (it must free their claims first).
+        maxDeliver: config.rulesMaxDeliver + 1,
+        backoffMs: config.rulesBackoffMs,
+        stage: "rules",
+        logger,
+        concurrency: config.rulesConcurrency,
+      }),
+    );
+  }
+  return {
+    async stop() {
+      await Promise.all(runners.map((r) => r.stop()));
+    },
+  };
+}

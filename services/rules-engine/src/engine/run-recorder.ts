@@ -1,0 +1,85 @@
+import { createHash } from "node:crypto";
+import type { Kysely } from "kysely";
+import { buildEvent, eventSubject } from "@switchboard/events";
+import { enqueueEvent, type EventSource } from "@switchboard/outbox";
+import type { CompiledRule } from "@switchboard/rules";
+import type { ActionResult } from "./action-runner.js";
+import { completeClaims } from "./dedup-claims.js";
+
+const SCHEMA = "rules_engine";
+
+export interface RuleRun {
+  rule: CompiledRule;
+  status: "succeeded" | "failed";
+  actions: ActionResult[];
+  error?: string;
+}
+
+export interface MessageRecord {
+  orgId: string;
+  triggerKind: "inbound" | "event";
+  triggerName: string;
+  messageId: string;
+  dedupKey: string;
+  traceId: string;
+  input: unknown;
+  runs: RuleRun[];
+  /** Mark the dedup claims done: false when the message leaves for the DLQ, so a retry may run it. */
+  complete: boolean;
+}
+
+/** A stable event id per emit action, so a re-run of the same message emits nothing new. */
+export function emittedMessageId(idempotencyKey: string): string {
+  const h = createHash("sha256").update(`emit:${idempotencyKey}`).digest("hex");
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((parseInt(h[16]!, 16) & 0x3) | 0x8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+/**
+ * In one transaction: the rule runs (what fired, on what input, what it did), the custom events
+ * the rules emit, and the dedup claims marked done. Either all of it is recorded, or none and the
+ * message is retried.
+ */
+export async function recordMessage(db: Kysely<any>, source: EventSource, record: MessageRecord): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    for (const run of record.runs) {
+      await trx
+        .withSchema(SCHEMA)
+        .insertInto("rule_runs")
+        .values({
+          org_id: record.orgId,
+          rule_id: run.rule.id,
+          version: run.rule.version,
+          trigger_kind: record.triggerKind,
+          trigger_name: record.triggerName,
+          message_id: record.messageId,
+          dedup_key: record.dedupKey,
+          status: run.status,
+          input: JSON.stringify(record.input),
+          actions: JSON.stringify(run.actions),
+          error: run.error ?? null,
+        })
+        .execute();
+      for (const action of run.actions) {
+        if (action.outcome !== "emit") continue;
+        const event = buildEvent({
+          namespace: source.namespace,
+          branch: source.branch,
+          orgId: record.orgId,
+          eventType: String(action.params.eventType),
+          requestedBy: `rule:${run.rule.id}@${run.rule.version}`,
+          traceId: record.traceId,
+          info: action.params.info as Record<string, unknown>,
+          messageId: emittedMessageId(action.idempotencyKey),
+          now: source.now,
+        });
+        await enqueueEvent(trx, SCHEMA, { subject: eventSubject(source.namespace, record.orgId, event.messageType.split(".")[2]!), event }, "ignore");
+      }
+    }
+    if (record.complete) await completeClaims(trx, record.orgId, claimScope(record.triggerKind, record.triggerName), record.messageId);
+  });
+}
+
+/** Inbound names and event types share the claims table; the scope keeps them apart. */
+export function claimScope(kind: "inbound" | "event", name: string): string {
+  return kind === "inbound" ? name : `event:${name}`;
+}
