@@ -81,8 +81,8 @@ describe("asyncapi.yaml", () => {
         "{ns}.cmd.plans.getPlan",
         "{ns}.cmd.forms.assignForm",
         "{ns}.cmd.forms.submitForm",
-        "{ns}.cmd.workQueues.createItem",
-        "{ns}.cmd.workQueues.setItemStatus",
+        "{ns}.cmd.work-queues.createItem",
+        "{ns}.cmd.work-queues.setItemStatus",
       ]),
     );
     const dlqHeaders = Object.keys(doc["components"]["schemas"]["deadLetterHeaders"]["properties"]);
