@@ -1,0 +1,283 @@
+import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from "@nats-io/jetstream";
+import type { NatsConnection } from "@nats-io/nats-core";
+import { createLogger } from "@switchboard/logger";
+import { startNatsServer, waitFor, type NatsServer } from "@switchboard/testing";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { connectBus } from "./connection.js";
+import type { ConsumedMessage, HandlerOutcome } from "./consumed-message.js";
+import { ensureConsumer } from "./consumer-provisioner.js";
+import { runConsumer, type ConsumerRunner, type RunConsumerOptions } from "./consume-loop.js";
+import { publish } from "./publisher.js";
+import { provisionStreams } from "./stream-provisioner.js";
+
+const logger = createLogger({ level: "silent" });
+const WAIT = { timeoutMs: 30_000 };
+
+describe("runConsumer", () => {
+  let server: NatsServer;
+  let nc: NatsConnection;
+  let js: JetStreamClient;
+  let jsm: JetStreamManager;
+  const runners: ConsumerRunner[] = [];
+  let n = 0;
+
+  beforeAll(async () => {
+    server = await startNatsServer();
+    nc = await connectBus({ servers: server.url, name: "consume-test", logger });
+    js = jetstream(nc);
+    jsm = await jetstreamManager(nc);
+  });
+  afterEach(async () => {
+    await Promise.all(runners.splice(0).map((r) => r.stop()));
+  });
+  afterAll(async () => {
+    await nc?.close();
+    await server?.close();
+  });
+
+  /** Fresh namespace, streams and consumer per test, so tests never see each other's messages. */
+  async function setup(
+    handler: (m: ConsumedMessage) => Promise<HandlerOutcome>,
+    extra: Partial<RunConsumerOptions> = {},
+  ) {
+    n += 1;
+    const namespace = `cl${n}`;
+    const prefix = `CL${n}_`;
+    await provisionStreams(nc, { namespace, prefix, replicas: 1, duplicateWindowMs: 60_000 });
+    await ensureConsumer(nc, `${prefix}INBOUND`, { durable: "worker", ackWaitMs: 30_000 });
+    const runner = runConsumer({
+      nc,
+      stream: `${prefix}INBOUND`,
+      durable: "worker",
+      namespace,
+      dlqPrefix: prefix,
+      handler,
+      maxDeliver: 3,
+      backoffMs: [100, 200],
+      stage: "rules",
+      logger,
+      pullExpiresMs: 1_000, // stop() lets an open pull run out: keep that short here
+      ...extra,
+    });
+    runners.push(runner);
+    const send = (org: string, payload: unknown, msgId: string, headers?: Record<string, string>) =>
+      publish(js, `${namespace}.inbound.${org}.scheduling.slotBooked`, payload, {
+        msgId,
+        ...(headers ? { headers } : {}),
+      });
+    return { namespace, prefix, runner, send };
+  }
+
+  const consumerState = (stream: string) => jsm.consumers.info(stream, "worker");
+  const settled = async (stream: string, seq: number) => {
+    const info = await consumerState(stream);
+    return info.ack_floor.stream_seq >= seq && info.num_ack_pending === 0 && info.num_pending === 0 && info;
+  };
+  const dlqCount = async (prefix: string) => (await jsm.streams.info(`${prefix}DLQ`)).state.messages;
+
+  it("hands each message to the handler and acks it", async () => {
+    const seen: Array<{ subject: string; body: unknown; msgId: string | undefined; deliveryCount: number }> =
+      [];
+    const { prefix, send, namespace } = await setup(async (m) => {
+      seen.push({ subject: m.subject, body: m.json(), msgId: m.msgId, deliveryCount: m.deliveryCount });
+      return { kind: "ack" };
+    });
+    const { seq } = await send("acme", { slot: 1 }, "ack-1");
+    await waitFor(() => settled(`${prefix}INBOUND`, seq), { ...WAIT, what: "the message to be acked" });
+    expect(seen).toEqual([
+      {
+        subject: `${namespace}.inbound.acme.scheduling.slotBooked`,
+        body: { slot: 1 },
+        msgId: "ack-1",
+        deliveryCount: 1,
+      },
+    ]);
+    expect(await dlqCount(prefix)).toBe(0);
+  });
+
+  it("retries a failing message with backoff and acks it once it succeeds", async () => {
+    const deliveries: number[] = [];
+    const { prefix, send } = await setup(async (m) => {
+      deliveries.push(m.deliveryCount);
+      if (m.deliveryCount === 1) throw new Error("database unavailable");
+      if (m.deliveryCount === 2) return { kind: "retry", reason: "downstream busy" };
+      return { kind: "ack" };
+    });
+    const { seq } = await send("acme", { slot: 2 }, "retry-1");
+    const info = await waitFor(() => settled(`${prefix}INBOUND`, seq), {
+      ...WAIT,
+      what: "the retried message to be acked",
+    });
+    expect(deliveries).toEqual([1, 2, 3]);
+    expect(info.delivered.consumer_seq).toBe(3);
+    expect(await dlqCount(prefix)).toBe(0);
+  });
+
+  it("dead-letters once after maxDeliver deliveries, with the original payload and headers", async () => {
+    let calls = 0;
+    const { prefix, send, namespace } = await setup(async () => {
+      calls += 1;
+      throw new Error(`rule action failed\nattempt ${calls}`);
+    });
+    const payload = { slot: 3, patientId: "p-9" };
+    const { seq } = await send("acme", payload, "exhaust-1", { "Trace-Id": "trace-3" });
+    await waitFor(() => settled(`${prefix}INBOUND`, seq), {
+      ...WAIT,
+      what: "the exhausted message to be acked",
+    });
+    expect(calls).toBe(3);
+    expect(await dlqCount(prefix)).toBe(1);
+
+    const dead = await jsm.streams.getMessage(`${prefix}DLQ`, { seq: 1 });
+    expect(dead?.subject).toBe(`${namespace}.dlq.acme.rules`);
+    expect(dead?.json()).toEqual(payload);
+    const h = dead!.header;
+    expect({
+      trace: h.get("Trace-Id"),
+      stream: h.get("Switchboard-Origin-Stream"),
+      seq: h.get("Switchboard-Origin-Seq"),
+      subject: h.get("Switchboard-Origin-Subject"),
+      consumer: h.get("Switchboard-Origin-Consumer"),
+      originMsgId: h.get("Switchboard-Origin-Msg-Id"),
+      stage: h.get("Switchboard-Stage"),
+      reason: h.get("Switchboard-Reason"),
+      deliveries: h.get("Switchboard-Deliveries"),
+      msgId: h.get("Nats-Msg-Id"),
+    }).toEqual({
+      trace: "trace-3",
+      stream: `${prefix}INBOUND`,
+      seq: String(seq),
+      subject: `${namespace}.inbound.acme.scheduling.slotBooked`,
+      consumer: "worker",
+      originMsgId: "exhaust-1",
+      stage: "rules",
+      reason: "rule action failed attempt 3",
+      deliveries: "3",
+      msgId: `dlq:${prefix}INBOUND:${seq}`,
+    });
+  });
+
+  it("dead-letters a 'dead' outcome at once, under the handler's stage, with details", async () => {
+    let calls = 0;
+    const { prefix, send, namespace } = await setup(async () => {
+      calls += 1;
+      return {
+        kind: "dead",
+        stage: "invalid",
+        reason: "payload does not match the schema",
+        details: [{ path: "/slot" }],
+      };
+    });
+    const { seq } = await send("acme", { slot: "x" }, "dead-1");
+    await waitFor(() => settled(`${prefix}INBOUND`, seq), { ...WAIT, what: "the dead message to be acked" });
+    expect(calls).toBe(1);
+    const dead = await jsm.streams.getMessage(`${prefix}DLQ`, { seq: 1 });
+    expect(dead?.subject).toBe(`${namespace}.dlq.acme.invalid`);
+    expect(dead?.header.get("Switchboard-Stage")).toBe("invalid");
+    expect(dead?.header.get("Switchboard-Reason")).toBe("payload does not match the schema");
+    expect(JSON.parse(dead!.header.get("Switchboard-Details"))).toEqual([{ path: "/slot" }]);
+    expect(dead?.header.get("Switchboard-Deliveries")).toBe("1");
+  });
+
+  it("does not ack a message it could not dead-letter", async () => {
+    const { prefix, send } = await setup(async () => ({ kind: "dead", stage: "invalid", reason: "bad" }), {
+      dlqPrefix: "MISSING_", // no such DLQ stream: the DLQ publish fails
+    });
+    const { seq } = await send("acme", {}, "nodlq-1");
+    const info = await waitFor(
+      async () => {
+        const i = await consumerState(`${prefix}INBOUND`);
+        return i.num_redelivered > 0 && i;
+      },
+      { ...WAIT, what: "a redelivery" },
+    );
+    expect(info.ack_floor.stream_seq).toBeLessThan(seq);
+  });
+
+  it("stop() waits for a running handler and leaves unstarted messages to the next runner", async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const started: number[] = [];
+    const { prefix, send, runner } = await setup(async (m) => {
+      started.push(m.seq);
+      await gate;
+      return { kind: "ack" };
+    });
+    const first = await send("acme", { i: 1 }, "stop-1");
+    const second = await send("acme", { i: 2 }, "stop-2");
+    await waitFor(() => started.length === 1, { ...WAIT, what: "the first handler to start" });
+    let stopped = false;
+    const stopping = runner.stop().then(() => (stopped = true));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(stopped).toBe(false);
+    release();
+    await stopping;
+    await runner.done;
+    expect(started).toEqual([first.seq]);
+    await waitFor(async () => (await consumerState(`${prefix}INBOUND`)).ack_floor.stream_seq === first.seq, {
+      ...WAIT,
+      what: "the first message to be acked",
+    });
+
+    // The message it had not started is not lost: the next runner gets it at once.
+    const next: number[] = [];
+    runners.push(
+      runConsumer({
+        nc,
+        stream: `${prefix}INBOUND`,
+        durable: "worker",
+        namespace: "unused",
+        dlqPrefix: prefix,
+        maxDeliver: 3,
+        backoffMs: [],
+        stage: "rules",
+        logger,
+        pullExpiresMs: 1_000,
+        handler: async (m) => {
+          next.push(m.seq);
+          return { kind: "ack" };
+        },
+      }),
+    );
+    await waitFor(() => settled(`${prefix}INBOUND`, second.seq), {
+      ...WAIT,
+      what: "the second message to be acked",
+    });
+    expect(next).toEqual([second.seq]);
+  });
+
+  it("runs up to `concurrency` handlers at once", async () => {
+    let running = 0;
+    let peak = 0;
+    const { prefix, send } = await setup(
+      async () => {
+        running += 1;
+        peak = Math.max(peak, running);
+        await new Promise((r) => setTimeout(r, 200));
+        running -= 1;
+        return { kind: "ack" };
+      },
+      { concurrency: 3 },
+    );
+    let last = 0;
+    for (let i = 0; i < 9; i++) last = (await send("acme", { i }, `conc-${i}`)).seq;
+    await waitFor(() => settled(`${prefix}INBOUND`, last), { ...WAIT, what: "all messages to be acked" });
+    expect(peak).toBeGreaterThan(1);
+    expect(peak).toBeLessThanOrEqual(3);
+  });
+
+  it("dead-letters under `_unknown` when the subject carries no usable org", async () => {
+    const { prefix, namespace } = await setup(async () => ({
+      kind: "dead",
+      stage: "undeclared",
+      reason: "no org",
+    }));
+    await jsm.streams.update(`${prefix}INBOUND`, {
+      subjects: [`${namespace}.inbound.>`, `${namespace}-raw`],
+    });
+    const ack = await publish(js, `${namespace}-raw`, {}, { msgId: "raw-1" });
+    await waitFor(() => settled(`${prefix}INBOUND`, ack.seq), { ...WAIT, what: "the message to be acked" });
+    const dead = await jsm.streams.getMessage(`${prefix}DLQ`, { seq: 1 });
+    expect(dead?.subject).toBe(`${namespace}.dlq._unknown.undeclared`);
+  });
+});

@@ -1,0 +1,115 @@
+import type { JetStreamClient, JsMsg } from "@nats-io/jetstream";
+import type { Logger } from "@switchboard/logger";
+import { toConsumedMessage, type HandlerOutcome, type MessageHandler } from "./consumed-message.js";
+import { publishDeadLetter, type DeadLetter, type DeadLetterTarget } from "./dead-letter.js";
+
+export interface SettlerContext {
+  js: JetStreamClient;
+  handler: MessageHandler;
+  durable: string;
+  maxDeliver: number;
+  backoffMs: number[];
+  stage: string;
+  dlq: DeadLetterTarget;
+  logger: Logger;
+  /** The consumer's ack wait: a handler running longer keeps its message with `working()`. */
+  ackWaitMs: number;
+}
+
+/** Runs the handler on one message and settles it. Never rejects: every failure ends in a nak. */
+export async function processMessage(ctx: SettlerContext, m: JsMsg): Promise<void> {
+  const log = ctx.logger.child({
+    stream: m.info.stream,
+    seq: m.seq,
+    subject: m.subject,
+    delivery: m.info.deliveryCount,
+  });
+  try {
+    const outcome = await runHandler(ctx, m, log);
+    await settle(ctx, m, outcome, log);
+  } catch (error) {
+    log.error({ err: error }, "settling a message failed; it will be redelivered");
+    try {
+      m.nak(backoffDelay(ctx.backoffMs, m.info.deliveryCount));
+    } catch {
+      // Connection closed: the server redelivers after the ack wait anyway.
+    }
+  }
+}
+
+async function runHandler(ctx: SettlerContext, m: JsMsg, log: Logger): Promise<HandlerOutcome> {
+  const keepAlive = setInterval(
+    () => {
+      try {
+        m.working();
+      } catch {
+        // Connection closed: nothing to extend; the settle step will notice.
+      }
+    },
+    Math.max(1_000, ctx.ackWaitMs / 2),
+  );
+  try {
+    return await ctx.handler(toConsumedMessage(m));
+  } catch (error) {
+    // A throw is a transient failure until proven otherwise; a handler that knows better returns "dead".
+    log.warn({ err: error }, "handler threw; will retry");
+    return { kind: "retry", reason: error instanceof Error ? error.message : String(error) };
+  } finally {
+    clearInterval(keepAlive);
+  }
+}
+
+async function settle(ctx: SettlerContext, m: JsMsg, outcome: HandlerOutcome, log: Logger): Promise<void> {
+  switch (outcome?.kind) {
+    case "ack":
+      m.ack();
+      return;
+    case "dead":
+      await deadLetter(
+        ctx,
+        m,
+        { stage: outcome.stage, reason: outcome.reason, details: outcome.details, consumer: ctx.durable },
+        log,
+      );
+      return;
+    case "retry":
+      return retry(ctx, m, outcome.reason, outcome.delayMs, log);
+    default:
+      return retry(ctx, m, `handler returned no valid outcome: ${JSON.stringify(outcome)}`, undefined, log);
+  }
+}
+
+async function retry(
+  ctx: SettlerContext,
+  m: JsMsg,
+  reason: string,
+  delayMs: number | undefined,
+  log: Logger,
+): Promise<void> {
+  const deliveries = m.info.deliveryCount;
+  if (deliveries >= ctx.maxDeliver) {
+    await deadLetter(ctx, m, { stage: ctx.stage, reason, consumer: ctx.durable }, log);
+    return;
+  }
+  const delay = delayMs ?? backoffDelay(ctx.backoffMs, deliveries);
+  log.info({ reason, delayMs: delay }, "message will be retried");
+  m.nak(delay);
+}
+
+/** Acks only once the DLQ holds the message: nothing that failed is dropped. */
+async function deadLetter(ctx: SettlerContext, m: JsMsg, letter: DeadLetter, log: Logger): Promise<void> {
+  try {
+    const stored = await publishDeadLetter(ctx.js, ctx.dlq, m, letter);
+    m.ack();
+    log.warn({ stage: letter.stage, reason: letter.reason, dlqSeq: stored.seq }, "message dead-lettered");
+  } catch (error) {
+    log.error({ err: error, stage: letter.stage }, "dead-letter publish failed; message will be redelivered");
+    m.nak(backoffDelay(ctx.backoffMs, m.info.deliveryCount));
+  }
+}
+
+/** Delay before delivery n+1, after delivery n failed: backoffMs[min(n-1, len-1)], 0 if empty. */
+export function backoffDelay(backoffMs: number[], deliveryCount: number): number {
+  if (backoffMs.length === 0) return 0;
+  return backoffMs[Math.min(Math.max(deliveryCount, 1) - 1, backoffMs.length - 1)] ?? 0;
+}

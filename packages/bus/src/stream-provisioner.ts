@@ -1,0 +1,60 @@
+import {
+  jetstreamManager,
+  RetentionPolicy,
+  StorageType,
+  type JetStreamManager,
+  type StreamConfig,
+} from "@nats-io/jetstream";
+import { nanos, type NatsConnection } from "@nats-io/nats-core";
+import { ApiCodes, isApiError, toBusError } from "./jetstream-errors.js";
+import { streamNames } from "./stream-names.js";
+import { assertSafeToken } from "./subject-tokens.js";
+
+export interface StreamProvisioning {
+  /** First subject token, e.g. `switchboard`. */
+  namespace: string;
+  /** Stream name prefix, e.g. `""` or `TEST1_`. */
+  prefix: string;
+  /** 1 on a single server, 3 on a cluster. */
+  replicas: number;
+  /** How long the broker drops repeats of a `Nats-Msg-Id`. */
+  duplicateWindowMs: number;
+}
+
+type StreamSpec = Partial<StreamConfig> & { name: string; subjects: string[] };
+
+/** Creates EVENTS, INBOUND and DLQ, or brings their config up to date. Safe to run from every replica. */
+export async function provisionStreams(nc: NatsConnection, opts: StreamProvisioning): Promise<void> {
+  assertSafeToken(opts.namespace, "namespace");
+  const names = streamNames(opts.prefix);
+  const jsm = await jetstreamManager(nc).catch((error: unknown) => {
+    throw toBusError(error, "JetStream");
+  });
+  const kinds = [
+    [names.events, "events"],
+    [names.inbound, "inbound"],
+    [names.dlq, "dlq"],
+  ] as const;
+  for (const [name, kind] of kinds) {
+    await createOrUpdateStream(jsm, {
+      name,
+      subjects: [`${opts.namespace}.${kind}.>`],
+      retention: RetentionPolicy.Limits,
+      storage: StorageType.File,
+      num_replicas: opts.replicas,
+      duplicate_window: nanos(opts.duplicateWindowMs),
+    });
+  }
+}
+
+async function createOrUpdateStream(jsm: JetStreamManager, spec: StreamSpec): Promise<void> {
+  try {
+    await jsm.streams.add(spec);
+  } catch (error) {
+    // Exists with another config (or another replica just created it): update in place.
+    if (!isApiError(error, ApiCodes.StreamNameInUse)) throw toBusError(error, `create stream ${spec.name}`);
+    await jsm.streams.update(spec.name, spec).catch((updateError: unknown) => {
+      throw toBusError(updateError, `update stream ${spec.name}`);
+    });
+  }
+}

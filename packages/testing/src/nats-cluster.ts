@@ -1,0 +1,78 @@
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { freePorts } from "./free-port.js";
+import { launchNatsServer, type NatsServer } from "./nats-server.js";
+
+export interface NatsCluster {
+  servers: NatsServer[];
+  /** Client URLs of every node, to pass as `servers` to a client. */
+  urls: string[];
+  /** Stops every node and removes the temp dirs. */
+  close(): Promise<void>;
+}
+
+const META_LEADER_TIMEOUT_MS = 60_000;
+
+/**
+ * Starts a JetStream cluster on loopback and resolves once every node knows the meta leader,
+ * i.e. once the JetStream API answers for streams with replicas.
+ */
+export async function startNatsCluster(opts: { size?: number } = {}): Promise<NatsCluster> {
+  const size = opts.size ?? 3;
+  const base = await mkdtemp(path.join(tmpdir(), "sb-nats-cluster-"));
+  // Route ports must be known before any node starts: every node lists all of them.
+  const routes = await freePorts(size);
+  const name = path.basename(base).replace(/[^A-Za-z0-9_-]/g, "_");
+  const launched = await Promise.allSettled(
+    routes.map(async (port, i) => {
+      const dir = path.join(base, `n${i + 1}`);
+      await mkdir(dir);
+      return launchNatsServer({
+        dir,
+        serverName: `n${i + 1}`,
+        jetstream: true,
+        cluster: { name, port, routes },
+      });
+    }),
+  );
+  const servers = launched.flatMap((r) => (r.status === "fulfilled" ? [r.value] : []));
+  const close = async (): Promise<void> => {
+    await Promise.all(servers.map((s) => s.close()));
+    await rm(base, { recursive: true, force: true });
+  };
+  const failed = launched.find((r) => r.status === "rejected");
+  try {
+    if (failed !== undefined) throw failed.reason;
+    await waitForMetaLeader(servers);
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  return { servers, urls: servers.map((s) => s.url), close };
+}
+
+async function waitForMetaLeader(servers: NatsServer[]): Promise<void> {
+  const deadline = Date.now() + META_LEADER_TIMEOUT_MS;
+  let last: string[] = [];
+  for (;;) {
+    last = await Promise.all(servers.map((s) => metaLeader(s.monitorUrl)));
+    if (last.every((leader) => leader !== "")) return;
+    if (Date.now() > deadline) {
+      throw new Error(
+        `no JetStream meta leader after ${META_LEADER_TIMEOUT_MS} ms (leaders seen: ${JSON.stringify(last)})`,
+      );
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+async function metaLeader(monitorUrl: string): Promise<string> {
+  try {
+    const res = await fetch(`${monitorUrl}/jsz`);
+    const body = (await res.json()) as { meta_cluster?: { leader?: string } };
+    return body.meta_cluster?.leader ?? "";
+  } catch {
+    return "";
+  }
+}
