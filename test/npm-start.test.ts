@@ -32,7 +32,7 @@ describe("all-in-one on embedded defaults", () => {
 
     const nc = await connect({ servers: natsUrl! });
     const received: any[] = [];
-    nc.subscribe("switchboard.events.clinic.>", { callback: (_e, m) => received.push(m.json()) });
+    nc.subscribe("switchboard.events.clinic.>", { callback: (_e, m) => void received.push(m.json()) });
     await nc.flush();
     const admin = api(url!, adminKey);
     expect((await admin.post("/v1/orgs", { id: "clinic", name: "Clinic" })).status).toBe(201);

@@ -1,10 +1,10 @@
 import type { FastifyInstance } from "fastify";
 import type { Kysely } from "kysely";
 import { jetstream, publish, streamNames, type CommandHandler, type CommandServer } from "@switchboard/bus";
-import { migrateSchema, type Migration } from "@switchboard/db";
-import { SwitchboardError, ErrorCodes } from "@switchboard/errors";
+import type { Migration } from "@switchboard/db";
 import { createOutboxRelay, type EventSource } from "@switchboard/outbox";
 import type { CommandCaller } from "./command-call.js";
+import { migrateOrThrow } from "./migrate.js";
 import { serveServiceCommands } from "./command-registration.js";
 import type { Service, ServiceContext } from "./service.js";
 
@@ -41,6 +41,9 @@ export function createDomainService(ctx: ServiceContext, spec: DomainServiceSpec
     schema: spec.schema,
     logger,
     pollMs: config.outboxPollMs,
+    // A dead relay's rows are republished after its lease; the broker drops those repeats only
+    // within the duplicate window, so the lease stays well inside it.
+    leaseMs: Math.min(30_000, Math.floor(config.duplicateWindowMs / 4)),
     publish: (m) => publish(js, m.subject, m.data, { msgId: m.msgId, headers: m.headers, expectStream: eventsStream }),
   });
   const parts: DomainParts = {
@@ -54,12 +57,7 @@ export function createDomainService(ctx: ServiceContext, spec: DomainServiceSpec
     name: spec.name,
     ...(spec.routes ? { routes: (app: FastifyInstance) => spec.routes!(app, parts) } : {}),
     async start() {
-      const migrated = await migrateSchema(db, spec.schema, spec.migrations);
-      if (!migrated.ok) {
-        throw new SwitchboardError(ErrorCodes.Internal, `migrating schema "${spec.schema}" failed: ${migrated.error.message}`, {
-          cause: migrated.error.cause,
-        });
-      }
+      await migrateOrThrow(db, spec.schema, spec.migrations);
       relay.start();
       if (spec.commands) {
         commands = serveServiceCommands(ctx, spec.name, spec.commands(parts));

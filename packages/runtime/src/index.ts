@@ -11,3 +11,6 @@ export type { CommandCaller } from "./command-call.js";
 export { LocalCommands } from "./local-commands.js";
 export { serveServiceCommands } from "./command-registration.js";
 export type { KeyAuthenticatorOptions } from "./key-authenticator.js";
+export { commandMeta } from "./command-meta.js";
+export type { CommandMeta } from "./command-meta.js";
+export { migrateOrThrow } from "./migrate.js";

@@ -11,9 +11,9 @@ import { startServices } from "./start-services.js";
  * there is nothing embedded to fall back on.
  */
 export async function runStandalone(name: string, factory: ServiceFactory): Promise<void> {
-  const logger = createLogger({ level: process.env.LOG_LEVEL ?? "info", name });
   try {
     const config = loadConfig(process.env);
+    const logger = createLogger({ level: config.logLevel, name });
     if (config.natsUrl === undefined) throw new ConfigError("NATS_URL", `is required to run ${name} on its own`);
     if (config.databaseUrl === undefined) throw new ConfigError("DATABASE_URL", `is required to run ${name} on its own`);
     const database = await openDatabase({ url: config.databaseUrl }, logger);
@@ -25,7 +25,7 @@ export async function runStandalone(name: string, factory: ServiceFactory): Prom
       process.stderr.write(`${name}: ${error.message} (${error.code})\n`);
       process.exit(2);
     }
-    logger.fatal({ err: error }, "could not start");
+    process.stderr.write(`${name}: could not start: ${(error as Error).stack ?? String(error)}\n`);
     process.exit(1);
   }
 }

@@ -2,8 +2,9 @@ import type { FastifyInstance } from "fastify";
 import { connectBus, provisionStreams, streamNames } from "@switchboard/bus";
 import type { Config } from "@switchboard/config";
 import { ping, type Database } from "@switchboard/db";
+import type { NatsConnection } from "@nats-io/transport-node";
 import { createSchemaRegistry } from "@switchboard/events";
-import { buildHttpServer } from "@switchboard/http";
+import { buildHttpServer, type ReadinessCheck } from "@switchboard/http";
 import type { Logger } from "@switchboard/logger";
 import { jetstreamManager } from "@nats-io/jetstream";
 import { commandCaller } from "./command-call.js";
@@ -35,67 +36,86 @@ export interface RunningServices {
  */
 export async function startServices(options: StartOptions): Promise<RunningServices> {
   const { config, logger, database } = options;
-  const nc = await connectBus({ servers: options.natsServers, name: `switchboard-${process.pid}`, logger });
-  const streamOptions = {
-    namespace: config.namespace,
-    prefix: config.streamPrefix,
-    replicas: config.streamReplicas,
-    duplicateWindowMs: config.duplicateWindowMs,
-  };
-  await provisionStreams(nc, streamOptions);
-  const localCommands = new LocalCommands();
-  const context: ServiceContext = {
-    config,
-    logger,
-    nc,
-    database,
-    schemas: createSchemaRegistry(),
-    now: () => new Date(),
-    localCommands,
-    call: commandCaller(nc, config.namespace, localCommands),
-  };
-  const services: Service[] = [];
-  for (const factory of options.factories) services.push(await factory(context));
-
-  const jsm = await jetstreamManager(nc);
-  const names = streamNames(config.streamPrefix);
-  const app = await buildHttpServer({
-    logger,
-    authenticate: createKeyAuthenticator(context.call),
-    bodyLimitBytes: config.bodyLimitBytes,
-    maxJsonDepth: config.maxJsonDepth,
-    readiness: [
-      { name: "nats", check: async () => !nc.isClosed() && (await nc.flush().then(() => true, () => false)) },
-      { name: "database", check: () => ping(database.db) },
-      {
-        name: "streams",
-        check: async () =>
-          (await Promise.all(Object.values(names).map((n) => jsm.streams.info(n).then(() => true, () => false)))).every(Boolean),
-      },
-    ],
-    title: "Switchboard",
-  });
-  for (const service of services) if (service.routes) await service.routes(app);
-  await app.ready();
-
+  let nc: NatsConnection | undefined;
+  let app: FastifyInstance | undefined;
   const started: Service[] = [];
   try {
+    nc = await connectBus({ servers: options.natsServers, name: `switchboard-${process.pid}`, logger });
+    await provisionStreams(nc, {
+      namespace: config.namespace,
+      prefix: config.streamPrefix,
+      replicas: config.streamReplicas,
+      duplicateWindowMs: config.duplicateWindowMs,
+    });
+    const context = createContext(options, nc);
+    const services: Service[] = [];
+    for (const factory of options.factories) services.push(await factory(context));
+    app = await buildHttpServer({
+      logger,
+      authenticate: createKeyAuthenticator(context.call),
+      bodyLimitBytes: config.bodyLimitBytes,
+      maxJsonDepth: config.maxJsonDepth,
+      readiness: await readinessChecks(nc, database, streamNames(config.streamPrefix)),
+      title: "Switchboard",
+    });
+    for (const service of services) if (service.routes) await service.routes(app);
+    await app.ready();
     for (const service of services) {
       await service.start();
       started.push(service);
       logger.info({ started: service.name }, "service started");
     }
     await app.listen({ port: config.port, host: config.host });
+    return running(options, context, app, services, started);
   } catch (error) {
+    // Undo whatever was done, so a failed start leaves no connection, port or handle open.
     await stopAll(started.reverse(), logger);
-    await app.close();
-    await nc.drain().catch(() => undefined);
+    await app?.close().catch(() => undefined);
+    await nc?.drain().catch(() => undefined);
+    await database.close().catch(() => undefined);
+    await options.onStopped?.().catch(() => undefined);
     throw error;
   }
+}
+
+function createContext(options: StartOptions, nc: NatsConnection): ServiceContext {
+  const localCommands = new LocalCommands();
+  return {
+    config: options.config,
+    logger: options.logger,
+    nc,
+    database: options.database,
+    schemas: createSchemaRegistry(),
+    now: () => new Date(),
+    localCommands,
+    call: commandCaller(nc, options.config.namespace, localCommands),
+  };
+}
+
+async function readinessChecks(nc: NatsConnection, database: Database, names: { events: string; inbound: string; dlq: string }): Promise<ReadinessCheck[]> {
+  const jsm = await jetstreamManager(nc);
+  return [
+    { name: "nats", check: async () => !nc.isClosed() && (await nc.flush().then(() => true, () => false)) },
+    { name: "database", check: () => ping(database.db) },
+    {
+      name: "streams",
+      check: async () =>
+        (await Promise.all(Object.values(names).map((n) => jsm.streams.info(n).then(() => true, () => false)))).every(Boolean),
+    },
+  ];
+}
+
+function running(
+  options: StartOptions,
+  context: ServiceContext,
+  app: FastifyInstance,
+  services: Service[],
+  started: Service[],
+): RunningServices {
   const address = app.server.address();
+  const { config, logger, database } = options;
   const port = typeof address === "object" && address !== null ? address.port : config.port;
   const url = `http://${config.host === "0.0.0.0" ? "127.0.0.1" : config.host}:${port}`;
-
   let stopping: Promise<void> | undefined;
   return {
     url,
@@ -106,7 +126,7 @@ export async function startServices(options: StartOptions): Promise<RunningServi
       stopping ??= (async () => {
         await app.close();
         await stopAll([...started].reverse(), logger);
-        await nc.drain().catch((e: unknown) => logger.warn({ err: e }, "NATS drain failed"));
+        await context.nc.drain().catch((e: unknown) => logger.warn({ err: e }, "NATS drain failed"));
         await database.close();
         await options.onStopped?.();
       })();

@@ -42,9 +42,17 @@ export async function assignForm(
   if (template !== null && template.forms.length > 0 && !template.forms.includes(input.formName)) {
     throw new ValidationError(`form "${input.formName}" is not a form of template "${template.name}" (forms: ${template.forms.join(", ")})`);
   }
-  const request = { planId: plan.id, formName: input.formName, userId: input.userId, prefill: input.prefill ?? {} };
+  // The key guards the request as the caller sent it (the plan it resolves to may change later).
+  const request = { ...input, prefill: input.prefill ?? {} };
   return runIdempotent(parts.db, parts.source.schema, { orgId: meta.orgId, key: meta.idempotencyKey, operation: "assignForm", request }, async (trx) => {
-    const assignment = await insertAssignment(trx, meta.orgId, { id: randomUUID(), ...request, isTest: plan.isTest });
+    const assignment = await insertAssignment(trx, meta.orgId, {
+      id: randomUUID(),
+      planId: plan.id,
+      formName: input.formName,
+      userId: input.userId,
+      prefill: request.prefill,
+      isTest: plan.isTest,
+    });
     await emitEvent(trx, parts.source, meta, "formAssigned", {
       planId: assignment.planId,
       formName: assignment.formName,

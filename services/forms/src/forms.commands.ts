@@ -1,6 +1,6 @@
 import type { CommandHandler, CommandRequest } from "@switchboard/bus";
 import { compileParamsValidator } from "@switchboard/events";
-import type { DomainParts } from "@switchboard/runtime";
+import { commandMeta, type DomainParts } from "@switchboard/runtime";
 import { assignForm, type AssignFormInput, type CommandMeta } from "./assign-form.js";
 import { assignFormCommand, submitFormCommand } from "./forms.schemas.js";
 import { submitForm } from "./submit-form.js";
@@ -11,9 +11,7 @@ const submitParams = compileParamsValidator<{ formAssignmentId: string; data: Re
   "submitForm params",
 );
 
-export function metaOf(req: CommandRequest): CommandMeta {
-  return { orgId: req.orgId, requestedBy: req.requestedBy ?? "system", traceId: req.traceId, idempotencyKey: req.idempotencyKey };
-}
+const metaOf = (req: CommandRequest): CommandMeta => commandMeta(req);
 
 /** `<ns>.cmd.forms.*`: the rules engine assigns forms through these. */
 export function formsCommands(parts: DomainParts): Record<string, CommandHandler> {

@@ -1,7 +1,7 @@
 import type { CommandHandler } from "@switchboard/bus";
 import { NotFoundError } from "@switchboard/errors";
 import { compileParamsValidator } from "@switchboard/events";
-import type { DomainParts } from "@switchboard/runtime";
+import { commandMeta, type DomainParts } from "@switchboard/runtime";
 import { createPlan, type CreatePlanInput } from "./create-plan.js";
 import { findTemplate } from "./plan-template.repository.js";
 import { findPlan, listPlans } from "./plan.repository.js";
@@ -19,7 +19,7 @@ export function plansCommands(parts: DomainParts): Record<string, CommandHandler
       const outcome = await createPlan(
         db,
         source,
-        { orgId: req.orgId, requestedBy: req.requestedBy ?? "system", traceId: req.traceId, idempotencyKey: req.idempotencyKey },
+        commandMeta(req),
         createParams(req.params),
       );
       if (!outcome.replayed) parts.eventsWritten();

@@ -54,6 +54,7 @@ export async function runSwitchboard(options: SwitchboardOptions = {}): Promise<
   const nats = config.natsUrl === undefined ? await startEmbeddedNats(dataDir, config.embeddedNatsPort, logger) : undefined;
   const natsUrl = config.natsUrl ?? nats!.url;
   try {
+    // startServices closes the database (and stops the spawned nats-server) if the start fails.
     const database = await openDatabase(
       config.databaseUrl === undefined ? { pgliteDir: path.join(dataDir, "pgdata") } : { url: config.databaseUrl },
       logger,

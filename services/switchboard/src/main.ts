@@ -1,10 +1,13 @@
+import { loadConfig } from "@switchboard/config";
 import { isSwitchboardError } from "@switchboard/errors";
 import { createLogger } from "@switchboard/logger";
 import { stopOnSignals } from "@switchboard/runtime";
 import { runSwitchboard } from "./compose.js";
 
-const logger = createLogger({ level: process.env.LOG_LEVEL ?? "info", name: "switchboard" });
 try {
+  // Validated before anything else, so a bad LOG_LEVEL is reported like any other variable.
+  const config = loadConfig(process.env);
+  const logger = createLogger({ level: config.logLevel, name: "switchboard" });
   const running = await runSwitchboard({ logger });
   process.stdout.write(
     `\nSwitchboard is running\n  HTTP   ${running.url}  (OpenAPI at ${running.url}/docs)\n  NATS   ${running.natsUrl}\n  store  ${running.databaseKind}\n\n`,
@@ -15,6 +18,6 @@ try {
     process.stderr.write(`switchboard: ${error.message} (${error.code})\n`);
     process.exit(2);
   }
-  logger.fatal({ err: error }, "could not start");
+  process.stderr.write(`switchboard: could not start: ${(error as Error).stack ?? String(error)}\n`);
   process.exit(1);
 }

@@ -23,11 +23,12 @@ export async function ensureAdminKey(db: Kysely<any>, configuredKey: string | un
     if (configuredKey !== undefined) {
       const tokenHash = hashToken(configuredKey);
       const keyId = `key_admin_${tokenHash.slice(0, 12)}`;
+      // The operator's key replaces earlier environment keys and the one generated at first start.
       await trx
         .withSchema(SCHEMA)
         .updateTable("api_keys")
         .set({ revoked_at: sql`now()` })
-        .where("name", "=", ENV_KEY_NAME)
+        .where("name", "in", [ENV_KEY_NAME, GENERATED_KEY_NAME])
         .where("token_hash", "<>", tokenHash)
         .where("revoked_at", "is", null)
         .execute();

@@ -1,5 +1,4 @@
-import { migrateSchema } from "@switchboard/db";
-import { serveServiceCommands, type Service, type ServiceContext } from "@switchboard/runtime";
+import { migrateOrThrow, serveServiceCommands, type Service, type ServiceContext } from "@switchboard/runtime";
 import { ensureAdminKey } from "./admin-key.js";
 import { authenticate } from "./authenticate.command.js";
 import { migrations, SCHEMA } from "./migrations.js";
@@ -19,8 +18,7 @@ export function createTenancyService(ctx: ServiceContext, options: TenancyOption
     name: "tenancy",
     routes: (app) => tenancyRoutes(app, db),
     async start() {
-      const migrated = await migrateSchema(db, SCHEMA, migrations);
-      if (!migrated.ok) throw migrated.error;
+      await migrateOrThrow(db, SCHEMA, migrations);
       const admin = await ensureAdminKey(db, ctx.config.adminKey);
       if (admin.outcome === "generated") {
         options.announce(

@@ -1,6 +1,6 @@
 import type { CommandHandler, CommandRequest } from "@switchboard/bus";
 import { compileParamsValidator } from "@switchboard/events";
-import type { DomainParts } from "@switchboard/runtime";
+import { commandMeta, type DomainParts } from "@switchboard/runtime";
 import { createItem, setItemStatus, type CommandMeta, type CreateItemInput } from "./item-commands.js";
 import { createItemCommand, setStatusCommand } from "./work-queues.schemas.js";
 
@@ -10,12 +10,7 @@ const statusParams = compileParamsValidator<{ workQueueItemId: string; status: s
   "setItemStatus params",
 );
 
-const metaOf = (req: CommandRequest): CommandMeta => ({
-  orgId: req.orgId,
-  requestedBy: req.requestedBy ?? "system",
-  traceId: req.traceId,
-  idempotencyKey: req.idempotencyKey,
-});
+const metaOf = (req: CommandRequest): CommandMeta => commandMeta(req);
 
 /** `<ns>.cmd.work-queues.*`: what rules do to work queues. */
 export function workQueuesCommands(parts: DomainParts): Record<string, CommandHandler> {

@@ -3,7 +3,7 @@ const UUID = { type: "string", format: "uuid" } as const;
 const ORG = { type: "string", pattern: "^[A-Za-z0-9_-]{1,64}$" } as const;
 const STATUS = { type: "string", minLength: 1, maxLength: 100 } as const;
 const PRIORITY = { type: "integer", minimum: 0, maximum: 1000 } as const;
-const LOCATION = { type: ["string", "null"], maxLength: 500 } as const;
+const LOCATION = { type: ["string", "null"], minLength: 1, maxLength: 200 } as const;
 
 export const orgParams = { type: "object", properties: { org: ORG }, required: ["org"] } as const;
 export const queueParams = { type: "object", properties: { org: ORG, queue: NAME }, required: ["org", "queue"] } as const;
