@@ -51,6 +51,32 @@ function waitForPort(port: number, child: ChildProcess, stderr: () => string, ti
 }
 
 /**
+ * A runner killed with SIGKILL leaves its nats-server running on the store; stop that one before
+ * starting another on the same directory (two servers on one store would corrupt it).
+ */
+async function stopOrphan(pidFile: string, logger: Logger): Promise<void> {
+  let pid: number;
+  try {
+    pid = Number(fs.readFileSync(pidFile, "utf8").trim());
+  } catch {
+    return;
+  }
+  const alive = () => {
+    try {
+      process.kill(pid, 0);
+      return fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("nats-server");
+    } catch {
+      return false;
+    }
+  };
+  if (!Number.isInteger(pid) || pid <= 1 || !alive()) return;
+  logger.warn({ pid }, "stopping a nats-server left running on this data dir");
+  process.kill(pid, "SIGTERM");
+  for (let i = 0; i < 100 && alive(); i++) await new Promise((r) => setTimeout(r, 100));
+  if (alive()) process.kill(pid, "SIGKILL");
+}
+
+/**
  * Spawns a nats-server with JetStream storing in `<dataDir>/nats` for the all-in-one mode. It keeps
  * the preferred port when free so NATS clients can find it again after a restart.
  */
@@ -58,6 +84,8 @@ export async function startEmbeddedNats(dataDir: string, preferredPort: number, 
   const bin = process.env.NATS_SERVER_BIN ?? "nats-server";
   const storeDir = path.resolve(dataDir, "nats");
   fs.mkdirSync(storeDir, { recursive: true });
+  const pidFile = path.resolve(dataDir, "nats-server.pid");
+  await stopOrphan(pidFile, logger);
   const port = await choosePort(preferredPort);
   if (port !== preferredPort) logger.warn({ preferredPort, port }, "NATS port in use; the embedded nats-server uses another");
   const child = spawn(bin, ["-a", "127.0.0.1", "-p", String(port), "-js", "-sd", storeDir], {
@@ -78,6 +106,7 @@ export async function startEmbeddedNats(dataDir: string, preferredPort: number, 
     );
   });
   await spawned;
+  fs.writeFileSync(pidFile, String(child.pid));
   await waitForPort(port, child, () => stderr);
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   return {
@@ -85,6 +114,7 @@ export async function startEmbeddedNats(dataDir: string, preferredPort: number, 
     async stop() {
       if (child.exitCode === null) child.kill("SIGTERM");
       await exited;
+      fs.rmSync(pidFile, { force: true });
     },
   };
 }
