@@ -16,6 +16,16 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
   FST_ERR_CTP_EMPTY_JSON_BODY: ErrorCodes.MalformedJson,
   FST_ERR_CTP_INVALID_JSON_BODY: ErrorCodes.MalformedJson,
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: ErrorCodes.Validation,
+  FST_ERR_BAD_URL: ErrorCodes.Validation,
+  FST_ERR_MAX_PARAM_LENGTH: ErrorCodes.Validation,
+};
+
+/** Routing errors fastify words in terms of its internals (and by echoing the whole path). */
+const ROUTING_DETAILS: Record<string, (request: FastifyRequest) => string> = {
+  FST_ERR_BAD_URL: () =>
+    "the URL path is not valid: a percent-encoded sequence in it does not decode to UTF-8",
+  FST_ERR_MAX_PARAM_LENGTH: (request) =>
+    `a path segment is longer than ${request.server.initialConfig.maxParamLength ?? 100} characters`,
 };
 
 /** Fastify 4xx errors without an entry above keep their status's meaning. */
@@ -32,6 +42,14 @@ export function installErrorHandling(app: FastifyInstance): void {
   app.setNotFoundHandler((request, reply) =>
     problem(reply, new NotFoundError(`no route for ${request.method} ${request.url.split("?")[0]}`)),
   );
+}
+
+/**
+ * For fastify's `frameworkErrors` option: errors raised while routing (a badly encoded path, an
+ * overlong parameter), before any route's error handler exists, get the same problem+json shape.
+ */
+export function sendFrameworkError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  sendError(error, request, reply);
 }
 
 function sendError(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
@@ -59,6 +77,8 @@ export function toSwitchboardError(error: unknown, request: FastifyRequest): Swi
 
 /** Fastify's messages are terse; say what the limit or the accepted type is. */
 function detailOf(code: ErrorCode, error: FastifyError, request: FastifyRequest): string {
+  const routing = ROUTING_DETAILS[error.code];
+  if (routing !== undefined) return routing(request);
   if (code === ErrorCodes.BodyTooLarge) {
     return `the request body exceeds the limit of ${request.routeOptions.bodyLimit} bytes`;
   }

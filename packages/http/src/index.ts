@@ -6,7 +6,7 @@ export { authorize, principalOf } from "./auth.js";
 export { decideAccess, isPlatformAdmin } from "./access.js";
 export type { AccessRequirement, AccessDecision } from "./access.js";
 export { BEARER_SCHEME } from "./route-auth.js";
-export type { RouteAuth } from "./route-auth.js";
+export type { RouteAuth, OrgExists } from "./route-auth.js";
 export { problem, statusOf, PROBLEM_CONTENT_TYPE, PROBLEM_TYPE_PREFIX } from "./problem.js";
 export type { ProblemDocument, ProblemFieldError, ProblemOptions } from "./problem.js";
 export { problemResponses, PROBLEM_SCHEMA_ID } from "./problem-schema.js";

@@ -14,6 +14,8 @@ export const JSON_MEDIA_TYPE = /^application\/(?:[\w!#$&^.+-]+\+)?json(?:\s*;|\s
 /** Keys that, once copied into another object, can rewrite its prototype. */
 const FORBIDDEN_KEYS = new Set(["__proto__", "constructor"]);
 
+const BODYLESS_METHODS = new Set(["DELETE", "GET", "HEAD", "OPTIONS"]);
+
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
 /**
@@ -26,6 +28,11 @@ export function installJsonBodyParser(app: FastifyInstance, maxDepth: number): v
   app.addContentTypeParser(JSON_MEDIA_TYPE, { parseAs: "buffer" }, (request: FastifyRequest, body, done) => {
     const raw = body as Buffer;
     request.rawBody = raw;
+    // Many clients label every request JSON; a DELETE or GET, which needs no body, may come with an empty one.
+    if (raw.length === 0 && BODYLESS_METHODS.has(request.method)) {
+      done(null, undefined);
+      return;
+    }
     try {
       assertUtf8Charset(request.headers["content-type"]);
       done(null, parseStrictJson(raw, maxDepth));

@@ -1,4 +1,12 @@
-import type { FastifyInstance, FastifyRequest, onRequestHookHandler, RouteOptions } from "fastify";
+import type {
+  FastifyInstance,
+  FastifyRequest,
+  onRequestHookHandler,
+  preHandlerHookHandler,
+  RouteOptions,
+} from "fastify";
+import { NotFoundError } from "@switchboard/errors";
+import { isPlatformAdmin } from "./access.js";
 import { authorize } from "./auth.js";
 import { problemResponses } from "./problem-schema.js";
 import { isRole, type Role } from "./roles.js";
@@ -12,6 +20,9 @@ export const BEARER_SCHEME = "bearer";
  * when it is not the one after `orgs/`.
  */
 export type RouteAuth = "public" | { roles: readonly Role[]; orgParam?: string };
+
+/** Whether an org of this id exists. */
+export type OrgExists = (orgId: string) => Promise<boolean>;
 
 declare module "fastify" {
   interface FastifyContextConfig {
@@ -27,7 +38,7 @@ const ORG_SEGMENT = /\/orgs\/:([A-Za-z0-9_]+)/;
  * the server's start instead of silently becoming public. Guarded routes get their guard and their
  * security requirement in the OpenAPI document.
  */
-export function installRouteAuth(app: FastifyInstance): void {
+export function installRouteAuth(app: FastifyInstance, orgExists?: OrgExists): void {
   app.addHook("onRoute", (route) => {
     const auth = route.config?.auth;
     if (auth === undefined) {
@@ -37,6 +48,9 @@ export function installRouteAuth(app: FastifyInstance): void {
     const orgParam = orgParamOf(route, auth);
     const roles = checkedRoles(route, auth.roles);
     route.onRequest = [guard(orgParam, roles), ...asArray(route.onRequest)];
+    if (orgParam !== undefined && orgExists !== undefined) {
+      route.preHandler = [existingOrg(orgParam, orgExists), ...asArray(route.preHandler)];
+    }
     document(route, roles);
   });
 }
@@ -46,6 +60,18 @@ function guard(orgParam: string | undefined, roles: readonly Role[]): onRequestH
     const orgId =
       orgParam === undefined ? undefined : (request.params as Record<string, string | undefined>)[orgParam];
     await authorize(request, { orgId, roles });
+  };
+}
+
+/**
+ * An org key's org exists (keys belong to orgs), but a platform key may name any org. Checked after
+ * validation, so a malformed org id is reported as such rather than as missing.
+ */
+function existingOrg(orgParam: string, orgExists: OrgExists): preHandlerHookHandler {
+  return async (request: FastifyRequest) => {
+    if (request.principal === undefined || !isPlatformAdmin(request.principal)) return;
+    const orgId = (request.params as Record<string, string | undefined>)[orgParam] ?? "";
+    if (!(await orgExists(orgId))) throw new NotFoundError(`org "${orgId}" does not exist`);
   };
 }
 

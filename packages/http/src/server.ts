@@ -1,7 +1,7 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import type { Logger } from "@switchboard/logger";
 import { installAuthenticator } from "./auth.js";
-import { installErrorHandling } from "./error-handler.js";
+import { installErrorHandling, sendFrameworkError } from "./error-handler.js";
 import { registerHealthRoutes, type ReadinessCheck } from "./health.js";
 import { installJsonBodyParser } from "./json-body-parser.js";
 import { installMetrics, registerMetricsRoute } from "./metrics.js";
@@ -10,7 +10,10 @@ import { installParameterCoercion } from "./parameter-coercion.js";
 import { problemSchema } from "./problem-schema.js";
 import { installRequestIdEcho, requestIdOf } from "./request-id.js";
 import type { Authenticator } from "./roles.js";
-import { installRouteAuth } from "./route-auth.js";
+import { installRouteAuth, type OrgExists } from "./route-auth.js";
+import { installTextChecks } from "./text-checks.js";
+
+const MAX_PATH_SEGMENT_LENGTH = 1000;
 
 export type HttpServerOptions = {
   logger: Logger;
@@ -18,6 +21,11 @@ export type HttpServerOptions = {
   /** Default limit for every route; a route may set its own `bodyLimit`. */
   bodyLimitBytes: number;
   maxJsonDepth: number;
+  /**
+   * Whether an org exists. A platform key may name any org in a path; with this, naming one that
+   * does not exist is a 404 instead of a write for an org nobody has.
+   */
+  orgExists?: OrgExists;
   readiness: ReadinessCheck[];
   /** For the OpenAPI document. */
   title?: string;
@@ -37,6 +45,10 @@ export async function buildHttpServer(options: HttpServerOptions): Promise<Fasti
     bodyLimit: options.bodyLimitBytes,
     requestIdHeader: false,
     genReqId: requestIdOf,
+    frameworkErrors: sendFrameworkError,
+    // Route schemas bound each parameter with a message that names it; the router's own limit only
+    // stops absurd segments, which it reports without knowing the parameter.
+    maxParamLength: MAX_PATH_SEGMENT_LENGTH,
     // Never repair a request silently: unknown properties and wrong types are reported, not dropped or cast.
     ajv: {
       customOptions: { removeAdditional: false, coerceTypes: false, allErrors: true, useDefaults: true },
@@ -47,8 +59,9 @@ export async function buildHttpServer(options: HttpServerOptions): Promise<Fasti
   installErrorHandling(app);
   installJsonBodyParser(app, options.maxJsonDepth);
   installParameterCoercion(app);
+  installTextChecks(app);
   installAuthenticator(app, options.authenticate);
-  installRouteAuth(app);
+  installRouteAuth(app, options.orgExists);
   const metrics = installMetrics(app);
   await installOpenApi(app, { title: options.title ?? "Switchboard", version: options.version ?? "0.1.0" });
   registerHealthRoutes(app, options.readiness);

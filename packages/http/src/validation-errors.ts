@@ -23,7 +23,21 @@ function toFieldError(issue: ValidationIssue, part: string): ProblemFieldError {
   if (typeof extra === "string") {
     return field(`${base}/${escapePointer(extra)}`, "is not allowed (unknown property)", issue.keyword);
   }
-  return field(base, issue.message ?? `fails ${issue.keyword}`, issue.keyword);
+  return field(base, messageOf(issue, params), issue.keyword);
+}
+
+/** Shown in full up to this many; an enum longer than that is better read in the OpenAPI document. */
+const MAX_LISTED_VALUES = 20;
+
+/** ajv's message, and for an enum the values it allows, which ajv's message leaves out. */
+function messageOf(issue: ValidationIssue, params: Record<string, unknown>): string {
+  const message = issue.message ?? `fails ${issue.keyword}`;
+  const allowed = params["allowedValues"];
+  if (issue.keyword !== "enum" || !Array.isArray(allowed)) return message;
+  const listed = allowed
+    .slice(0, MAX_LISTED_VALUES)
+    .map((v) => (typeof v === "string" ? v : JSON.stringify(v)));
+  return `${message}: ${listed.join(", ")}${allowed.length > MAX_LISTED_VALUES ? ", …" : ""}`;
 }
 
 function field(path: string, problem: string, keyword: string): ProblemFieldError {

@@ -10,7 +10,15 @@ export interface EventSource {
   schema: string;
   schemas: SchemaRegistry;
   now: () => Date;
+  /**
+   * The largest message the event bus accepts (NATS `max_payload`). An event that could not be
+   * published would block the outbox forever, so it is refused while its transaction can still roll back.
+   */
+  maxEventBytes?: number | undefined;
 }
+
+/** Room kept for the headers the relay adds (message id, trace id, expected stream). */
+export const EVENT_HEADER_ALLOWANCE = 1024;
 
 export interface EventCause {
   orgId: string;
@@ -45,6 +53,19 @@ export async function emitEvent<I extends object>(
       details: checked.error,
     });
   }
+  assertPublishable(source, eventType, event);
   await enqueueEvent(trx, source.schema, { subject: eventSubject(source.namespace, cause.orgId, eventType), event });
   return event;
+}
+
+function assertPublishable(source: EventSource, eventType: string, event: EventEnvelope): void {
+  if (source.maxEventBytes === undefined) return;
+  const limit = source.maxEventBytes - EVENT_HEADER_ALLOWANCE;
+  const size = Buffer.byteLength(JSON.stringify(event), "utf8");
+  if (size > limit) {
+    throw new SwitchboardError(
+      ErrorCodes.BodyTooLarge,
+      `the ${eventType} event this would publish is ${size} bytes, more than the event bus carries (${limit} bytes); send less data`,
+    );
+  }
 }

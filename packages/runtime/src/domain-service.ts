@@ -48,7 +48,14 @@ export function createDomainService(ctx: ServiceContext, spec: DomainServiceSpec
   });
   const parts: DomainParts = {
     db,
-    source: { namespace: config.namespace, branch: config.branch, schema: spec.schema, schemas: ctx.schemas, now: ctx.now },
+    source: {
+      namespace: config.namespace,
+      branch: config.branch,
+      schema: spec.schema,
+      schemas: ctx.schemas,
+      now: ctx.now,
+      maxEventBytes: ctx.nc.info?.max_payload,
+    },
     eventsWritten: () => relay.kick(),
     call: ctx.call,
   };

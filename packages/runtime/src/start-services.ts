@@ -10,6 +10,7 @@ import { jetstreamManager } from "@nats-io/jetstream";
 import { commandCaller } from "./command-call.js";
 import { createKeyAuthenticator } from "./key-authenticator.js";
 import { LocalCommands } from "./local-commands.js";
+import { createOrgChecker } from "./org-checker.js";
 import type { Service, ServiceContext, ServiceFactory } from "./service.js";
 
 export interface StartOptions {
@@ -53,6 +54,7 @@ export async function startServices(options: StartOptions): Promise<RunningServi
     app = await buildHttpServer({
       logger,
       authenticate: createKeyAuthenticator(context.call),
+      orgExists: createOrgChecker(context.call),
       bodyLimitBytes: config.bodyLimitBytes,
       maxJsonDepth: config.maxJsonDepth,
       readiness: await readinessChecks(nc, database, streamNames(config.streamPrefix)),
