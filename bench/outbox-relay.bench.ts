@@ -14,20 +14,46 @@ const BATCH = Number(process.env.BENCH_BATCH ?? 500);
  * Outbox relay (claim rows → publish with Nats-Msg-Id → await PubAcks → mark published) against a
  * bare JetStream publish loop of the same events with the same batch of in-flight acks.
  */
-export async function benchOutboxRelay(opts: { natsUrl: string; databaseUrl: string; events: number }): Promise<BenchResult[]> {
+export async function benchOutboxRelay(opts: {
+  natsUrl: string;
+  databaseUrl: string;
+  events: number;
+}): Promise<BenchResult[]> {
   const nc = await connectBus({ servers: opts.natsUrl, name: "bench", logger });
   const database = await openDatabase({ url: opts.databaseUrl });
   try {
-    await provisionStreams(nc, { namespace: "bench", prefix: "BENCH_", replicas: 1, duplicateWindowMs: 120_000 });
+    await provisionStreams(nc, {
+      namespace: "bench",
+      prefix: "BENCH_",
+      replicas: 1,
+      duplicateWindowMs: 120_000,
+    });
     const js = jetstream(nc);
     const events = Array.from({ length: opts.events }, (_, i) =>
-      buildEvent({ namespace: "bench", orgId: "acme", eventType: "planCreated", requestedBy: "bench", branch: "master", info: { planId: randomUUID(), templateName: "t", userId: `u${i}`, isTest: false, roleAssignments: [] } }),
+      buildEvent({
+        namespace: "bench",
+        orgId: "acme",
+        eventType: "planCreated",
+        requestedBy: "bench",
+        branch: "master",
+        info: {
+          planId: randomUUID(),
+          templateName: "t",
+          userId: `u${i}`,
+          isTest: false,
+          roleAssignments: [],
+        },
+      }),
     );
     const subject = eventSubject("bench", "acme", "planCreated");
 
     const bareStart = performance.now();
     for (let i = 0; i < events.length; i += BATCH) {
-      await Promise.all(events.slice(i, i + BATCH).map((e) => publish(js, subject, JSON.stringify(e), { msgId: `bare-${e.messageId}` })));
+      await Promise.all(
+        events
+          .slice(i, i + BATCH)
+          .map((e) => publish(js, subject, JSON.stringify(e), { msgId: `bare-${e.messageId}` })),
+      );
     }
     const bareRate = events.length / ((performance.now() - bareStart) / 1000);
 
@@ -35,7 +61,8 @@ export async function benchOutboxRelay(opts: { natsUrl: string; databaseUrl: str
     if (!migrated.ok) throw new Error(migrated.error.message);
     for (let i = 0; i < events.length; i += 500) {
       await database.db.transaction().execute(async (trx) => {
-        for (const event of events.slice(i, i + 500)) await enqueueEvent(trx, "bench_outbox", { subject, event });
+        for (const event of events.slice(i, i + 500))
+          await enqueueEvent(trx, "bench_outbox", { subject, event });
       });
     }
     const relay = createOutboxRelay({

@@ -23,7 +23,13 @@ const nats = await startNatsServer();
 const database = await createTestDatabase("sb_bench");
 const results: BenchResult[] = [];
 try {
-  results.push(...(await benchOutboxRelay({ natsUrl: nats.url, databaseUrl: database.url, events: Number(process.env.BENCH_EVENTS ?? 10_000) })));
+  results.push(
+    ...(await benchOutboxRelay({
+      natsUrl: nats.url,
+      databaseUrl: database.url,
+      events: Number(process.env.BENCH_EVENTS ?? 10_000),
+    })),
+  );
 } finally {
   await database.drop();
   await nats.close();
@@ -46,5 +52,8 @@ for (const row of rows) console.log(line(row));
 const dir = path.join(path.dirname(fileURLToPath(import.meta.url)), "results");
 fs.mkdirSync(dir, { recursive: true });
 const file = path.join(dir, `${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
-fs.writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), node: process.version, results }, null, 2));
+fs.writeFileSync(
+  file,
+  JSON.stringify({ at: new Date().toISOString(), node: process.version, results }, null, 2),
+);
 console.log(`\nwritten to ${path.relative(process.cwd(), file)}`);

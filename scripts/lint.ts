@@ -15,7 +15,14 @@ const root = path.resolve(import.meta.dirname, "..");
 const RUNNER = "services/switchboard";
 const problems: string[] = [];
 
-type Pkg = { dir: string; name: string; short: string; kind: "packages" | "services"; deps: Set<string>; refs: Set<string> };
+type Pkg = {
+  dir: string;
+  name: string;
+  short: string;
+  kind: "packages" | "services";
+  deps: Set<string>;
+  refs: Set<string>;
+};
 
 function readJson(file: string): any {
   return JSON.parse(fs.readFileSync(file, "utf8"));
@@ -29,11 +36,22 @@ function workspaces(): Pkg[] {
       const pkgFile = path.join(root, dir, "package.json");
       if (!fs.existsSync(pkgFile)) continue;
       const pkg = readJson(pkgFile);
-      const tsconfig = fs.existsSync(path.join(root, dir, "tsconfig.json")) ? readJson(path.join(root, dir, "tsconfig.json")) : {};
+      const tsconfig = fs.existsSync(path.join(root, dir, "tsconfig.json"))
+        ? readJson(path.join(root, dir, "tsconfig.json"))
+        : {};
       const refs = new Set<string>(
-        (tsconfig.references ?? []).map((r: { path: string }) => path.posix.normalize(path.posix.join(dir, r.path))),
+        (tsconfig.references ?? []).map((r: { path: string }) =>
+          path.posix.normalize(path.posix.join(dir, r.path)),
+        ),
       );
-      out.push({ dir, name: pkg.name, short, kind, deps: new Set(Object.keys(pkg.dependencies ?? {})), refs });
+      out.push({
+        dir,
+        name: pkg.name,
+        short,
+        kind,
+        deps: new Set(Object.keys(pkg.dependencies ?? {})),
+        refs,
+      });
     }
   }
   return out;
@@ -48,7 +66,8 @@ function sourceFiles(dir: string): string[] {
     .map((f) => path.posix.join(dir, f.split(path.sep).join("/")));
 }
 
-const IMPORT = /(?:import|export)\s[^'"]*?from\s+["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)|^import\s+["']([^"']+)["']/gm;
+const IMPORT =
+  /(?:import|export)\s[^'"]*?from\s+["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)|^import\s+["']([^"']+)["']/gm;
 
 function importsOf(file: string): string[] {
   const text = fs.readFileSync(path.join(root, file), "utf8");
@@ -90,8 +109,11 @@ for (const pkg of pkgs) {
     fileGraph.set(file, new Set());
     for (const spec of importsOf(file)) {
       if (spec.startsWith(".")) {
-        const target = path.posix.normalize(path.posix.join(path.posix.dirname(file), spec)).replace(/\.js$/, ".ts");
-        if (!target.startsWith(`${pkg.dir}/`)) problems.push(`${file}: relative import "${spec}" leaves ${pkg.dir}`);
+        const target = path.posix
+          .normalize(path.posix.join(path.posix.dirname(file), spec))
+          .replace(/\.js$/, ".ts");
+        if (!target.startsWith(`${pkg.dir}/`))
+          problems.push(`${file}: relative import "${spec}" leaves ${pkg.dir}`);
         else if (!isTest) fileGraph.get(file)!.add(target);
         continue;
       }
@@ -105,11 +127,17 @@ for (const pkg of pkgs) {
         continue;
       }
       if (dep.kind === "services" && pkg.dir !== RUNNER) {
-        problems.push(`${file}: imports the service "${depName}"; services talk over NATS, shared code goes in packages/`);
+        problems.push(
+          `${file}: imports the service "${depName}"; services talk over NATS, shared code goes in packages/`,
+        );
       }
       if (isTest) continue;
-      if (!pkg.deps.has(depName)) problems.push(`${file}: imports "${depName}" but ${pkg.dir}/package.json does not declare it`);
-      if (!pkg.refs.has(dep.dir)) problems.push(`${file}: imports "${depName}" but ${pkg.dir}/tsconfig.json has no reference to ${dep.dir}`);
+      if (!pkg.deps.has(depName))
+        problems.push(`${file}: imports "${depName}" but ${pkg.dir}/package.json does not declare it`);
+      if (!pkg.refs.has(dep.dir))
+        problems.push(
+          `${file}: imports "${depName}" but ${pkg.dir}/tsconfig.json has no reference to ${dep.dir}`,
+        );
       if (dep.name !== pkg.name) pkgGraph.get(pkg.name)!.add(dep.name);
     }
   }
@@ -131,8 +159,14 @@ checkReadmeTable();
 function checkReadmeTable(): void {
   const readme = fs.readFileSync(path.join(root, "README.md"), "utf8");
   const rows = new Map<string, string[]>();
-  for (const match of readme.matchAll(/^\|\s*\[?`((?:packages|services)\/[a-z-]+)`\]?[^|]*\|[^|]*\|([^|]*)\|\s*$/gm)) {
-    const deps = match[2]!.replace(/`/g, "").split(",").map((d) => d.trim()).filter((d) => d !== "" && d !== "—" && d !== "-");
+  for (const match of readme.matchAll(
+    /^\|\s*\[?`((?:packages|services)\/[a-z-]+)`\]?[^|]*\|[^|]*\|([^|]*)\|\s*$/gm,
+  )) {
+    const deps = match[2]!
+      .replace(/`/g, "")
+      .split(",")
+      .map((d) => d.trim())
+      .filter((d) => d !== "" && d !== "—" && d !== "-");
     rows.set(match[1]!, deps.sort());
   }
   for (const pkg of pkgs) {
@@ -140,7 +174,9 @@ function checkReadmeTable(): void {
     const actual = [...pkgGraph.get(pkg.name)!].map((n) => n.replace("@switchboard/", "")).sort();
     if (listed === undefined) problems.push(`README.md: the package table has no row for ${pkg.dir}`);
     else if (listed.join(",") !== actual.join(",")) {
-      problems.push(`README.md: ${pkg.dir} "depends on" says [${listed.join(", ")}], its imports say [${actual.join(", ")}]`);
+      problems.push(
+        `README.md: ${pkg.dir} "depends on" says [${listed.join(", ")}], its imports say [${actual.join(", ")}]`,
+      );
     }
   }
 }

@@ -6,7 +6,10 @@
 import { connect } from "@nats-io/transport-node";
 
 const subject = process.argv[2] ?? "switchboard.events.>";
-const nc = await connect({ servers: process.env.NATS_URL ?? "nats://127.0.0.1:4222", name: "switchboard-subscribe" });
+const nc = await connect({
+  servers: process.env.NATS_URL ?? "nats://127.0.0.1:4222",
+  name: "switchboard-subscribe",
+});
 process.stderr.write(`subscribed to ${subject} on ${nc.getServer()}\n`);
 const sub = nc.subscribe(subject);
 process.on("SIGINT", () => void nc.drain());

@@ -18,26 +18,37 @@ describe("NATS outage: writes are accepted and their events go out once NATS is 
     const { app } = await setUpOrg(stack.url, "acme");
     const plan = await app.post("/v1/orgs/acme/plans", { templateName: "care", userId: "u-1" });
     expect(plan.status).toBe(201);
-    await waitFor(async () => (await streamCount(stack.nats.url, "EVENTS")) === 1, { what: "the first planCreated" });
+    await waitFor(async () => (await streamCount(stack.nats.url, "EVENTS")) === 1, {
+      what: "the first planCreated",
+    });
 
     await stack.nats.stop();
     const writes = [];
-    for (let i = 0; i < 10; i++) writes.push(await app.post("/v1/orgs/acme/plans", { templateName: "care", userId: `u-down-${i}` }));
-    const item = await app.post("/v1/orgs/acme/work-queues/triage/items", { planId: plan.body.id, priority: 1 });
+    for (let i = 0; i < 10; i++)
+      writes.push(await app.post("/v1/orgs/acme/plans", { templateName: "care", userId: `u-down-${i}` }));
+    const item = await app.post("/v1/orgs/acme/work-queues/triage/items", {
+      planId: plan.body.id,
+      priority: 1,
+    });
     const moved = await app.patch(`/v1/orgs/acme/work-queue-items/${item.body.id}`, { status: "done" });
     expect(writes.map((w) => w.status)).toEqual(Array(10).fill(201));
     expect([item.status, moved.status]).toEqual([201, 200]);
 
     await stack.nats.restart();
     const expected = 1 + 10 + 2;
-    await waitFor(async () => (await streamCount(stack.nats.url, "EVENTS")) >= expected, { timeoutMs: 30_000, what: "events after restart" });
+    await waitFor(async () => (await streamCount(stack.nats.url, "EVENTS")) >= expected, {
+      timeoutMs: 30_000,
+      what: "events after restart",
+    });
     // Give a late duplicate the chance to show up before counting.
     await new Promise((r) => setTimeout(r, 1_000));
     const events = await readStream(stack.nats.url, "EVENTS");
     expect(events).toHaveLength(expected);
     expect(new Set(events.map((e) => e.data.messageId)).size).toBe(expected);
     expect(events.every((e) => e.msgId === e.data.messageId)).toBe(true);
-    const users = events.filter((e) => e.subject === "switchboard.events.acme.planCreated").map((e) => e.data.info.userId);
+    const users = events
+      .filter((e) => e.subject === "switchboard.events.acme.planCreated")
+      .map((e) => e.data.info.userId);
     expect(users.sort()).toEqual(["u-1", ...Array.from({ length: 10 }, (_, i) => `u-down-${i}`)].sort());
     expect(events.map((e) => e.subject)).toContain("switchboard.events.acme.workQueueItemStatusUpdated");
   });

@@ -17,13 +17,20 @@ describe("all-in-one on embedded defaults", () => {
   });
 
   const start = () =>
-    runEntryPoint("services/switchboard/src/main.ts", { SWITCHBOARD_DATA_DIR: dataDir, PORT: "0", HOST: "127.0.0.1", NATS_URL: "", DATABASE_URL: "" });
+    runEntryPoint("services/switchboard/src/main.ts", {
+      SWITCHBOARD_DATA_DIR: dataDir,
+      PORT: "0",
+      HOST: "127.0.0.1",
+      NATS_URL: "",
+      DATABASE_URL: "",
+    });
 
   it("prints the URL and a one-time admin key, serves the API, publishes events, and keeps its data across a restart", async () => {
     running = start();
     const [, url] = await running.waitForOutput(/HTTP\s+(http:\/\/\S+)/, 90_000);
     const [, natsUrl] = await running.waitForOutput(/NATS\s+(nats:\/\/\S+)/);
-    const [, adminKey] = /platform-admin API key was generated[^\n]*\n\n\s+(sbk_\S+)/.exec(running.output()) ?? [];
+    const [, adminKey] =
+      /platform-admin API key was generated[^\n]*\n\n\s+(sbk_\S+)/.exec(running.output()) ?? [];
     expect(adminKey).toBeDefined();
     expect(running.output()).toContain("store  pglite");
 
@@ -36,12 +43,19 @@ describe("all-in-one on embedded defaults", () => {
     await nc.flush();
     const admin = api(url!, adminKey);
     expect((await admin.post("/v1/orgs", { id: "clinic", name: "Clinic" })).status).toBe(201);
-    expect((await admin.post("/v1/orgs/clinic/plan-templates", { name: "care", roles: [] })).status).toBe(201);
-    expect((await admin.post("/v1/orgs/clinic/plans", { templateName: "care", userId: "p-1" })).status).toBe(201);
+    expect((await admin.post("/v1/orgs/clinic/plan-templates", { name: "care", roles: [] })).status).toBe(
+      201,
+    );
+    expect((await admin.post("/v1/orgs/clinic/plans", { templateName: "care", userId: "p-1" })).status).toBe(
+      201,
+    );
     const deadline = Date.now() + 15_000;
     while (received.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     await nc.close();
-    expect(received[0]).toMatchObject({ messageType: "switchboard.clinic.planCreated", info: { userId: "p-1" } });
+    expect(received[0]).toMatchObject({
+      messageType: "switchboard.clinic.planCreated",
+      info: { userId: "p-1" },
+    });
 
     expect(await running.stop("SIGTERM")).toBe(0);
 
@@ -56,7 +70,10 @@ describe("all-in-one on embedded defaults", () => {
   });
 
   it("refuses bad configuration with a message naming the variable", async () => {
-    const bad = runEntryPoint("services/switchboard/src/main.ts", { SWITCHBOARD_DATA_DIR: dataDir, PORT: "eighty" });
+    const bad = runEntryPoint("services/switchboard/src/main.ts", {
+      SWITCHBOARD_DATA_DIR: dataDir,
+      PORT: "eighty",
+    });
     expect(await new Promise((resolve) => bad.child.once("exit", resolve))).toBe(2);
     expect(bad.output()).toContain("PORT: must be a whole number");
   });

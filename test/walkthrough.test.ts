@@ -26,7 +26,10 @@ describe("walk-through: domain actions publish system events", () => {
 
   it("creates an org and an org key shown once", async () => {
     expect((await admin.post("/v1/orgs", { id: "hrh", name: "Healix Regional Health" })).status).toBe(201);
-    const key = await admin.post("/v1/orgs/hrh/api-keys", { name: "care app", roles: ["app", "content-manager"] });
+    const key = await admin.post("/v1/orgs/hrh/api-keys", {
+      name: "care app",
+      roles: ["app", "content-manager"],
+    });
     expect(key.status).toBe(201);
     expect(key.body.key).toMatch(/^sbk_/);
     const listed = await admin.get("/v1/orgs/hrh/api-keys");
@@ -45,7 +48,11 @@ describe("walk-through: domain actions publish system events", () => {
 
     const plan = await app.post(
       "/v1/orgs/hrh/plans",
-      { templateName: "maternity-care", userId: patient, roleAssignments: [{ roleId: "Patient", userId: patient }] },
+      {
+        templateName: "maternity-care",
+        userId: patient,
+        roleAssignments: [{ roleId: "Patient", userId: patient }],
+      },
       { "switchboard-requested-by": "15eba04e-0e95-4d03-916e-e6cd9807006b" },
     );
     expect(plan.status).toBe(201);
@@ -63,14 +70,23 @@ describe("walk-through: domain actions publish system events", () => {
     expect(submitted.status).toBe(200);
     expect(submitted.body.status).toBe("submitted");
 
-    expect((await app.put("/v1/orgs/hrh/work-queues/triage", { statuses: ["new", "in-progress", "done"] })).status).toBe(201);
-    const item = await app.post("/v1/orgs/hrh/work-queues/triage/items", { planId, priority: 3, serviceLocation: "Ward 4" });
+    expect(
+      (await app.put("/v1/orgs/hrh/work-queues/triage", { statuses: ["new", "in-progress", "done"] })).status,
+    ).toBe(201);
+    const item = await app.post("/v1/orgs/hrh/work-queues/triage/items", {
+      planId,
+      priority: 3,
+      serviceLocation: "Ward 4",
+    });
     expect(item.status).toBe(201);
     expect(item.body.status).toBe("new");
     const moved = await app.patch(`/v1/orgs/hrh/work-queue-items/${item.body.id}`, { status: "in-progress" });
     expect(moved.status).toBe(200);
 
-    const events = await subscriber.waitForCount(5).catch((e) => { console.log(subscriber.events.map((x) => x.messageType)); throw e; });
+    const events = await subscriber.waitForCount(5).catch((e) => {
+      console.log(subscriber.events.map((x) => x.messageType));
+      throw e;
+    });
     const byType = Object.fromEntries(events.map((e) => [e.messageType.split(".")[2], e]));
     expect(Object.keys(byType).sort()).toEqual([
       "formAssigned",
@@ -85,9 +101,20 @@ describe("walk-through: domain actions publish system events", () => {
     }
     expect(byType.planCreated).toMatchObject({
       requestedBy: "15eba04e-0e95-4d03-916e-e6cd9807006b",
-      info: { planId, templateName: "maternity-care", userId: patient, isTest: false, roleAssignments: [{ roleId: "Patient", userId: patient }] },
+      info: {
+        planId,
+        templateName: "maternity-care",
+        userId: patient,
+        isTest: false,
+        roleAssignments: [{ roleId: "Patient", userId: patient }],
+      },
     });
-    expect(byType.formSubmitted.info).toMatchObject({ planId, formName: "Referral", formAssignmentId: assigned.body.id, data: { patientName: "Ada", urgency: "high" } });
+    expect(byType.formSubmitted.info).toMatchObject({
+      planId,
+      formName: "Referral",
+      formAssignmentId: assigned.body.id,
+      data: { patientName: "Ada", urgency: "high" },
+    });
     expect(byType.workQueueItemStatusUpdated.info).toMatchObject({
       planId,
       workQueueName: "triage",

@@ -6,7 +6,12 @@ export interface ApiResponse<T = any> {
 }
 
 export function api(baseUrl: string, key?: string) {
-  async function call<T = any>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiResponse<T>> {
+  async function call<T = any>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<ApiResponse<T>> {
     const init: RequestInit = {
       method,
       headers: {
@@ -27,11 +32,16 @@ export function api(baseUrl: string, key?: string) {
     return { status: res.status, headers: res.headers, body: parsed as T };
   }
   return {
-    get: <T = any>(path: string, headers?: Record<string, string>) => call<T>("GET", path, undefined, headers),
-    post: <T = any>(path: string, body?: unknown, headers?: Record<string, string>) => call<T>("POST", path, body, headers),
-    put: <T = any>(path: string, body?: unknown, headers?: Record<string, string>) => call<T>("PUT", path, body, headers),
-    patch: <T = any>(path: string, body?: unknown, headers?: Record<string, string>) => call<T>("PATCH", path, body, headers),
-    delete: <T = any>(path: string, headers?: Record<string, string>) => call<T>("DELETE", path, undefined, headers),
+    get: <T = any>(path: string, headers?: Record<string, string>) =>
+      call<T>("GET", path, undefined, headers),
+    post: <T = any>(path: string, body?: unknown, headers?: Record<string, string>) =>
+      call<T>("POST", path, body, headers),
+    put: <T = any>(path: string, body?: unknown, headers?: Record<string, string>) =>
+      call<T>("PUT", path, body, headers),
+    patch: <T = any>(path: string, body?: unknown, headers?: Record<string, string>) =>
+      call<T>("PATCH", path, body, headers),
+    delete: <T = any>(path: string, headers?: Record<string, string>) =>
+      call<T>("DELETE", path, undefined, headers),
   };
 }
 

@@ -10,7 +10,11 @@ export interface EventCollector {
 }
 
 export async function collectEvents(url: string, subject: string): Promise<EventCollector> {
-  const nc: NatsConnection = await connect({ servers: url, maxReconnectAttempts: -1, reconnectTimeWait: 200 });
+  const nc: NatsConnection = await connect({
+    servers: url,
+    maxReconnectAttempts: -1,
+    reconnectTimeWait: 200,
+  });
   const events: any[] = [];
   const headers: Record<string, string>[] = [];
   const sub: Subscription = nc.subscribe(subject, {
@@ -26,7 +30,10 @@ export async function collectEvents(url: string, subject: string): Promise<Event
     events,
     headers,
     waitForCount: (n, timeoutMs = 15_000) =>
-      waitFor(() => events.length >= n && events, { timeoutMs, what: `${n} events on ${subject} (have ${events.length})` }),
+      waitFor(() => events.length >= n && events, {
+        timeoutMs,
+        what: `${n} events on ${subject} (have ${events.length})`,
+      }),
     async close() {
       sub.unsubscribe();
       await nc.close();

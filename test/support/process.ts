@@ -15,11 +15,15 @@ export interface ServiceProcess {
 
 /** Runs a TypeScript entry point of the project the way `npm start` does, in a child process. */
 export function runEntryPoint(entry: string, env: Record<string, string>): ServiceProcess {
-  const child = spawn(process.execPath, ["--conditions=switchboard-source", "--import", "tsx", path.join(ROOT, entry)], {
-    cwd: ROOT,
-    env: { ...process.env, LOG_LEVEL: "warn", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child = spawn(
+    process.execPath,
+    ["--conditions=switchboard-source", "--import", "tsx", path.join(ROOT, entry)],
+    {
+      cwd: ROOT,
+      env: { ...process.env, LOG_LEVEL: "warn", ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   let text = "";
   child.stdout?.on("data", (chunk: Buffer) => (text += chunk.toString()));
   child.stderr?.on("data", (chunk: Buffer) => (text += chunk.toString()));

@@ -2,7 +2,10 @@ import { connect } from "@nats-io/transport-node";
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 
 /** Reads every message a stream holds, as a replaying third party would. */
-export async function readStream(url: string, stream: string): Promise<{ subject: string; msgId: string; data: any }[]> {
+export async function readStream(
+  url: string,
+  stream: string,
+): Promise<{ subject: string; msgId: string; data: any }[]> {
   const nc = await connect({ servers: url });
   try {
     const jsm = await jetstreamManager(nc);

@@ -1,6 +1,11 @@
 import { createLogger } from "@switchboard/logger";
 import { runSwitchboard, type RunningSwitchboard } from "@switchboard/switchboard";
-import { createTestDatabase, startNatsServer, type NatsServer, type TestDatabase } from "@switchboard/testing";
+import {
+  createTestDatabase,
+  startNatsServer,
+  type NatsServer,
+  type TestDatabase,
+} from "@switchboard/testing";
 
 export const ADMIN_KEY = "sbk_test_admin_key_0123456789abcdef";
 

@@ -32,6 +32,8 @@ describe("loadConfig", () => {
     [{ SWITCHBOARD_ADMIN_KEY: "short" }, "SWITCHBOARD_ADMIN_KEY"],
     [{ LOG_LEVEL: "loud" }, "LOG_LEVEL"],
   ])("names the variable in the error for %o", (env, variable) => {
-    expect(() => loadConfig(env)).toThrowError(expect.objectContaining({ code: ErrorCodes.Config, variable }));
+    expect(() => loadConfig(env)).toThrowError(
+      expect.objectContaining({ code: ErrorCodes.Config, variable }),
+    );
   });
 });

@@ -1,5 +1,15 @@
 import { ConfigError } from "@switchboard/errors";
-import { readEnum, readInt, readIntList, readList, readOptional, readString, readToken, readUrl, type Env } from "./readers.js";
+import {
+  readEnum,
+  readInt,
+  readIntList,
+  readList,
+  readOptional,
+  readString,
+  readToken,
+  readUrl,
+  type Env,
+} from "./readers.js";
 
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -53,7 +63,10 @@ export function loadConfig(env: Env = process.env): Config {
     adminKey,
     webhookAllowlist: readList(env, "SWITCHBOARD_WEBHOOK_ALLOWLIST"),
     namespace: readToken(env, "SWITCHBOARD_NAMESPACE", "switchboard"),
-    streamPrefix: readOptional(env, "SWITCHBOARD_STREAM_PREFIX") === undefined ? "" : readToken(env, "SWITCHBOARD_STREAM_PREFIX", ""),
+    streamPrefix:
+      readOptional(env, "SWITCHBOARD_STREAM_PREFIX") === undefined
+        ? ""
+        : readToken(env, "SWITCHBOARD_STREAM_PREFIX", ""),
     streamReplicas: replicas,
     duplicateWindowMs: readInt(env, "SWITCHBOARD_DUPLICATE_WINDOW_MS", 120_000, 1_000, 86_400_000),
     branch: readToken(env, "SWITCHBOARD_BRANCH", "master"),
@@ -63,7 +76,13 @@ export function loadConfig(env: Env = process.env): Config {
     maxJsonDepth: readInt(env, "SWITCHBOARD_MAX_JSON_DEPTH", 32, 2, 256),
     outboxPollMs: readInt(env, "SWITCHBOARD_OUTBOX_POLL_MS", 250, 10, 60_000),
     rulesMaxDeliver: readInt(env, "SWITCHBOARD_RULES_MAX_DELIVER", 10, 1, 1000),
-    rulesBackoffMs: readIntList(env, "SWITCHBOARD_RULES_BACKOFF_MS", [1_000, 5_000, 15_000, 30_000, 60_000], 0, 3_600_000),
+    rulesBackoffMs: readIntList(
+      env,
+      "SWITCHBOARD_RULES_BACKOFF_MS",
+      [1_000, 5_000, 15_000, 30_000, 60_000],
+      0,
+      3_600_000,
+    ),
     rulesConcurrency: readInt(env, "SWITCHBOARD_RULES_CONCURRENCY", 8, 1, 256),
   };
 }

@@ -1,4 +1,13 @@
 export { loadConfig, LOG_LEVELS } from "./config.js";
 export type { Config, LogLevel } from "./config.js";
-export { readString, readOptional, readInt, readIntList, readEnum, readList, readUrl, readToken } from "./readers.js";
+export {
+  readString,
+  readOptional,
+  readInt,
+  readIntList,
+  readEnum,
+  readList,
+  readUrl,
+  readToken,
+} from "./readers.js";
 export type { Env } from "./readers.js";

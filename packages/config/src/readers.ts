@@ -22,7 +22,8 @@ export function readInt(env: Env, name: string, fallback: number, min: number, m
   if (raw === undefined) return fallback;
   if (!/^-?\d+$/.test(raw)) throw new ConfigError(name, `must be a whole number, got "${raw}"`);
   const value = Number(raw);
-  if (value < min || value > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`);
+  if (value < min || value > max)
+    throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`);
   return value;
 }
 
@@ -72,9 +73,11 @@ export function readIntList(env: Env, name: string, fallback: number[], min: num
   const items = readList(env, name);
   if (items.length === 0) return fallback;
   return items.map((raw) => {
-    if (!/^\d+$/.test(raw)) throw new ConfigError(name, `must be comma-separated whole numbers, got "${raw}"`);
+    if (!/^\d+$/.test(raw))
+      throw new ConfigError(name, `must be comma-separated whole numbers, got "${raw}"`);
     const value = Number(raw);
-    if (value < min || value > max) throw new ConfigError(name, `values must be between ${min} and ${max}, got ${value}`);
+    if (value < min || value > max)
+      throw new ConfigError(name, `values must be between ${min} and ${max}, got ${value}`);
     return value;
   });
 }

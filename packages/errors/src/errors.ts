@@ -54,7 +54,10 @@ export class ConflictError extends SwitchboardError {
 }
 
 export class UnauthenticatedError extends SwitchboardError {
-  constructor(message = "a valid API key is required (Authorization: Bearer <key>)", options: ErrorOptions = {}) {
+  constructor(
+    message = "a valid API key is required (Authorization: Bearer <key>)",
+    options: ErrorOptions = {},
+  ) {
     super(ErrorCodes.Unauthenticated, message, options);
     this.name = "UnauthenticatedError";
   }

@@ -23,7 +23,10 @@ describe("compileParamsValidator", () => {
       expect.objectContaining({
         code: ErrorCodes.Validation,
         message: expect.stringContaining("getPlan params is invalid"),
-        details: expect.arrayContaining([expect.objectContaining({ path: "/planId" }), expect.objectContaining({ path: "/extra" })]),
+        details: expect.arrayContaining([
+          expect.objectContaining({ path: "/planId" }),
+          expect.objectContaining({ path: "/extra" }),
+        ]),
       }),
     );
   });

@@ -15,7 +15,10 @@ describe("logger", () => {
   it("redacts secrets and authorization headers", async () => {
     const { stream, lines } = capture();
     const log = createLogger({ destination: stream });
-    log.info({ req: { headers: { authorization: "Bearer sk_live" } }, sub: { secret: "whsec_x", url: "u" } }, "hi");
+    log.info(
+      { req: { headers: { authorization: "Bearer sk_live" } }, sub: { secret: "whsec_x", url: "u" } },
+      "hi",
+    );
     await new Promise((r) => setImmediate(r));
     const text = JSON.stringify(lines);
     expect(text).not.toContain("sk_live");

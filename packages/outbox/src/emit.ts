@@ -49,12 +49,19 @@ export async function emitEvent<I extends object>(
   });
   const checked = source.schemas.validate(eventType, event);
   if (!checked.ok) {
-    throw new SwitchboardError(ErrorCodes.Internal, `refusing to emit a ${eventType} event that breaks its schema`, {
-      details: checked.error,
-    });
+    throw new SwitchboardError(
+      ErrorCodes.Internal,
+      `refusing to emit a ${eventType} event that breaks its schema`,
+      {
+        details: checked.error,
+      },
+    );
   }
   assertPublishable(source, eventType, event);
-  await enqueueEvent(trx, source.schema, { subject: eventSubject(source.namespace, cause.orgId, eventType), event });
+  await enqueueEvent(trx, source.schema, {
+    subject: eventSubject(source.namespace, cause.orgId, eventType),
+    event,
+  });
   return event;
 }
 

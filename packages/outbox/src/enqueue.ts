@@ -27,5 +27,7 @@ export async function enqueueEvent(
       payload: JSON.stringify(message.event),
       headers: JSON.stringify({ "Switchboard-Trace-Id": message.event.traceId, ...message.headers }),
     });
-  await (onDuplicate === "ignore" ? insert.onConflict((oc) => oc.column("message_id").doNothing()) : insert).execute();
+  await (
+    onDuplicate === "ignore" ? insert.onConflict((oc) => oc.column("message_id").doNothing()) : insert
+  ).execute();
 }

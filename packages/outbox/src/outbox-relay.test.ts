@@ -2,11 +2,25 @@ import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { sql } from "kysely";
-import { connectBus, jetstream, jetstreamManager, provisionStreams, publish, streamNames, type NatsConnection } from "@switchboard/bus";
+import {
+  connectBus,
+  jetstream,
+  jetstreamManager,
+  provisionStreams,
+  publish,
+  streamNames,
+  type NatsConnection,
+} from "@switchboard/bus";
 import { migrateSchema, openDatabase, type Database } from "@switchboard/db";
 import { buildEvent, eventSubject } from "@switchboard/events";
 import { createLogger } from "@switchboard/logger";
-import { createTestDatabase, startNatsServer, waitFor, type NatsServer, type TestDatabase } from "@switchboard/testing";
+import {
+  createTestDatabase,
+  startNatsServer,
+  waitFor,
+  type NatsServer,
+  type TestDatabase,
+} from "@switchboard/testing";
 import { enqueueEvent } from "./enqueue.js";
 import { createOutboxRelay, type OutboxPublisher } from "./outbox-relay.js";
 import { outboxMigration } from "./outbox.table.js";
@@ -79,7 +93,11 @@ describe("outbox relay", () => {
   }
 
   async function unpublished(): Promise<number> {
-    const row = await sql<{ n: string }>`select count(*) as n from ${sql.table(`${schema}.outbox`)} where published_at is null`.execute(database.db);
+    const row = await sql<{
+      n: string;
+    }>`select count(*) as n from ${sql.table(`${schema}.outbox`)} where published_at is null`.execute(
+      database.db,
+    );
     return Number(row.rows[0]!.n);
   }
 
@@ -94,19 +112,35 @@ describe("outbox relay", () => {
   it("publishes each row with Nats-Msg-Id = messageId and the exact JSON, then marks it", async () => {
     const { ns, stream } = await provision();
     const [id] = await enqueue(ns, 1);
-    const relay = createOutboxRelay({ db: database.db, schema, logger, publish: countingPublisher(new Map()) });
+    const relay = createOutboxRelay({
+      db: database.db,
+      schema,
+      logger,
+      publish: countingPublisher(new Map()),
+    });
     expect(await relay.drainOnce()).toBe(1);
     expect(await unpublished()).toBe(0);
     const jsm = await jetstreamManager(nc);
     const stored = await jsm.streams.getMessage(stream, { seq: 1 });
     expect(stored?.header?.get("Nats-Msg-Id")).toBe(id);
-    const row = await database.db.withSchema(schema).selectFrom("outbox").select("payload").executeTakeFirstOrThrow();
+    const row = await database.db
+      .withSchema(schema)
+      .selectFrom("outbox")
+      .select("payload")
+      .executeTakeFirstOrThrow();
     expect(new TextDecoder().decode(stored?.data)).toBe(row.payload);
   });
 
   it("keeps rows while NATS is down and publishes them once it is back", async () => {
     const { ns, stream } = await provision();
-    const relay = createOutboxRelay({ db: database.db, schema, logger, pollMs: 20, maxBackoffMs: 300, publish: countingPublisher(new Map()) });
+    const relay = createOutboxRelay({
+      db: database.db,
+      schema,
+      logger,
+      pollMs: 20,
+      maxBackoffMs: 300,
+      publish: countingPublisher(new Map()),
+    });
     relay.start();
     try {
       await nats.stop();
@@ -114,7 +148,10 @@ describe("outbox relay", () => {
       await new Promise((r) => setTimeout(r, 1_500));
       expect(await unpublished()).toBe(20);
       await nats.restart();
-      await waitFor(async () => (await unpublished()) === 0, { timeoutMs: 30_000, what: "outbox drained after restart" });
+      await waitFor(async () => (await unpublished()) === 0, {
+        timeoutMs: 30_000,
+        what: "outbox drained after restart",
+      });
       expect(await streamMessages(stream)).toBe(20);
     } finally {
       await relay.stop();
@@ -126,17 +163,32 @@ describe("outbox relay", () => {
     const ids = await enqueue(ns, 2_000);
     const counts = new Map<string, number>();
     const relays = [0, 1].map(() =>
-      createOutboxRelay({ db: database.db, schema, logger, pollMs: 10, batchSize: 25, publish: countingPublisher(counts) }),
+      createOutboxRelay({
+        db: database.db,
+        schema,
+        logger,
+        pollMs: 10,
+        batchSize: 25,
+        publish: countingPublisher(counts),
+      }),
     );
     relays.forEach((r) => r.start());
     try {
-      await waitFor(async () => (await unpublished()) === 0, { timeoutMs: 60_000, what: "outbox drained by two relays" });
+      await waitFor(async () => (await unpublished()) === 0, {
+        timeoutMs: 60_000,
+        what: "outbox drained by two relays",
+      });
     } finally {
       await Promise.all(relays.map((r) => r.stop()));
     }
     expect(counts.size).toBe(ids.length);
     expect([...counts.values()].every((n) => n === 1)).toBe(true);
-    const owners = await database.db.withSchema(schema).selectFrom("outbox").select("claimed_by").distinct().execute();
+    const owners = await database.db
+      .withSchema(schema)
+      .selectFrom("outbox")
+      .select("claimed_by")
+      .distinct()
+      .execute();
     expect(owners.map((o) => o.claimed_by).sort()).toEqual(relays.map((r) => r.id).sort());
     expect(await streamMessages(stream)).toBe(ids.length);
   });
@@ -146,15 +198,30 @@ describe("outbox relay", () => {
     const ids = await enqueue(ns, 3_000);
     const child = spawn(
       process.execPath,
-      ["--conditions=switchboard-source", "--import", "tsx", fileURLToPath(new URL("./outbox-relay.child.ts", import.meta.url))],
+      [
+        "--conditions=switchboard-source",
+        "--import",
+        "tsx",
+        fileURLToPath(new URL("./outbox-relay.child.ts", import.meta.url)),
+      ],
       {
-        env: { ...process.env, DATABASE_URL: testDb.url, NATS_URL: nats.url, OUTBOX_SCHEMA: schema, OUTBOX_LEASE_MS: "1500", OUTBOX_BATCH: "100" },
+        env: {
+          ...process.env,
+          DATABASE_URL: testDb.url,
+          NATS_URL: nats.url,
+          OUTBOX_SCHEMA: schema,
+          OUTBOX_LEASE_MS: "1500",
+          OUTBOX_BATCH: "100",
+        },
         stdio: ["ignore", "pipe", "inherit"],
       },
     );
     const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
     try {
-      await waitFor(async () => (await unpublished()) < ids.length - 300, { timeoutMs: 60_000, what: "the child relay to publish" });
+      await waitFor(async () => (await unpublished()) < ids.length - 300, {
+        timeoutMs: 60_000,
+        what: "the child relay to publish",
+      });
     } finally {
       child.kill("SIGKILL");
     }
@@ -163,10 +230,20 @@ describe("outbox relay", () => {
     expect(left).toBeGreaterThan(0);
 
     // A survivor takes over the dead relay's claims once their lease runs out.
-    const relay = createOutboxRelay({ db: database.db, schema, logger, pollMs: 20, leaseMs: 1_500, publish: countingPublisher(new Map()) });
+    const relay = createOutboxRelay({
+      db: database.db,
+      schema,
+      logger,
+      pollMs: 20,
+      leaseMs: 1_500,
+      publish: countingPublisher(new Map()),
+    });
     relay.start();
     try {
-      await waitFor(async () => (await unpublished()) === 0, { timeoutMs: 60_000, what: "the survivor to drain the outbox" });
+      await waitFor(async () => (await unpublished()) === 0, {
+        timeoutMs: 60_000,
+        what: "the survivor to drain the outbox",
+      });
     } finally {
       await relay.stop();
     }

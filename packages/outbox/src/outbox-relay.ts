@@ -75,7 +75,11 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       .withSchema(schema)
       .updateTable("outbox")
       .set({ claimed_by: null, claimed_until: null, last_error: message.slice(0, 1000) })
-      .where("id", "in", rows.map((r) => r.id))
+      .where(
+        "id",
+        "in",
+        rows.map((r) => r.id),
+      )
       .where("claimed_by", "=", id)
       .where("published_at", "is", null)
       .execute();
@@ -85,7 +89,12 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     // Sent in order on one connection; the acks are awaited together so a batch costs one round trip.
     await Promise.all(
       rows.map((row) =>
-        publish({ subject: row.subject, data: encoder.encode(row.payload), msgId: row.message_id, headers: row.headers }),
+        publish({
+          subject: row.subject,
+          data: encoder.encode(row.payload),
+          msgId: row.message_id,
+          headers: row.headers,
+        }),
       ),
     );
   }
@@ -95,7 +104,11 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       .withSchema(schema)
       .updateTable("outbox")
       .set({ published_at: sql`now()`, claimed_until: null, last_error: null })
-      .where("id", "in", rows.map((r) => r.id))
+      .where(
+        "id",
+        "in",
+        rows.map((r) => r.id),
+      )
       .where("claimed_by", "=", id)
       .execute();
   }
@@ -106,7 +119,9 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     try {
       await publishRows(rows);
     } catch (error) {
-      await release(rows, error).catch((e: unknown) => log.warn({ err: e }, "could not release outbox claim"));
+      await release(rows, error).catch((e: unknown) =>
+        log.warn({ err: e }, "could not release outbox claim"),
+      );
       throw error;
     }
     await markPublished(rows);
@@ -138,7 +153,8 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
         if (published >= batchSize) continue;
       } catch (error) {
         failures++;
-        if (failures === 1 || failures % 20 === 0) log.warn({ err: error, failures }, "outbox publish failed; rows wait");
+        if (failures === 1 || failures % 20 === 0)
+          log.warn({ err: error, failures }, "outbox publish failed; rows wait");
       }
       if (!running) break;
       await sleep(failures > 0 ? Math.min(maxBackoffMs, 100 * 2 ** Math.min(failures, 10)) : pollMs);

@@ -10,7 +10,12 @@ export type CommandCaller = <T>(service: string, command: string, request: Comma
  * with the same code, so a NOT_FOUND from plans is a 404 at this service's edge too. A service running
  * in this process is called directly, with the same JSON round trip as over the wire.
  */
-export function commandCaller(nc: NatsConnection, namespace: string, local: LocalCommands, timeoutMs = 5_000): CommandCaller {
+export function commandCaller(
+  nc: NatsConnection,
+  namespace: string,
+  local: LocalCommands,
+  timeoutMs = 5_000,
+): CommandCaller {
   return async <T>(service: string, command: string, request: CommandRequest): Promise<T> => {
     const handler = local.find(service, command);
     if (handler !== undefined) {
@@ -24,6 +29,8 @@ export function commandCaller(nc: NatsConnection, namespace: string, local: Loca
     }
     const reply = await sendCommand<T>(nc, { namespace, service, command, request, timeoutMs });
     if (reply.ok) return reply.value;
-    throw new SwitchboardError(reply.error.code as ErrorCode, reply.error.message, { details: reply.error.details });
+    throw new SwitchboardError(reply.error.code as ErrorCode, reply.error.message, {
+      details: reply.error.details,
+    });
   };
 }

@@ -2,9 +2,18 @@ import { serveCommands, type CommandHandler, type CommandServer } from "@switchb
 import type { ServiceContext } from "./service.js";
 
 /** Serves a service's commands over NATS (queue group per service) and to services in this process. */
-export function serveServiceCommands(ctx: ServiceContext, service: string, handlers: Record<string, CommandHandler>): CommandServer {
+export function serveServiceCommands(
+  ctx: ServiceContext,
+  service: string,
+  handlers: Record<string, CommandHandler>,
+): CommandServer {
   ctx.localCommands.register(service, handlers);
-  const server = serveCommands(ctx.nc, { namespace: ctx.config.namespace, service, handlers, logger: ctx.logger });
+  const server = serveCommands(ctx.nc, {
+    namespace: ctx.config.namespace,
+    service,
+    handlers,
+    logger: ctx.logger,
+  });
   return {
     async stop() {
       ctx.localCommands.unregister(service);

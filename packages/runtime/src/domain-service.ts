@@ -44,7 +44,8 @@ export function createDomainService(ctx: ServiceContext, spec: DomainServiceSpec
     // A dead relay's rows are republished after its lease; the broker drops those repeats only
     // within the duplicate window, so the lease stays well inside it.
     leaseMs: Math.min(30_000, Math.floor(config.duplicateWindowMs / 4)),
-    publish: (m) => publish(js, m.subject, m.data, { msgId: m.msgId, headers: m.headers, expectStream: eventsStream }),
+    publish: (m) =>
+      publish(js, m.subject, m.data, { msgId: m.msgId, headers: m.headers, expectStream: eventsStream }),
   });
   const parts: DomainParts = {
     db,

@@ -14,7 +14,10 @@ export interface KeyAuthenticatorOptions {
  * Asks the tenancy service who a key belongs to (in-process when it runs here, else over NATS), so
  * no service reads tenancy's tables. Only the key's SHA-256 is sent.
  */
-export function createKeyAuthenticator(call: CommandCaller, options: KeyAuthenticatorOptions = {}): Authenticator {
+export function createKeyAuthenticator(
+  call: CommandCaller,
+  options: KeyAuthenticatorOptions = {},
+): Authenticator {
   const cacheMs = options.cacheMs ?? 5_000;
   const staleMs = options.staleMs ?? 10 * 60_000;
   const cache = new Map<string, { principal: Principal | undefined; at: number }>();
@@ -24,9 +27,15 @@ export function createKeyAuthenticator(call: CommandCaller, options: KeyAuthenti
     if (hit !== undefined && Date.now() - hit.at < cacheMs) return hit.principal;
     let principal: Principal | undefined;
     try {
-      principal = (await call<Principal | null>("tenancy", "authenticate", { orgId: "_platform", params: { tokenHash } })) ?? undefined;
+      principal =
+        (await call<Principal | null>("tenancy", "authenticate", {
+          orgId: "_platform",
+          params: { tokenHash },
+        })) ?? undefined;
     } catch (error) {
-      const unreachable = isSwitchboardError(error) && (error.code === ErrorCodes.Unavailable || error.code === ErrorCodes.Timeout);
+      const unreachable =
+        isSwitchboardError(error) &&
+        (error.code === ErrorCodes.Unavailable || error.code === ErrorCodes.Timeout);
       if (unreachable && hit !== undefined && Date.now() - hit.at < staleMs) return hit.principal;
       throw new UnavailableError(`cannot check the API key: ${(error as Error).message}`, { cause: error });
     }

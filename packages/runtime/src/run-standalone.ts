@@ -14,10 +14,18 @@ export async function runStandalone(name: string, factory: ServiceFactory): Prom
   try {
     const config = loadConfig(process.env);
     const logger = createLogger({ level: config.logLevel, name });
-    if (config.natsUrl === undefined) throw new ConfigError("NATS_URL", `is required to run ${name} on its own`);
-    if (config.databaseUrl === undefined) throw new ConfigError("DATABASE_URL", `is required to run ${name} on its own`);
+    if (config.natsUrl === undefined)
+      throw new ConfigError("NATS_URL", `is required to run ${name} on its own`);
+    if (config.databaseUrl === undefined)
+      throw new ConfigError("DATABASE_URL", `is required to run ${name} on its own`);
     const database = await openDatabase({ url: config.databaseUrl }, logger);
-    const running = await startServices({ config, logger, natsServers: config.natsUrl, database, factories: [factory] });
+    const running = await startServices({
+      config,
+      logger,
+      natsServers: config.natsUrl,
+      database,
+      factories: [factory],
+    });
     process.stdout.write(`${name} is running: HTTP ${running.url}, NATS ${config.natsUrl}\n`);
     stopOnSignals(running, logger);
   } catch (error) {

@@ -94,15 +94,36 @@ function createContext(options: StartOptions, nc: NatsConnection): ServiceContex
   };
 }
 
-async function readinessChecks(nc: NatsConnection, database: Database, names: { events: string; inbound: string; dlq: string }): Promise<ReadinessCheck[]> {
+async function readinessChecks(
+  nc: NatsConnection,
+  database: Database,
+  names: { events: string; inbound: string; dlq: string },
+): Promise<ReadinessCheck[]> {
   const jsm = await jetstreamManager(nc);
   return [
-    { name: "nats", check: async () => !nc.isClosed() && (await nc.flush().then(() => true, () => false)) },
+    {
+      name: "nats",
+      check: async () =>
+        !nc.isClosed() &&
+        (await nc.flush().then(
+          () => true,
+          () => false,
+        )),
+    },
     { name: "database", check: () => ping(database.db) },
     {
       name: "streams",
       check: async () =>
-        (await Promise.all(Object.values(names).map((n) => jsm.streams.info(n).then(() => true, () => false)))).every(Boolean),
+        (
+          await Promise.all(
+            Object.values(names).map((n) =>
+              jsm.streams.info(n).then(
+                () => true,
+                () => false,
+              ),
+            ),
+          )
+        ).every(Boolean),
     },
   ];
 }

@@ -33,6 +33,7 @@ export async function createTestDatabase(prefix = "sb_test"): Promise<TestDataba
   return {
     url: url.toString(),
     name,
-    drop: () => withAdmin((c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(() => undefined),
+    drop: () =>
+      withAdmin((c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(() => undefined),
   };
 }

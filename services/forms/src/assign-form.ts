@@ -15,7 +15,10 @@ export interface AssignFormInput {
 
 export type CommandMeta = EventCause & { idempotencyKey?: string | undefined };
 
-type PlanView = { plan: { id: string; isTest: boolean; userId: string }; template: { name: string; forms: string[] } | null };
+type PlanView = {
+  plan: { id: string; isTest: boolean; userId: string };
+  template: { name: string; forms: string[] } | null;
+};
 
 /** The plan the form goes on: by id, or the user's most recent plan of the named template. */
 async function resolvePlan(parts: DomainParts, meta: CommandMeta, input: AssignFormInput): Promise<PlanView> {
@@ -27,7 +30,8 @@ async function resolvePlan(parts: DomainParts, meta: CommandMeta, input: AssignF
       params: { userId: input.userId, templateName },
     });
     planId = found.plans[0]?.id;
-    if (planId === undefined) throw new NotFoundError(`user "${input.userId}" has no plan of template "${templateName}"`);
+    if (planId === undefined)
+      throw new NotFoundError(`user "${input.userId}" has no plan of template "${templateName}"`);
   }
   return parts.call<PlanView>("plans", "getPlan", { orgId: meta.orgId, params: { planId } });
 }
@@ -40,27 +44,34 @@ export async function assignForm(
 ): Promise<{ result: FormAssignment; replayed: boolean }> {
   const { plan, template } = await resolvePlan(parts, meta, input);
   if (template !== null && template.forms.length > 0 && !template.forms.includes(input.formName)) {
-    throw new ValidationError(`form "${input.formName}" is not a form of template "${template.name}" (forms: ${template.forms.join(", ")})`);
+    throw new ValidationError(
+      `form "${input.formName}" is not a form of template "${template.name}" (forms: ${template.forms.join(", ")})`,
+    );
   }
   // The key guards the request as the caller sent it (the plan it resolves to may change later).
   const request = { ...input, prefill: input.prefill ?? {} };
-  return runIdempotent(parts.db, parts.source.schema, { orgId: meta.orgId, key: meta.idempotencyKey, operation: "assignForm", request }, async (trx) => {
-    const assignment = await insertAssignment(trx, meta.orgId, {
-      id: randomUUID(),
-      planId: plan.id,
-      formName: input.formName,
-      userId: input.userId,
-      prefill: request.prefill,
-      isTest: plan.isTest,
-    });
-    await emitEvent(trx, parts.source, meta, "formAssigned", {
-      planId: assignment.planId,
-      formName: assignment.formName,
-      formAssignmentId: assignment.id,
-      userId: assignment.userId,
-      prefill: assignment.prefill,
-      isTest: assignment.isTest,
-    });
-    return assignment;
-  });
+  return runIdempotent(
+    parts.db,
+    parts.source.schema,
+    { orgId: meta.orgId, key: meta.idempotencyKey, operation: "assignForm", request },
+    async (trx) => {
+      const assignment = await insertAssignment(trx, meta.orgId, {
+        id: randomUUID(),
+        planId: plan.id,
+        formName: input.formName,
+        userId: input.userId,
+        prefill: request.prefill,
+        isTest: plan.isTest,
+      });
+      await emitEvent(trx, parts.source, meta, "formAssigned", {
+        planId: assignment.planId,
+        formName: assignment.formName,
+        formAssignmentId: assignment.id,
+        userId: assignment.userId,
+        prefill: assignment.prefill,
+        isTest: assignment.isTest,
+      });
+      return assignment;
+    },
+  );
 }

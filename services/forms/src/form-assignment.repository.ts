@@ -66,7 +66,11 @@ export async function insertAssignment(
 }
 
 /** Locks the row, so two submissions of one assignment cannot both pass the status check. */
-export async function findAssignmentForUpdate(db: Kysely<any>, orgId: string, id: string): Promise<FormAssignment | undefined> {
+export async function findAssignmentForUpdate(
+  db: Kysely<any>,
+  orgId: string,
+  id: string,
+): Promise<FormAssignment | undefined> {
   const row = await db
     .withSchema(SCHEMA)
     .selectFrom("form_assignments")
@@ -78,7 +82,11 @@ export async function findAssignmentForUpdate(db: Kysely<any>, orgId: string, id
   return row === undefined ? undefined : toAssignment(row as Row);
 }
 
-export async function findAssignment(db: Kysely<any>, orgId: string, id: string): Promise<FormAssignment | undefined> {
+export async function findAssignment(
+  db: Kysely<any>,
+  orgId: string,
+  id: string,
+): Promise<FormAssignment | undefined> {
   const row = await db
     .withSchema(SCHEMA)
     .selectFrom("form_assignments")
@@ -89,7 +97,12 @@ export async function findAssignment(db: Kysely<any>, orgId: string, id: string)
   return row === undefined ? undefined : toAssignment(row as Row);
 }
 
-export async function markSubmitted(db: Kysely<any>, orgId: string, id: string, data: unknown): Promise<FormAssignment> {
+export async function markSubmitted(
+  db: Kysely<any>,
+  orgId: string,
+  id: string,
+  data: unknown,
+): Promise<FormAssignment> {
   const row = await db
     .withSchema(SCHEMA)
     .updateTable("form_assignments")

@@ -3,28 +3,59 @@ import { NotFoundError } from "@switchboard/errors";
 import { problemResponses, requestMeta } from "@switchboard/http";
 import type { DomainParts } from "@switchboard/runtime";
 import { assignForm } from "./assign-form.js";
-import { findAssignment, listAssignments, type AssignmentStatus, type FormAssignment } from "./form-assignment.repository.js";
-import { assignBody, assignmentParams, listQuery, orgParams, planParams, submitBody } from "./forms.schemas.js";
+import {
+  findAssignment,
+  listAssignments,
+  type AssignmentStatus,
+  type FormAssignment,
+} from "./form-assignment.repository.js";
+import {
+  assignBody,
+  assignmentParams,
+  listQuery,
+  orgParams,
+  planParams,
+  submitBody,
+} from "./forms.schemas.js";
 import { submitForm } from "./submit-form.js";
 
 const READERS = ["viewer", "app", "content-manager"] as const;
 
-function send(parts: DomainParts, reply: FastifyReply, code: number, outcome: { result: FormAssignment; replayed: boolean }) {
+function send(
+  parts: DomainParts,
+  reply: FastifyReply,
+  code: number,
+  outcome: { result: FormAssignment; replayed: boolean },
+) {
   if (outcome.replayed) reply.header("idempotent-replayed", "true");
   else parts.eventsWritten();
   return reply.code(code).send(outcome.result);
 }
 
 export async function formsRoutes(app: FastifyInstance, parts: DomainParts): Promise<void> {
-  app.post<{ Params: { org: string; planId: string }; Body: { formName: string; userId: string; prefill?: Record<string, unknown> } }>(
+  app.post<{
+    Params: { org: string; planId: string };
+    Body: { formName: string; userId: string; prefill?: Record<string, unknown> };
+  }>(
     "/v1/orgs/:org/plans/:planId/form-assignments",
     {
       config: { auth: { roles: ["app"] } },
-      schema: { tags: ["forms"], summary: "Assign a form on a plan (emits formAssigned); honours Idempotency-Key", params: planParams, body: assignBody, response: problemResponses(400) },
+      schema: {
+        tags: ["forms"],
+        summary: "Assign a form on a plan (emits formAssigned); honours Idempotency-Key",
+        params: planParams,
+        body: assignBody,
+        response: problemResponses(400),
+      },
     },
     async (request, reply) => {
       const meta = requestMeta(request, request.params.org);
-      return send(parts, reply, 201, await assignForm(parts, meta, { planId: request.params.planId, ...request.body }));
+      return send(
+        parts,
+        reply,
+        201,
+        await assignForm(parts, meta, { planId: request.params.planId, ...request.body }),
+      );
     },
   );
 
@@ -32,23 +63,50 @@ export async function formsRoutes(app: FastifyInstance, parts: DomainParts): Pro
     "/v1/orgs/:org/form-assignments/:id/submission",
     {
       config: { auth: { roles: ["app"] } },
-      schema: { tags: ["forms"], summary: "Submit a form (emits formSubmitted); honours Idempotency-Key", params: assignmentParams, body: submitBody, response: problemResponses(400, 409) },
+      schema: {
+        tags: ["forms"],
+        summary: "Submit a form (emits formSubmitted); honours Idempotency-Key",
+        params: assignmentParams,
+        body: submitBody,
+        response: problemResponses(400, 409),
+      },
     },
     async (request, reply) => {
       const meta = requestMeta(request, request.params.org);
-      return send(parts, reply, 200, await submitForm(parts, meta, { formAssignmentId: request.params.id, data: request.body.data }));
+      return send(
+        parts,
+        reply,
+        200,
+        await submitForm(parts, meta, { formAssignmentId: request.params.id, data: request.body.data }),
+      );
     },
   );
 
-  app.get<{ Params: { org: string }; Querystring: { userId?: string; planId?: string; status?: AssignmentStatus; limit: number } }>(
+  app.get<{
+    Params: { org: string };
+    Querystring: { userId?: string; planId?: string; status?: AssignmentStatus; limit: number };
+  }>(
     "/v1/orgs/:org/form-assignments",
-    { config: { auth: { roles: [...READERS] } }, schema: { tags: ["forms"], summary: "List form assignments", params: orgParams, querystring: listQuery } },
-    async (request) => ({ formAssignments: await listAssignments(parts.db, request.params.org, request.query) }),
+    {
+      config: { auth: { roles: [...READERS] } },
+      schema: {
+        tags: ["forms"],
+        summary: "List form assignments",
+        params: orgParams,
+        querystring: listQuery,
+      },
+    },
+    async (request) => ({
+      formAssignments: await listAssignments(parts.db, request.params.org, request.query),
+    }),
   );
 
   app.get<{ Params: { org: string; id: string } }>(
     "/v1/orgs/:org/form-assignments/:id",
-    { config: { auth: { roles: [...READERS] } }, schema: { tags: ["forms"], summary: "Show a form assignment", params: assignmentParams } },
+    {
+      config: { auth: { roles: [...READERS] } },
+      schema: { tags: ["forms"], summary: "Show a form assignment", params: assignmentParams },
+    },
     async (request) => {
       const found = await findAssignment(parts.db, request.params.org, request.params.id);
       if (found === undefined) throw new NotFoundError(`form assignment ${request.params.id} does not exist`);

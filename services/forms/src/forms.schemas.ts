@@ -36,7 +36,12 @@ export const assignFormCommand = {
   type: "object",
   properties: {
     planId: UUID,
-    plan: { type: "object", properties: { templateName: NAME }, required: ["templateName"], additionalProperties: false },
+    plan: {
+      type: "object",
+      properties: { templateName: NAME },
+      required: ["templateName"],
+      additionalProperties: false,
+    },
     formName: NAME,
     userId: USER_ID,
     prefill: { type: "object" },

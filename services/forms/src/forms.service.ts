@@ -5,5 +5,11 @@ import { migrations, SCHEMA } from "./migrations.js";
 
 /** Form assignments and submissions; emits formAssigned and formSubmitted. */
 export function createFormsService(ctx: ServiceContext): Service {
-  return createDomainService(ctx, { name: "forms", schema: SCHEMA, migrations, commands: formsCommands, routes: formsRoutes });
+  return createDomainService(ctx, {
+    name: "forms",
+    schema: SCHEMA,
+    migrations,
+    commands: formsCommands,
+    routes: formsRoutes,
+  });
 }

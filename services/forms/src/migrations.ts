@@ -23,8 +23,16 @@ export const migrations: Record<string, Migration> = {
         .addColumn("created_at", "timestamptz", (c) => c.notNull().defaultTo(sql`now()`))
         .addColumn("submitted_at", "timestamptz")
         .execute();
-      await db.schema.createIndex("form_assignments_org_user").on("form_assignments").columns(["org_id", "user_id"]).execute();
-      await db.schema.createIndex("form_assignments_org_plan").on("form_assignments").columns(["org_id", "plan_id"]).execute();
+      await db.schema
+        .createIndex("form_assignments_org_user")
+        .on("form_assignments")
+        .columns(["org_id", "user_id"])
+        .execute();
+      await db.schema
+        .createIndex("form_assignments_org_plan")
+        .on("form_assignments")
+        .columns(["org_id", "plan_id"])
+        .execute();
     },
   },
 };

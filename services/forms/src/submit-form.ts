@@ -11,20 +11,28 @@ export async function submitForm(
   meta: CommandMeta,
   input: { formAssignmentId: string; data: Record<string, unknown> },
 ): Promise<{ result: FormAssignment; replayed: boolean }> {
-  return runIdempotent(parts.db, parts.source.schema, { orgId: meta.orgId, key: meta.idempotencyKey, operation: "submitForm", request: input }, async (trx) => {
-    const current = await findAssignmentForUpdate(trx, meta.orgId, input.formAssignmentId);
-    if (current === undefined) throw new NotFoundError(`form assignment ${input.formAssignmentId} does not exist`);
-    if (current.status === "submitted") {
-      throw new ConflictError(`form assignment ${current.id} was already submitted at ${current.submittedAt}`);
-    }
-    const submitted = await markSubmitted(trx, meta.orgId, current.id, input.data);
-    await emitEvent(trx, parts.source, meta, "formSubmitted", {
-      planId: submitted.planId,
-      formName: submitted.formName,
-      formAssignmentId: submitted.id,
-      data: input.data,
-      isTest: submitted.isTest,
-    });
-    return submitted;
-  });
+  return runIdempotent(
+    parts.db,
+    parts.source.schema,
+    { orgId: meta.orgId, key: meta.idempotencyKey, operation: "submitForm", request: input },
+    async (trx) => {
+      const current = await findAssignmentForUpdate(trx, meta.orgId, input.formAssignmentId);
+      if (current === undefined)
+        throw new NotFoundError(`form assignment ${input.formAssignmentId} does not exist`);
+      if (current.status === "submitted") {
+        throw new ConflictError(
+          `form assignment ${current.id} was already submitted at ${current.submittedAt}`,
+        );
+      }
+      const submitted = await markSubmitted(trx, meta.orgId, current.id, input.data);
+      await emitEvent(trx, parts.source, meta, "formSubmitted", {
+        planId: submitted.planId,
+        formName: submitted.formName,
+        formAssignmentId: submitted.id,
+        data: input.data,
+        isTest: submitted.isTest,
+      });
+      return submitted;
+    },
+  );
 }

@@ -31,8 +31,11 @@ export async function createPlan(
     { orgId: meta.orgId, key: meta.idempotencyKey, operation: "createPlan", request },
     async (trx) => {
       const template = await findTemplate(trx, meta.orgId, request.templateName);
-      if (template === undefined) throw new NotFoundError(`plan template "${request.templateName}" does not exist`);
-      const unknown = request.roleAssignments.filter((a) => !template.roles.includes(a.roleId)).map((a) => a.roleId);
+      if (template === undefined)
+        throw new NotFoundError(`plan template "${request.templateName}" does not exist`);
+      const unknown = request.roleAssignments
+        .filter((a) => !template.roles.includes(a.roleId))
+        .map((a) => a.roleId);
       if (unknown.length > 0) {
         throw new ValidationError(
           `role(s) ${unknown.map((r) => `"${r}"`).join(", ")} are not roles of template "${template.name}" (roles: ${template.roles.join(", ") || "none"})`,

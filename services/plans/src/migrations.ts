@@ -29,7 +29,11 @@ export const migrations: Record<string, Migration> = {
         .addColumn("role_assignments", "jsonb", (c) => c.notNull())
         .addColumn("created_at", "timestamptz", (c) => c.notNull().defaultTo(sql`now()`))
         .execute();
-      await db.schema.createIndex("plans_org_user").on("plans").columns(["org_id", "user_id", "template_name"]).execute();
+      await db.schema
+        .createIndex("plans_org_user")
+        .on("plans")
+        .columns(["org_id", "user_id", "template_name"])
+        .execute();
     },
   },
 };

@@ -9,7 +9,13 @@ export interface PlanTemplate {
   createdAt: string;
 }
 
-type Row = { name: string; roles: string[]; forms: string[]; work_queues: string[]; created_at: Date | string };
+type Row = {
+  name: string;
+  roles: string[];
+  forms: string[];
+  work_queues: string[];
+  created_at: Date | string;
+};
 
 const toTemplate = (r: Row): PlanTemplate => ({
   name: r.name,
@@ -41,7 +47,11 @@ export async function insertTemplate(
   return row === undefined ? undefined : toTemplate(row as Row);
 }
 
-export async function findTemplate(db: Kysely<any>, orgId: string, name: string): Promise<PlanTemplate | undefined> {
+export async function findTemplate(
+  db: Kysely<any>,
+  orgId: string,
+  name: string,
+): Promise<PlanTemplate | undefined> {
   const row = await db
     .withSchema(SCHEMA)
     .selectFrom("plan_templates")
@@ -53,6 +63,12 @@ export async function findTemplate(db: Kysely<any>, orgId: string, name: string)
 }
 
 export async function listTemplates(db: Kysely<any>, orgId: string): Promise<PlanTemplate[]> {
-  const rows = await db.withSchema(SCHEMA).selectFrom("plan_templates").selectAll().where("org_id", "=", orgId).orderBy("name").execute();
+  const rows = await db
+    .withSchema(SCHEMA)
+    .selectFrom("plan_templates")
+    .selectAll()
+    .where("org_id", "=", orgId)
+    .orderBy("name")
+    .execute();
   return rows.map((r) => toTemplate(r as Row));
 }

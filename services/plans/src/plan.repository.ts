@@ -33,7 +33,11 @@ const toPlan = (r: Row): Plan => ({
   createdAt: new Date(r.created_at).toISOString(),
 });
 
-export async function insertPlan(db: Kysely<any>, orgId: string, plan: Omit<Plan, "createdAt">): Promise<Plan> {
+export async function insertPlan(
+  db: Kysely<any>,
+  orgId: string,
+  plan: Omit<Plan, "createdAt">,
+): Promise<Plan> {
   const row = await db
     .withSchema(SCHEMA)
     .insertInto("plans")

@@ -9,19 +9,17 @@ import { createPlanBody, findPlansParams, getPlanParams } from "./plans.schemas.
 
 const createParams = compileParamsValidator<CreatePlanInput>(createPlanBody, "createPlan params");
 const getParams = compileParamsValidator<{ planId: string }>(getPlanParams, "getPlan params");
-const findParams = compileParamsValidator<{ userId: string; templateName?: string }>(findPlansParams, "findPlans params");
+const findParams = compileParamsValidator<{ userId: string; templateName?: string }>(
+  findPlansParams,
+  "findPlans params",
+);
 
 /** `<ns>.cmd.plans.*`: what other services (the rules engine, forms, work queues) ask of plans. */
 export function plansCommands(parts: DomainParts): Record<string, CommandHandler> {
   const { db, source } = parts;
   return {
     async createPlan(req) {
-      const outcome = await createPlan(
-        db,
-        source,
-        commandMeta(req),
-        createParams(req.params),
-      );
+      const outcome = await createPlan(db, source, commandMeta(req), createParams(req.params));
       if (!outcome.replayed) parts.eventsWritten();
       return outcome.result;
     },

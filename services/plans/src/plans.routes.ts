@@ -19,7 +19,13 @@ export async function plansRoutes(app: FastifyInstance, parts: DomainParts): Pro
     "/v1/orgs/:org/plan-templates",
     {
       config: { auth: { roles: ["content-manager"] } },
-      schema: { tags: ["plans"], summary: "Create a plan template", params: orgParams, body: templateBody, response: problemResponses(400, 409) },
+      schema: {
+        tags: ["plans"],
+        summary: "Create a plan template",
+        params: orgParams,
+        body: templateBody,
+        response: problemResponses(400, 409),
+      },
     },
     async (request, reply) => {
       const { name, roles, forms = [], workQueues = [] } = request.body;
@@ -31,16 +37,23 @@ export async function plansRoutes(app: FastifyInstance, parts: DomainParts): Pro
 
   app.get<{ Params: Org }>(
     "/v1/orgs/:org/plan-templates",
-    { config: { auth: { roles: [...READERS] } }, schema: { tags: ["plans"], summary: "List plan templates", params: orgParams } },
+    {
+      config: { auth: { roles: [...READERS] } },
+      schema: { tags: ["plans"], summary: "List plan templates", params: orgParams },
+    },
     async (request) => ({ planTemplates: await listTemplates(db, request.params.org) }),
   );
 
   app.get<{ Params: Org & { name: string } }>(
     "/v1/orgs/:org/plan-templates/:name",
-    { config: { auth: { roles: [...READERS] } }, schema: { tags: ["plans"], summary: "Show a plan template" } },
+    {
+      config: { auth: { roles: [...READERS] } },
+      schema: { tags: ["plans"], summary: "Show a plan template" },
+    },
     async (request) => {
       const template = await findTemplate(db, request.params.org, request.params.name);
-      if (template === undefined) throw new NotFoundError(`plan template "${request.params.name}" does not exist`);
+      if (template === undefined)
+        throw new NotFoundError(`plan template "${request.params.name}" does not exist`);
       return template;
     },
   );
@@ -58,7 +71,12 @@ export async function plansRoutes(app: FastifyInstance, parts: DomainParts): Pro
       },
     },
     async (request, reply) => {
-      const outcome = await createPlan(db, parts.source, requestMeta(request, request.params.org), request.body);
+      const outcome = await createPlan(
+        db,
+        parts.source,
+        requestMeta(request, request.params.org),
+        request.body,
+      );
       if (outcome.replayed) return reply.code(201).header("idempotent-replayed", "true").send(outcome.result);
       parts.eventsWritten();
       return reply.code(201).send(outcome.result);
@@ -67,13 +85,19 @@ export async function plansRoutes(app: FastifyInstance, parts: DomainParts): Pro
 
   app.get<{ Params: Org; Querystring: { userId?: string; templateName?: string; limit: number } }>(
     "/v1/orgs/:org/plans",
-    { config: { auth: { roles: [...READERS] } }, schema: { tags: ["plans"], summary: "List plans", params: orgParams, querystring: listPlansQuery } },
+    {
+      config: { auth: { roles: [...READERS] } },
+      schema: { tags: ["plans"], summary: "List plans", params: orgParams, querystring: listPlansQuery },
+    },
     async (request) => ({ plans: await listPlans(db, request.params.org, request.query) }),
   );
 
   app.get<{ Params: Org & { planId: string } }>(
     "/v1/orgs/:org/plans/:planId",
-    { config: { auth: { roles: [...READERS] } }, schema: { tags: ["plans"], summary: "Show a plan", params: planIdParams } },
+    {
+      config: { auth: { roles: [...READERS] } },
+      schema: { tags: ["plans"], summary: "Show a plan", params: planIdParams },
+    },
     async (request) => {
       const plan = await findPlan(db, request.params.org, request.params.planId);
       if (plan === undefined) throw new NotFoundError(`plan ${request.params.planId} does not exist`);

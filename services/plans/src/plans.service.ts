@@ -5,5 +5,11 @@ import { plansRoutes } from "./plans.routes.js";
 
 /** Plan templates and plans; emits planCreated. */
 export function createPlansService(ctx: ServiceContext): Service {
-  return createDomainService(ctx, { name: "plans", schema: SCHEMA, migrations, commands: plansCommands, routes: plansRoutes });
+  return createDomainService(ctx, {
+    name: "plans",
+    schema: SCHEMA,
+    migrations,
+    commands: plansCommands,
+    routes: plansRoutes,
+  });
 }

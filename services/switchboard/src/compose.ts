@@ -36,7 +36,10 @@ function selectFactories(all: Record<string, ServiceFactory>, wanted: string[]):
   if (wanted.length === 0) return Object.values(all);
   const unknown = wanted.filter((name) => !(name in all));
   if (unknown.length > 0) {
-    throw new ConfigError("SWITCHBOARD_SERVICES", `unknown service(s) ${unknown.join(", ")}; known: ${Object.keys(all).join(", ")}`);
+    throw new ConfigError(
+      "SWITCHBOARD_SERVICES",
+      `unknown service(s) ${unknown.join(", ")}; known: ${Object.keys(all).join(", ")}`,
+    );
   }
   return wanted.map((name) => all[name]!);
 }
@@ -51,12 +54,17 @@ export async function runSwitchboard(options: SwitchboardOptions = {}): Promise<
   const announce = options.announce ?? ((text: string) => process.stdout.write(text));
   const factories = selectFactories(serviceFactories(announce), config.services);
   const dataDir = path.resolve(config.dataDir);
-  const nats = config.natsUrl === undefined ? await startEmbeddedNats(dataDir, config.embeddedNatsPort, logger) : undefined;
+  const nats =
+    config.natsUrl === undefined
+      ? await startEmbeddedNats(dataDir, config.embeddedNatsPort, logger)
+      : undefined;
   const natsUrl = config.natsUrl ?? nats!.url;
   try {
     // startServices closes the database (and stops the spawned nats-server) if the start fails.
     const database = await openDatabase(
-      config.databaseUrl === undefined ? { pgliteDir: path.join(dataDir, "pgdata") } : { url: config.databaseUrl },
+      config.databaseUrl === undefined
+        ? { pgliteDir: path.join(dataDir, "pgdata") }
+        : { url: config.databaseUrl },
       logger,
     );
     const running = await startServices({

@@ -30,11 +30,17 @@ async function choosePort(preferred: number): Promise<number> {
   });
 }
 
-function waitForPort(port: number, child: ChildProcess, stderr: () => string, timeoutMs = 15_000): Promise<void> {
+function waitForPort(
+  port: number,
+  child: ChildProcess,
+  stderr: () => string,
+  timeoutMs = 15_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   return new Promise((resolve, reject) => {
     const attempt = () => {
-      if (child.exitCode !== null) return reject(new Error(`nats-server exited (${child.exitCode}): ${stderr()}`));
+      if (child.exitCode !== null)
+        return reject(new Error(`nats-server exited (${child.exitCode}): ${stderr()}`));
       const socket = net.connect(port, "127.0.0.1");
       socket.once("connect", () => {
         socket.destroy();
@@ -80,14 +86,19 @@ async function stopOrphan(pidFile: string, logger: Logger): Promise<void> {
  * Spawns a nats-server with JetStream storing in `<dataDir>/nats` for the all-in-one mode. It keeps
  * the preferred port when free so NATS clients can find it again after a restart.
  */
-export async function startEmbeddedNats(dataDir: string, preferredPort: number, logger: Logger): Promise<EmbeddedNats> {
+export async function startEmbeddedNats(
+  dataDir: string,
+  preferredPort: number,
+  logger: Logger,
+): Promise<EmbeddedNats> {
   const bin = process.env.NATS_SERVER_BIN ?? "nats-server";
   const storeDir = path.resolve(dataDir, "nats");
   fs.mkdirSync(storeDir, { recursive: true });
   const pidFile = path.resolve(dataDir, "nats-server.pid");
   await stopOrphan(pidFile, logger);
   const port = await choosePort(preferredPort);
-  if (port !== preferredPort) logger.warn({ preferredPort, port }, "NATS port in use; the embedded nats-server uses another");
+  if (port !== preferredPort)
+    logger.warn({ preferredPort, port }, "NATS port in use; the embedded nats-server uses another");
   const child = spawn(bin, ["-a", "127.0.0.1", "-p", String(port), "-js", "-sd", storeDir], {
     stdio: ["ignore", "ignore", "pipe"],
   });
@@ -100,7 +111,10 @@ export async function startEmbeddedNats(dataDir: string, preferredPort: number, 
     child.once("error", (error: NodeJS.ErrnoException) =>
       reject(
         error.code === "ENOENT"
-          ? new ConfigError("NATS_URL", `is not set and no nats-server binary was found (install nats-server, or set NATS_URL)`)
+          ? new ConfigError(
+              "NATS_URL",
+              `is not set and no nats-server binary was found (install nats-server, or set NATS_URL)`,
+            )
           : error,
       ),
     );

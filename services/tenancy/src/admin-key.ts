@@ -16,7 +16,10 @@ export type AdminKeyOutcome =
  * earlier environment key); without one, the first start generates a key and hands it back once to
  * be printed; later starts find it and print nothing.
  */
-export async function ensureAdminKey(db: Kysely<any>, configuredKey: string | undefined): Promise<AdminKeyOutcome> {
+export async function ensureAdminKey(
+  db: Kysely<any>,
+  configuredKey: string | undefined,
+): Promise<AdminKeyOutcome> {
   return db.transaction().execute(async (trx) => {
     // Several replicas may start at once; one decides.
     await sql`select pg_advisory_xact_lock(hashtext('switchboard.tenancy.admin-key'))`.execute(trx);
@@ -32,17 +35,39 @@ export async function ensureAdminKey(db: Kysely<any>, configuredKey: string | un
         .where("token_hash", "<>", tokenHash)
         .where("revoked_at", "is", null)
         .execute();
-      const exists = await trx.withSchema(SCHEMA).selectFrom("api_keys").select("id").where("token_hash", "=", tokenHash).executeTakeFirst();
+      const exists = await trx
+        .withSchema(SCHEMA)
+        .selectFrom("api_keys")
+        .select("id")
+        .where("token_hash", "=", tokenHash)
+        .executeTakeFirst();
       if (exists === undefined) {
-        await insertApiKey(trx, { id: keyId, orgId: null, name: ENV_KEY_NAME, roles: ["platform-admin"], tokenHash });
+        await insertApiKey(trx, {
+          id: keyId,
+          orgId: null,
+          name: ENV_KEY_NAME,
+          roles: ["platform-admin"],
+          tokenHash,
+        });
       } else {
-        await trx.withSchema(SCHEMA).updateTable("api_keys").set({ revoked_at: null }).where("token_hash", "=", tokenHash).execute();
+        await trx
+          .withSchema(SCHEMA)
+          .updateTable("api_keys")
+          .set({ revoked_at: null })
+          .where("token_hash", "=", tokenHash)
+          .execute();
       }
       return { outcome: "configured", keyId: exists?.id ?? keyId };
     }
     if (await hasPlatformKey(trx)) return { outcome: "existing" };
     const key = generateApiKey();
-    await insertApiKey(trx, { id: key.id, orgId: null, name: GENERATED_KEY_NAME, roles: ["platform-admin"], tokenHash: hashToken(key.token) });
+    await insertApiKey(trx, {
+      id: key.id,
+      orgId: null,
+      name: GENERATED_KEY_NAME,
+      roles: ["platform-admin"],
+      tokenHash: hashToken(key.token),
+    });
     return { outcome: "generated", keyId: key.id, token: key.token };
   });
 }

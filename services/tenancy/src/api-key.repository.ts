@@ -12,7 +12,13 @@ export interface ApiKeyRecord {
 type Row = { id: string; org_id: string | null; name: string; roles: string[]; created_at: Date | string };
 
 function toKey(row: Row): ApiKeyRecord {
-  return { id: row.id, orgId: row.org_id, name: row.name, roles: row.roles, createdAt: new Date(row.created_at).toISOString() };
+  return {
+    id: row.id,
+    orgId: row.org_id,
+    name: row.name,
+    roles: row.roles,
+    createdAt: new Date(row.created_at).toISOString(),
+  };
 }
 
 export async function insertApiKey(
@@ -22,7 +28,13 @@ export async function insertApiKey(
   const row = await db
     .withSchema(SCHEMA)
     .insertInto("api_keys")
-    .values({ id: key.id, org_id: key.orgId, name: key.name, roles: JSON.stringify(key.roles), token_hash: key.tokenHash })
+    .values({
+      id: key.id,
+      org_id: key.orgId,
+      name: key.name,
+      roles: JSON.stringify(key.roles),
+      token_hash: key.tokenHash,
+    })
     .returning(["id", "org_id", "name", "roles", "created_at"])
     .executeTakeFirstOrThrow();
   return toKey(row as Row);

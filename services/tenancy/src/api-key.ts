@@ -2,7 +2,10 @@ import { createHash, randomBytes } from "node:crypto";
 
 /** A new key: the id is public (listed, revoked by), the token is the secret shown once. */
 export function generateApiKey(): { id: string; token: string } {
-  return { id: `key_${randomBytes(8).toString("hex")}`, token: `sbk_${randomBytes(32).toString("base64url")}` };
+  return {
+    id: `key_${randomBytes(8).toString("hex")}`,
+    token: `sbk_${randomBytes(32).toString("base64url")}`,
+  };
 }
 
 /**

@@ -1,4 +1,6 @@
 import { runStandalone } from "@switchboard/runtime";
 import { createTenancyService } from "./tenancy.service.js";
 
-await runStandalone("tenancy", (ctx) => createTenancyService(ctx, { announce: (text) => process.stdout.write(text) }));
+await runStandalone("tenancy", (ctx) =>
+  createTenancyService(ctx, { announce: (text) => process.stdout.write(text) }),
+);

@@ -14,7 +14,10 @@ function toOrg(row: Row): Org {
 }
 
 /** Inserts the org; returns undefined when the id is taken. */
-export async function insertOrg(db: Kysely<any>, org: { id: string; name: string }): Promise<Org | undefined> {
+export async function insertOrg(
+  db: Kysely<any>,
+  org: { id: string; name: string },
+): Promise<Org | undefined> {
   const row = await db
     .withSchema(SCHEMA)
     .insertInto("orgs")
@@ -26,7 +29,12 @@ export async function insertOrg(db: Kysely<any>, org: { id: string; name: string
 }
 
 export async function findOrg(db: Kysely<any>, id: string): Promise<Org | undefined> {
-  const row = await db.withSchema(SCHEMA).selectFrom("orgs").selectAll().where("id", "=", id).executeTakeFirst();
+  const row = await db
+    .withSchema(SCHEMA)
+    .selectFrom("orgs")
+    .selectAll()
+    .where("id", "=", id)
+    .executeTakeFirst();
   return row === undefined ? undefined : toOrg(row as Row);
 }
 

@@ -14,7 +14,12 @@ export async function tenancyRoutes(app: FastifyInstance, db: Kysely<any>): Prom
     "/v1/orgs",
     {
       config: { auth: { roles: ["platform-admin"] } },
-      schema: { tags: ["tenancy"], summary: "Create an org", body: createOrgBody, response: { 201: orgSchema, ...problemResponses(400, 409) } },
+      schema: {
+        tags: ["tenancy"],
+        summary: "Create an org",
+        body: createOrgBody,
+        response: { 201: orgSchema, ...problemResponses(400, 409) },
+      },
     },
     async (request, reply) => {
       const org = await insertOrg(db, request.body);
@@ -48,7 +53,11 @@ export async function tenancyRoutes(app: FastifyInstance, db: Kysely<any>): Prom
         params: orgParams,
         body: createKeyBody,
         response: {
-          201: { ...apiKeySchema, properties: { ...apiKeySchema.properties, key: { type: "string" } }, required: [...apiKeySchema.required, "key"] },
+          201: {
+            ...apiKeySchema,
+            properties: { ...apiKeySchema.properties, key: { type: "string" } },
+            required: [...apiKeySchema.required, "key"],
+          },
           ...problemResponses(400),
         },
       },
@@ -71,7 +80,11 @@ export async function tenancyRoutes(app: FastifyInstance, db: Kysely<any>): Prom
     "/v1/orgs/:org/api-keys",
     {
       config: { auth: { roles: ["org-admin"] } },
-      schema: { tags: ["tenancy"], summary: "List the org's live API keys (never the keys themselves)", params: orgParams },
+      schema: {
+        tags: ["tenancy"],
+        summary: "List the org's live API keys (never the keys themselves)",
+        params: orgParams,
+      },
     },
     async (request) => ({ apiKeys: await listOrgKeys(db, request.params.org) }),
   );
@@ -83,12 +96,18 @@ export async function tenancyRoutes(app: FastifyInstance, db: Kysely<any>): Prom
       schema: {
         tags: ["tenancy"],
         summary: "Revoke an API key",
-        params: { type: "object", properties: { org: orgParams.properties.org, id: { type: "string", maxLength: 100 } }, required: ["org", "id"] },
+        params: {
+          type: "object",
+          properties: { org: orgParams.properties.org, id: { type: "string", maxLength: 100 } },
+          required: ["org", "id"],
+        },
       },
     },
     async (request, reply) => {
       if (!(await revokeKey(db, request.params.org, request.params.id))) {
-        throw new NotFoundError(`API key "${request.params.id}" does not exist in org "${request.params.org}"`);
+        throw new NotFoundError(
+          `API key "${request.params.id}" does not exist in org "${request.params.org}"`,
+        );
       }
       return reply.code(204).send();
     },

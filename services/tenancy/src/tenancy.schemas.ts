@@ -1,6 +1,10 @@
 import { ROLES } from "@switchboard/http";
 
-export const ORG_ID = { type: "string", pattern: "^[A-Za-z0-9_-]{1,64}$", description: "subject-safe token" } as const;
+export const ORG_ID = {
+  type: "string",
+  pattern: "^[A-Za-z0-9_-]{1,64}$",
+  description: "subject-safe token",
+} as const;
 
 export const orgParams = {
   type: "object",

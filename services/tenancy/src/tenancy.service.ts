@@ -1,4 +1,9 @@
-import { migrateOrThrow, serveServiceCommands, type Service, type ServiceContext } from "@switchboard/runtime";
+import {
+  migrateOrThrow,
+  serveServiceCommands,
+  type Service,
+  type ServiceContext,
+} from "@switchboard/runtime";
 import { ensureAdminKey } from "./admin-key.js";
 import { authenticate } from "./authenticate.command.js";
 import { migrations, SCHEMA } from "./migrations.js";

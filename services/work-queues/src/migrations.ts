@@ -31,7 +31,11 @@ export const migrations: Record<string, Migration> = {
         .addColumn("created_at", "timestamptz", (c) => c.notNull().defaultTo(sql`now()`))
         .addColumn("updated_at", "timestamptz", (c) => c.notNull().defaultTo(sql`now()`))
         .execute();
-      await db.schema.createIndex("items_org_queue").on("items").columns(["org_id", "queue_name", "status"]).execute();
+      await db.schema
+        .createIndex("items_org_queue")
+        .on("items")
+        .columns(["org_id", "queue_name", "status"])
+        .execute();
     },
   },
 };

@@ -40,7 +40,10 @@ const toItem = (r: Row): WorkQueueItem => ({
 export async function insertItem(
   db: Kysely<any>,
   orgId: string,
-  item: Pick<WorkQueueItem, "id" | "queueName" | "planId" | "status" | "priority" | "serviceLocation" | "isTest">,
+  item: Pick<
+    WorkQueueItem,
+    "id" | "queueName" | "planId" | "status" | "priority" | "serviceLocation" | "isTest"
+  >,
 ): Promise<WorkQueueItem> {
   const row = await db
     .withSchema(SCHEMA)
@@ -61,7 +64,11 @@ export async function insertItem(
 }
 
 /** Locks the item so concurrent status changes see each other's oldStatus. */
-export async function findItemForUpdate(db: Kysely<any>, orgId: string, id: string): Promise<WorkQueueItem | undefined> {
+export async function findItemForUpdate(
+  db: Kysely<any>,
+  orgId: string,
+  id: string,
+): Promise<WorkQueueItem | undefined> {
   const row = await db
     .withSchema(SCHEMA)
     .selectFrom("items")
@@ -73,8 +80,18 @@ export async function findItemForUpdate(db: Kysely<any>, orgId: string, id: stri
   return row === undefined ? undefined : toItem(row as Row);
 }
 
-export async function findItem(db: Kysely<any>, orgId: string, id: string): Promise<WorkQueueItem | undefined> {
-  const row = await db.withSchema(SCHEMA).selectFrom("items").selectAll().where("org_id", "=", orgId).where("id", "=", id).executeTakeFirst();
+export async function findItem(
+  db: Kysely<any>,
+  orgId: string,
+  id: string,
+): Promise<WorkQueueItem | undefined> {
+  const row = await db
+    .withSchema(SCHEMA)
+    .selectFrom("items")
+    .selectAll()
+    .where("org_id", "=", orgId)
+    .where("id", "=", id)
+    .executeTakeFirst();
   return row === undefined ? undefined : toItem(row as Row);
 }
 

@@ -26,7 +26,12 @@ export async function upsertQueue(
   const row = await db
     .withSchema(SCHEMA)
     .insertInto("work_queues")
-    .values({ org_id: orgId, name: q.name, statuses: JSON.stringify(q.statuses), description: q.description ?? null })
+    .values({
+      org_id: orgId,
+      name: q.name,
+      statuses: JSON.stringify(q.statuses),
+      description: q.description ?? null,
+    })
     .onConflict((oc) =>
       oc.columns(["org_id", "name"]).doUpdateSet({
         statuses: JSON.stringify(q.statuses),
@@ -39,7 +44,11 @@ export async function upsertQueue(
   return { queue: toQueue(row as Row), created: Boolean((row as { inserted: boolean }).inserted) };
 }
 
-export async function findQueue(db: Kysely<any>, orgId: string, name: string): Promise<WorkQueue | undefined> {
+export async function findQueue(
+  db: Kysely<any>,
+  orgId: string,
+  name: string,
+): Promise<WorkQueue | undefined> {
   const row = await db
     .withSchema(SCHEMA)
     .selectFrom("work_queues")
@@ -51,6 +60,12 @@ export async function findQueue(db: Kysely<any>, orgId: string, name: string): P
 }
 
 export async function listQueues(db: Kysely<any>, orgId: string): Promise<WorkQueue[]> {
-  const rows = await db.withSchema(SCHEMA).selectFrom("work_queues").selectAll().where("org_id", "=", orgId).orderBy("name").execute();
+  const rows = await db
+    .withSchema(SCHEMA)
+    .selectFrom("work_queues")
+    .selectAll()
+    .where("org_id", "=", orgId)
+    .orderBy("name")
+    .execute();
   return rows.map((r) => toQueue(r as Row));
 }

@@ -5,7 +5,15 @@ import type { DomainParts } from "@switchboard/runtime";
 import { createItem, setItemStatus, type Outcome } from "./item-commands.js";
 import { findItem, listItems } from "./work-queue-item.repository.js";
 import { findQueue, listQueues, upsertQueue } from "./work-queue.repository.js";
-import { createItemBody, itemParams, listItemsQuery, orgParams, queueBody, queueParams, updateItemBody } from "./work-queues.schemas.js";
+import {
+  createItemBody,
+  itemParams,
+  listItemsQuery,
+  orgParams,
+  queueBody,
+  queueParams,
+  updateItemBody,
+} from "./work-queues.schemas.js";
 
 const READERS = ["viewer", "app", "content-manager"] as const;
 
@@ -22,23 +30,38 @@ export async function workQueuesRoutes(app: FastifyInstance, parts: DomainParts)
     "/v1/orgs/:org/work-queues/:queue",
     {
       config: { auth: { roles: ["content-manager"] } },
-      schema: { tags: ["work-queues"], summary: "Create or replace a work queue and its statuses (the first is the initial one)", params: queueParams, body: queueBody, response: problemResponses(400) },
+      schema: {
+        tags: ["work-queues"],
+        summary: "Create or replace a work queue and its statuses (the first is the initial one)",
+        params: queueParams,
+        body: queueBody,
+        response: problemResponses(400),
+      },
     },
     async (request, reply) => {
-      const { queue, created } = await upsertQueue(db, request.params.org, { name: request.params.queue, ...request.body });
+      const { queue, created } = await upsertQueue(db, request.params.org, {
+        name: request.params.queue,
+        ...request.body,
+      });
       return reply.code(created ? 201 : 200).send(queue);
     },
   );
 
   app.get<{ Params: { org: string } }>(
     "/v1/orgs/:org/work-queues",
-    { config: { auth: { roles: [...READERS] } }, schema: { tags: ["work-queues"], summary: "List work queues", params: orgParams } },
+    {
+      config: { auth: { roles: [...READERS] } },
+      schema: { tags: ["work-queues"], summary: "List work queues", params: orgParams },
+    },
     async (request) => ({ workQueues: await listQueues(db, request.params.org) }),
   );
 
   app.get<{ Params: { org: string; queue: string } }>(
     "/v1/orgs/:org/work-queues/:queue",
-    { config: { auth: { roles: [...READERS] } }, schema: { tags: ["work-queues"], summary: "Show a work queue", params: queueParams } },
+    {
+      config: { auth: { roles: [...READERS] } },
+      schema: { tags: ["work-queues"], summary: "Show a work queue", params: queueParams },
+    },
     async (request) => {
       const queue = await findQueue(db, request.params.org, request.params.queue);
       if (queue === undefined) throw new NotFoundError(`work queue "${request.params.queue}" does not exist`);
@@ -46,15 +69,29 @@ export async function workQueuesRoutes(app: FastifyInstance, parts: DomainParts)
     },
   );
 
-  app.post<{ Params: { org: string; queue: string }; Body: { planId: string; priority: number; serviceLocation?: string | null; status?: string } }>(
+  app.post<{
+    Params: { org: string; queue: string };
+    Body: { planId: string; priority: number; serviceLocation?: string | null; status?: string };
+  }>(
     "/v1/orgs/:org/work-queues/:queue/items",
     {
       config: { auth: { roles: ["app"] } },
-      schema: { tags: ["work-queues"], summary: "Add an item (emits workQueueItemCreated); honours Idempotency-Key", params: queueParams, body: createItemBody, response: problemResponses(400) },
+      schema: {
+        tags: ["work-queues"],
+        summary: "Add an item (emits workQueueItemCreated); honours Idempotency-Key",
+        params: queueParams,
+        body: createItemBody,
+        response: problemResponses(400),
+      },
     },
     async (request, reply) => {
       const meta = requestMeta(request, request.params.org);
-      return send(parts, reply, 201, await createItem(parts, meta, { queue: request.params.queue, ...request.body }));
+      return send(
+        parts,
+        reply,
+        201,
+        await createItem(parts, meta, { queue: request.params.queue, ...request.body }),
+      );
     },
   );
 
@@ -62,23 +99,48 @@ export async function workQueuesRoutes(app: FastifyInstance, parts: DomainParts)
     "/v1/orgs/:org/work-queue-items/:id",
     {
       config: { auth: { roles: ["app"] } },
-      schema: { tags: ["work-queues"], summary: "Change an item's status (emits workQueueItemStatusUpdated); honours Idempotency-Key", params: itemParams, body: updateItemBody, response: problemResponses(400) },
+      schema: {
+        tags: ["work-queues"],
+        summary: "Change an item's status (emits workQueueItemStatusUpdated); honours Idempotency-Key",
+        params: itemParams,
+        body: updateItemBody,
+        response: problemResponses(400),
+      },
     },
     async (request, reply) => {
       const meta = requestMeta(request, request.params.org);
-      return send(parts, reply, 200, await setItemStatus(parts, meta, { workQueueItemId: request.params.id, ...request.body }));
+      return send(
+        parts,
+        reply,
+        200,
+        await setItemStatus(parts, meta, { workQueueItemId: request.params.id, ...request.body }),
+      );
     },
   );
 
-  app.get<{ Params: { org: string }; Querystring: { queue?: string; planId?: string; status?: string; limit: number } }>(
+  app.get<{
+    Params: { org: string };
+    Querystring: { queue?: string; planId?: string; status?: string; limit: number };
+  }>(
     "/v1/orgs/:org/work-queue-items",
-    { config: { auth: { roles: [...READERS] } }, schema: { tags: ["work-queues"], summary: "List work queue items", params: orgParams, querystring: listItemsQuery } },
+    {
+      config: { auth: { roles: [...READERS] } },
+      schema: {
+        tags: ["work-queues"],
+        summary: "List work queue items",
+        params: orgParams,
+        querystring: listItemsQuery,
+      },
+    },
     async (request) => ({ workQueueItems: await listItems(db, request.params.org, request.query) }),
   );
 
   app.get<{ Params: { org: string; id: string } }>(
     "/v1/orgs/:org/work-queue-items/:id",
-    { config: { auth: { roles: [...READERS] } }, schema: { tags: ["work-queues"], summary: "Show a work queue item", params: itemParams } },
+    {
+      config: { auth: { roles: [...READERS] } },
+      schema: { tags: ["work-queues"], summary: "Show a work queue item", params: itemParams },
+    },
     async (request) => {
       const item = await findItem(db, request.params.org, request.params.id);
       if (item === undefined) throw new NotFoundError(`work queue item ${request.params.id} does not exist`);

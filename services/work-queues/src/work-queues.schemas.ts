@@ -6,8 +6,16 @@ const PRIORITY = { type: "integer", minimum: 0, maximum: 1000 } as const;
 const LOCATION = { type: ["string", "null"], minLength: 1, maxLength: 200 } as const;
 
 export const orgParams = { type: "object", properties: { org: ORG }, required: ["org"] } as const;
-export const queueParams = { type: "object", properties: { org: ORG, queue: NAME }, required: ["org", "queue"] } as const;
-export const itemParams = { type: "object", properties: { org: ORG, id: UUID }, required: ["org", "id"] } as const;
+export const queueParams = {
+  type: "object",
+  properties: { org: ORG, queue: NAME },
+  required: ["org", "queue"],
+} as const;
+export const itemParams = {
+  type: "object",
+  properties: { org: ORG, id: UUID },
+  required: ["org", "id"],
+} as const;
 
 export const queueBody = {
   type: "object",
@@ -48,6 +56,11 @@ export const setStatusCommand = {
 
 export const listItemsQuery = {
   type: "object",
-  properties: { queue: NAME, planId: UUID, status: STATUS, limit: { type: "integer", minimum: 1, maximum: 500, default: 100 } },
+  properties: {
+    queue: NAME,
+    planId: UUID,
+    status: STATUS,
+    limit: { type: "integer", minimum: 1, maximum: 500, default: 100 },
+  },
   additionalProperties: false,
 } as const;

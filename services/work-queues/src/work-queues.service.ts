@@ -5,5 +5,11 @@ import { workQueuesRoutes } from "./work-queues.routes.js";
 
 /** Work queues (their statuses) and items; emits workQueueItemCreated and workQueueItemStatusUpdated. */
 export function createWorkQueuesService(ctx: ServiceContext): Service {
-  return createDomainService(ctx, { name: "work-queues", schema: SCHEMA, migrations, commands: workQueuesCommands, routes: workQueuesRoutes });
+  return createDomainService(ctx, {
+    name: "work-queues",
+    schema: SCHEMA,
+    migrations,
+    commands: workQueuesCommands,
+    routes: workQueuesRoutes,
+  });
 }
