@@ -1,0 +1,82 @@
+import type { FastifyInstance } from "fastify";
+import { NotFoundError } from "@switchboard/errors";
+import { problemResponses, requestMeta } from "@switchboard/http";
+import { removeDefinition } from "./delete-definition.js";
+import type { RulesEngineParts } from "./engine-parts.js";
+import { findDefinition, listDefinitions, type InboundDefinition } from "./inbound-definition.repository.js";
+import { definitionBody, definitionParams, orgParams } from "./rules-engine.schemas.js";
+import { saveDefinition, type DefinitionInput } from "./save-definition.js";
+
+type Org = { org: string };
+type Named = Org & { name: string };
+
+const READERS = ["content-manager", "viewer"] as const;
+const TAGS = ["inbound events"];
+
+const view = ({ orgId: _org, ...definition }: InboundDefinition) => definition;
+
+export async function definitionRoutes(app: FastifyInstance, parts: RulesEngineParts): Promise<void> {
+  const { db } = parts;
+
+  app.put<{ Params: Named; Body: DefinitionInput }>(
+    "/v1/orgs/:org/inbound-events/:name",
+    {
+      config: { auth: { roles: ["content-manager"] } },
+      schema: {
+        tags: TAGS,
+        summary:
+          "Declare or change an inbound event: its payload schema and dedup mode (201 created, 200 changed or unchanged)",
+        params: definitionParams,
+        body: definitionBody,
+        response: problemResponses(400, 409),
+      },
+    },
+    async (request, reply) => {
+      const { org, name } = request.params;
+      const saved = await saveDefinition(db, requestMeta(request, org), name, request.body, parts.source.now);
+      if (saved.outcome !== "unchanged") parts.changed(org);
+      return reply.code(saved.outcome === "created" ? 201 : 200).send(view(saved.definition));
+    },
+  );
+
+  app.get<{ Params: Org }>(
+    "/v1/orgs/:org/inbound-events",
+    {
+      config: { auth: { roles: [...READERS] } },
+      schema: { tags: TAGS, summary: "List the declared inbound events", params: orgParams },
+    },
+    async (request) => ({ inboundEvents: (await listDefinitions(db, request.params.org)).map(view) }),
+  );
+
+  app.get<{ Params: Named }>(
+    "/v1/orgs/:org/inbound-events/:name",
+    {
+      config: { auth: { roles: [...READERS] } },
+      schema: { tags: TAGS, summary: "Show an inbound event declaration", params: definitionParams },
+    },
+    async (request) => {
+      const definition = await findDefinition(db, request.params.org, request.params.name);
+      if (definition === undefined)
+        throw new NotFoundError(`inbound event "${request.params.name}" is not declared`);
+      return view(definition);
+    },
+  );
+
+  app.delete<{ Params: Named }>(
+    "/v1/orgs/:org/inbound-events/:name",
+    {
+      config: { auth: { roles: ["content-manager"] } },
+      schema: {
+        tags: TAGS,
+        summary: "Remove an inbound event declaration (refused while active rules read it)",
+        params: definitionParams,
+        response: problemResponses(409),
+      },
+    },
+    async (request, reply) => {
+      await removeDefinition(db, request.params.org, request.params.name);
+      parts.changed(request.params.org);
+      return reply.code(204).send();
+    },
+  );
+}

@@ -1,0 +1,26 @@
+import type { FastifyInstance } from "fastify";
+import { problemResponses } from "@switchboard/http";
+import { runDryRun, type DryRunRequest } from "./dry-run.js";
+import type { RulesEngineParts } from "./engine-parts.js";
+import { dryRunBody, orgParams } from "./rules-engine.schemas.js";
+import { RULE_READERS, RULE_TAGS } from "./rules.routes.js";
+
+type Org = { org: string };
+
+export async function dryRunRoutes(app: FastifyInstance, parts: RulesEngineParts): Promise<void> {
+  app.post<{ Params: Org; Body: DryRunRequest }>(
+    "/v1/orgs/:org/rules/dry-run",
+    {
+      config: { auth: { roles: [...RULE_READERS] } },
+      schema: {
+        tags: RULE_TAGS,
+        summary:
+          "What a rule (draft or saved) would do with a payload or the last N messages; no side effects",
+        params: orgParams,
+        body: dryRunBody,
+        response: problemResponses(400),
+      },
+    },
+    async (request) => runDryRun(parts.db, parts, request.params.org, request.body),
+  );
+}

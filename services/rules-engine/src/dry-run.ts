@@ -1,0 +1,119 @@
+import type { Kysely } from "kysely";
+import { NotFoundError, ValidationError, err } from "@switchboard/errors";
+import { compileRule, dryRun, type CompiledRule } from "@switchboard/rules";
+import type { RulesEngineParts } from "./engine-parts.js";
+import { recentSamples } from "./inbound-sample.repository.js";
+import type { PayloadValidator } from "./payload-schema.js";
+import { findRule, findRuleVersion } from "./rule.repository.js";
+import { checkRule, invalidRule } from "./rule-validation.js";
+import { payloadValidatorOf } from "./trigger-schemas.js";
+
+type Sources = Pick<RulesEngineParts, "schemas" | "eventRefs">;
+
+export interface DryRunRequest {
+  rule?: unknown;
+  ruleId?: string;
+  version?: number;
+  payload?: unknown;
+  recent?: number;
+}
+
+export type DryRunItem = ReturnType<typeof dryRun> & { messageId?: string };
+
+export interface DryRunReport {
+  ruleId: string;
+  /** Undefined for a draft. */
+  version: number | undefined;
+  trigger: { kind: "inbound" | "event"; name: string };
+  results: DryRunItem[];
+}
+
+/**
+ * Says what a rule (a draft, or a saved version) would do with a payload or with the last N
+ * messages received for its trigger: valid or not, matched or not, the resolved actions. It only
+ * reads: no command is sent, nothing is recorded.
+ */
+export async function runDryRun(
+  db: Kysely<any>,
+  sources: Sources,
+  orgId: string,
+  request: DryRunRequest,
+): Promise<DryRunReport> {
+  const hasPayload = Object.hasOwn(request, "payload");
+  if ((request.rule === undefined) === (request.ruleId === undefined))
+    throw new ValidationError("give either rule (a draft) or ruleId");
+  if (hasPayload === (request.recent !== undefined))
+    throw new ValidationError("give either payload or recent");
+  if (request.rule !== undefined && request.version !== undefined)
+    throw new ValidationError("version goes with ruleId, not with a draft rule");
+  const { compiled, version } =
+    request.rule !== undefined
+      ? await draft(db, sources, orgId, request.rule)
+      : await saved(db, orgId, request);
+  const { kind, name } = compiled.trigger;
+  const validate =
+    (await payloadValidatorOf(
+      db,
+      sources,
+      orgId,
+      kind === "inbound" ? { inbound: name } : { event: name },
+    )) ?? undeclared(compiled);
+  const payloads = hasPayload
+    ? [{ payload: request.payload }]
+    : await samples(db, orgId, compiled, request.recent!);
+  const results = payloads.map(({ payload, messageId }) => ({
+    ...(messageId === undefined ? {} : { messageId }),
+    ...dryRun(compiled, payload, validate),
+  }));
+  return { ruleId: compiled.id, version, trigger: compiled.trigger, results };
+}
+
+async function draft(
+  db: Kysely<any>,
+  sources: Sources,
+  orgId: string,
+  document: unknown,
+): Promise<{ compiled: CompiledRule; version: undefined }> {
+  const checked = await checkRule(db, sources, orgId, document);
+  if (!checked.ok) throw invalidRule(checked.error);
+  return { compiled: compileRule(checked.value, { version: 0 }), version: undefined };
+}
+
+/** The given version, else the active one, else the latest. */
+async function saved(
+  db: Kysely<any>,
+  orgId: string,
+  request: DryRunRequest,
+): Promise<{ compiled: CompiledRule; version: number }> {
+  const ruleId = request.ruleId!;
+  const head = await findRule(db, orgId, ruleId);
+  if (head === undefined) throw new NotFoundError(`rule ${ruleId} does not exist`);
+  const version = request.version ?? head.activeVersion ?? head.latestVersion;
+  const found = await findRuleVersion(db, orgId, ruleId, version);
+  if (found === undefined)
+    throw new NotFoundError(`rule ${ruleId} has no version ${version} (latest: ${head.latestVersion})`);
+  return { compiled: compileRule(found.document, { version }), version };
+}
+
+async function samples(
+  db: Kysely<any>,
+  orgId: string,
+  compiled: CompiledRule,
+  n: number,
+): Promise<{ payload: unknown; messageId?: string }[]> {
+  if (compiled.trigger.kind !== "inbound") {
+    throw new ValidationError(
+      `recent messages are kept for inbound events only; give a payload to dry-run a rule on ${compiled.trigger.name}`,
+    );
+  }
+  return (await recentSamples(db, orgId, compiled.trigger.name, n)).map((s) => ({
+    payload: s.payload,
+    messageId: s.messageId,
+  }));
+}
+
+/** As the engine would: a message of an undeclared event is dead-lettered, not evaluated. */
+function undeclared(compiled: CompiledRule): PayloadValidator {
+  const message = `${compiled.trigger.kind} event ${JSON.stringify(compiled.trigger.name)} is not declared`;
+  return () => err([{ path: "", message, keyword: "undeclared" }]);
+}

@@ -1,0 +1,67 @@
+import type { Kysely } from "kysely";
+import { SCHEMA } from "./migrations.js";
+
+/** An inbound message as the engine received it, kept for dry runs against real traffic. */
+export interface InboundSample {
+  id: number;
+  messageId: string;
+  payload: unknown;
+  valid: boolean;
+  receivedAt: string;
+}
+
+type Row = {
+  id: number | bigint | string;
+  message_id: string;
+  payload: unknown;
+  valid: boolean;
+  received_at: Date | string;
+};
+
+const toSample = (r: Row): InboundSample => ({
+  id: Number(r.id),
+  messageId: r.message_id,
+  payload: r.payload,
+  valid: r.valid,
+  receivedAt: new Date(r.received_at).toISOString(),
+});
+
+export async function insertSample(
+  db: Kysely<any>,
+  orgId: string,
+  sample: { name: string; messageId: string; payload: unknown; valid: boolean; receivedAt?: Date },
+): Promise<InboundSample> {
+  const row = await db
+    .withSchema(SCHEMA)
+    .insertInto("inbound_samples")
+    .values({
+      org_id: orgId,
+      name: sample.name,
+      message_id: sample.messageId,
+      payload: JSON.stringify(sample.payload),
+      valid: sample.valid,
+      ...(sample.receivedAt === undefined ? {} : { received_at: sample.receivedAt }),
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return toSample(row as Row);
+}
+
+/** The last `n` messages received for an inbound event, newest first. */
+export async function recentSamples(
+  db: Kysely<any>,
+  orgId: string,
+  name: string,
+  n: number,
+): Promise<InboundSample[]> {
+  const rows = await db
+    .withSchema(SCHEMA)
+    .selectFrom("inbound_samples")
+    .selectAll()
+    .where("org_id", "=", orgId)
+    .where("name", "=", name)
+    .orderBy("id", "desc")
+    .limit(n)
+    .execute();
+  return rows.map((r) => toSample(r as Row));
+}

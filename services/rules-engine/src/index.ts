@@ -1,0 +1,14 @@
+export { createRulesEngineService } from "./rules-engine.service.js";
+export type { RulesEngineService } from "./rules-engine.service.js";
+export { RuleIndex } from "./rule-index.js";
+export type { IndexedDefinition } from "./rule-index.js";
+export { watchRuleChanges } from "./rule-change-watcher.js";
+export type { RuleChangeWatcher, WatchOptions } from "./rule-change-watcher.js";
+export { rulesChangedSubject, publishRulesChanged } from "./rules-changed.js";
+export { SCHEMA, migrations } from "./migrations.js";
+export { insertRuleRuns, listRuleRuns } from "./rule-run.repository.js";
+export type { RuleRun, RuleRunWrite } from "./rule-run.repository.js";
+export { insertSample, recentSamples } from "./inbound-sample.repository.js";
+export type { InboundSample } from "./inbound-sample.repository.js";
+export { compilePayloadSchema } from "./payload-schema.js";
+export type { PayloadValidator } from "./payload-schema.js";

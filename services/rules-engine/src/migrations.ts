@@ -1,0 +1,126 @@
+import { sql, type Kysely } from "kysely";
+import type { Migration } from "@switchboard/db";
+import { outboxMigration } from "@switchboard/outbox";
+
+export const SCHEMA = "rules_engine";
+
+const now = sql`now()`;
+
+const definitions: Migration = {
+  async up(db: Kysely<any>): Promise<void> {
+    await db.schema
+      .createTable("inbound_definitions")
+      .addColumn("org_id", "text", (c) => c.notNull())
+      .addColumn("name", "text", (c) => c.notNull())
+      .addColumn("description", "text", (c) => c.notNull())
+      .addColumn("schema", "jsonb", (c) => c.notNull())
+      .addColumn("dedup", "jsonb", (c) => c.notNull())
+      .addColumn("version", "integer", (c) => c.notNull())
+      .addColumn("updated_by", "text", (c) => c.notNull())
+      .addColumn("updated_at", "timestamptz", (c) => c.notNull().defaultTo(now))
+      .addPrimaryKeyConstraint("inbound_definitions_pk", ["org_id", "name"])
+      .execute();
+  },
+};
+
+const rules: Migration = {
+  async up(db: Kysely<any>): Promise<void> {
+    // trigger_* are the active version's trigger, or the latest version's while none is active.
+    await db.schema
+      .createTable("rules")
+      .addColumn("org_id", "text", (c) => c.notNull())
+      .addColumn("rule_id", "text", (c) => c.notNull())
+      .addColumn("enabled", "boolean", (c) => c.notNull())
+      .addColumn("active_version", "integer")
+      .addColumn("latest_version", "integer", (c) => c.notNull())
+      .addColumn("trigger_kind", "text", (c) => c.notNull())
+      .addColumn("trigger_name", "text", (c) => c.notNull())
+      .addColumn("updated_at", "timestamptz", (c) => c.notNull().defaultTo(now))
+      .addPrimaryKeyConstraint("rules_pk", ["org_id", "rule_id"])
+      .execute();
+    await db.schema
+      .createIndex("rules_org_trigger")
+      .on("rules")
+      .columns(["org_id", "trigger_kind", "trigger_name"])
+      .execute();
+    await db.schema
+      .createTable("rule_versions")
+      .addColumn("org_id", "text", (c) => c.notNull())
+      .addColumn("rule_id", "text", (c) => c.notNull())
+      .addColumn("version", "integer", (c) => c.notNull())
+      .addColumn("document", "jsonb", (c) => c.notNull())
+      .addColumn("author", "text", (c) => c.notNull())
+      .addColumn("created_at", "timestamptz", (c) => c.notNull().defaultTo(now))
+      .addPrimaryKeyConstraint("rule_versions_pk", ["org_id", "rule_id", "version"])
+      .execute();
+    // Versions are the audit trail of what ran: the database refuses to change or drop one.
+    await sql`
+      create function forbid_rule_version_change() returns trigger language plpgsql as $$
+      begin raise exception 'rule versions are immutable'; end $$`.execute(db);
+    await sql`
+      create trigger rule_versions_immutable before update or delete on rule_versions
+      for each row execute function forbid_rule_version_change()`.execute(db);
+  },
+};
+
+const runsClaimsSamples: Migration = {
+  async up(db: Kysely<any>): Promise<void> {
+    await db.schema
+      .createTable("rule_runs")
+      .addColumn("id", "bigserial", (c) => c.primaryKey())
+      .addColumn("org_id", "text", (c) => c.notNull())
+      .addColumn("rule_id", "text", (c) => c.notNull())
+      .addColumn("version", "integer", (c) => c.notNull())
+      .addColumn("trigger_kind", "text", (c) => c.notNull())
+      .addColumn("trigger_name", "text", (c) => c.notNull())
+      .addColumn("message_id", "text", (c) => c.notNull())
+      .addColumn("dedup_key", "text", (c) => c.notNull())
+      .addColumn("status", "text", (c) => c.notNull())
+      .addColumn("input", "jsonb", (c) => c.notNull())
+      .addColumn("actions", "jsonb", (c) => c.notNull())
+      .addColumn("error", "text")
+      .addColumn("created_at", "timestamptz", (c) => c.notNull().defaultTo(now))
+      .execute();
+    await db.schema
+      .createIndex("rule_runs_org_rule_created")
+      .on("rule_runs")
+      .columns(["org_id", "rule_id", "created_at"])
+      .execute();
+    // Listing an org's runs newest first without a rule filter pages by id.
+    await db.schema.createIndex("rule_runs_org_id").on("rule_runs").columns(["org_id", "id"]).execute();
+    await db.schema
+      .createTable("dedup_claims")
+      .addColumn("org_id", "text", (c) => c.notNull())
+      .addColumn("event_name", "text", (c) => c.notNull())
+      .addColumn("kind", "text", (c) => c.notNull())
+      .addColumn("value", "text", (c) => c.notNull())
+      .addColumn("message_id", "text", (c) => c.notNull())
+      .addColumn("status", "text", (c) => c.notNull())
+      .addColumn("claimed_at", "timestamptz", (c) => c.notNull().defaultTo(now))
+      .addColumn("done_at", "timestamptz")
+      .addPrimaryKeyConstraint("dedup_claims_pk", ["org_id", "event_name", "kind", "value"])
+      .execute();
+    await db.schema
+      .createTable("inbound_samples")
+      .addColumn("id", "bigserial", (c) => c.primaryKey())
+      .addColumn("org_id", "text", (c) => c.notNull())
+      .addColumn("name", "text", (c) => c.notNull())
+      .addColumn("message_id", "text", (c) => c.notNull())
+      .addColumn("payload", "jsonb", (c) => c.notNull())
+      .addColumn("valid", "boolean", (c) => c.notNull())
+      .addColumn("received_at", "timestamptz", (c) => c.notNull().defaultTo(now))
+      .execute();
+    await db.schema
+      .createIndex("inbound_samples_org_name_id")
+      .on("inbound_samples")
+      .columns(["org_id", "name", "id"])
+      .execute();
+  },
+};
+
+export const migrations: Record<string, Migration> = {
+  "001_outbox": outboxMigration(),
+  "002_inbound_definitions": definitions,
+  "003_rules": rules,
+  "004_runs_claims_samples": runsClaimsSamples,
+};

@@ -1,0 +1,71 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startRulesStack, type RulesStack } from "../test/support/rules-stack.js";
+import { expectProblem } from "../test/support/problem.js";
+import { insertRuleRuns, type RuleRunWrite } from "./rule-run.repository.js";
+
+const run = (orgId: string, ruleId: string, i: number): RuleRunWrite => ({
+  orgId,
+  ruleId,
+  version: 1,
+  trigger: { kind: "inbound", name: "scheduling.slotBooked" },
+  messageId: `m-${i}`,
+  dedupKey: `id:m-${i}`,
+  status: "succeeded",
+  input: { i },
+  actions: [{ index: 0, type: "assignForm", result: { id: `a-${i}` } }],
+});
+
+describe("rule runs", () => {
+  let stack: RulesStack;
+
+  beforeAll(async () => {
+    stack = await startRulesStack();
+    await insertRuleRuns(
+      stack.db,
+      [1, 2, 3, 4, 5].map((i) => run("org-a", i % 2 === 0 ? "even" : "odd", i)),
+    );
+    await insertRuleRuns(stack.db, [run("org-b", "odd", 6)]);
+  });
+  afterAll(async () => stack?.close());
+
+  it("lists an org's runs newest first, by rule, a page at a time", async () => {
+    const viewer = stack.client("viewerA");
+    const all = await viewer.get("/v1/orgs/org-a/rule-runs");
+    expect(all.status).toBe(200);
+    expect(all.body.runs.map((r: { messageId: string }) => r.messageId)).toEqual([
+      "m-5",
+      "m-4",
+      "m-3",
+      "m-2",
+      "m-1",
+    ]);
+    expect(all.body.runs[0]).toMatchObject({
+      ruleId: "odd",
+      version: 1,
+      trigger: { kind: "inbound", name: "scheduling.slotBooked" },
+      status: "succeeded",
+      input: { i: 5 },
+      dedupKey: "id:m-5",
+    });
+    expect(all.body.next).toBeNull();
+    const odd = await stack.client("cmA").get("/v1/orgs/org-a/rule-runs?ruleId=odd&limit=2");
+    expect(odd.body.runs.map((r: { messageId: string }) => r.messageId)).toEqual(["m-5", "m-3"]);
+    const rest = await viewer.get(`/v1/orgs/org-a/rule-runs?ruleId=odd&limit=2&before=${odd.body.next}`);
+    expect(rest.body.runs.map((r: { messageId: string }) => r.messageId)).toEqual(["m-1"]);
+  });
+
+  it("keeps orgs apart and refuses bad paging", async () => {
+    expectProblem(await stack.client("cmB").get("/v1/orgs/org-a/rule-runs"), 404, "SB_ERR_NOT_FOUND");
+    expect(
+      (await stack.client("cmB").get("/v1/orgs/org-b/rule-runs")).body.runs.map(
+        (r: { messageId: string }) => r.messageId,
+      ),
+    ).toEqual(["m-6"]);
+    expectProblem(
+      await stack.client("viewerA").get("/v1/orgs/org-a/rule-runs?limit=0"),
+      400,
+      "SB_ERR_VALIDATION",
+    );
+    expectProblem(await stack.client("appA").get("/v1/orgs/org-a/rule-runs"), 403, "SB_ERR_FORBIDDEN");
+  });
+});

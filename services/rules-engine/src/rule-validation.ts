@@ -1,0 +1,72 @@
+import type { Kysely } from "kysely";
+import { ConflictError, ValidationError, err, type Result } from "@switchboard/errors";
+import { validateRule, type RuleDocument, type RuleProblem, type Trigger } from "@switchboard/rules";
+import type { RulesEngineParts } from "./engine-parts.js";
+import { noRefs, peekTrigger, triggerSchemaOf } from "./trigger-schemas.js";
+
+type Sources = Pick<RulesEngineParts, "schemas" | "eventRefs">;
+
+/**
+ * Validates a rule document against the org's current declaration of its trigger. The trigger's
+ * schema is read first (validation itself is pure and synchronous), so pass the transaction that
+ * holds the org's config lock when the answer must still hold at commit.
+ */
+export async function checkRule(
+  db: Kysely<any>,
+  sources: Sources,
+  orgId: string,
+  document: unknown,
+): Promise<Result<RuleDocument, RuleProblem[]>> {
+  const trigger = peekTrigger(document);
+  const found = trigger === undefined ? undefined : await triggerSchemaOf(db, sources, orgId, trigger);
+  return validateRule(document, {
+    triggerSchema: (t) => (found !== undefined && sameTrigger(t, trigger) ? found.schema : undefined),
+    resolveRef: found?.resolveRef ?? noRefs,
+  });
+}
+
+/** Validates a rule against a schema that is not stored yet (a definition about to change). */
+export function checkRuleAgainst(
+  document: unknown,
+  trigger: Trigger,
+  schema: object,
+): Result<RuleDocument, RuleProblem[]> {
+  return validateRule(document, {
+    triggerSchema: (t) => (sameTrigger(t, trigger) ? schema : undefined),
+    resolveRef: noRefs,
+  });
+}
+
+/** The id in a document must be the id in the path: one rule's history must not hold another's. */
+export function checkRuleId(document: RuleDocument, ruleId: string): Result<RuleDocument, RuleProblem[]> {
+  if (document.id === ruleId) return { ok: true, value: document };
+  const message = `must equal the rule id in the path, ${JSON.stringify(ruleId)}, not ${JSON.stringify(document.id)}`;
+  return err([{ path: "/id", message, code: "schema" }]);
+}
+
+/** 400: the document itself is wrong. `errors` lists every problem; the detail names the first. */
+export function invalidRule(problems: RuleProblem[], what = "the rule"): ValidationError {
+  return new ValidationError(`${what} is invalid: ${summarize(problems)}`, { details: problems.map(plain) });
+}
+
+/** 409: a stored version no longer fits the current state (e.g. its trigger's schema changed). */
+export function staleRule(problems: RuleProblem[], what: string): ConflictError {
+  return new ConflictError(`${what} does not fit the current schema of its trigger: ${summarize(problems)}`, {
+    details: problems.map(plain),
+  });
+}
+
+export function summarize(problems: RuleProblem[]): string {
+  const [first] = problems;
+  if (first === undefined) return "no details";
+  const more =
+    problems.length > 1 ? ` (and ${problems.length - 1} more problem${problems.length > 2 ? "s" : ""})` : "";
+  return `${first.path || "/"}: ${first.message}${more}`;
+}
+
+const plain = (p: RuleProblem): RuleProblem => ({ path: p.path, message: p.message, code: p.code });
+
+function sameTrigger(a: Trigger, b: Trigger | undefined): boolean {
+  if (b === undefined) return false;
+  return "inbound" in a ? "inbound" in b && a.inbound === b.inbound : "event" in b && a.event === b.event;
+}

@@ -1,0 +1,101 @@
+/** JSON Schemas of the HTTP API's params, queries and bodies (rule documents are checked by @switchboard/rules). */
+
+const ORG = { type: "string", pattern: "^[A-Za-z0-9_-]{1,64}$" } as const;
+// Checked in full by assertInboundName, whose error names the rule; this only bounds the input.
+const INBOUND_NAME = { type: "string", minLength: 1, maxLength: 128 } as const;
+const RULE_ID = { type: "string", minLength: 1, maxLength: 128 } as const;
+const VERSION = { type: "integer", minimum: 1, maximum: 2_147_483_647 } as const;
+
+export const orgParams = { type: "object", properties: { org: ORG }, required: ["org"] } as const;
+
+export const definitionParams = {
+  type: "object",
+  properties: { org: ORG, name: INBOUND_NAME },
+  required: ["org", "name"],
+} as const;
+
+export const definitionBody = {
+  type: "object",
+  properties: {
+    description: { type: "string", maxLength: 2000 },
+    schema: { type: "object", description: "JSON Schema (draft 2020-12) of the payload; only local $refs" },
+    dedup: {
+      type: "object",
+      description:
+        '{ "mode": "id-or-payload" } (default), { "mode": "id" } or { "mode": "key", "key": <JSON Logic> }',
+    },
+  },
+  required: ["description", "schema"],
+  additionalProperties: false,
+} as const;
+
+export const ruleParams = {
+  type: "object",
+  properties: { org: ORG, ruleId: RULE_ID },
+  required: ["org", "ruleId"],
+} as const;
+
+export const versionParams = {
+  type: "object",
+  properties: { org: ORG, ruleId: RULE_ID, version: VERSION },
+  required: ["org", "ruleId", "version"],
+} as const;
+
+export const saveRuleQuery = {
+  type: "object",
+  properties: { activate: { type: "boolean", default: false } },
+  additionalProperties: false,
+} as const;
+
+/** The rule document is validated by the handler so that problems come back as rule problems. */
+export const ruleBody = {
+  description: "a rule document (schemas/rule.schema.json); its id must equal the path's ruleId",
+} as const;
+
+export const versionsQuery = {
+  type: "object",
+  properties: { limit: { type: "integer", minimum: 1, maximum: 500, default: 100 }, before: VERSION },
+  additionalProperties: false,
+} as const;
+
+export const activateBody = {
+  type: "object",
+  properties: { version: VERSION },
+  required: ["version"],
+  additionalProperties: false,
+} as const;
+
+export const patchRuleBody = {
+  type: "object",
+  properties: { enabled: { type: "boolean" } },
+  required: ["enabled"],
+  additionalProperties: false,
+} as const;
+
+export const dryRunBody = {
+  type: "object",
+  description: "either rule (a draft document) or ruleId (and version); either payload or recent",
+  properties: {
+    rule: { type: "object" },
+    ruleId: RULE_ID,
+    version: VERSION,
+    payload: { description: "a payload of the rule's trigger" },
+    recent: {
+      type: "integer",
+      minimum: 1,
+      maximum: 100,
+      description: "dry-run the last N messages received",
+    },
+  },
+  additionalProperties: false,
+} as const;
+
+export const ruleRunsQuery = {
+  type: "object",
+  properties: {
+    ruleId: RULE_ID,
+    limit: { type: "integer", minimum: 1, maximum: 500, default: 100 },
+    before: { type: "integer", minimum: 1, description: "id of the last run of the previous page" },
+  },
+  additionalProperties: false,
+} as const;

@@ -1,0 +1,71 @@
+import type { FastifyInstance } from "fastify";
+import {
+  createDomainService,
+  type DomainParts,
+  type Service,
+  type ServiceContext,
+} from "@switchboard/runtime";
+import type { RulesEngineParts } from "./engine-parts.js";
+import { createEventRefResolver } from "./event-schema-refs.js";
+import { migrations, SCHEMA } from "./migrations.js";
+import { watchRuleChanges, type RuleChangeWatcher } from "./rule-change-watcher.js";
+import { RuleIndex } from "./rule-index.js";
+import { publishRulesChanged } from "./rules-changed.js";
+import { rulesEngineRoutes } from "./rules-engine.routes.js";
+
+export interface RulesEngineService extends Service {
+  /** The in-memory rules of every org, loaded at start and kept current by the watcher. */
+  readonly index: RuleIndex;
+}
+
+/**
+ * Inbound event definitions, rules and their versions, dry runs and rule runs over HTTP; the rule
+ * index every replica keeps current; and (started in `start()`) the engine's consumers.
+ */
+export function createRulesEngineService(ctx: ServiceContext): RulesEngineService {
+  const db = ctx.database.db;
+  const index = new RuleIndex({ logger: ctx.logger });
+  const eventRefs = createEventRefResolver();
+  let watcher: RuleChangeWatcher | undefined;
+  // Parts as the domain service hands them to routes; the runner registers routes before start().
+  let domainParts: DomainParts | undefined;
+  const changed = (orgId: string): void => {
+    publishRulesChanged(ctx.nc, ctx.config.namespace, orgId, ctx.logger);
+    watcher?.changed(orgId);
+  };
+  const routes = async (app: FastifyInstance, parts: DomainParts): Promise<void> => {
+    domainParts = parts;
+    const engineParts: RulesEngineParts = { ...parts, schemas: ctx.schemas, eventRefs, changed };
+    await rulesEngineRoutes(app, engineParts);
+  };
+  const domain = createDomainService(ctx, { name: "rules-engine", schema: SCHEMA, migrations, routes });
+
+  return {
+    name: domain.name,
+    index,
+    ...(domain.routes ? { routes: domain.routes } : {}),
+    async start() {
+      await domain.start(); // migrations and the outbox relay
+      // Listen before loading, so a change made while the index loads is not missed.
+      watcher = watchRuleChanges(ctx, index, db);
+      try {
+        await ctx.nc.flush();
+        await index.load(db);
+      } catch (error) {
+        await watcher.stop();
+        await domain.stop();
+        throw error;
+      }
+      // ── Engine consumers ──────────────────────────────────────────────────────────────────
+      // Start the INBOUND (and EVENTS) consumers here, once the index is loaded and watched.
+      // They use `index`, `db`, `ctx`, and `domainParts` (outbox source, eventsWritten) to emit.
+      // Stop them first in stop(), before the watcher and the domain service.
+      // ──────────────────────────────────────────────────────────────────────────────────────
+    },
+    async stop() {
+      // (engine consumers stop here)
+      await watcher?.stop();
+      await domain.stop();
+    },
+  };
+}

@@ -1,0 +1,80 @@
+import type { Kysely } from "kysely";
+import { canonicalJson } from "@switchboard/db";
+import type { RuleDocument } from "@switchboard/rules";
+import type { RulesEngineParts } from "./engine-parts.js";
+import { withOrgConfigLock } from "./org-config-lock.js";
+import {
+  findRule,
+  findRuleVersion,
+  insertRuleVersion,
+  upsertRuleHead,
+  type RuleHead,
+} from "./rule.repository.js";
+import { enabledOf, ruleState, triggerOfDocument, type RuleState } from "./rule-state.js";
+import { checkRule, checkRuleId, invalidRule } from "./rule-validation.js";
+import type { Author } from "./save-definition.js";
+
+type Sources = Pick<RulesEngineParts, "schemas" | "eventRefs">;
+
+export type SaveRuleOutcome = RuleState & { created: boolean };
+
+/**
+ * Saves a rule document as its next immutable version. A document equal to the latest version
+ * saves nothing. The active version changes only when asked (`activate`): a saved draft does not
+ * run until a content manager has dry-run and activated it. Invalid documents change nothing.
+ */
+export async function saveRule(
+  db: Kysely<any>,
+  sources: Sources,
+  author: Author,
+  ruleId: string,
+  body: unknown,
+  options: { activate: boolean; now: () => Date },
+): Promise<SaveRuleOutcome> {
+  return withOrgConfigLock(db, author.orgId, async (trx) => {
+    const checked = await checkRule(trx, sources, author.orgId, body);
+    if (!checked.ok) throw invalidRule(checked.error);
+    const same = checkRuleId(checked.value, ruleId);
+    if (!same.ok) throw invalidRule(same.error);
+    const document = checked.value;
+    const head = await findRule(trx, author.orgId, ruleId);
+    const latest =
+      head === undefined ? undefined : await findRuleVersion(trx, author.orgId, ruleId, head.latestVersion);
+    const identical = latest !== undefined && canonicalJson(latest.document) === canonicalJson(document);
+    const version = identical ? latest.version : (head?.latestVersion ?? 0) + 1;
+    if (!identical) {
+      await insertRuleVersion(trx, author.orgId, {
+        ruleId,
+        version,
+        document,
+        author: author.requestedBy,
+        createdAt: options.now(),
+      });
+    }
+    if (identical && (!options.activate || head!.activeVersion === version))
+      return { ...ruleState(head!, version), created: false };
+    const saved = await upsertRuleHead(trx, nextHead(author.orgId, head, document, version, options));
+    return { ...ruleState(saved, version), created: !identical };
+  });
+}
+
+function nextHead(
+  orgId: string,
+  head: RuleHead | undefined,
+  document: RuleDocument,
+  version: number,
+  options: { activate: boolean; now: () => Date },
+) {
+  const activeVersion = options.activate ? version : head?.activeVersion;
+  const follows = options.activate || activeVersion === undefined;
+  return {
+    orgId,
+    ruleId: document.id,
+    enabled: options.activate || head === undefined ? enabledOf(document) : head.enabled,
+    activeVersion,
+    latestVersion: Math.max(version, head?.latestVersion ?? 0),
+    // The trigger column is the one the engine runs on: it follows the document only when that runs, or nothing does.
+    trigger: follows ? triggerOfDocument(document) : head!.trigger,
+    updatedAt: options.now(),
+  };
+}
