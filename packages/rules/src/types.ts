@@ -8,7 +8,13 @@ export type JsonLogic = unknown;
 
 export type Trigger = { inbound: string } | { event: string };
 
-export const ACTION_TYPES = ["assignForm", "createWorkQueueItem", "setWorkQueueItemStatus", "createPlan", "emit"] as const;
+export const ACTION_TYPES = [
+  "assignForm",
+  "createWorkQueueItem",
+  "setWorkQueueItemStatus",
+  "createPlan",
+  "emit",
+] as const;
 export type ActionType = (typeof ACTION_TYPES)[number];
 
 /** One action as written: `{ "<actionType>": { param: literal-or-expression, … } }`. */
@@ -30,7 +36,15 @@ export interface RuleDocument {
 export interface RuleProblem {
   path: string;
   message: string;
-  code: "json" | "schema" | "operator" | "unsafe-var" | "unknown-path" | "unknown-trigger" | "action" | "param-type";
+  code:
+    | "json"
+    | "schema"
+    | "operator"
+    | "unsafe-var"
+    | "unknown-path"
+    | "unknown-trigger"
+    | "action"
+    | "param-type";
 }
 
 /** Looks up the JSON Schema of a trigger's payload (what `var` paths read): the inbound definition's
@@ -63,7 +77,9 @@ export interface CompiledRule {
   trigger: { kind: "inbound" | "event"; name: string };
   description: string | undefined;
   /** Evaluates `when` and, if it holds, every action's parameters. Never throws: a rule that
-   * fails at run time (e.g. a resolved parameter of the wrong type) says so in `error`. */
+   * fails at run time (e.g. a resolved parameter of the wrong type) says so in `error`, naming the
+   * action index and parameter. A `when` that cannot be evaluated on this payload is reported the
+   * same way, with no actions: a failure is recorded, never read as "did not match". */
   evaluate(data: unknown): RuleEvaluation;
 }
 
@@ -74,3 +90,14 @@ export type RuleEvaluation =
 
 /** How an inbound definition decides that a message is a duplicate. */
 export type DedupSpec = { mode: "id-or-payload" } | { mode: "id" } | { mode: "key"; key: JsonLogic };
+
+/** An inbound event definition as validated (the PUT body, or a file for the CLI). */
+export interface InboundDefinition {
+  /** Present when the document names itself (a file); the API takes the name from the URL. */
+  name?: string;
+  description?: string;
+  /** JSON Schema (draft 2020-12) of the payload; it compiles with ajv (strict, with formats). */
+  schema: object;
+  /** Default: `{ mode: "id-or-payload" }`. */
+  dedup: DedupSpec;
+}

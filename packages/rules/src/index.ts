@@ -1,0 +1,38 @@
+export { ACTION_TYPES } from "./types.js";
+export type {
+  JsonLogic,
+  Trigger,
+  ActionType,
+  ActionDocument,
+  RuleDocument,
+  RuleProblem,
+  TriggerSchemaLookup,
+  RefResolver,
+  ValidationContext,
+  ActionTarget,
+  ResolvedAction,
+  CompiledRule,
+  RuleEvaluation,
+  DedupSpec,
+  InboundDefinition,
+} from "./types.js";
+export { ALLOWED_OPERATORS } from "./logic-shape.js";
+export { isExpression, checkLogic } from "./logic-guard.js";
+export { varPaths, checkVarPaths } from "./var-paths.js";
+export type { VarPath } from "./var-paths.js";
+export { compileLogic, truthy } from "./logic-compiler.js";
+export type { Evaluator } from "./logic-compiler.js";
+export { ACTION_SPECS, PLATFORM_EVENT_TYPES } from "./action-specs.js";
+export type { ActionSpec, ParamSpec } from "./action-specs.js";
+export { RULE_SCHEMA } from "./rule-schema.js";
+export { INBOUND_DEFINITION_SCHEMA } from "./inbound-definition-schema.js";
+export { validateRule } from "./rule-validator.js";
+export { compileRule } from "./rule-compiler.js";
+export { validateDedup, dedupKeyOf } from "./dedup.js";
+export { validateInboundDefinition } from "./inbound-definition.js";
+export { dryRun } from "./dry-run.js";
+export type { DryRunResult } from "./dry-run.js";
+export { diffDocuments } from "./document-diff.js";
+export type { DocumentChange } from "./document-diff.js";
+export { parseJsonDocument, locatePointer } from "./json-text.js";
+export type { TextPosition } from "./json-text.js";

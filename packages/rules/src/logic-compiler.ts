@@ -1,0 +1,195 @@
+import jsonLogic from "json-logic-js";
+import { ValidationError } from "@switchboard/errors";
+import { checkLogic } from "./logic-guard.js";
+import { argsOf, isLiteralPath, missingPaths, operatorOf, pathSegments, pathText } from "./logic-shape.js";
+import { isPlainObject } from "./value-preview.js";
+
+/** A compiled JSON Logic expression: data in, value out. May throw on hostile data; callers catch. */
+export type Evaluator = (data: unknown) => unknown;
+
+/**
+ * Compiles checked JSON Logic into closures, once, when a rule is saved or loaded.
+ *
+ * Why not `jsonLogic.apply(logic, payload)`: its `var` indexes data with `data[key]`, so
+ * `{"var": "toString"}` or `{"var": "a.constructor"}` reach inherited JavaScript properties, and
+ * `missing`, `map`, `filter`, `reduce`, `all`, `none`, `some` all read data through that `var`.
+ * Here every data read is an own-property lookup, and the operators that read data or choose
+ * what to evaluate (var, missing, missing_some, if, ?:, and, or, and the per-element ones) are
+ * implemented in this file with json-logic-js's semantics. The others (comparison, arithmetic,
+ * strings, in, merge, min, max, !, !!) are json-logic-js's own, called on values already computed
+ * (see `delegated`) so that no value from the payload is ever interpreted as logic. Compiling also
+ * means the tree is walked once, not per message.
+ */
+export function compileLogic(logic: unknown): Evaluator {
+  const problems = checkLogic(logic, "");
+  if (problems.length > 0) {
+    throw new ValidationError(`cannot compile JSON Logic: ${problems.map((p) => p.message).join("; ")}`, {
+      details: problems,
+    });
+  }
+  return compile(logic);
+}
+
+function compile(node: unknown): Evaluator {
+  if (Array.isArray(node)) {
+    const items = node.map(compile);
+    return (data) => items.map((item) => item(data));
+  }
+  const op = operatorOf(node);
+  if (op === undefined) {
+    // Data: a frozen copy, so whoever receives a resolved value cannot change the rule.
+    const constant = deepFreeze(structuredClone(node));
+    return () => constant;
+  }
+  const args = argsOf(node as Record<string, unknown>, op, "").values;
+  const special = SPECIAL[op];
+  return special !== undefined ? special(args) : delegated(op, args.map(compile));
+}
+
+type Special = (args: unknown[]) => Evaluator;
+
+/** JSON Logic truthiness: as JavaScript, except that an empty array is false. */
+export const truthy = (value: unknown): boolean => jsonLogic.truthy(value);
+const NOT_FOUND = Symbol("not found");
+
+const SPECIAL: Record<string, Special | undefined> = Object.assign(
+  Object.create(null) as Record<string, Special>,
+  {
+    var: compileVar,
+    missing: (args: unknown[]) =>
+      compileMissing(missingPaths("missing", { values: args, pointers: [] })!.values),
+    missing_some: (args: unknown[]) => {
+      const need = compile(args[0]);
+      const paths = missingPaths("missing_some", { values: args, pointers: ["", ""] })!.values;
+      const missing = compileMissing(paths);
+      return (data: unknown) => {
+        const absent = missing(data) as unknown[];
+        return paths.length - absent.length >= (need(data) as number) ? [] : absent;
+      };
+    },
+    if: compileIf,
+    "?:": compileIf,
+    and: (args: unknown[]) => {
+      const items = args.map(compile);
+      return (data: unknown) => {
+        let current: unknown;
+        for (const item of items) if (!truthy((current = item(data)))) return current;
+        return current;
+      };
+    },
+    or: (args: unknown[]) => {
+      const items = args.map(compile);
+      return (data: unknown) => {
+        let current: unknown;
+        for (const item of items) if (truthy((current = item(data)))) return current;
+        return current;
+      };
+    },
+    map: perElement((items, each) => items.map(each)),
+    filter: perElement((items, each) => items.filter((item) => truthy(each(item)))),
+    // json-logic-js reads `.length` of whatever it got; a non-array is taken as empty here instead of throwing.
+    all: perElement((items, each) => items.length > 0 && items.every((item) => truthy(each(item))), false),
+    none: perElement((items, each) => !items.some((item) => truthy(each(item))), true),
+    some: perElement((items, each) => items.some((item) => truthy(each(item))), false),
+    reduce: compileReduce,
+  },
+);
+
+function compileVar(args: unknown[]): Evaluator {
+  const path = args[0];
+  const fallback = args.length > 1 ? compile(args[1]) : () => null;
+  if (!isLiteralPath(path) && path !== undefined) throw new ValidationError("a var path must be a literal");
+  const segments = pathSegments(pathText(path));
+  return (data) => {
+    const value = readPath(data, segments);
+    return value === NOT_FOUND ? fallback(data) : value;
+  };
+}
+
+/** Own properties only, and array elements by index: never a prototype's property. */
+function readPath(data: unknown, segments: readonly string[]): unknown {
+  let current = data;
+  for (const segment of segments) {
+    if (current === null || typeof current !== "object") return NOT_FOUND;
+    if (Array.isArray(current)) {
+      if (!/^(0|[1-9]\d*)$/.test(segment)) return NOT_FOUND;
+      current = current[Number(segment)];
+    } else {
+      if (!Object.hasOwn(current, segment)) return NOT_FOUND;
+      current = (current as Record<string, unknown>)[segment];
+    }
+    if (current === undefined) return NOT_FOUND;
+  }
+  return current;
+}
+
+function compileMissing(paths: unknown[]): Evaluator {
+  const checks = paths.map((path) => ({
+    path,
+    segments: pathSegments(pathText(path as string | number | null)),
+  }));
+  return (data) =>
+    checks
+      .filter(({ segments }) => {
+        const value = readPath(data, segments);
+        return value === NOT_FOUND || value === null || value === "";
+      })
+      .map(({ path }) => path);
+}
+
+function compileIf(args: unknown[]): Evaluator {
+  const items = args.map(compile);
+  return (data) => {
+    let i = 0;
+    for (; i < items.length - 1; i += 2) if (truthy(items[i]!(data))) return items[i + 1]!(data);
+    return i === items.length - 1 ? items[i]!(data) : null;
+  };
+}
+
+function perElement(run: (items: unknown[], each: Evaluator) => unknown, otherwise: unknown = []): Special {
+  return (args) => {
+    const source = compile(args[0]);
+    const each = compile(args[1]);
+    return (data) => {
+      const items = source(data);
+      return Array.isArray(items) ? run(items, each) : otherwise;
+    };
+  };
+}
+
+function compileReduce(args: unknown[]): Evaluator {
+  const source = compile(args[0]);
+  const step = compile(args[1]);
+  const initial = args.length > 2 ? compile(args[2]) : () => null;
+  return (data) => {
+    const items = source(data);
+    const start = initial(data);
+    if (!Array.isArray(items)) return start;
+    return items.reduce((accumulator: unknown, current: unknown) => step({ current, accumulator }), start);
+  };
+}
+
+/**
+ * json-logic-js applies logic to its arguments before calling the operator, so an object among
+ * them (a payload value such as `{"var": "secret"}`) would be evaluated. Objects therefore go in
+ * as `{"var": "<index>"}` over the array of computed values, which returns them untouched;
+ * primitives, which apply returns as they are, go in directly (that is also faster).
+ */
+function delegated(op: string, items: Evaluator[]): Evaluator {
+  const placeholders = items.map((_, i) => Object.freeze({ var: String(i) }));
+  return (data) => {
+    const values = items.map((item) => item(data));
+    const args = values.map((value, i) =>
+      typeof value === "object" && value !== null ? placeholders[i] : value,
+    );
+    return jsonLogic.apply({ [op]: args }, values);
+  };
+}
+
+function deepFreeze<T>(value: T): T {
+  if (isPlainObject(value) || Array.isArray(value)) {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
+}

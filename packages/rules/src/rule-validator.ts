@@ -1,0 +1,83 @@
+import { err, ok, type Result } from "@switchboard/errors";
+import { checkAction, type TriggerView } from "./action-check.js";
+import { childPointer } from "./json-pointer.js";
+import { checkLogic } from "./logic-guard.js";
+import { EVENT_TYPE_PATTERN, INBOUND_NAME_PATTERN, RULE_SCHEMA } from "./rule-schema.js";
+import { compileSchema, describeErrors } from "./schema-errors.js";
+import type { RuleDocument, RuleProblem, Trigger, ValidationContext } from "./types.js";
+import { isPlainObject } from "./value-preview.js";
+import { checkVarPaths } from "./var-paths.js";
+
+/**
+ * Checks a rule document as a content manager saves it and returns every problem at once, each
+ * with a JSON pointer: the document's shape, the trigger (declared for the org?), `when` (allowed
+ * operators, safe and existing data paths) and each action (known type, its parameters, literal
+ * parameter types, expressions in parameters). On success, the document without `$schema`.
+ */
+export function validateRule(doc: unknown, ctx: ValidationContext): Result<RuleDocument, RuleProblem[]> {
+  if (!isPlainObject(doc))
+    return err([{ path: "", message: "a rule must be a JSON object", code: "schema" }]);
+  const problems = shapeProblems(doc);
+  const trigger = triggerView(doc["on"], ctx, problems);
+  if (Object.hasOwn(doc, "when")) {
+    problems.push(...checkLogic(doc["when"], "/when"));
+    if (trigger.schema !== undefined)
+      problems.push(
+        ...checkVarPaths(doc["when"], "/when", trigger.schema, trigger.resolveRef, trigger.schemaName),
+      );
+  }
+  if (Array.isArray(doc["actions"])) {
+    doc["actions"].forEach((action, i) =>
+      problems.push(...checkAction(action, childPointer("/actions", i), trigger)),
+    );
+  }
+  if (problems.length > 0) return err(problems);
+  const { $schema: _ignored, ...rule } = doc;
+  return ok(rule as unknown as RuleDocument);
+}
+
+const ACTION_ITEM = /^\/actions\/\d+(\/|$)/;
+
+function shapeProblems(doc: Record<string, unknown>): RuleProblem[] {
+  const validate = compileSchema(RULE_SCHEMA);
+  if (validate(doc)) return [];
+  return describeErrors(validate.errors)
+    .filter((e) => !ACTION_ITEM.test(e.pointer)) // checkAction says these better
+    .map((e) => ({ path: e.pointer, message: `${nameOf(e.pointer)} ${e.message}`, code: "schema" as const }));
+}
+
+function nameOf(pointer: string): string {
+  const last = pointer.slice(pointer.lastIndexOf("/") + 1);
+  return pointer === "" ? "the rule" : JSON.stringify(last.replaceAll("~1", "/").replaceAll("~0", "~"));
+}
+
+/** Looks the trigger's schema up; an undeclared trigger is a problem, and its paths are then not checked. */
+function triggerView(on: unknown, ctx: ValidationContext, problems: RuleProblem[]): TriggerView {
+  const none: TriggerView = { schema: undefined, resolveRef: ctx.resolveRef, schemaName: "" };
+  const trigger = asTrigger(on);
+  if (trigger === undefined) return none;
+  const inbound = "inbound" in trigger;
+  const name = inbound ? trigger.inbound : trigger.event;
+  const what = inbound ? `inbound event ${JSON.stringify(name)}` : `system event ${JSON.stringify(name)}`;
+  const schema = ctx.triggerSchema(trigger);
+  if (schema === undefined) {
+    const message = inbound
+      ? `${what} is not declared for this org; declare it first`
+      : `${what} is not a known system event type`;
+    problems.push({ path: inbound ? "/on/inbound" : "/on/event", message, code: "unknown-trigger" });
+    return none;
+  }
+  return { schema, resolveRef: ctx.resolveRef, schemaName: `the schema of ${what}` };
+}
+
+const INBOUND = new RegExp(INBOUND_NAME_PATTERN);
+const EVENT = new RegExp(EVENT_TYPE_PATTERN);
+
+/** The trigger, when `on` has the right shape (the schema check reports it otherwise). */
+function asTrigger(on: unknown): Trigger | undefined {
+  if (!isPlainObject(on) || Object.keys(on).length !== 1) return undefined;
+  const { inbound, event } = on;
+  if (typeof inbound === "string" && inbound.length <= 128 && INBOUND.test(inbound)) return { inbound };
+  if (typeof event === "string" && EVENT.test(event)) return { event };
+  return undefined;
+}
