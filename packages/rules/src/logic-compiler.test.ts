@@ -144,8 +144,8 @@ describe("compileLogic", () => {
     expect(compileLogic({ var: "deep.a.a.a" })(payload)).toEqual(expect.any(Object));
   });
 
-  test("filters a million-element array", () => {
-    const payload = { xs: Array.from({ length: 1_000_000 }, (_, i) => i) };
+  test("filters an array of 200 000 elements", () => {
+    const payload = { xs: Array.from({ length: 200_000 }, (_, i) => i) };
     expect(compileLogic({ filter: [{ var: "xs" }, { "<": [{ var: "" }, 3] }] })(payload)).toEqual([0, 1, 2]);
   });
 

@@ -1,4 +1,5 @@
 import type { ValidateFunction } from "ajv";
+import { ValidationError } from "@switchboard/errors";
 import type { ActionSpec } from "./action-specs.js";
 import { compileLogic, type Evaluator } from "./logic-compiler.js";
 import { isExpression } from "./logic-guard.js";
@@ -24,7 +25,7 @@ export function compileParams(
   const compiled = Object.entries(params).map(([name, value]) => {
     const param = spec.params[name];
     if (param === undefined || !Object.hasOwn(spec.params, name))
-      throw new Error(`unknown parameter ${JSON.stringify(name)}`);
+      throw new ValidationError(`unknown parameter ${JSON.stringify(name)}`);
     const mayOmit = !param.required && !inGroup.has(name);
     return { name, resolve: compileValue(value), validate: compileSchema(param.schema), mayOmit };
   });

@@ -275,7 +275,7 @@ describe("evaluate", () => {
       when: { some: [{ var: "items" }, { "==": [{ var: "" }, -1] }] },
       actions: [{ emit: { eventType: "x", info: { n: 1 } } }],
     });
-    expect(rule.evaluate({ items: Array.from({ length: 1_000_000 }, (_, i) => i) })).toEqual({
+    expect(rule.evaluate({ items: Array.from({ length: 200_000 }, (_, i) => i) })).toEqual({
       matched: false,
     });
     const hostile = compiled({ when: { cat: [{ var: "bad" }] } });

@@ -1,5 +1,6 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, test } from "vitest";
-import { validateRule, type RuleProblem } from "./index.js";
+import { validateRule, type RuleProblem, type Trigger } from "./index.js";
 import { EXAMPLE_RULE, validationContext } from "./test-fixtures.js";
 
 const ctx = validationContext();
@@ -440,5 +441,52 @@ describe("validateRule refuses, with a pointer and a message a content manager c
       "unknown-path",
       "unsafe-var",
     ]);
+  });
+});
+
+describe("validateRule with the repository's system event schemas", () => {
+  const dir = new URL("../../../schemas/events/", import.meta.url);
+  const load = (file: string): object | undefined => {
+    try {
+      return JSON.parse(readFileSync(new URL(file, dir), "utf8")) as object;
+    } catch {
+      return undefined;
+    }
+  };
+  const eventsCtx = {
+    triggerSchema: (t: Trigger) =>
+      "event" in t && /^[A-Za-z]+$/.test(t.event) ? load(`${t.event}.schema.json`) : undefined,
+    resolveRef: (ref: string) => (/^[A-Za-z]+\.schema\.json$/.test(ref) ? load(ref) : undefined),
+  };
+  const onEvent = (event: string, when: unknown) => ({
+    id: "r",
+    on: { event },
+    when,
+    actions: [{ emit: { eventType: "x", info: {} } }],
+  });
+
+  test("reads envelope fields and info fields declared through the envelope's definitions", () => {
+    const when = {
+      and: [
+        { var: "info.formName" },
+        { var: "info.planId" },
+        { var: "info.isTest" },
+        { var: "orgId" },
+        { var: "info.data.anything" },
+      ],
+    };
+    expect(validateRule(onEvent("formSubmitted", when), eventsCtx).ok).toBe(true);
+    expect(validateRule(onEvent("workQueueItemStatusUpdated", { var: "info.oldStatus" }), eventsCtx).ok).toBe(
+      true,
+    );
+  });
+
+  test("refuses a field the event does not have, with a did-you-mean", () => {
+    const result = validateRule(onEvent("formSubmitted", { var: "info.formNme" }), eventsCtx);
+    expect(result).toMatchObject({
+      ok: false,
+      error: [{ path: "/when/var", message: expect.stringContaining('(did you mean "info.formName"?)') }],
+    });
+    expect(validateRule(onEvent("planCreated", { var: "info.formName" }), eventsCtx).ok).toBe(false);
   });
 });
