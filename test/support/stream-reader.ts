@@ -10,12 +10,20 @@ export async function readStream(
   try {
     const jsm = await jetstreamManager(nc);
     const total = (await jsm.streams.info(stream)).state.messages;
-    const out: { subject: string; msgId: string; data: any }[] = [];
+    const out: StoredMessage[] = [];
     if (total === 0) return out;
     const consumer = await jetstream(nc).consumers.get(stream);
     const messages = await consumer.fetch({ max_messages: total, expires: 10_000 });
     for await (const m of messages) {
-      out.push({ subject: m.subject, msgId: m.headers?.get("Nats-Msg-Id") ?? "", data: m.json() });
+      const headers: Record<string, string> = {};
+      for (const key of m.headers?.keys() ?? []) headers[key] = m.headers?.get(key) ?? "";
+      let data: any;
+      try {
+        data = m.json();
+      } catch {
+        data = m.string();
+      }
+      out.push({ subject: m.subject, msgId: headers["Nats-Msg-Id"] ?? "", data, headers });
       if (out.length === total) break;
     }
     return out;

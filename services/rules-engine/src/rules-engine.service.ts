@@ -6,6 +6,7 @@ import {
   type ServiceContext,
 } from "@switchboard/runtime";
 import type { RulesEngineParts } from "./engine-parts.js";
+import { startEngine, type Engine } from "./engine/engine.js";
 import { createEventRefResolver } from "./event-schema-refs.js";
 import { migrations, SCHEMA } from "./migrations.js";
 import { watchRuleChanges, type RuleChangeWatcher } from "./rule-change-watcher.js";
@@ -27,6 +28,7 @@ export function createRulesEngineService(ctx: ServiceContext): RulesEngineServic
   const index = new RuleIndex({ logger: ctx.logger });
   const eventRefs = createEventRefResolver();
   let watcher: RuleChangeWatcher | undefined;
+  let engine: Engine | undefined;
   // Parts as the domain service hands them to routes; the runner registers routes before start().
   let domainParts: DomainParts | undefined;
   const changed = (orgId: string): void => {
@@ -51,19 +53,16 @@ export function createRulesEngineService(ctx: ServiceContext): RulesEngineServic
       try {
         await ctx.nc.flush();
         await index.load(db);
+        // Consume only once the index is loaded and watched.
+        engine = await startEngine(ctx, domainParts!, index);
       } catch (error) {
         await watcher.stop();
         await domain.stop();
         throw error;
       }
-      // ── Engine consumers ──────────────────────────────────────────────────────────────────
-      // Start the INBOUND (and EVENTS) consumers here, once the index is loaded and watched.
-      // They use `index`, `db`, `ctx`, and `domainParts` (outbox source, eventsWritten) to emit.
-      // Stop them first in stop(), before the watcher and the domain service.
-      // ──────────────────────────────────────────────────────────────────────────────────────
     },
     async stop() {
-      // (engine consumers stop here)
+      await engine?.stop();
       await watcher?.stop();
       await domain.stop();
     },

@@ -5,6 +5,7 @@ import { ConfigError } from "@switchboard/errors";
 import { createFormsService } from "@switchboard/forms";
 import { createLogger, type Logger } from "@switchboard/logger";
 import { createPlansService } from "@switchboard/plans";
+import { createRulesEngineService } from "@switchboard/rules-engine";
 import { startServices, type RunningServices, type ServiceFactory } from "@switchboard/runtime";
 import { createTenancyService } from "@switchboard/tenancy";
 import { createWorkQueuesService } from "@switchboard/work-queues";
@@ -29,6 +30,7 @@ export function serviceFactories(announce: (text: string) => void): Record<strin
     plans: createPlansService,
     forms: createFormsService,
     "work-queues": createWorkQueuesService,
+    "rules-engine": createRulesEngineService,
   };
 }
 

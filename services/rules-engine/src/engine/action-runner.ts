@@ -4,9 +4,23 @@ import type { CommandCaller } from "@switchboard/runtime";
 
 /** What one action did, as recorded in the rule run. */
 export type ActionResult =
-  | { index: number; type: string; params: Record<string, unknown>; idempotencyKey: string; outcome: "done"; result: unknown }
+  | {
+      index: number;
+      type: string;
+      params: Record<string, unknown>;
+      idempotencyKey: string;
+      outcome: "done";
+      result: unknown;
+    }
   | { index: number; type: string; params: Record<string, unknown>; idempotencyKey: string; outcome: "emit" }
-  | { index: number; type: string; params: Record<string, unknown>; idempotencyKey: string; outcome: "failed"; error: { code: string; message: string } };
+  | {
+      index: number;
+      type: string;
+      params: Record<string, unknown>;
+      idempotencyKey: string;
+      outcome: "failed";
+      error: { code: string; message: string };
+    };
 
 /** Errors a retry cannot fix: the action is wrong for this data (or the data for it). */
 const PERMANENT = new Set<string>([
@@ -40,7 +54,11 @@ export function idempotencyKeyOf(dedupKey: string, rule: CompiledRule, index: nu
  * rule's remaining actions. `emit` actions are returned for the caller to write to the outbox in
  * the transaction that records the run.
  */
-export async function runActions(ctx: ActionContext, rule: CompiledRule, actions: ResolvedAction[]): Promise<ActionResult[]> {
+export async function runActions(
+  ctx: ActionContext,
+  rule: CompiledRule,
+  actions: ResolvedAction[],
+): Promise<ActionResult[]> {
   const results: ActionResult[] = [];
   for (const action of actions) {
     const idempotencyKey = idempotencyKeyOf(ctx.dedupKey, rule, action.index);

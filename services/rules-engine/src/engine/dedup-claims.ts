@@ -1,14 +1,15 @@
 import { sql, type Kysely, type Transaction } from "kysely";
 import type { DedupKey } from "./dedup-keys.js";
 
-const SCHEMA = "rules_engine";
+import { SCHEMA } from "../migrations.js";
 
 /**
  * `claimed`: this message may run (first time, or a redelivery of the message that claimed it).
  * `duplicate`: its id or data was processed already. `busy`: another message with the same data is
  * being processed right now; try again shortly, it will then be a duplicate (or free, if that one failed).
  */
-export type ClaimOutcome = { outcome: "claimed" } | { outcome: "duplicate"; of: string } | { outcome: "busy"; by: string };
+export type ClaimOutcome =
+  { outcome: "claimed" } | { outcome: "duplicate"; of: string } | { outcome: "busy"; by: string };
 
 type ClaimRow = { kind: string; value: string; message_id: string; status: string };
 
@@ -27,7 +28,16 @@ export async function claimKeys(
     await trx
       .withSchema(SCHEMA)
       .insertInto("dedup_claims")
-      .values(keys.map((k) => ({ org_id: orgId, event_name: eventName, kind: k.kind, value: k.value, message_id: messageId, status: "processing" })))
+      .values(
+        keys.map((k) => ({
+          org_id: orgId,
+          event_name: eventName,
+          kind: k.kind,
+          value: k.value,
+          message_id: messageId,
+          status: "processing",
+        })),
+      )
       .onConflict((oc) => oc.columns(["org_id", "event_name", "kind", "value"]).doNothing())
       .execute();
     const rows = (await trx
@@ -57,7 +67,12 @@ export async function claimKeys(
 }
 
 /** Marks the message's claims done, in the transaction that records what it did. */
-export async function completeClaims(trx: Transaction<any>, orgId: string, eventName: string, messageId: string): Promise<void> {
+export async function completeClaims(
+  trx: Transaction<any>,
+  orgId: string,
+  eventName: string,
+  messageId: string,
+): Promise<void> {
   await trx
     .withSchema(SCHEMA)
     .updateTable("dedup_claims")
@@ -69,7 +84,12 @@ export async function completeClaims(trx: Transaction<any>, orgId: string, event
 }
 
 /** Frees a message's claims when it leaves for the dead-letter queue, so a retry (or a copy) may run. */
-export async function releaseClaims(db: Kysely<any>, orgId: string, eventName: string, messageId: string): Promise<void> {
+export async function releaseClaims(
+  db: Kysely<any>,
+  orgId: string,
+  eventName: string,
+  messageId: string,
+): Promise<void> {
   await db
     .withSchema(SCHEMA)
     .deleteFrom("dedup_claims")
@@ -80,7 +100,13 @@ export async function releaseClaims(db: Kysely<any>, orgId: string, eventName: s
     .execute();
 }
 
-async function releaseOwn(trx: Transaction<any>, orgId: string, eventName: string, keys: DedupKey[], messageId: string): Promise<void> {
+async function releaseOwn(
+  trx: Transaction<any>,
+  orgId: string,
+  eventName: string,
+  keys: DedupKey[],
+  messageId: string,
+): Promise<void> {
   await trx
     .withSchema(SCHEMA)
     .deleteFrom("dedup_claims")

@@ -23,6 +23,9 @@ export function dedupKeys(spec: DedupSpec, messageId: string, payload: unknown):
       return key === undefined ? [id] : [{ kind: "key", value: key }];
     }
     default:
-      return [id, { kind: "payload", value: createHash("sha256").update(canonicalJson(payload)).digest("hex") }];
+      return [
+        id,
+        { kind: "payload", value: createHash("sha256").update(canonicalJson(payload)).digest("hex") },
+      ];
   }
 }

@@ -13,7 +13,11 @@ export interface Engine {
  * Durable pull consumers, explicit ack: `rules-engine` on INBOUND and `rules-engine-events` on
  * EVENTS. Every replica pulls from the same durables, so replicas share the messages.
  */
-export async function startEngine(ctx: ServiceContext, parts: DomainParts, index: RuleIndex): Promise<Engine> {
+export async function startEngine(
+  ctx: ServiceContext,
+  parts: DomainParts,
+  index: RuleIndex,
+): Promise<Engine> {
   const { config, logger, nc } = ctx;
   const names = streamNames(config.streamPrefix);
   const ns = config.namespace;
@@ -26,8 +30,18 @@ export async function startEngine(ctx: ServiceContext, parts: DomainParts, index
     eventsWritten: parts.eventsWritten,
   };
   const consumers = [
-    { stream: names.inbound, durable: "rules-engine", filter: `${ns}.inbound.>`, handler: inboundHandler({ ...deps, index, stream: names.inbound }) },
-    { stream: names.events, durable: "rules-engine-events", filter: `${ns}.events.>`, handler: eventHandler({ ...deps, index, stream: names.events }) },
+    {
+      stream: names.inbound,
+      durable: "rules-engine",
+      filter: `${ns}.inbound.>`,
+      handler: inboundHandler({ ...deps, index, stream: names.inbound }),
+    },
+    {
+      stream: names.events,
+      durable: "rules-engine-events",
+      filter: `${ns}.events.>`,
+      handler: eventHandler({ ...deps, index, stream: names.events }),
+    },
   ];
   const runners: ConsumerRunner[] = [];
   for (const c of consumers) {

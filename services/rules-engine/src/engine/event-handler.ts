@@ -8,7 +8,8 @@ import { processTriggered, type ProcessorDeps } from "./message-processor.js";
 export function eventHandler(deps: ProcessorDeps & { index: RuleIndex; stream: string }): MessageHandler {
   return async (msg): Promise<HandlerOutcome> => {
     const subject = parseSubject(msg.subject);
-    if (subject?.kind !== "events" || subject.org === undefined || subject.rest.length !== 1) return { kind: "ack" };
+    if (subject?.kind !== "events" || subject.org === undefined || subject.rest.length !== 1)
+      return { kind: "ack" };
     const rules = deps.index.rulesFor(subject.org, "event", subject.rest[0]!);
     // Most events have no rules: nothing to claim or record.
     if (rules.length === 0) return { kind: "ack" };
@@ -16,9 +17,14 @@ export function eventHandler(deps: ProcessorDeps & { index: RuleIndex; stream: s
     try {
       payload = msg.json();
     } catch (error) {
-      return { kind: "dead", stage: "invalid", reason: `event is not valid JSON: ${(error as Error).message}` };
+      return {
+        kind: "dead",
+        stage: "invalid",
+        reason: `event is not valid JSON: ${(error as Error).message}`,
+      };
     }
-    const messageId = typeof payload.messageId === "string" ? payload.messageId : messageIdOf(msg, deps.stream);
+    const messageId =
+      typeof payload.messageId === "string" ? payload.messageId : messageIdOf(msg, deps.stream);
     return processTriggered(deps, msg, {
       orgId: subject.org,
       kind: "event",

@@ -29,13 +29,21 @@ export function inboundHandler(deps: ProcessorDeps & { index: RuleIndex; stream:
   return async (msg): Promise<HandlerOutcome> => {
     const subject = parseSubject(msg.subject);
     if (subject?.kind !== "inbound" || subject.org === undefined || subject.rest.length === 0) {
-      return { kind: "dead", stage: "undeclared", reason: `subject ${msg.subject} is not <ns>.inbound.<org>.<eventName>` };
+      return {
+        kind: "dead",
+        stage: "undeclared",
+        reason: `subject ${msg.subject} is not <ns>.inbound.<org>.<eventName>`,
+      };
     }
     const orgId = subject.org;
     const name = subject.rest.join(".");
     const definition = deps.index.definition(orgId, name);
     if (definition === undefined) {
-      return { kind: "dead", stage: "undeclared", reason: `inbound event "${name}" is not declared for org "${orgId}"` };
+      return {
+        kind: "dead",
+        stage: "undeclared",
+        reason: `inbound event "${name}" is not declared for org "${orgId}"`,
+      };
     }
     const messageId = messageIdOf(msg, deps.stream);
     const parsed = parsePayload(msg.data);
@@ -48,7 +56,10 @@ export function inboundHandler(deps: ProcessorDeps & { index: RuleIndex; stream:
       return {
         kind: "dead",
         stage: "invalid",
-        reason: `payload does not match the schema of "${name}": ${checked.error.slice(0, 3).map((e) => `${e.path || "/"} ${e.message}`).join("; ")}`,
+        reason: `payload does not match the schema of "${name}": ${checked.error
+          .slice(0, 3)
+          .map((e) => `${e.path || "/"} ${e.message}`)
+          .join("; ")}`,
         details: checked.error,
       };
     }

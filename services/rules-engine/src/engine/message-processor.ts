@@ -28,7 +28,7 @@ export interface Triggered {
   traceId: string;
   payload: unknown;
   dedup: DedupSpec;
-  rules: CompiledRule[];
+  rules: readonly CompiledRule[];
 }
 
 const BUSY_RETRY_MS = 500;
@@ -37,15 +37,27 @@ const BUSY_RETRY_MS = 500;
  * Steps 3–6 of the engine: claim the dedup keys, evaluate the rules, run their actions as
  * idempotent commands, record the runs and complete the claims in one transaction, then ack.
  */
-export async function processTriggered(deps: ProcessorDeps, msg: ConsumedMessage, t: Triggered): Promise<HandlerOutcome> {
+export async function processTriggered(
+  deps: ProcessorDeps,
+  msg: ConsumedMessage,
+  t: Triggered,
+): Promise<HandlerOutcome> {
   const scope = claimScope(t.kind, t.name);
   const keys = dedupKeys(t.dedup, t.messageId, t.payload);
   const claim = await claimKeys(deps.db, t.orgId, scope, keys, t.messageId);
   if (claim.outcome === "duplicate") {
-    deps.logger.info({ org: t.orgId, trigger: t.name, messageId: t.messageId, of: claim.of }, "duplicate message skipped");
+    deps.logger.info(
+      { org: t.orgId, trigger: t.name, messageId: t.messageId, of: claim.of },
+      "duplicate message skipped",
+    );
     return { kind: "ack" };
   }
-  if (claim.outcome === "busy") return { kind: "retry", reason: `same data is being processed as message ${claim.by}`, delayMs: BUSY_RETRY_MS };
+  if (claim.outcome === "busy")
+    return {
+      kind: "retry",
+      reason: `same data is being processed as message ${claim.by}`,
+      delayMs: BUSY_RETRY_MS,
+    };
 
   const dedupKey = `${keys[0]!.kind}:${keys[0]!.value}`;
   const runs: RuleRun[] = [];
@@ -57,16 +69,40 @@ export async function processTriggered(deps: ProcessorDeps, msg: ConsumedMessage
         runs.push({ rule, status: "failed", actions: [], error: evaluation.error });
         continue;
       }
-      const results = await runActions({ orgId: t.orgId, dedupKey, traceId: t.traceId, call: deps.call }, rule, evaluation.actions);
-      const failed = results.find((r): r is Extract<ActionResult, { outcome: "failed" }> => r.outcome === "failed");
-      runs.push(failed ? { rule, status: "failed", actions: results, error: `action ${failed.index} (${failed.type}): ${failed.error.message}` } : { rule, status: "succeeded", actions: results });
+      const results = await runActions(
+        { orgId: t.orgId, dedupKey, traceId: t.traceId, call: deps.call },
+        rule,
+        evaluation.actions,
+      );
+      const failed = results.find(
+        (r): r is Extract<ActionResult, { outcome: "failed" }> => r.outcome === "failed",
+      );
+      runs.push(
+        failed
+          ? {
+              rule,
+              status: "failed",
+              actions: results,
+              error: `action ${failed.index} (${failed.type}): ${failed.error.message}`,
+            }
+          : { rule, status: "succeeded", actions: results },
+      );
     }
   } catch (error) {
     return retryOrGiveUp(deps, msg, t, scope, error);
   }
 
   const failures = runs.filter((r) => r.status === "failed");
-  const record = { orgId: t.orgId, triggerKind: t.kind, triggerName: t.name, messageId: t.messageId, dedupKey, traceId: t.traceId, input: t.payload, runs };
+  const record = {
+    orgId: t.orgId,
+    triggerKind: t.kind,
+    triggerName: t.name,
+    messageId: t.messageId,
+    dedupKey,
+    traceId: t.traceId,
+    input: t.payload,
+    runs,
+  };
   await recordMessage(deps.db, deps.source, { ...record, complete: failures.length === 0 });
   if (runs.some((r) => r.actions.some((a) => a.outcome === "emit"))) deps.eventsWritten();
   if (failures.length === 0) return { kind: "ack" };
@@ -79,7 +115,13 @@ export async function processTriggered(deps: ProcessorDeps, msg: ConsumedMessage
   };
 }
 
-async function retryOrGiveUp(deps: ProcessorDeps, msg: ConsumedMessage, t: Triggered, scope: string, error: unknown): Promise<HandlerOutcome> {
+async function retryOrGiveUp(
+  deps: ProcessorDeps,
+  msg: ConsumedMessage,
+  t: Triggered,
+  scope: string,
+  error: unknown,
+): Promise<HandlerOutcome> {
   const reason = error instanceof Error ? error.message : String(error);
   if (msg.deliveryCount < deps.maxDeliver) return { kind: "retry", reason };
   // Out of retries: free the claims so a retry from the dead-letter desk (or a copy) can run.

@@ -4,9 +4,10 @@ import { buildEvent, eventSubject } from "@switchboard/events";
 import { enqueueEvent, type EventSource } from "@switchboard/outbox";
 import type { CompiledRule } from "@switchboard/rules";
 import type { ActionResult } from "./action-runner.js";
+import { insertRuleRuns } from "../rule-run.repository.js";
 import { completeClaims } from "./dedup-claims.js";
 
-const SCHEMA = "rules_engine";
+import { SCHEMA } from "../migrations.js";
 
 export interface RuleRun {
   rule: CompiledRule;
@@ -39,26 +40,28 @@ export function emittedMessageId(idempotencyKey: string): string {
  * the rules emit, and the dedup claims marked done. Either all of it is recorded, or none and the
  * message is retried.
  */
-export async function recordMessage(db: Kysely<any>, source: EventSource, record: MessageRecord): Promise<void> {
+export async function recordMessage(
+  db: Kysely<any>,
+  source: EventSource,
+  record: MessageRecord,
+): Promise<void> {
   await db.transaction().execute(async (trx) => {
+    await insertRuleRuns(
+      trx,
+      record.runs.map((run) => ({
+        orgId: record.orgId,
+        ruleId: run.rule.id,
+        version: run.rule.version,
+        trigger: { kind: record.triggerKind, name: record.triggerName },
+        messageId: record.messageId,
+        dedupKey: record.dedupKey,
+        status: run.status,
+        input: record.input,
+        actions: run.actions,
+        error: run.error,
+      })),
+    );
     for (const run of record.runs) {
-      await trx
-        .withSchema(SCHEMA)
-        .insertInto("rule_runs")
-        .values({
-          org_id: record.orgId,
-          rule_id: run.rule.id,
-          version: run.rule.version,
-          trigger_kind: record.triggerKind,
-          trigger_name: record.triggerName,
-          message_id: record.messageId,
-          dedup_key: record.dedupKey,
-          status: run.status,
-          input: JSON.stringify(record.input),
-          actions: JSON.stringify(run.actions),
-          error: run.error ?? null,
-        })
-        .execute();
       for (const action of run.actions) {
         if (action.outcome !== "emit") continue;
         const event = buildEvent({
@@ -72,10 +75,21 @@ export async function recordMessage(db: Kysely<any>, source: EventSource, record
           messageId: emittedMessageId(action.idempotencyKey),
           now: source.now,
         });
-        await enqueueEvent(trx, SCHEMA, { subject: eventSubject(source.namespace, record.orgId, event.messageType.split(".")[2]!), event }, "ignore");
+        await enqueueEvent(
+          trx,
+          SCHEMA,
+          { subject: eventSubject(source.namespace, record.orgId, event.messageType.split(".")[2]!), event },
+          "ignore",
+        );
       }
     }
-    if (record.complete) await completeClaims(trx, record.orgId, claimScope(record.triggerKind, record.triggerName), record.messageId);
+    if (record.complete)
+      await completeClaims(
+        trx,
+        record.orgId,
+        claimScope(record.triggerKind, record.triggerName),
+        record.messageId,
+      );
   });
 }
 

@@ -1,6 +1,7 @@
 import { sql, type Kysely } from "kysely";
+import { insertSample } from "../inbound-sample.repository.js";
+import { SCHEMA } from "../migrations.js";
 
-const SCHEMA = "rules_engine";
 const KEEP = 100;
 
 /** Keeps the last messages of each inbound event, for dry runs against real traffic. */
@@ -8,14 +9,9 @@ export async function saveSample(
   db: Kysely<any>,
   sample: { orgId: string; name: string; messageId: string; payload: unknown; valid: boolean },
 ): Promise<void> {
-  const row = await db
-    .withSchema(SCHEMA)
-    .insertInto("inbound_samples")
-    .values({ org_id: sample.orgId, name: sample.name, message_id: sample.messageId, payload: JSON.stringify(sample.payload), valid: sample.valid })
-    .returning("id")
-    .executeTakeFirstOrThrow();
+  const saved = await insertSample(db, sample.orgId, sample);
   // Prune now and then rather than on every insert.
-  if (Number(row.id) % 25 === 0) {
+  if (saved.id % 25 === 0) {
     await sql`
       delete from ${sql.table(`${SCHEMA}.inbound_samples`)}
       where org_id = ${sample.orgId} and name = ${sample.name} and id <= (

@@ -1,0 +1,199 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { waitFor } from "@switchboard/testing";
+import { api, type Api } from "./support/api.js";
+import { booking, reminderRule, slotBookedDefinition } from "./support/examples.js";
+import { natsPublisher } from "./support/nats-publisher.js";
+import { readStream } from "./support/stream-reader.js";
+import { ADMIN_KEY, startStack, type TestStack } from "./support/switchboard.js";
+
+const SUBJECT = "switchboard.inbound.hrh.scheduling.slotBooked";
+
+/** The rules engine as a content manager and a scheduling system use it (ARCHITECTURE's seed example). */
+describe("rules engine: declared inbound events, JSON rules, dedup, effects once", () => {
+  let stack: TestStack;
+  let cm: Api;
+  let publisher: Awaited<ReturnType<typeof natsPublisher>>;
+  let planId: string;
+
+  beforeAll(async () => {
+    // A short duplicate window, so a resent id gets past the broker and the engine's own dedup is what is tested.
+    stack = await startStack({
+      SWITCHBOARD_DUPLICATE_WINDOW_MS: "1000",
+      SWITCHBOARD_RULES_BACKOFF_MS: "100,200,400",
+      SWITCHBOARD_RULES_MAX_DELIVER: "4",
+    });
+    const admin = api(stack.url, ADMIN_KEY);
+    expect((await admin.post("/v1/orgs", { id: "hrh", name: "HRH" })).status).toBe(201);
+    const key = await admin.post("/v1/orgs/hrh/api-keys", {
+      name: "cm",
+      roles: ["content-manager", "app", "viewer"],
+    });
+    cm = api(stack.url, key.body.key);
+    expect(
+      (
+        await cm.post("/v1/orgs/hrh/plan-templates", {
+          name: "maternity-care",
+          roles: ["Patient"],
+          forms: ["AppointmentReminder"],
+        })
+      ).status,
+    ).toBe(201);
+    planId = (await cm.post("/v1/orgs/hrh/plans", { templateName: "maternity-care", userId: "pat-1" })).body
+      .id;
+    publisher = await natsPublisher(stack.nats.url);
+  });
+
+  afterAll(async () => {
+    await publisher?.close();
+    await stack?.close();
+  });
+
+  const reminders = async (userId = "pat-1") =>
+    (await cm.get(`/v1/orgs/hrh/form-assignments?userId=${userId}`)).body.formAssignments.filter(
+      (a: { formName: string }) => a.formName === "AppointmentReminder",
+    );
+
+  it("declares the event, saves the rule, dry-runs it, activates it, and a booked slot assigns the reminder once", async () => {
+    const { name, ...definition } = slotBookedDefinition();
+    expect((await cm.put(`/v1/orgs/hrh/inbound-events/${name}`, definition)).status).toBe(201);
+    const saved = await cm.put(`/v1/orgs/hrh/rules/slot-booked-assigns-reminder`, reminderRule());
+    expect(saved.status).toBe(201);
+    expect(saved.body).toMatchObject({ version: 1, activeVersion: null });
+
+    const dry = await cm.post("/v1/orgs/hrh/rules/dry-run", {
+      ruleId: "slot-booked-assigns-reminder",
+      version: 1,
+      payload: booking(0),
+    });
+    expect(dry.status).toBe(200);
+    expect(dry.body.results[0]).toMatchObject({
+      valid: true,
+      matched: true,
+      actions: [
+        {
+          type: "assignForm",
+          params: {
+            formName: "AppointmentReminder",
+            userId: "pat-1",
+            plan: { templateName: "maternity-care" },
+            prefill: { appointmentTime: booking(0).slot.start },
+          },
+        },
+      ],
+    });
+    expect(await reminders()).toHaveLength(0); // a dry run changes nothing
+
+    expect(
+      (await cm.post("/v1/orgs/hrh/rules/slot-booked-assigns-reminder/activate", { version: 1 })).status,
+    ).toBe(200);
+    await new Promise((r) => setTimeout(r, 1_000)); // changes reach every engine replica within a second
+    await publisher.publish(SUBJECT, booking(0), "sched-msg-0");
+
+    const [assignment] = await waitFor(async () => {
+      const found = await reminders();
+      return found.length > 0 && found;
+    });
+    expect(assignment).toMatchObject({
+      planId,
+      userId: "pat-1",
+      prefill: { appointmentTime: booking(0).slot.start },
+    });
+
+    const formAssigned = await waitFor(async () =>
+      (await readStream(stack.nats.url, "EVENTS")).find(
+        (e) => e.subject === "switchboard.events.hrh.formAssigned",
+      ),
+    );
+    expect(formAssigned.data).toMatchObject({
+      requestedBy: "rule:slot-booked-assigns-reminder@1",
+      info: { formAssignmentId: assignment.id },
+    });
+
+    const runs = await waitFor(async () => {
+      const r = (await cm.get("/v1/orgs/hrh/rule-runs?ruleId=slot-booked-assigns-reminder")).body.runs;
+      return r.length > 0 && r;
+    });
+    expect(runs[0]).toMatchObject({
+      ruleId: "slot-booked-assigns-reminder",
+      version: 1,
+      messageId: "sched-msg-0",
+      status: "succeeded",
+    });
+  });
+
+  it("the same message id twice, and the same data under new ids, each cause one effect", async () => {
+    await publisher.publish(SUBJECT, booking(1), "sched-msg-1");
+    await waitFor(async () => (await reminders()).length === 2);
+    await new Promise((r) => setTimeout(r, 1_200)); // past the broker's (shortened) duplicate window
+    await publisher.publish(SUBJECT, booking(1), "sched-msg-1");
+    await publisher.publish(SUBJECT, booking(1), "sched-msg-1-copy");
+    const reordered = { slot: booking(1).slot, patientId: "pat-1", status: "booked", bookingId: "bk-1" };
+    await publisher.publish(SUBJECT, reordered, "sched-msg-1-reordered");
+    await publisher.publish(SUBJECT, booking(2), "sched-msg-2"); // a new booking still works
+    await waitFor(async () => (await reminders()).length === 3);
+    await new Promise((r) => setTimeout(r, 1_000));
+    const times = (await reminders())
+      .map((a: { prefill: { appointmentTime: string } }) => a.prefill.appointmentTime)
+      .sort();
+    expect(times).toEqual([booking(0).slot.start, booking(1).slot.start, booking(2).slot.start]);
+  });
+
+  it("dead-letters undeclared, invalid and non-JSON messages with the reason, and keeps going", async () => {
+    const before = (await readStream(stack.nats.url, "DLQ")).length;
+    await publisher.publish("switchboard.inbound.hrh.scheduling.slotMoved", { any: 1 }, "bad-1");
+    await publisher.publish(
+      SUBJECT,
+      { bookingId: "x", status: "booked", patientId: "pat-1", slot: { start: "not a date", end: "e" } },
+      "bad-2",
+    );
+    await publisher.publish(SUBJECT, "{not json", "bad-3");
+    await publisher.publish(SUBJECT, booking(3), "sched-msg-3");
+    await waitFor(async () => (await reminders()).length === 4);
+    const dead = await waitFor(async () => {
+      const all = (await readStream(stack.nats.url, "DLQ")).slice(before);
+      return all.length >= 3 && all;
+    });
+    const bySubject = Object.fromEntries(dead.map((d) => [d.subject, d]));
+    expect(Object.keys(bySubject).sort()).toEqual(
+      ["switchboard.dlq.hrh.invalid", "switchboard.dlq.hrh.undeclared"].sort(),
+    );
+    const invalid = dead.filter((d) => d.subject === "switchboard.dlq.hrh.invalid");
+    expect(invalid).toHaveLength(2);
+    const undeclared = bySubject["switchboard.dlq.hrh.undeclared"]!;
+    expect(undeclared.headers["Switchboard-Reason"]).toContain(
+      'inbound event "scheduling.slotMoved" is not declared',
+    );
+    expect(undeclared.headers["Switchboard-Origin-Subject"]).toBe(
+      "switchboard.inbound.hrh.scheduling.slotMoved",
+    );
+    const schemaError = invalid.find((d) => d.headers["Switchboard-Origin-Msg-Id"] === "bad-2")!;
+    expect(schemaError.headers["Switchboard-Reason"]).toContain("/slot/start");
+    expect(JSON.parse(schemaError.headers["Switchboard-Details"]!)).toEqual(
+      expect.arrayContaining([expect.objectContaining({ path: "/slot/start" })]),
+    );
+    const notJson = invalid.find((d) => d.headers["Switchboard-Origin-Msg-Id"] === "bad-3")!;
+    expect(notJson.headers["Switchboard-Reason"]).toContain("not valid JSON");
+    expect(notJson.data).toBe("{not json"); // the original payload, as it was
+  });
+
+  it("a rule on a system event reacts to it (formAssigned → a work-queue item)", async () => {
+    expect(
+      (await cm.put("/v1/orgs/hrh/work-queues/reminders", { statuses: ["to-call", "called"] })).status,
+    ).toBe(201);
+    const rule = {
+      id: "reminder-needs-a-call",
+      on: { event: "formAssigned" },
+      when: { "==": [{ var: "info.formName" }, "AppointmentReminder"] },
+      actions: [{ createWorkQueueItem: { queue: "reminders", planId: { var: "info.planId" }, priority: 5 } }],
+    };
+    expect((await cm.put("/v1/orgs/hrh/rules/reminder-needs-a-call?activate=true", rule)).status).toBe(201);
+    await new Promise((r) => setTimeout(r, 1_000)); // the index reloads within a second
+    await publisher.publish(SUBJECT, booking(4), "sched-msg-4");
+    const items = await waitFor(async () => {
+      const list = (await cm.get("/v1/orgs/hrh/work-queue-items?queue=reminders")).body.workQueueItems;
+      return list.length > 0 && list;
+    });
+    expect(items).toHaveLength(1);
+    expect(items[0]).toMatchObject({ planId, status: "to-call", priority: 5 });
+  });
+});

@@ -1,0 +1,17 @@
+import { connect, headers, type NatsConnection } from "@nats-io/transport-node";
+import { jetstream } from "@nats-io/jetstream";
+
+/** A third party publishing inbound events straight onto NATS with JetStream acks. */
+export async function natsPublisher(url: string) {
+  const nc: NatsConnection = await connect({ servers: url });
+  const js = jetstream(nc);
+  return {
+    async publish(subject: string, payload: unknown, msgId?: string) {
+      const data = typeof payload === "string" ? payload : JSON.stringify(payload);
+      const h = headers();
+      if (msgId !== undefined) h.set("Nats-Msg-Id", msgId);
+      return js.publish(subject, data, { headers: h });
+    },
+    close: () => nc.close(),
+  };
+}
