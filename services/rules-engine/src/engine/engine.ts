@@ -45,7 +45,8 @@ export async function startEngine(
   ];
   const runners: ConsumerRunner[] = [];
   for (const c of consumers) {
-    await ensureConsumer(nc, c.stream, { durable: c.durable, filterSubject: c.filter, ackWaitMs: 30_000 });
+    // A short ack wait: a crashed replica's messages come back soon; the loop extends it while a handler works.
+    await ensureConsumer(nc, c.stream, { durable: c.durable, filterSubject: c.filter, ackWaitMs: 10_000 });
     runners.push(
       runConsumer({
         nc,

@@ -1,0 +1,140 @@
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  createTestDatabase,
+  startNatsServer,
+  waitFor,
+  type NatsServer,
+  type TestDatabase,
+} from "@switchboard/testing";
+import { api, type Api } from "./support/api.js";
+import { booking, reminderRule, slotBookedDefinition } from "./support/examples.js";
+import { natsPublisher } from "./support/nats-publisher.js";
+import { runEntryPoint, type ServiceProcess } from "./support/process.js";
+import { ADMIN_KEY } from "./support/switchboard.js";
+
+const SUBJECT = "switchboard.inbound.hrh.scheduling.slotBooked";
+
+/** The engine and the domain services in separate processes, killed and restarted under load. */
+describe("rules engine under faults: effects happen once", () => {
+  let nats: NatsServer;
+  let database: TestDatabase;
+  let domain: ServiceProcess;
+  let engine: ServiceProcess;
+  let app: Api;
+  let db: pg.Client;
+  let publisher: Awaited<ReturnType<typeof natsPublisher>>;
+  const env = () => ({
+    NATS_URL: nats.url,
+    DATABASE_URL: database.url,
+    PORT: "0",
+    HOST: "127.0.0.1",
+    SWITCHBOARD_ADMIN_KEY: ADMIN_KEY,
+    SWITCHBOARD_RULES_BACKOFF_MS: "100,200,400,800,1000",
+    SWITCHBOARD_RULES_MAX_DELIVER: "100",
+    SWITCHBOARD_RULES_CONCURRENCY: "8",
+  });
+  const startDomain = async () => {
+    domain = runEntryPoint("services/switchboard/src/main.ts", {
+      ...env(),
+      SWITCHBOARD_SERVICES: "tenancy,plans,forms,work-queues",
+    });
+    return (await domain.waitForOutput(/HTTP\s+(http:\/\/\S+)/, 90_000))[1]!;
+  };
+  const startEngine = async () => {
+    engine = runEntryPoint("services/switchboard/src/main.ts", {
+      ...env(),
+      SWITCHBOARD_SERVICES: "rules-engine",
+    });
+    return (await engine.waitForOutput(/HTTP\s+(http:\/\/\S+)/, 90_000))[1]!;
+  };
+  const count = async (sql: string) => Number((await db.query(sql)).rows[0].n);
+  const reminders = () =>
+    count("select count(*) as n from forms.form_assignments where form_name = 'AppointmentReminder'");
+  const distinctTimes = () =>
+    count("select count(distinct prefill->>'appointmentTime') as n from forms.form_assignments");
+
+  beforeAll(async () => {
+    nats = await startNatsServer();
+    database = await createTestDatabase();
+    const [domainUrl, engineUrl] = await Promise.all([startDomain(), startEngine()]);
+    const admin = api(domainUrl, ADMIN_KEY);
+    expect((await admin.post("/v1/orgs", { id: "hrh", name: "HRH" })).status).toBe(201);
+    const key = (await admin.post("/v1/orgs/hrh/api-keys", { name: "cm", roles: ["content-manager", "app"] }))
+      .body.key;
+    app = api(domainUrl, key);
+    expect(
+      (
+        await app.post("/v1/orgs/hrh/plan-templates", {
+          name: "maternity-care",
+          roles: [],
+          forms: ["AppointmentReminder"],
+        })
+      ).status,
+    ).toBe(201);
+    expect(
+      (await app.post("/v1/orgs/hrh/plans", { templateName: "maternity-care", userId: "pat-1" })).status,
+    ).toBe(201);
+    const rules = api(engineUrl, key);
+    const { name, ...definition } = slotBookedDefinition();
+    expect((await rules.put(`/v1/orgs/hrh/inbound-events/${name}`, definition)).status).toBe(201);
+    expect(
+      (await rules.put("/v1/orgs/hrh/rules/slot-booked-assigns-reminder?activate=true", reminderRule()))
+        .status,
+    ).toBe(201);
+    await new Promise((r) => setTimeout(r, 1_000));
+    db = new pg.Client({ connectionString: database.url });
+    await db.connect();
+    publisher = await natsPublisher(nats.url);
+  });
+
+  afterAll(async () => {
+    await publisher?.close();
+    await db?.end();
+    await Promise.all([domain?.stop(), engine?.stop()]);
+    await database?.drop();
+    await nats?.close();
+  });
+
+  it("killing the engine mid-flow (between actions and acks) and restarting it causes no second effect", async () => {
+    const total = 200;
+    for (let n = 0; n < total; n++) await publisher.publish(SUBJECT, booking(n), `slot-${n}`);
+    await waitFor(async () => (await reminders()) >= 30, {
+      timeoutMs: 60_000,
+      what: "the engine to be mid-flow",
+    });
+    await engine.stop("SIGKILL");
+    const atKill = await reminders();
+    expect(atKill).toBeLessThan(total);
+
+    await startEngine();
+    await waitFor(async () => (await reminders()) >= total, {
+      timeoutMs: 120_000,
+      what: `${total} reminders`,
+    });
+    await new Promise((r) => setTimeout(r, 2_000)); // time for a late duplicate to show
+    expect(await reminders()).toBe(total);
+    expect(await distinctTimes()).toBe(total);
+    expect(await count("select count(*) as n from rules_engine.rule_runs")).toBe(total);
+    expect(await count("select count(*) as n from rules_engine.dedup_claims where status <> 'done'")).toBe(0);
+  });
+
+  it("with the domain services down, messages wait and then succeed", async () => {
+    const before = await reminders();
+    await domain.stop("SIGTERM");
+    for (let n = 1000; n < 1005; n++) await publisher.publish(SUBJECT, booking(n), `slot-${n}`);
+    await new Promise((r) => setTimeout(r, 2_500));
+    expect(await reminders()).toBe(before); // nothing could happen while forms was down
+    expect(
+      await count("select count(*) as n from rules_engine.dedup_claims where status = 'processing'"),
+    ).toBeGreaterThan(0);
+
+    await startDomain();
+    await waitFor(async () => (await reminders()) === before + 5, {
+      timeoutMs: 60_000,
+      what: "the waiting messages to succeed",
+    });
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect(await reminders()).toBe(before + 5);
+  });
+});
