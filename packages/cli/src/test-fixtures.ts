@@ -1,0 +1,54 @@
+import { spawn } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+/** The launcher as a user runs it; tests go through it so the bin itself is what is tested. */
+export const BIN = fileURLToPath(new URL("../bin/switchboard.mjs", import.meta.url));
+export const EXAMPLES_DIR = fileURLToPath(new URL("../../../examples/rules/", import.meta.url));
+
+export interface BinResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `switchboard …` in `cwd` with only the given SWITCHBOARD_* settings in its environment. */
+export function runBin(
+  args: string[],
+  options: { cwd: string; env?: Record<string, string> },
+): Promise<BinResult> {
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => !name.startsWith("SWITCHBOARD_")),
+  );
+  const child = spawn(process.execPath, [BIN, ...args], {
+    cwd: options.cwd,
+    env: { ...env, ...options.env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise((resolve, reject) => {
+    child.once("error", reject);
+    child.once("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** A temporary directory holding the given files (path → text), removed by `remove()`. */
+export function fixtureDir(files: Record<string, string> = {}): {
+  dir: string;
+  write(path: string, text: string): string;
+  remove(): void;
+} {
+  const dir = mkdtempSync(join(tmpdir(), "switchboard-cli-"));
+  const write = (path: string, text: string): string => {
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    writeFileSync(join(dir, path), text);
+    return path;
+  };
+  for (const [path, text] of Object.entries(files)) write(path, text);
+  return { dir, write, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
