@@ -44,6 +44,18 @@ export interface Config {
   rulesBackoffMs: number[];
   /** Messages the rules engine works on at once, per replica. */
   rulesConcurrency: number;
+  /** `kid:base64key,…` (32-byte keys) encrypting stored secrets; absent: all-in-one keeps one in the data dir. */
+  secretsKeyring: string | undefined;
+  /** Default webhook retry schedule (ms before each retry); a subscription may set its own. */
+  webhookRetryScheduleMs: number[];
+  /** An endpoint failing without a success for this long is disabled. */
+  webhookDisableAfterMs: number;
+  /** Delivery attempts older than this are deleted from the log. */
+  webhookLogRetentionMs: number;
+  /** Webhook deliveries in flight at once, per subscription consumer and replica (ordered subscriptions: 1). */
+  webhookConcurrency: number;
+  /** Inbound events one API key may POST per second (a short burst above it is allowed). */
+  ingressRatePerSecond: number;
 }
 
 export function loadConfig(env: Env = process.env): Config {
@@ -84,5 +96,29 @@ export function loadConfig(env: Env = process.env): Config {
       3_600_000,
     ),
     rulesConcurrency: readInt(env, "SWITCHBOARD_RULES_CONCURRENCY", 8, 1, 256),
+    secretsKeyring: readOptional(env, "SWITCHBOARD_SECRETS_KEYRING"),
+    webhookRetryScheduleMs: readIntList(
+      env,
+      "SWITCHBOARD_WEBHOOK_RETRY_SCHEDULE_MS",
+      [0, 5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000],
+      0,
+      86_400_000,
+    ),
+    webhookDisableAfterMs: readInt(
+      env,
+      "SWITCHBOARD_WEBHOOK_DISABLE_AFTER_MS",
+      5 * 86_400_000,
+      1_000,
+      90 * 86_400_000,
+    ),
+    webhookLogRetentionMs: readInt(
+      env,
+      "SWITCHBOARD_WEBHOOK_LOG_RETENTION_MS",
+      30 * 86_400_000,
+      60_000,
+      3_650 * 86_400_000,
+    ),
+    webhookConcurrency: readInt(env, "SWITCHBOARD_WEBHOOK_CONCURRENCY", 4, 1, 64),
+    ingressRatePerSecond: readInt(env, "SWITCHBOARD_INGRESS_RATE_PER_SECOND", 200, 1, 100_000),
   };
 }
