@@ -1,0 +1,65 @@
+/**
+ * What the subscriptions side (storage, HTTP API) and the delivery side (consumers, attempts,
+ * replay) of the webhook bridge promise each other.
+ */
+
+/** Credentials the bridge sends to the destination (stored encrypted). */
+export type DestinationAuth =
+  | { type: "basic"; username: string; password: string }
+  | { type: "bearer"; token: string }
+  | { type: "header"; name: string; value: string };
+
+/** A subscription as the delivery side needs it: secrets decrypted, filter and mapping as saved. */
+export interface SubscriptionRecord {
+  id: string;
+  orgId: string;
+  url: string;
+  description: string | null;
+  eventTypes: string[];
+  /** JSON Logic over the whole event; null: every event of the types. */
+  filter: unknown;
+  /** `{ "target.path": <JSON Logic over the event> }`; null: the event as it is. */
+  mapping: Record<string, unknown> | null;
+  auth: DestinationAuth | null;
+  /** Signing secrets still valid, newest first: during a rotation both sign every request. */
+  signingSecrets: string[];
+  /** ms before each retry; null: the configured default. */
+  retryScheduleMs: number[] | null;
+  timeoutMs: number;
+  rateLimitPerSecond: number | null;
+  ordered: boolean;
+  enabled: boolean;
+  disabledReason: string | null;
+  failingSince: string | null;
+}
+
+/** One delivery attempt as the log shows it. */
+export interface AttemptView {
+  id: number;
+  subscriptionId: string;
+  messageId: string;
+  eventType: string;
+  attempt: number;
+  kind: "delivery" | "replay" | "test";
+  outcome: "delivered" | "retry" | "gone" | "refused" | "exhausted";
+  status: number | null;
+  durationMs: number;
+  error: string | null;
+  responseExcerpt: string | null;
+  nextAttemptAt: string | null;
+  createdAt: string;
+}
+
+export type ReplayRange = { messageId: string } | { since: string; until?: string };
+
+/** Implemented by the delivery side; called by the subscriptions API after each committed change. */
+export interface DeliveryControl {
+  /** Creates or updates the subscription's durable consumer and starts (enabled) or stops (disabled) pulling, on every replica. */
+  subscriptionSaved(sub: SubscriptionRecord): Promise<void>;
+  /** Stops pulling and deletes the durable consumer. */
+  subscriptionDeleted(orgId: string, subscriptionId: string): Promise<void>;
+  /** Sends a synthetic event now, signed like any delivery, and logs the attempt (kind "test"). */
+  sendTest(sub: SubscriptionRecord): Promise<AttemptView>;
+  /** Re-delivers past events of the subscription's types (kind "replay"); returns how many were queued. */
+  replay(sub: SubscriptionRecord, range: ReplayRange): Promise<{ replayed: number }>;
+}
