@@ -1,11 +1,16 @@
 import { connect } from "@nats-io/transport-node";
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 
+export interface StoredMessage {
+  subject: string;
+  msgId: string;
+  /** The payload parsed as JSON, or its text when it is not JSON. */
+  data: any;
+  headers: Record<string, string>;
+}
+
 /** Reads every message a stream holds, as a replaying third party would. */
-export async function readStream(
-  url: string,
-  stream: string,
-): Promise<{ subject: string; msgId: string; data: any }[]> {
+export async function readStream(url: string, stream: string): Promise<StoredMessage[]> {
   const nc = await connect({ servers: url });
   try {
     const jsm = await jetstreamManager(nc);

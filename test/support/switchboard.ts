@@ -1,4 +1,5 @@
 import { createLogger } from "@switchboard/logger";
+import { generateKeyringEntry } from "@switchboard/secrets";
 import { runSwitchboard, type RunningSwitchboard } from "@switchboard/switchboard";
 import {
   createTestDatabase,
@@ -29,6 +30,7 @@ export async function startStack(env: Record<string, string> = {}): Promise<Test
       HOST: "127.0.0.1",
       SWITCHBOARD_ADMIN_KEY: ADMIN_KEY,
       SWITCHBOARD_OUTBOX_POLL_MS: "50",
+      SWITCHBOARD_SECRETS_KEYRING: generateKeyringEntry(),
       ...env,
     },
     logger: createLogger({ level: process.env.TEST_LOG_LEVEL ?? "silent" }),

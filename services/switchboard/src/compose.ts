@@ -10,6 +10,7 @@ import { startServices, type RunningServices, type ServiceFactory } from "@switc
 import { createTenancyService } from "@switchboard/tenancy";
 import { createWorkQueuesService } from "@switchboard/work-queues";
 import { startEmbeddedNats } from "./embedded-nats.js";
+import { ensureLocalKeyring } from "./local-keyring.js";
 
 export interface SwitchboardOptions {
   env?: Env;
@@ -51,11 +52,12 @@ function selectFactories(all: Record<string, ServiceFactory>, wanted: string[]):
  * DATABASE_URL it uses embedded PGlite, both under SWITCHBOARD_DATA_DIR.
  */
 export async function runSwitchboard(options: SwitchboardOptions = {}): Promise<RunningSwitchboard> {
-  const config = loadConfig(options.env ?? process.env);
+  const loaded = loadConfig(options.env ?? process.env);
+  const dataDir = path.resolve(loaded.dataDir);
+  const config = { ...loaded, secretsKeyring: loaded.secretsKeyring ?? ensureLocalKeyring(dataDir) };
   const logger = options.logger ?? createLogger({ level: config.logLevel, name: "switchboard" });
   const announce = options.announce ?? ((text: string) => process.stdout.write(text));
   const factories = selectFactories(serviceFactories(announce), config.services);
-  const dataDir = path.resolve(config.dataDir);
   const nats =
     config.natsUrl === undefined
       ? await startEmbeddedNats(dataDir, config.embeddedNatsPort, logger)

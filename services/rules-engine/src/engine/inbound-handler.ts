@@ -15,8 +15,14 @@ function parsePayload(data: Uint8Array): { ok: true; value: unknown } | { ok: fa
   }
 }
 
-/** The id dedup and action keys use: Nats-Msg-Id (also set from Idempotency-Key or a CloudEvents id), else the stream position. */
+/**
+ * The id dedup and action keys use: `Switchboard-Message-Id` when a message is a retry of an earlier
+ * one (the dead-letter desk republishes under a new Nats-Msg-Id), else Nats-Msg-Id (also set from
+ * Idempotency-Key or a CloudEvents id), else the stream position.
+ */
 export function messageIdOf(msg: ConsumedMessage, stream: string): string {
+  const logical = msg.headers["Switchboard-Message-Id"];
+  if (logical !== undefined && logical.length > 0 && logical.length <= 200) return logical;
   return msg.msgId ?? `${stream}:${msg.seq}`;
 }
 
