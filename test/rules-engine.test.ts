@@ -147,18 +147,25 @@ describe("rules engine: declared inbound events, JSON rules, dedup, effects once
       "bad-2",
     );
     await publisher.publish(SUBJECT, "{not json", "bad-3");
+    // 5,000 levels inside a free-form field the schema allows: refused before anything recursive runs.
+    const deep = `${'{"d":'.repeat(5_000)}"bottom"${"}".repeat(5_000)}`;
+    const text = JSON.stringify({
+      ...booking(99),
+      practitioner: { id: "p", name: "n", extra: "DEEP" },
+    }).replace('"DEEP"', deep);
+    await publisher.publish(SUBJECT, text, "bad-4");
     await publisher.publish(SUBJECT, booking(3), "sched-msg-3");
     await waitFor(async () => (await reminders()).length === 4);
     const dead = await waitFor(async () => {
       const all = (await readStream(stack.nats.url, "DLQ")).slice(before);
-      return all.length >= 3 && all;
+      return all.length >= 4 && all;
     });
     const bySubject = Object.fromEntries(dead.map((d) => [d.subject, d]));
     expect(Object.keys(bySubject).sort()).toEqual(
       ["switchboard.dlq.hrh.invalid", "switchboard.dlq.hrh.undeclared"].sort(),
     );
     const invalid = dead.filter((d) => d.subject === "switchboard.dlq.hrh.invalid");
-    expect(invalid).toHaveLength(2);
+    expect(invalid).toHaveLength(3);
     const undeclared = bySubject["switchboard.dlq.hrh.undeclared"]!;
     expect(undeclared.headers["Switchboard-Reason"]).toContain(
       'inbound event "scheduling.slotMoved" is not declared',
@@ -174,6 +181,8 @@ describe("rules engine: declared inbound events, JSON rules, dedup, effects once
     const notJson = invalid.find((d) => d.headers["Switchboard-Origin-Msg-Id"] === "bad-3")!;
     expect(notJson.headers["Switchboard-Reason"]).toContain("not valid JSON");
     expect(notJson.data).toBe("{not json"); // the original payload, as it was
+    const tooDeep = invalid.find((d) => d.headers["Switchboard-Origin-Msg-Id"] === "bad-4")!;
+    expect(tooDeep.headers["Switchboard-Reason"]).toContain("nested deeper than 64");
   });
 
   it("a rule on a system event reacts to it (formAssigned → a work-queue item)", async () => {
@@ -195,5 +204,40 @@ describe("rules engine: declared inbound events, JSON rules, dedup, effects once
     });
     expect(items).toHaveLength(1);
     expect(items[0]).toMatchObject({ planId, status: "to-call", priority: 5 });
+  });
+
+  it("an emit action publishes a custom system event once", async () => {
+    const rule = {
+      id: "booked-announces",
+      on: { inbound: "scheduling.slotBooked" },
+      when: { "==": [{ var: "status" }, "booked"] },
+      actions: [
+        {
+          emit: {
+            eventType: "appointmentBooked",
+            info: { patientId: { var: "patientId" }, at: { var: "slot.start" } },
+          },
+        },
+      ],
+    };
+    expect((await cm.put("/v1/orgs/hrh/rules/booked-announces?activate=true", rule)).status).toBe(201);
+    await new Promise((r) => setTimeout(r, 1_000));
+    await publisher.publish(SUBJECT, booking(5), "sched-msg-5");
+    const emitted = await waitFor(async () => {
+      const found = (await readStream(stack.nats.url, "EVENTS")).filter(
+        (e) => e.subject === "switchboard.events.hrh.appointmentBooked",
+      );
+      return found.length > 0 && found;
+    });
+    await new Promise((r) => setTimeout(r, 1_000));
+    const again = (await readStream(stack.nats.url, "EVENTS")).filter(
+      (e) => e.subject === "switchboard.events.hrh.appointmentBooked",
+    );
+    expect(again).toHaveLength(1);
+    expect(emitted[0]!.data).toMatchObject({
+      messageType: "switchboard.hrh.appointmentBooked",
+      requestedBy: "rule:booked-announces@1",
+      info: { patientId: "pat-1", at: booking(5).slot.start },
+    });
   });
 });

@@ -2,6 +2,7 @@ import type { ConsumedMessage, HandlerOutcome, MessageHandler } from "@switchboa
 import { parseSubject } from "@switchboard/events";
 import type { RuleIndex } from "../rule-index.js";
 import { processTriggered, type ProcessorDeps } from "./message-processor.js";
+import { exceedsDepth, MAX_PAYLOAD_DEPTH } from "./payload-limits.js";
 import { saveSample } from "./samples.js";
 
 const decoder = new TextDecoder("utf-8", { fatal: true });
@@ -54,6 +55,13 @@ export function inboundHandler(deps: ProcessorDeps & { index: RuleIndex; stream:
     const messageId = messageIdOf(msg, deps.stream);
     const parsed = parsePayload(msg.data);
     if (!parsed.ok) return { kind: "dead", stage: "invalid", reason: parsed.reason };
+    if (exceedsDepth(parsed.value)) {
+      return {
+        kind: "dead",
+        stage: "invalid",
+        reason: `payload is nested deeper than ${MAX_PAYLOAD_DEPTH} levels`,
+      };
+    }
     const checked = definition.validate(parsed.value);
     if (msg.deliveryCount === 1) {
       await saveSample(deps.db, { orgId, name, messageId, payload: parsed.value, valid: checked.ok });
