@@ -40,3 +40,5 @@ export type { SchemaError } from "./schema-errors.js";
 export { createSchemaRegistry } from "./schema-registry.js";
 export type { SchemaRegistry, SchemaRegistryOptions } from "./schema-registry.js";
 export { compileParamsValidator } from "./params-validator.js";
+export { createEventRefResolver } from "./event-schema-refs.js";
+export type { SchemaRefResolver } from "./event-schema-refs.js";

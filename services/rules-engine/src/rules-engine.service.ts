@@ -7,7 +7,7 @@ import {
 } from "@switchboard/runtime";
 import type { RulesEngineParts } from "./engine-parts.js";
 import { startEngine, type Engine } from "./engine/engine.js";
-import { createEventRefResolver } from "./event-schema-refs.js";
+import { createEventRefResolver } from "@switchboard/events";
 import { migrations, SCHEMA } from "./migrations.js";
 import { watchRuleChanges, type RuleChangeWatcher } from "./rule-change-watcher.js";
 import { RuleIndex } from "./rule-index.js";

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import type { RefResolver } from "@switchboard/rules";
+/** Resolves a `$ref` to the schema fragment it names, or undefined. */
+export type SchemaRefResolver = (ref: string) => object | undefined;
 
 // Relative to this file, so the same path works from src/ and from dist/.
 const DEFAULT_DIR = new URL("../../../schemas/events/", import.meta.url);
@@ -12,7 +13,7 @@ const FILE_NAME = /^[A-Za-z0-9_-]{1,64}\.schema\.json$/;
  * fragment's own local refs (`#/$defs/shortText`) are rewritten to name its file, so that whoever
  * walks it resolves them in the right document. Only `*.schema.json` files of that directory load.
  */
-export function createEventRefResolver(dir: string | URL = DEFAULT_DIR): RefResolver {
+export function createEventRefResolver(dir: string | URL = DEFAULT_DIR): SchemaRefResolver {
   const base = dir instanceof URL ? fileURLToPath(dir) : dir.endsWith("/") ? dir : `${dir}/`;
   const files = new Map<string, object | undefined>();
   const load = (file: string): object | undefined => {
