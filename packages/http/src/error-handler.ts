@@ -1,3 +1,4 @@
+import { MAX_PATH_SEGMENT_LENGTH } from "./limits.js";
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import {
   ErrorCodes,
@@ -24,8 +25,7 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
 const ROUTING_DETAILS: Record<string, (request: FastifyRequest) => string> = {
   FST_ERR_BAD_URL: () =>
     "the URL path is not valid: a percent-encoded sequence in it does not decode to UTF-8",
-  FST_ERR_MAX_PARAM_LENGTH: (request) =>
-    `a path segment is longer than ${request.server.initialConfig.maxParamLength ?? 100} characters`,
+  FST_ERR_MAX_PARAM_LENGTH: () => `a path segment is longer than ${MAX_PATH_SEGMENT_LENGTH} characters`,
 };
 
 /** Fastify 4xx errors without an entry above keep their status's meaning. */

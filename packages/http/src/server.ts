@@ -6,6 +6,7 @@ import { registerHealthRoutes, type ReadinessCheck } from "./health.js";
 import { installJsonBodyParser } from "./json-body-parser.js";
 import { installMetrics, registerMetricsRoute } from "./metrics.js";
 import { installOpenApi, registerDocsRoutes } from "./openapi.js";
+import { MAX_PATH_SEGMENT_LENGTH } from "./limits.js";
 import { installParameterCoercion } from "./parameter-coercion.js";
 import { problemSchema } from "./problem-schema.js";
 import { installRequestIdEcho, requestIdOf } from "./request-id.js";
@@ -13,7 +14,6 @@ import type { Authenticator } from "./roles.js";
 import { installRouteAuth, type OrgExists } from "./route-auth.js";
 import { installTextChecks } from "./text-checks.js";
 
-const MAX_PATH_SEGMENT_LENGTH = 1000;
 
 export type HttpServerOptions = {
   logger: Logger;
@@ -48,7 +48,7 @@ export async function buildHttpServer(options: HttpServerOptions): Promise<Fasti
     frameworkErrors: sendFrameworkError,
     // Route schemas bound each parameter with a message that names it; the router's own limit only
     // stops absurd segments, which it reports without knowing the parameter.
-    maxParamLength: MAX_PATH_SEGMENT_LENGTH,
+    routerOptions: { maxParamLength: MAX_PATH_SEGMENT_LENGTH },
     // Never repair a request silently: unknown properties and wrong types are reported, not dropped or cast.
     ajv: {
       customOptions: { removeAdditional: false, coerceTypes: false, allErrors: true, useDefaults: true },
