@@ -14,7 +14,6 @@ import type { Authenticator } from "./roles.js";
 import { installRouteAuth, type OrgExists } from "./route-auth.js";
 import { installTextChecks } from "./text-checks.js";
 
-
 export type HttpServerOptions = {
   logger: Logger;
   authenticate: Authenticator;
