@@ -9,6 +9,7 @@ export const EVENT_TYPES = [
   "formSubmitted",
   "workQueueItemCreated",
   "workQueueItemStatusUpdated",
+  "webhookEndpointDisabled",
 ] as const;
 
 export type EventType = (typeof EVENT_TYPES)[number];
@@ -65,12 +66,22 @@ export type WorkQueueItemStatusUpdatedInfo = PlanEventInfo & {
   serviceLocation: string | null;
 };
 
+/** About the platform itself, not a plan: no planId or isTest. */
+export type WebhookEndpointDisabledInfo = {
+  subscriptionId: string;
+  url: string;
+  reason: string;
+  /** The first failure since the last success, or null when deliveries had not been failing. */
+  failingSince: string | null;
+};
+
 export type EventInfo = {
   planCreated: PlanCreatedInfo;
   formAssigned: FormAssignedInfo;
   formSubmitted: FormSubmittedInfo;
   workQueueItemCreated: WorkQueueItemCreatedInfo;
   workQueueItemStatusUpdated: WorkQueueItemStatusUpdatedInfo;
+  webhookEndpointDisabled: WebhookEndpointDisabledInfo;
 };
 
 /** The `info` type for an event type: the declared one for a known type, any object otherwise. */

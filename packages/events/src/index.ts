@@ -32,6 +32,7 @@ export type {
   FormSubmittedInfo,
   WorkQueueItemCreatedInfo,
   WorkQueueItemStatusUpdatedInfo,
+  WebhookEndpointDisabledInfo,
 } from "./event-types.js";
 export { buildEvent, eventTypeOf, parseMessageType } from "./envelope.js";
 export type { EventEnvelope, BuildEventInput, MessageType } from "./envelope.js";

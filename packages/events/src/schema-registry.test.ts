@@ -54,6 +54,12 @@ const samples: { [T in EventType]: EventInfo[T] } = {
     serviceLocation: "Clinic 3",
     isTest: false,
   },
+  webhookEndpointDisabled: {
+    subscriptionId: "wh_3f2a9c0d1e4b5a6978",
+    url: "https://emr.example/referrals",
+    reason: "endpoint answered 410 Gone",
+    failingSince: null,
+  },
 };
 
 function sample(eventType: EventType): EventEnvelope {
@@ -220,6 +226,21 @@ describe("validate", () => {
       { path: "/info/isTest", message: "must be boolean", keyword: "type" },
       { path: "/info/priority", message: "must be integer", keyword: "type" },
       { path: "/info/serviceLocation", message: "must be string,null", keyword: "type" },
+    ]);
+  });
+
+  it("takes a webhookEndpointDisabled without plan fields, with or without a failing time", () => {
+    const event = loose("webhookEndpointDisabled");
+    event["info"].failingSince = "2026-11-20T08:00:00.000Z";
+    expect(registry.validate("webhookEndpointDisabled", event).ok).toBe(true);
+    event["info"].planId = planId;
+    expect(errorsOf("webhookEndpointDisabled", event)).toEqual([
+      expect.objectContaining({ path: "/info/planId", keyword: "additionalProperties" }),
+    ]);
+    delete event["info"].planId;
+    delete event["info"].reason;
+    expect(errorsOf("webhookEndpointDisabled", event)).toEqual([
+      expect.objectContaining({ path: "/info/reason", keyword: "required" }),
     ]);
   });
 
