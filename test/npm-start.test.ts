@@ -67,7 +67,7 @@ describe("all-in-one on embedded defaults", () => {
     expect(orgs.body.orgs.map((o: { id: string }) => o.id)).toEqual(["clinic"]);
     expect(await running.stop("SIGTERM")).toBe(0);
     running = undefined;
-  });
+  }, 240_000);
 
   it("refuses bad configuration with a message naming the variable", async () => {
     const bad = runEntryPoint("services/switchboard/src/main.ts", {
