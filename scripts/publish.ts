@@ -1,0 +1,28 @@
+/**
+ * Publishes one JSON message to JetStream, as a third party on NATS would, and prints the PubAck:
+ *   npm run publish -- switchboard.inbound.hrh.scheduling.slotBooked slot.json [message-id]
+ * NATS_URL picks the server (default nats://127.0.0.1:4222). The message id becomes Nats-Msg-Id.
+ */
+import { readFileSync } from "node:fs";
+import { connect, headers } from "@nats-io/transport-node";
+import { jetstream } from "@nats-io/jetstream";
+
+const [subject, file, messageId] = process.argv.slice(2);
+if (subject === undefined || file === undefined) {
+  process.stderr.write("usage: npm run publish -- <subject> <payload.json> [message-id]\n");
+  process.exit(2);
+}
+const payload = readFileSync(file, "utf8");
+JSON.parse(payload); // refuse a file that is not JSON before sending it
+const nc = await connect({
+  servers: process.env.NATS_URL ?? "nats://127.0.0.1:4222",
+  name: "switchboard-publish",
+});
+try {
+  const h = headers();
+  if (messageId !== undefined) h.set("Nats-Msg-Id", messageId);
+  const ack = await jetstream(nc).publish(subject, payload, { headers: h });
+  process.stdout.write(`${JSON.stringify({ stream: ack.stream, seq: ack.seq, duplicate: ack.duplicate })}\n`);
+} finally {
+  await nc.close();
+}
