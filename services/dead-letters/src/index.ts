@@ -1,0 +1,1 @@
+export { createDeadLettersService } from "./dead-letters.service.js";
