@@ -1,5 +1,6 @@
 import path from "node:path";
 import { loadConfig, type Env } from "@switchboard/config";
+import { createDeadLettersService } from "@switchboard/dead-letters";
 import { openDatabase } from "@switchboard/db";
 import { ConfigError } from "@switchboard/errors";
 import { createFormsService } from "@switchboard/forms";
@@ -32,6 +33,7 @@ export function serviceFactories(announce: (text: string) => void): Record<strin
     forms: createFormsService,
     "work-queues": createWorkQueuesService,
     "rules-engine": createRulesEngineService,
+    "dead-letters": createDeadLettersService,
   };
 }
 
