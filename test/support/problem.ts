@@ -1,38 +1,8 @@
 import { expect } from "vitest";
 import type { ApiResponse } from "./api.js";
 
-/** An RFC 9457 problem document as the API sends it. */
-export interface Problem {
-  type: string;
-  title: string;
-  status: number;
-  detail: string;
-  code: string;
-  instance?: string;
-  errors?: { path: string; message: string; keyword?: string }[];
-}
-
-/**
- * Asserts a problem+json answer with this status and code, and a detail that says what was wrong
- * (a substring or a pattern); returns the document for further checks.
- */
-export function expectProblem(
-  res: ApiResponse,
-  status: number,
-  code: string,
-  detail?: string | RegExp,
-): Problem {
-  const context = `${status} ${code}, got ${res.status} ${JSON.stringify(res.body)?.slice(0, 300)}`;
-  expect(res.status, context).toBe(status);
-  expect(res.headers.get("content-type"), context).toMatch(/^application\/problem\+json/);
-  const body = res.body as Problem;
-  expect(body, context).toMatchObject({ type: `urn:switchboard:problem:${code}`, status, code });
-  expect(typeof body.title).toBe("string");
-  expect(body.detail.length, "detail is not empty").toBeGreaterThan(0);
-  if (typeof detail === "string") expect(body.detail, context).toContain(detail);
-  else if (detail !== undefined) expect(body.detail, context).toMatch(detail);
-  return body;
-}
+export { expectProblem } from "@switchboard/testing";
+export type { Problem } from "@switchboard/testing";
 
 export interface RawRequest {
   key?: string;

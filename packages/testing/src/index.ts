@@ -5,3 +5,7 @@ export { startNatsServer } from "./nats-server.js";
 export type { NatsServer, StartNatsServerOptions } from "./nats-server.js";
 export { startNatsCluster } from "./nats-cluster.js";
 export type { NatsCluster } from "./nats-cluster.js";
+export { api } from "./http-client.js";
+export type { Api, ApiResponse } from "./http-client.js";
+export { expectProblem } from "./problem.js";
+export type { Problem } from "./problem.js";
