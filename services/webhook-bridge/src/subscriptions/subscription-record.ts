@@ -1,0 +1,86 @@
+import type { Kysely } from "kysely";
+import { NotFoundError } from "@switchboard/errors";
+import type { Keyring } from "@switchboard/secrets";
+import type { DestinationAuth, SubscriptionRecord } from "../contracts.js";
+import { openAuth, openSigningSecrets, ownerOf } from "./sealed-secrets.js";
+import { validSigningSecrets, type SigningSecret } from "./signing-secrets.js";
+import { findSubscription, listEnabledRows } from "./subscription.repository.js";
+import { isoOrNull, type SubscriptionRow } from "./subscription.table.js";
+
+/** A row with its sealed values opened. Never leaves the service: it holds every secret. */
+export interface OpenedSubscription {
+  row: SubscriptionRow;
+  auth: DestinationAuth | null;
+  signingSecrets: SigningSecret[];
+}
+
+export function openSubscription(keyring: Keyring, row: SubscriptionRow): OpenedSubscription {
+  const owner = ownerOf(row.org_id, row.id);
+  return {
+    row,
+    auth: openAuth(keyring, owner, row.auth),
+    signingSecrets: openSigningSecrets(keyring, owner, row.signing_secrets),
+  };
+}
+
+export function toRecord(opened: OpenedSubscription, now: Date): SubscriptionRecord {
+  const { row } = opened;
+  return {
+    id: row.id,
+    orgId: row.org_id,
+    url: row.url,
+    description: row.description,
+    eventTypes: row.event_types,
+    filter: row.filter,
+    mapping: row.mapping,
+    auth: opened.auth,
+    signingSecrets: validSigningSecrets(opened.signingSecrets, now).map((s) => s.secret),
+    retryScheduleMs: row.retry_schedule,
+    timeoutMs: row.timeout_ms,
+    rateLimitPerSecond: row.rate_limit_per_second,
+    ordered: row.ordered,
+    enabled: row.enabled,
+    disabledReason: row.disabled_reason,
+    failingSince: isoOrNull(row.failing_since),
+  };
+}
+
+/**
+ * One subscription as the delivery side needs it, secrets decrypted; the signing secrets are those
+ * valid at `now`. Another org's subscription is not found, like a missing one.
+ */
+export async function loadSubscription(
+  db: Kysely<any>,
+  keyring: Keyring,
+  orgId: string,
+  id: string,
+  now: Date = new Date(),
+): Promise<SubscriptionRecord> {
+  const row = await findSubscription(db, orgId, id);
+  if (row === undefined) throw new NotFoundError(`webhook subscription ${id} does not exist`);
+  return toRecord(openSubscription(keyring, row), now);
+}
+
+/**
+ * Every enabled subscription of every org, for the delivery side's start and resyncs. A row whose
+ * secrets do not open (a key dropped from the keyring, tampering) throws, unless `onUnreadable` is
+ * given: then it is reported there and left out, so one broken row does not stop every other
+ * subscription's deliveries.
+ */
+export async function listEnabledSubscriptions(
+  db: Kysely<any>,
+  keyring: Keyring,
+  now: Date = new Date(),
+  onUnreadable?: (subscriptionId: string, error: unknown) => void,
+): Promise<SubscriptionRecord[]> {
+  const rows = await listEnabledRows(db);
+  return rows.flatMap((row) => {
+    try {
+      return [toRecord(openSubscription(keyring, row), now)];
+    } catch (error) {
+      if (onUnreadable === undefined) throw error;
+      onUnreadable(row.id, error);
+      return [];
+    }
+  });
+}

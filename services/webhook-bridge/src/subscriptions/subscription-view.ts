@@ -1,0 +1,51 @@
+import { publicAuth, type PublicAuth } from "./destination-auth.js";
+import type { OpenedSubscription } from "./subscription-record.js";
+import { validSigningSecrets } from "./signing-secrets.js";
+import { isoOrNull } from "./subscription.table.js";
+
+/** A subscription as the API shows it: no signing secret and no credential, ever. */
+export interface SubscriptionView {
+  id: string;
+  url: string;
+  description: string | null;
+  eventTypes: string[];
+  filter: unknown;
+  mapping: Record<string, unknown> | null;
+  auth: PublicAuth | null;
+  retrySchedule: number[] | null;
+  timeoutMs: number;
+  rateLimitPerSecond: number | null;
+  ordered: boolean;
+  enabled: boolean;
+  disabledReason: string | null;
+  failingSince: string | null;
+  /** When each previous signing secret stops signing; empty when no rotation is under way. */
+  previousSecretsExpireAt: string[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+export function toView(opened: OpenedSubscription, now: Date): SubscriptionView {
+  const { row } = opened;
+  return {
+    id: row.id,
+    url: row.url,
+    description: row.description,
+    eventTypes: row.event_types,
+    filter: row.filter,
+    mapping: row.mapping,
+    auth: publicAuth(opened.auth),
+    retrySchedule: row.retry_schedule,
+    timeoutMs: row.timeout_ms,
+    rateLimitPerSecond: row.rate_limit_per_second,
+    ordered: row.ordered,
+    enabled: row.enabled,
+    disabledReason: row.disabled_reason,
+    failingSince: isoOrNull(row.failing_since),
+    previousSecretsExpireAt: validSigningSecrets(opened.signingSecrets, now).flatMap((s) =>
+      s.expiresAt === null ? [] : [s.expiresAt],
+    ),
+    createdAt: new Date(row.created_at).toISOString(),
+    updatedAt: new Date(row.updated_at).toISOString(),
+  };
+}

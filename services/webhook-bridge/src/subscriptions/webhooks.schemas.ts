@@ -1,0 +1,106 @@
+/**
+ * JSON Schemas of the webhook routes' params, queries and bodies. They bound sizes and types;
+ * meaning (URL reachability, event types, JSON Logic, auth) is checked by the handlers so the
+ * messages can say what is wrong in the subscription's own terms.
+ */
+import { MAX_PREVIOUS_SECRET_TTL_SECONDS } from "./signing-secrets.js";
+import { MAX_MAPPING_TARGETS } from "./event-mapping.js";
+
+const ORG = { type: "string", pattern: "^[A-Za-z0-9_-]{1,64}$" } as const;
+// Loose on purpose: an id of the wrong shape is a subscription that does not exist (404).
+const SUBSCRIPTION_ID = { type: "string", minLength: 1, maxLength: 64 } as const;
+
+export const orgParams = { type: "object", properties: { org: ORG }, required: ["org"] } as const;
+
+export const subscriptionParams = {
+  type: "object",
+  properties: { org: ORG, id: SUBSCRIPTION_ID },
+  required: ["org", "id"],
+} as const;
+
+const settings = {
+  url: { type: "string", minLength: 1, maxLength: 2048, description: "http(s) URL the events are POSTed to" },
+  description: { type: ["string", "null"], maxLength: 2000 },
+  eventTypes: {
+    type: "array",
+    minItems: 1,
+    maxItems: 50,
+    items: { type: "string", minLength: 1, maxLength: 64 },
+    description: 'system event types, or ["*"] for all',
+  },
+  filter: { description: "JSON Logic over the event; only events for which it is truthy are sent" },
+  mapping: {
+    type: ["object", "null"],
+    maxProperties: MAX_MAPPING_TARGETS,
+    description: '{ "target.path": <JSON Logic over the event, or a literal> }; absent: the event as it is',
+  },
+  auth: {
+    type: ["object", "null"],
+    description:
+      '{ "type": "basic", "username", "password" } | { "type": "bearer", "token" } | { "type": "header", "name", "value" }',
+  },
+  retrySchedule: {
+    type: ["array", "null"],
+    items: { type: "integer" },
+    description: "ms before each attempt (the first usually 0); absent: the configured default",
+  },
+  timeoutMs: { type: "integer", minimum: 100, maximum: 30_000, description: "default 10000" },
+  rateLimitPerSecond: { type: ["integer", "null"], minimum: 1, maximum: 1000 },
+  ordered: { type: "boolean", description: "one delivery in flight at a time, in stream order" },
+} as const;
+
+export const createBody = {
+  type: "object",
+  properties: settings,
+  required: ["url", "eventTypes"],
+  additionalProperties: false,
+} as const;
+
+export const patchBody = {
+  type: "object",
+  properties: { ...settings, enabled: { type: "boolean" } },
+  minProperties: 1,
+  additionalProperties: false,
+} as const;
+
+export const rotateBody = {
+  type: ["object", "null"],
+  properties: {
+    previousSecretTtlSeconds: {
+      type: "integer",
+      minimum: 0,
+      maximum: MAX_PREVIOUS_SECRET_TTL_SECONDS,
+      description: "how long the previous secret keeps signing (default 86400; 0 revokes it now)",
+    },
+  },
+  additionalProperties: false,
+} as const;
+
+export const mappingTestBody = {
+  type: "object",
+  properties: { event: { type: "object", description: "a system event, as it travels on the bus" } },
+  required: ["event"],
+  additionalProperties: false,
+} as const;
+
+export const deliveriesQuery = {
+  type: "object",
+  properties: {
+    messageId: { type: "string", minLength: 1, maxLength: 200 },
+    outcome: { type: "string", enum: ["delivered", "retry", "gone", "refused", "exhausted"] },
+    limit: { type: "integer", minimum: 1, maximum: 500, default: 100 },
+    before: { type: "integer", minimum: 1, description: "id of the last attempt of the previous page" },
+  },
+  additionalProperties: false,
+} as const;
+
+export const replayBody = {
+  type: "object",
+  description: "{ messageId } or { since, until? } (ISO-8601 times)",
+  properties: {
+    messageId: { type: "string", minLength: 1, maxLength: 200 },
+    since: { type: "string", maxLength: 64 },
+    until: { type: "string", maxLength: 64 },
+  },
+  additionalProperties: false,
+} as const;
