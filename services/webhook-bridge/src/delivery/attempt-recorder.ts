@@ -1,0 +1,43 @@
+import type { AttemptView, SubscriptionRecord } from "../contracts.js";
+import { insertAttempt } from "./delivery-attempt.repository.js";
+import type { DeliveryRuntime } from "./delivery-runtime.js";
+import type { EventMessage } from "./event-message.js";
+
+export interface AttemptFacts {
+  kind: AttemptView["kind"];
+  attempt: number;
+  streamSeq: number | null;
+  outcome: AttemptView["outcome"];
+  status: number | null;
+  durationMs: number;
+  error: string | null;
+  responseExcerpt: string | null;
+  nextAttemptAt: Date | null;
+}
+
+/** Counts the attempt and writes it to the delivery log. */
+export async function recordAttempt(
+  rt: DeliveryRuntime,
+  sub: SubscriptionRecord,
+  event: EventMessage,
+  facts: AttemptFacts,
+): Promise<AttemptView> {
+  rt.counters.add(facts.kind, facts.outcome);
+  return insertAttempt(rt.db, {
+    orgId: sub.orgId,
+    subscriptionId: sub.id,
+    messageId: event.messageId,
+    eventType: event.eventType,
+    ...facts,
+  });
+}
+
+/** The facts of an attempt that made no request. */
+export const notSent = (
+  error: string,
+): Pick<AttemptFacts, "status" | "durationMs" | "error" | "responseExcerpt"> => ({
+  status: null,
+  durationMs: 0,
+  error,
+  responseExcerpt: null,
+});

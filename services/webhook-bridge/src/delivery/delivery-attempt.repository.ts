@@ -1,0 +1,103 @@
+import type { Kysely } from "kysely";
+import type { AttemptView } from "../contracts.js";
+import { SCHEMA } from "../migrations.js";
+import { toAttemptView } from "../subscriptions/index.js";
+
+export interface AttemptWrite {
+  orgId: string;
+  subscriptionId: string;
+  messageId: string;
+  eventType: string;
+  /** The event's EVENTS sequence, so a replay by messageId finds it without a scan. */
+  streamSeq: number | null;
+  attempt: number;
+  kind: AttemptView["kind"];
+  outcome: AttemptView["outcome"];
+  status: number | null;
+  durationMs: number;
+  error: string | null;
+  responseExcerpt: string | null;
+  nextAttemptAt: Date | null;
+}
+
+const ATTEMPTS = "delivery_attempts";
+const MAX_ERROR_LENGTH = 2_000;
+
+function values(a: AttemptWrite) {
+  return {
+    org_id: a.orgId,
+    subscription_id: a.subscriptionId,
+    message_id: a.messageId,
+    event_type: a.eventType,
+    stream_seq: a.streamSeq,
+    attempt: a.attempt,
+    kind: a.kind,
+    outcome: a.outcome,
+    status: a.status,
+    duration_ms: Math.max(0, Math.round(a.durationMs)),
+    error: a.error === null ? null : a.error.slice(0, MAX_ERROR_LENGTH),
+    response_excerpt: a.responseExcerpt,
+    next_attempt_at: a.nextAttemptAt,
+  };
+}
+
+export async function insertAttempt(db: Kysely<any>, attempt: AttemptWrite): Promise<AttemptView> {
+  const row = await db
+    .withSchema(SCHEMA)
+    .insertInto(ATTEMPTS)
+    .values(values(attempt))
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return toAttemptView(row as Parameters<typeof toAttemptView>[0]);
+}
+
+/** Where the subscription last met this message in EVENTS, if the log still says. */
+export async function findStreamSeq(
+  db: Kysely<any>,
+  subscriptionId: string,
+  messageId: string,
+): Promise<number | undefined> {
+  const row = await db
+    .withSchema(SCHEMA)
+    .selectFrom(ATTEMPTS)
+    .select("stream_seq")
+    .where("subscription_id", "=", subscriptionId)
+    .where("message_id", "=", messageId)
+    .where("stream_seq", "is not", null)
+    .orderBy("id", "desc")
+    .limit(1)
+    .executeTakeFirst();
+  const seq = (row as { stream_seq: string | number | null } | undefined)?.stream_seq;
+  return seq === null || seq === undefined ? undefined : Number(seq);
+}
+
+/**
+ * Deletes attempts logged before `cutoff`, a batch at a time so no statement holds many row locks;
+ * returns how many went.
+ */
+export async function deleteAttemptsBefore(
+  db: Kysely<any>,
+  cutoff: Date,
+  batchSize = 5_000,
+): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const result = await db
+      .withSchema(SCHEMA)
+      .deleteFrom(ATTEMPTS)
+      .where(
+        "id",
+        "in",
+        db
+          .withSchema(SCHEMA)
+          .selectFrom(ATTEMPTS)
+          .select("id")
+          .where("created_at", "<", cutoff)
+          .limit(batchSize),
+      )
+      .executeTakeFirst();
+    const deleted = Number(result.numDeletedRows);
+    total += deleted;
+    if (deleted < batchSize) return total;
+  }
+}
