@@ -5,6 +5,7 @@ import {
   type Service,
   type ServiceContext,
 } from "@switchboard/runtime";
+import { definitionCommands } from "./definition.commands.js";
 import type { RulesEngineParts } from "./engine-parts.js";
 import { startEngine, type Engine } from "./engine/engine.js";
 import { createEventRefResolver } from "@switchboard/events";
@@ -40,7 +41,13 @@ export function createRulesEngineService(ctx: ServiceContext): RulesEngineServic
     const engineParts: RulesEngineParts = { ...parts, schemas: ctx.schemas, eventRefs, changed };
     await rulesEngineRoutes(app, engineParts);
   };
-  const domain = createDomainService(ctx, { name: "rules-engine", schema: SCHEMA, migrations, routes });
+  const domain = createDomainService(ctx, {
+    name: "rules-engine",
+    schema: SCHEMA,
+    migrations,
+    commands: definitionCommands,
+    routes,
+  });
 
   return {
     name: domain.name,
