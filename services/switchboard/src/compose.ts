@@ -4,6 +4,7 @@ import { createDeadLettersService } from "@switchboard/dead-letters";
 import { openDatabase } from "@switchboard/db";
 import { ConfigError } from "@switchboard/errors";
 import { createFormsService } from "@switchboard/forms";
+import { createIngressService } from "@switchboard/ingress";
 import { createLogger, type Logger } from "@switchboard/logger";
 import { createPlansService } from "@switchboard/plans";
 import { createRulesEngineService } from "@switchboard/rules-engine";
@@ -33,6 +34,7 @@ export function serviceFactories(announce: (text: string) => void): Record<strin
     forms: createFormsService,
     "work-queues": createWorkQueuesService,
     "rules-engine": createRulesEngineService,
+    ingress: createIngressService,
     "dead-letters": createDeadLettersService,
   };
 }

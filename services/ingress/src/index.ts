@@ -1,0 +1,1 @@
+export { createIngressService } from "./ingress.service.js";

@@ -1,0 +1,84 @@
+import { encodePayload, publish, type JetStreamClient } from "@switchboard/bus";
+import { ErrorCodes, SwitchboardError, UnavailableError } from "@switchboard/errors";
+import { inboundSubject, type SchemaError } from "@switchboard/events";
+import type { InboundEvent } from "./cloudevents.js";
+import type { Declaration } from "./definition-cache.js";
+import { brokerMessageId } from "./message-id.js";
+
+export interface IngestParts {
+  js: JetStreamClient;
+  namespace: string;
+  inboundStream: string;
+  /** The server's max_payload, once connected. */
+  maxPayloadBytes: () => number | undefined;
+  isUp: () => boolean;
+}
+
+export interface IngestTarget {
+  orgId: string;
+  declaration: Declaration;
+}
+
+/** One event's outcome; NATS failures are thrown (503), not returned. */
+export type IngestResult =
+  | { outcome: "accepted"; messageId: string; seq: number; duplicate: boolean } // 202
+  | { outcome: "invalid"; messageId: string; errors: SchemaError[] }; // 422
+
+// Room for the headers the client adds itself (Nats-Msg-Id, Nats-Expected-Stream) and the framing.
+const HEADER_OVERHEAD_BYTES = 256;
+
+/**
+ * Validates one event against its declaration and, if it conforms, publishes it to INBOUND and
+ * waits for the PubAck: "accepted" means the event is stored. A repeat of an id inside the
+ * broker's duplicate window is accepted as a duplicate and stores nothing.
+ */
+export async function ingestEvent(
+  parts: IngestParts,
+  target: IngestTarget,
+  event: InboundEvent,
+  ids: { messageId: string; traceId: string | undefined },
+): Promise<IngestResult> {
+  const { messageId } = ids;
+  const checked = target.declaration.validate(event.payload);
+  if (!checked.ok) return { outcome: "invalid", messageId, errors: checked.error };
+  const name = target.declaration.name;
+  const msgId = brokerMessageId(target.orgId, name, messageId);
+  const headers: Record<string, string> = {
+    "Switchboard-Message-Id": messageId,
+    "Switchboard-Trace-Id": ids.traceId ?? messageId,
+  };
+  if (event.cloudEvent !== undefined) {
+    headers["ce-id"] = event.cloudEvent.id;
+    headers["ce-source"] = event.cloudEvent.source;
+    headers["ce-type"] = event.cloudEvent.type;
+  }
+  const data = encodePayload(event.payload);
+  assertFits(data.length + headerBytes(headers) + msgId.length, parts.maxPayloadBytes());
+  if (!parts.isUp()) {
+    throw new UnavailableError("NATS is unreachable; the event was not stored, send it again later", {
+      details: { retryAfterSeconds: 5 },
+    });
+  }
+  const receipt = await publish(parts.js, inboundSubject(parts.namespace, target.orgId, name), data, {
+    msgId,
+    headers,
+    expectStream: parts.inboundStream,
+  });
+  return { outcome: "accepted", messageId, seq: receipt.seq, duplicate: receipt.duplicate };
+}
+
+function headerBytes(headers: Record<string, string>): number {
+  let total = HEADER_OVERHEAD_BYTES;
+  for (const [key, value] of Object.entries(headers)) total += key.length + value.length + 4;
+  return total;
+}
+
+/** The body limit is the HTTP edge's; the message limit is the broker's, and may be smaller. */
+function assertFits(bytes: number, maxPayload: number | undefined): void {
+  if (maxPayload !== undefined && bytes > maxPayload) {
+    throw new SwitchboardError(
+      ErrorCodes.BodyTooLarge,
+      `the event needs ${bytes} bytes on NATS, which takes at most ${maxPayload} per message`,
+    );
+  }
+}

@@ -1,0 +1,91 @@
+import { INBOUND_NAME_MAX_LENGTH } from "@switchboard/events";
+
+const ORG = { type: "string", pattern: "^[A-Za-z0-9_-]{1,64}$" } as const;
+
+export const orgParams = {
+  type: "object",
+  properties: { org: ORG },
+  required: ["org"],
+} as const;
+
+/** The name's own rule (dotted tokens) is checked in the handler, for its SB_ERR_INVALID_NAME. */
+export const inboundParams = {
+  type: "object",
+  properties: { org: ORG, name: { type: "string", minLength: 1, maxLength: INBOUND_NAME_MAX_LENGTH } },
+  required: ["org", "name"],
+} as const;
+
+export const acceptedResponse = {
+  type: "object",
+  description: "Stored in the INBOUND stream (after the broker's acknowledgement)",
+  properties: {
+    messageId: { type: "string" },
+    duplicate: { type: "boolean", description: "the id was already stored; nothing new was stored" },
+  },
+  required: ["messageId", "duplicate"],
+} as const;
+
+export const batchResponse = {
+  type: "object",
+  description: "One result per event of a CloudEvents batch, in order; each was handled on its own",
+  properties: {
+    results: {
+      type: "array",
+      items: {
+        type: "object",
+        properties: {
+          index: { type: "integer" },
+          messageId: { type: ["string", "null"] },
+          status: { type: "integer", description: "202, 400, 413, 422, 500 or 503, as for a single event" },
+          duplicate: { type: "boolean" },
+          code: { type: "string" },
+          detail: { type: "string" },
+          errors: {
+            type: "array",
+            items: {
+              type: "object",
+              properties: {
+                path: { type: "string" },
+                message: { type: "string" },
+                keyword: { type: "string" },
+              },
+            },
+          },
+        },
+        required: ["index", "messageId", "status"],
+      },
+    },
+  },
+  required: ["results"],
+} as const;
+
+/** Cursors are stream sequences; the top stays clear of `after + 1` leaving the safe integers. */
+export const pollQuery = {
+  type: "object",
+  properties: {
+    after: { type: "integer", minimum: 0, maximum: Number.MAX_SAFE_INTEGER - 1, default: 0 },
+    types: { type: "string", maxLength: 2000, description: "comma-separated event types" },
+    limit: { type: "integer", minimum: 1, maximum: 1000, default: 100 },
+    waitMs: { type: "integer", minimum: 0, maximum: 30_000, default: 0 },
+  },
+  additionalProperties: false,
+} as const;
+
+export const pollResponse = {
+  type: "object",
+  properties: {
+    events: {
+      type: "array",
+      items: {
+        type: "object",
+        properties: {
+          seq: { type: "integer", description: "position in the EVENTS stream" },
+          event: { type: "object", additionalProperties: true },
+        },
+        required: ["seq", "event"],
+      },
+    },
+    next: { type: "integer", description: "pass as `after` to continue" },
+  },
+  required: ["events", "next"],
+} as const;

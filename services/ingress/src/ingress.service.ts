@@ -1,0 +1,65 @@
+import type { FastifyInstance } from "fastify";
+import { jetstream, jetstreamManager, streamNames, type JetStreamManager } from "@switchboard/bus";
+import type { Service, ServiceContext } from "@switchboard/runtime";
+import { ActivePolls } from "./active-polls.js";
+import { DefinitionCache, type DeclaredSchema } from "./definition-cache.js";
+import { listenForDefinitionChanges, type DefinitionChanges } from "./definition-changes.js";
+import type { IngressParts } from "./ingress-parts.js";
+import { ingressRoutes } from "./ingress.routes.js";
+import { watchNatsLink, type NatsLink } from "./nats-link.js";
+import { pollRoutes } from "./poll.routes.js";
+import { KeyRateLimiter } from "./rate-limiter.js";
+
+/**
+ * HTTP ingress of inbound events and the poll API over system events. A service of its own: it
+ * scales with inbound traffic and readers, and owns no tables; the declared schemas it checks
+ * payloads against are asked of the rules engine (`rules-engine.getDefinition`).
+ */
+export function createIngressService(ctx: ServiceContext): Service {
+  const { config, nc, logger } = ctx;
+  const names = streamNames(config.streamPrefix);
+  const definitions = new DefinitionCache({
+    fetch: (orgId, name) =>
+      ctx.call<DeclaredSchema | null>("rules-engine", "getDefinition", { orgId, params: { name } }),
+  });
+  let link: NatsLink | undefined;
+  let changes: DefinitionChanges | undefined;
+  let jsm: Promise<JetStreamManager> | undefined;
+  const polls = new ActivePolls();
+  const parts: IngressParts = {
+    js: jetstream(nc),
+    jsm: () => (jsm ??= jetstreamManager(nc, { checkAPI: false })),
+    namespace: config.namespace,
+    inboundStream: names.inbound,
+    eventsStream: names.events,
+    maxPayloadBytes: () => nc.info?.max_payload,
+    isUp: () => link?.isUp() ?? !nc.isClosed(),
+    logger: logger.child({ service: "ingress" }),
+    definitions,
+    limiter: new KeyRateLimiter({
+      ratePerSecond: config.ingressRatePerSecond,
+      burst: 2 * config.ingressRatePerSecond,
+    }),
+    polls,
+  };
+  return {
+    name: "ingress",
+    async routes(app: FastifyInstance) {
+      await ingressRoutes(app, parts);
+      await pollRoutes(app, parts);
+    },
+    async start() {
+      // Change notices sent while NATS was away are lost: after a reconnect every org may have changed.
+      link = watchNatsLink(nc, parts.logger, () => definitions.clear());
+      changes = listenForDefinitionChanges(nc, config.namespace, parts.logger, (orgId) =>
+        definitions.dropOrg(orgId),
+      );
+      await nc.flush();
+    },
+    async stop() {
+      polls.abortAll();
+      await changes?.stop();
+      link?.stop();
+    },
+  };
+}

@@ -1,0 +1,4 @@
+import { runStandalone } from "@switchboard/runtime";
+import { createIngressService } from "./ingress.service.js";
+
+await runStandalone("ingress", createIngressService);

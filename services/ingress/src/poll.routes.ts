@@ -1,0 +1,46 @@
+import type { FastifyInstance } from "fastify";
+import { problemResponses } from "@switchboard/http";
+import type { IngressParts } from "./ingress-parts.js";
+import { pollEvents } from "./event-reader.js";
+import { orgParams, pollQuery, pollResponse } from "./ingress.schemas.js";
+import { parseTypes } from "./poll-query.js";
+
+type PollQuery = { after: number; types?: string; limit: number; waitMs: number };
+
+/** `GET /v1/orgs/{org}/events`: for systems that can neither take webhooks nor speak NATS. */
+export async function pollRoutes(app: FastifyInstance, parts: IngressParts): Promise<void> {
+  // Before the server waits for open requests to finish: a long poll answers with what it has.
+  app.addHook("preClose", async () => parts.polls.abortAll());
+
+  app.get<{ Params: { org: string }; Querystring: PollQuery }>(
+    "/v1/orgs/:org/events",
+    {
+      config: { auth: { roles: ["integration", "viewer"] } },
+      schema: {
+        tags: ["events"],
+        summary:
+          "Read an org's system events after a cursor (stream sequence), optionally of some types, waiting up to waitMs for one",
+        params: orgParams,
+        querystring: pollQuery,
+        response: { 200: pollResponse, ...problemResponses(400, 503) },
+      },
+    },
+    async (request, reply) => {
+      const { after, limit, waitMs } = request.query;
+      const types = parseTypes(request.query.types);
+      const poll = parts.polls.begin(reply);
+      try {
+        return await pollEvents(parts, {
+          orgId: request.params.org,
+          after,
+          types,
+          limit,
+          waitMs,
+          signal: poll.signal,
+        });
+      } finally {
+        poll.end();
+      }
+    },
+  );
+}
