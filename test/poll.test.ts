@@ -1,0 +1,125 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { waitFor } from "@switchboard/testing";
+import { api, type Api } from "./support/api.js";
+import { setUpOrg } from "./support/org.js";
+import { expectProblem } from "./support/problem.js";
+import { streamCount } from "./support/stream-reader.js";
+import { ADMIN_KEY, startStack, type TestStack } from "./support/switchboard.js";
+
+type Polled = {
+  events: { seq: number; event: { messageType: string; orgId: string; info: any } }[];
+  next: number;
+};
+
+/** A system that can neither take webhooks nor speak NATS reads an org's events over HTTP. */
+describe("poll API: an org's events after a cursor, by type, with long-poll", () => {
+  let stack: TestStack;
+  let app: Api;
+  let reader: Api;
+  let viewer: Api;
+  let otherReader: Api;
+  let planId: string;
+
+  const typeOf = (e: { event: { messageType: string } }) => e.event.messageType.split(".").at(-1);
+  const poll = (query: string, client: Api = reader) => client.get<Polled>(`/v1/orgs/acme/events?${query}`);
+
+  beforeAll(async () => {
+    stack = await startStack();
+    const admin = api(stack.url, ADMIN_KEY);
+    ({ app } = await setUpOrg(stack.url, "acme"));
+    const other = await setUpOrg(stack.url, "globex");
+    const key = async (org: string, roles: string[]) =>
+      api(stack.url, (await admin.post(`/v1/orgs/${org}/api-keys`, { name: "reader", roles })).body.key);
+    reader = await key("acme", ["integration"]);
+    viewer = await key("acme", ["viewer"]);
+    otherReader = await key("globex", ["integration"]);
+    // acme: planCreated ×3, workQueueItemCreated ×1; globex's events interleave.
+    for (let i = 0; i < 3; i++) {
+      const plan = await app.post("/v1/orgs/acme/plans", { templateName: "care", userId: `u-${i}` });
+      expect(plan.status).toBe(201);
+      planId = plan.body.id;
+      await other.app.post("/v1/orgs/globex/plans", { templateName: "care", userId: `g-${i}` });
+    }
+    await app.post("/v1/orgs/acme/work-queues/triage/items", { planId, priority: 1 });
+    await waitFor(async () => (await streamCount(stack.nats.url, "EVENTS")) === 7, {
+      what: "the setup's events on the stream",
+    });
+  });
+
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  it("pages through the org's events with the cursor, in stream order, never another org's", async () => {
+    const seen: Polled["events"] = [];
+    let after = 0;
+    for (let page = 0; page < 5; page++) {
+      const res = await poll(`after=${after}&limit=2`);
+      expect(res.status).toBe(200);
+      if (res.body.events.length === 0) {
+        expect(res.body.next).toBe(after);
+        break;
+      }
+      expect(res.body.next).toBe(res.body.events.at(-1)!.seq);
+      seen.push(...res.body.events);
+      after = res.body.next;
+    }
+    expect(seen.map(typeOf)).toEqual(["planCreated", "planCreated", "planCreated", "workQueueItemCreated"]);
+    expect(seen.every((e) => e.event.orgId === "acme")).toBe(true);
+    const seqs = seen.map((e) => e.seq);
+    expect([...seqs].sort((a, b) => a - b)).toEqual(seqs);
+    expect(new Set(seqs).size).toBe(4);
+  });
+
+  it("filters by type, one or several, and moves the cursor to the stream's end when the rest did not match", async () => {
+    const plans = await poll("types=planCreated");
+    expect(plans.body.events.map(typeOf)).toEqual(["planCreated", "planCreated", "planCreated"]);
+    const items = await poll("types=workQueueItemCreated,formSubmitted");
+    expect(items.body.events.map(typeOf)).toEqual(["workQueueItemCreated"]);
+    const none = await poll("types=formSubmitted");
+    expect(none.body).toEqual({ events: [], next: 7 }); // nothing to rescan: past globex's last event too
+    expect((await poll("types=formSubmitted", viewer)).status).toBe(200); // viewers may poll too
+  });
+
+  it("long-poll: a waiting poll returns as soon as an event arrives", async () => {
+    const head = (await poll("")).body.next;
+    const waiting = poll(`after=${head}&waitMs=20000`);
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await app.post("/v1/orgs/acme/plans", { templateName: "care", userId: "late" })).status).toBe(
+      201,
+    );
+    const res = await waiting;
+    expect(res.status).toBe(200);
+    expect(res.body.events).toHaveLength(1);
+    expect(res.body.events[0]!.event.info.userId).toBe("late");
+    expect(res.body.next).toBe(res.body.events[0]!.seq);
+  });
+
+  it("with nothing to read and waitMs, answers empty with the cursor unchanged", async () => {
+    const head = (await poll("")).body.next;
+    expect((await poll(`after=${head}&waitMs=300`)).body).toEqual({ events: [], next: head });
+  });
+
+  it("another org's key gets 404; a key without a reading role gets 403", async () => {
+    expectProblem(await poll("", otherReader), 404, "SB_ERR_NOT_FOUND");
+    expectProblem(await poll("", app), 403, "SB_ERR_FORBIDDEN");
+    expectProblem(await poll("", api(stack.url)), 401, "SB_ERR_UNAUTHENTICATED");
+  });
+
+  it("refuses a cursor below zero or not a number, a bad type, and limits out of range", async () => {
+    for (const query of [
+      "after=-1",
+      "after=junk",
+      "after=1.5",
+      "limit=0",
+      "limit=1001",
+      "waitMs=30001",
+      "x=1",
+    ]) {
+      expectProblem(await poll(query), 400, "SB_ERR_VALIDATION");
+    }
+    for (const query of ["types=plan.created", "types=*", "types=a,,b"]) {
+      expectProblem(await poll(query), 400, "SB_ERR_INVALID_NAME");
+    }
+  });
+});
