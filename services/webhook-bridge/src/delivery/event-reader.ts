@@ -58,7 +58,6 @@ export async function scanEvents(
   });
   for (;;) {
     let received = 0;
-    let atEnd = false;
     const batch = await consumer.fetch({ max_messages: BATCH, expires: EMPTY_WAIT_MS });
     for await (const m of batch) {
       received += 1;
@@ -69,9 +68,12 @@ export async function scanEvents(
         msgId: m.headers?.get("Nats-Msg-Id") || undefined,
         storedAtMs: Math.floor(m.info.timestampNanos / 1_000_000),
       };
-      // Read on: an abandoned fetch would leave the ordered consumer's next batch to a stale request.
-      if (!atEnd && (visit(event) === "stop" || m.info.pending === 0)) atEnd = true;
+      // Leaving the batch early abandons its pull request: harmless, this consumer is not used again.
+      if (visit(event) === "stop" || m.info.pending === 0) {
+        batch.stop();
+        return;
+      }
     }
-    if (atEnd || received === 0) return;
+    if (received === 0) return;
   }
 }

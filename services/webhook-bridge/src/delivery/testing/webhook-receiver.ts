@@ -11,7 +11,7 @@ export interface ReceivedRequest {
   headers: IncomingMessage["headers"];
   body: string;
   status: number;
-  /** In flight at this receiver when this one arrived, itself included. */
+  /** In flight to the same path when this one arrived, itself included. */
   concurrent: number;
 }
 
@@ -35,18 +35,19 @@ export class WebhookReceiver {
   respond: Responder = () => ({ status: 200 });
   private server: Server | undefined;
   private port = 0;
-  private inFlight = 0;
+  private readonly inFlight = new Map<string, number>();
 
   async start(): Promise<this> {
     const server = createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on("data", (c: Buffer) => chunks.push(c));
       req.on("end", () => {
-        this.inFlight += 1;
+        const path = req.url ?? "/";
+        const concurrent = (this.inFlight.get(path) ?? 0) + 1;
+        this.inFlight.set(path, concurrent);
         const body = Buffer.concat(chunks).toString("utf8");
         const webhookId = String(req.headers["webhook-id"] ?? "");
         const seen = this.requests.filter((r) => r.webhookId === webhookId).length;
-        const path = req.url ?? "/";
         const answer = this.respond({ path, webhookId, body, seen });
         this.requests.push({
           path,
@@ -56,10 +57,10 @@ export class WebhookReceiver {
           headers: req.headers,
           body,
           status: answer.status,
-          concurrent: this.inFlight,
+          concurrent,
         });
         setTimeout(() => {
-          this.inFlight -= 1;
+          this.inFlight.set(path, (this.inFlight.get(path) ?? 1) - 1);
           res.writeHead(answer.status, { "content-type": "text/plain", ...answer.headers });
           res.end(answer.body ?? `answered ${answer.status}`);
         }, answer.delayMs ?? 0);
