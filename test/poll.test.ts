@@ -122,4 +122,17 @@ describe("poll API: an org's events after a cursor, by type, with long-poll", ()
       expectProblem(await poll(query), 400, "SB_ERR_INVALID_NAME");
     }
   });
+
+  // Last: it stops the services (afterAll's close finishes the job).
+  it("a long poll under way when the server stops is answered, empty, on a connection that then closes", async () => {
+    const head = (await poll("")).body.next;
+    const waiting = poll(`after=${head}&waitMs=30000`);
+    await new Promise((r) => setTimeout(r, 300));
+    await stack.app.stop();
+    const res = await waiting;
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ events: [], next: head });
+    // Kept alive, the connection would hold the server's close until its keep-alive timeout.
+    expect(res.headers.get("connection")).toBe("close");
+  });
 });

@@ -7,6 +7,12 @@ import type { FastifyReply } from "fastify";
  */
 export class ActivePolls {
   readonly #controllers = new Set<AbortController>();
+  #closing = false;
+
+  /** True once the server is stopping. */
+  get closing(): boolean {
+    return this.#closing;
+  }
 
   begin(reply: FastifyReply): { signal: AbortSignal; end(): void } {
     const controller = new AbortController();
@@ -25,6 +31,7 @@ export class ActivePolls {
   }
 
   abortAll(): void {
+    this.#closing = true;
     for (const controller of this.#controllers) controller.abort();
   }
 }

@@ -40,6 +40,8 @@ export async function pollRoutes(app: FastifyInstance, parts: IngressParts): Pro
         });
       } finally {
         poll.end();
+        // The server waits for open connections when it stops; a kept-alive one would hold it up.
+        if (parts.polls.closing) void reply.header("connection", "close");
       }
     },
   );
