@@ -1,5 +1,5 @@
 import type { AttemptView, SubscriptionRecord } from "../contracts.js";
-import { insertAttempt } from "./delivery-attempt.repository.js";
+import { insertAttempt, insertAttemptView, type AttemptWrite } from "./delivery-attempt.repository.js";
 import type { DeliveryRuntime } from "./delivery-runtime.js";
 import type { EventMessage } from "./event-message.js";
 
@@ -16,6 +16,17 @@ export interface AttemptFacts {
 }
 
 /** Counts the attempt and writes it to the delivery log. */
+export async function logAttempt(
+  rt: DeliveryRuntime,
+  sub: SubscriptionRecord,
+  event: EventMessage,
+  facts: AttemptFacts,
+): Promise<void> {
+  rt.counters.add(facts.kind, facts.outcome);
+  await insertAttempt(rt.db, attemptWrite(sub, event, facts));
+}
+
+/** The same, answering with the logged attempt (for the caller of a test send or a replay). */
 export async function recordAttempt(
   rt: DeliveryRuntime,
   sub: SubscriptionRecord,
@@ -23,13 +34,17 @@ export async function recordAttempt(
   facts: AttemptFacts,
 ): Promise<AttemptView> {
   rt.counters.add(facts.kind, facts.outcome);
-  return insertAttempt(rt.db, {
+  return insertAttemptView(rt.db, attemptWrite(sub, event, facts));
+}
+
+function attemptWrite(sub: SubscriptionRecord, event: EventMessage, facts: AttemptFacts): AttemptWrite {
+  return {
     orgId: sub.orgId,
     subscriptionId: sub.id,
     messageId: event.messageId,
     eventType: event.eventType,
     ...facts,
-  });
+  };
 }
 
 /** The facts of an attempt that made no request. */

@@ -1,7 +1,7 @@
 import type { ConsumedMessage, HandlerOutcome, MessageHandler } from "@switchboard/bus";
 import type { SubscriptionRecord } from "../contracts.js";
 import { matchesFilter } from "../subscriptions/index.js";
-import { recordAttempt, notSent } from "./attempt-recorder.js";
+import { logAttempt, notSent } from "./attempt-recorder.js";
 import { attemptDetails, decideAttempt } from "./attempt-outcome.js";
 import type { DeliveryRuntime } from "./delivery-runtime.js";
 import { parseEventMessage, type EventMessage } from "./event-message.js";
@@ -48,7 +48,7 @@ async function refuse(
   msg: ConsumedMessage,
   reason: string,
 ): Promise<HandlerOutcome> {
-  await recordAttempt(rt, sub, event, {
+  await logAttempt(rt, sub, event, {
     kind: "delivery",
     attempt: msg.deliveryCount,
     streamSeq: msg.seq,
@@ -71,7 +71,7 @@ async function deliverMessage(
   const decision = decideAttempt(sent.result, sub.retryScheduleMs ?? rt.defaultScheduleMs, msg.deliveryCount);
   const now = rt.now();
   const retryAt = decision.outcome === "retry" ? new Date(now.getTime() + decision.delayMs) : null;
-  await recordAttempt(rt, sub, event, {
+  await logAttempt(rt, sub, event, {
     kind: "delivery",
     attempt: msg.deliveryCount,
     streamSeq: msg.seq,
