@@ -10,6 +10,7 @@ import { createPlansService } from "@switchboard/plans";
 import { createRulesEngineService } from "@switchboard/rules-engine";
 import { startServices, type RunningServices, type ServiceFactory } from "@switchboard/runtime";
 import { createTenancyService } from "@switchboard/tenancy";
+import { createWebhookBridgeService } from "@switchboard/webhook-bridge";
 import { createWorkQueuesService } from "@switchboard/work-queues";
 import { startEmbeddedNats } from "./embedded-nats.js";
 import { ensureLocalKeyring } from "./local-keyring.js";
@@ -34,6 +35,7 @@ export function serviceFactories(announce: (text: string) => void): Record<strin
     forms: createFormsService,
     "work-queues": createWorkQueuesService,
     "rules-engine": createRulesEngineService,
+    "webhook-bridge": (ctx) => createWebhookBridgeService(ctx),
     ingress: createIngressService,
     "dead-letters": createDeadLettersService,
   };

@@ -22,7 +22,7 @@ describe("the webhook bridge service's start", () => {
     await nats?.close();
   });
 
-  /** `keyring` given (even undefined) replaces the generated one; `delivery: false` wires none in. */
+  /** `keyring` given (even undefined) replaces the generated one; `delivery: false` keeps the default engine. */
   const start = (options: { keyring?: string | undefined; delivery?: boolean } = {}) => {
     const config = loadConfig(webhookStackEnv(nats.url, database.url));
     const keyring = "keyring" in options ? options.keyring : config.secretsKeyring;
@@ -52,8 +52,10 @@ describe("the webhook bridge service's start", () => {
     expect((error as Error).message).not.toContain("c2hvcnQ=");
   });
 
-  it("refuses to start with no delivery side wired in", async () => {
-    await expect(start({ delivery: false })).rejects.toThrow(/no delivery side was given/);
+  it("runs the delivery engine when no delivery side is given, and stops cleanly", async () => {
+    const stack = await start({ delivery: false });
+    expect((await stack.client("cmA").get("/v1/orgs/org-a/webhooks")).body).toEqual({ webhooks: [] });
+    await stack.close();
   });
 
   it("starts and stops with a keyring and a delivery side", async () => {

@@ -9,7 +9,9 @@ import {
 import type { Keyring } from "@switchboard/secrets";
 import type { Resolve } from "@switchboard/webhooks";
 import type { DeliveryControl } from "./contracts.js";
+import { createDeliveryEngine } from "./delivery/index.js";
 import { migrations, SCHEMA } from "./migrations.js";
+import { webhookBridgeCommands } from "./webhook-bridge.commands.js";
 import { loadSecretsKeyring, webhookRoutes, type SubscriptionParts } from "./subscriptions/index.js";
 
 /** What the delivery side is built from. */
@@ -33,7 +35,9 @@ export interface WebhookBridgeOptions {
  */
 export function createWebhookBridgeService(ctx: ServiceContext, options: WebhookBridgeOptions = {}): Service {
   const keyring = loadSecretsKeyring(ctx.config.secretsKeyring);
-  const makeDelivery = options.delivery ?? missingDeliverySide();
+  const makeDelivery =
+    options.delivery ??
+    ((parts: DeliveryParts) => createDeliveryEngine(parts.ctx, parts, { keyring: parts.keyring }));
   let delivery: DeliverySide | undefined;
   // The domain service hands out its parts to routes only, and the runner registers routes before start().
   const routes = async (app: FastifyInstance, parts: DomainParts): Promise<void> => {
@@ -48,7 +52,18 @@ export function createWebhookBridgeService(ctx: ServiceContext, options: Webhook
     };
     await webhookRoutes(app, subscriptionParts, delivery);
   };
-  const domain = createDomainService(ctx, { name: "webhook-bridge", schema: SCHEMA, migrations, routes });
+  const commands = (parts: DomainParts) =>
+    webhookBridgeCommands(parts.db, keyring, () => {
+      if (delivery === undefined) throw wiring("its routes were not registered before start()");
+      return delivery;
+    });
+  const domain = createDomainService(ctx, {
+    name: "webhook-bridge",
+    schema: SCHEMA,
+    migrations,
+    routes,
+    commands,
+  });
 
   return {
     name: domain.name,
@@ -68,10 +83,6 @@ export function createWebhookBridgeService(ctx: ServiceContext, options: Webhook
       await domain.stop();
     },
   };
-}
-
-function missingDeliverySide(): never {
-  throw wiring("no delivery side was given (options.delivery)");
 }
 
 const wiring = (why: string): SwitchboardError =>
