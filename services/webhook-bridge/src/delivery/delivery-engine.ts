@@ -1,16 +1,13 @@
-import { runConsumer, streamNames } from "@switchboard/bus";
-import { ConflictError, ErrorCodes, isSwitchboardError } from "@switchboard/errors";
+import { streamNames } from "@switchboard/bus";
+import { ConflictError } from "@switchboard/errors";
 import type { DomainParts, ServiceContext } from "@switchboard/runtime";
 import type { Keyring } from "@switchboard/secrets";
 import { createDeliveryPools, type Resolve } from "@switchboard/webhooks";
-import type { DeliveryControl, SubscriptionRecord } from "../contracts.js";
-import { listEnabledSubscriptions, loadSubscription } from "../subscriptions/index.js";
+import type { DeliveryControl } from "../contracts.js";
 import { startAttemptRetention, type AttemptRetention } from "./attempt-retention.js";
 import { announceChange, type SubscriptionChange } from "./change-notification.js";
 import { watchSubscriptionChanges, type ChangeWatcher } from "./change-watcher.js";
-import { CoalescedRuns } from "./coalesced-runs.js";
 import { DeliveryCounters } from "./delivery-counters.js";
-import { deliveryHandler } from "./delivery-handler.js";
 import type { DeliveryRuntime } from "./delivery-runtime.js";
 import { endpointDisabler } from "./endpoint-disabler.js";
 import { FailingClock } from "./failing-clock.js";
@@ -21,11 +18,11 @@ import { deliverOnce } from "./single-delivery.js";
 import {
   deleteSubscriptionConsumer,
   ensureSubscriptionConsumer,
-  inFlightLimit,
-  loopShapeOf,
   type ConsumerSettings,
 } from "./subscription-consumer.js";
+import { subscriptionLoopFactory } from "./subscription-loop-factory.js";
 import { SubscriptionLoops } from "./subscription-loops.js";
+import { SubscriptionSync } from "./subscription-sync.js";
 import { testEvent } from "./test-event.js";
 
 export interface DeliveryEngineDeps {
@@ -54,8 +51,7 @@ export interface DeliveryEngine extends DeliveryControl {
   runningLoops(): number;
 }
 
-/** Deliveries that threw (the database unreachable, say) come again after these waits. */
-const HANDLER_FAILURE_BACKOFF_MS = [1_000, 5_000, 30_000, 60_000];
+type EngineParts = Pick<DomainParts, "db" | "source" | "eventsWritten">;
 
 /**
  * The delivery side of the webhook bridge: one durable consumer on EVENTS per subscription, pulled
@@ -64,49 +60,22 @@ const HANDLER_FAILURE_BACKOFF_MS = [1_000, 5_000, 30_000, 60_000];
  */
 export function createDeliveryEngine(
   ctx: ServiceContext,
-  parts: Pick<DomainParts, "db" | "source" | "eventsWritten">,
+  parts: EngineParts,
   deps: DeliveryEngineDeps,
 ): DeliveryEngine {
   const { config, nc } = ctx;
   const logger = ctx.logger.child({ component: "webhook-delivery" });
-  const db = parts.db;
   const now = parts.source.now;
-  const namespace = config.namespace;
-  const stream = streamNames(config.streamPrefix).events;
   const settings: ConsumerSettings = {
-    namespace,
-    stream,
+    namespace: config.namespace,
+    stream: streamNames(config.streamPrefix).events,
     ackWaitMs: deps.ackWaitMs ?? 10_000,
     concurrency: config.webhookConcurrency,
   };
   const stopping = new AbortController();
-  const announce = (change: SubscriptionChange): void => announceChange(nc, namespace, change, logger);
-
-  const loops: SubscriptionLoops = new SubscriptionLoops(
-    {
-      prepare: (sub) => ensureSubscriptionConsumer(nc, sub, settings),
-      run: (sub) =>
-        runConsumer({
-          nc,
-          stream,
-          durable: sub.id,
-          namespace,
-          dlqPrefix: config.streamPrefix,
-          handler: deliveryHandler(rt, sub.id, (id) => loops.current(id)),
-          // The handler decides when the retry schedule is exhausted and dead-letters then.
-          maxDeliver: Number.MAX_SAFE_INTEGER,
-          backoffMs: HANDLER_FAILURE_BACKOFF_MS,
-          stage: "webhook",
-          logger,
-          concurrency: inFlightLimit(sub, settings),
-          pullExpiresMs: deps.pullExpiresMs ?? 5_000,
-        }),
-      shapeOf: (sub) => loopShapeOf(sub, settings),
-    },
-    logger,
-  );
+  const announce = (change: SubscriptionChange): void => announceChange(nc, config.namespace, change, logger);
   const rt: DeliveryRuntime = {
-    db,
+    db: parts.db,
     logger,
     now,
     allowlist: config.webhookAllowlist,
@@ -117,76 +86,65 @@ export function createDeliveryEngine(
     pools: createDeliveryPools(),
     rateLimits: new RateLimits(),
     counters: new DeliveryCounters(),
-    failing: new FailingClock(db),
+    failing: new FailingClock(parts.db),
     stopping: stopping.signal,
+    // Called by handlers, after `loops` exists.
     disable: endpointDisabler({ parts, logger, now, stopLoop: (id) => void loops.remove(id), announce }),
   };
-  const replayer = new Replayer(rt, nc, stream);
-  const reloads = new CoalescedRuns((error, key) =>
-    logger.warn({ err: error, key }, "reloading webhook subscriptions failed"),
+  const loops: SubscriptionLoops = new SubscriptionLoops(
+    subscriptionLoopFactory({
+      nc,
+      settings,
+      dlqPrefix: config.streamPrefix,
+      pullExpiresMs: deps.pullExpiresMs ?? 5_000,
+      rt,
+      current: (id) => loops.current(id),
+    }),
+    logger,
   );
+  const sync = new SubscriptionSync({
+    db: parts.db,
+    keyring: deps.keyring,
+    now,
+    logger,
+    loops,
+    release: async (id) => {
+      rt.rateLimits.forget(id);
+      await deleteSubscriptionConsumer(nc, id, settings);
+    },
+  });
+  const replayer = new Replayer(rt, nc, settings.stream);
   let watcher: ChangeWatcher | undefined;
   let retention: AttemptRetention | undefined;
-
-  // A subscription whose secrets do not open cannot be signed for: it is left out (its loop stops), and said so.
-  const unreadable = (subscriptionId: string, error: unknown): void =>
-    logger.error(
-      { err: error, subscriptionId },
-      "a webhook subscription's secrets cannot be opened; it is not delivered",
-    );
-  const resync = (): Promise<void> =>
-    reloads.request("*", async () =>
-      loops.reconcile(await listEnabledSubscriptions(db, deps.keyring, now(), unreadable)),
-    );
-
-  const reload = ({ orgId, subscriptionId }: SubscriptionChange): Promise<void> =>
-    reloads.request(subscriptionId, async () => {
-      let sub: SubscriptionRecord;
-      try {
-        sub = await loadSubscription(db, deps.keyring, orgId, subscriptionId, now());
-      } catch (error) {
-        if (!(isSwitchboardError(error) && error.code === ErrorCodes.NotFound)) throw error;
-        return forget(subscriptionId);
-      }
-      await loops.apply(sub);
-    });
-
-  /** A deleted subscription: its loop stops and its consumer goes (idempotent, on every replica). */
-  const forget = async (subscriptionId: string): Promise<void> => {
-    rt.rateLimits.forget(subscriptionId);
-    await loops.remove(subscriptionId);
-    await deleteSubscriptionConsumer(nc, subscriptionId, settings);
-  };
 
   return {
     async start() {
       // Listen before loading, so a change made while the subscriptions load is not missed.
       watcher = watchSubscriptionChanges({
         nc,
-        namespace,
+        namespace: config.namespace,
         logger,
         resyncMs: deps.resyncMs ?? 30_000,
-        reload: (change) => void reload(change),
-        resync: () => void resync(),
+        reload: (change) => void sync.reload(change),
+        resync: () => void sync.resync(),
       });
       await nc.flush();
-      await resync();
-      const retentionMs = config.webhookLogRetentionMs;
+      await sync.resync();
       retention = startAttemptRetention({
-        db,
+        db: parts.db,
         logger,
         now,
-        retentionMs,
-        everyMs: deps.retentionSweepMs ?? Math.min(3_600_000, retentionMs),
+        retentionMs: config.webhookLogRetentionMs,
+        everyMs: deps.retentionSweepMs ?? Math.min(3_600_000, config.webhookLogRetentionMs),
       });
       logger.info({ subscriptions: loops.size }, "webhook delivery started");
     },
 
     async stop() {
-      stopping.abort();
+      stopping.abort(); // ends waits for rate-limit tokens
       await watcher?.stop();
       await retention?.stop();
-      await reloads.idle();
+      await sync.idle();
       await replayer.idle();
       await loops.stopAll();
       await rt.pools.close();
@@ -203,17 +161,17 @@ export function createDeliveryEngine(
 
     async subscriptionDeleted(orgId, subscriptionId) {
       announce({ orgId, subscriptionId });
-      await forget(subscriptionId);
+      await sync.forget(subscriptionId);
     },
 
-    async sendTest(sub) {
-      return deliverOnce(rt, sub, testEvent(namespace, config.branch, sub, now()), "test", null);
-    },
+    sendTest: (sub) =>
+      deliverOnce(rt, sub, testEvent(config.namespace, config.branch, sub, now()), "test", null),
 
     async replay(sub, range) {
       if (!sub.enabled)
         throw new ConflictError("the subscription is disabled; enable it before replaying events to it");
-      const seqs = await findReplayEvents({ nc, db, namespace, stream, now }, sub, range);
+      const source = { nc, db: parts.db, namespace: config.namespace, stream: settings.stream, now };
+      const seqs = await findReplayEvents(source, sub, range);
       replayer.start(sub, seqs);
       return { replayed: seqs.length };
     },

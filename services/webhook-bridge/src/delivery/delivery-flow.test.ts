@@ -2,7 +2,7 @@ import { loadConfig } from "@switchboard/config";
 import { createTestDatabase, startNatsServer, waitFor } from "@switchboard/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { webhookStackEnv } from "../testing/webhook-bridge-stack.js";
-import { startDeliveryStack, type DeliveryStack } from "./testing/delivery-stack.js";
+import { FAST_ENGINE, startDeliveryStack, type DeliveryStack } from "./testing/delivery-stack.js";
 import { planCreatedInfo } from "./testing/event-publisher.js";
 import { WebhookReceiver } from "./testing/webhook-receiver.js";
 
@@ -14,7 +14,8 @@ describe("delivery flow: ordered, in parallel, rate-limited", () => {
     const nats = await startNatsServer();
     const database = await createTestDatabase("sb_delivery");
     const config = loadConfig(webhookStackEnv(nats.url, database.url));
-    stack = await startDeliveryStack({ nats, database, config });
+    // A short ack wait, shorter than the rate-limit waits below: the loop must keep those messages.
+    stack = await startDeliveryStack({ nats, database, config }, { ...FAST_ENGINE, ackWaitMs: 2_000 });
     await stack.replica(); // a second bridge pulling the same consumers
     receiver = await new WebhookReceiver().start();
   });
@@ -84,7 +85,7 @@ describe("delivery flow: ordered, in parallel, rate-limited", () => {
     });
     await new Promise((r) => setTimeout(r, 2_500)); // past the ack wait: a message whose ack lapsed would come again
     const requests = receiver.to("/limited");
-    // Each replica holds its own bucket of 1 per second, with a burst of 1: two replicas, two at first.
+    // Each replica keeps its own bucket (1 per second, a burst of 1) and holds up to 4 messages waiting.
     expect(requests).toHaveLength(6);
     expect(new Set(requests.map((r) => r.webhookId))).toEqual(new Set(published));
   });

@@ -7,9 +7,13 @@ import { eventPublisher, type EventPublisher } from "./event-publisher.js";
 
 export type EngineOptions = Omit<DeliveryEngineDeps, "keyring">;
 
-/** Short waits, so the tests see retries, redeliveries and stops within seconds. */
+/**
+ * Short waits, so the tests see retries and stops within seconds. The ack wait stays long enough
+ * that a busy test machine stalling a replica does not let an ack lapse (a redelivery is allowed,
+ * but would break the suites' exact counts).
+ */
 export const FAST_ENGINE: EngineOptions = {
-  ackWaitMs: 2_000,
+  ackWaitMs: 5_000,
   pullExpiresMs: 1_000,
   parkedRedeliveryMs: 2_000,
 };
