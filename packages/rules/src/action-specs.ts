@@ -29,6 +29,7 @@ export const PLATFORM_EVENT_TYPES: readonly string[] = Object.freeze([
   "formSubmitted",
   "workQueueItemCreated",
   "workQueueItemStatusUpdated",
+  "webhookEndpointDisabled",
 ]);
 
 const command = (service: string, name: string): ActionTarget => ({
