@@ -54,8 +54,16 @@ export const migrations: Record<string, Migration> = {
         .on("delivery_attempts")
         .columns(["org_id", "subscription_id", "id"])
         .execute();
-      await db.schema.createIndex("delivery_attempts_msg").on("delivery_attempts").columns(["subscription_id", "message_id"]).execute();
-      await db.schema.createIndex("delivery_attempts_age").on("delivery_attempts").column("created_at").execute();
+      await db.schema
+        .createIndex("delivery_attempts_msg")
+        .on("delivery_attempts")
+        .columns(["subscription_id", "message_id"])
+        .execute();
+      await db.schema
+        .createIndex("delivery_attempts_age")
+        .on("delivery_attempts")
+        .column("created_at")
+        .execute();
     },
   },
 };
