@@ -14,3 +14,4 @@ export type { KeyAuthenticatorOptions } from "./key-authenticator.js";
 export { commandMeta } from "./command-meta.js";
 export type { CommandMeta } from "./command-meta.js";
 export { migrateOrThrow } from "./migrate.js";
+export { sendOutcome } from "./outcome-reply.js";

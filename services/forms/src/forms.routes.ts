@@ -1,14 +1,9 @@
-import type { FastifyInstance, FastifyReply } from "fastify";
+import type { FastifyInstance } from "fastify";
 import { NotFoundError } from "@switchboard/errors";
 import { problemResponses, requestMeta } from "@switchboard/http";
-import type { DomainParts } from "@switchboard/runtime";
+import { sendOutcome, type DomainParts } from "@switchboard/runtime";
 import { assignForm } from "./assign-form.js";
-import {
-  findAssignment,
-  listAssignments,
-  type AssignmentStatus,
-  type FormAssignment,
-} from "./form-assignment.repository.js";
+import { findAssignment, listAssignments, type AssignmentStatus } from "./form-assignment.repository.js";
 import {
   assignBody,
   assignmentParams,
@@ -20,17 +15,6 @@ import {
 import { submitForm } from "./submit-form.js";
 
 const READERS = ["viewer", "app", "content-manager"] as const;
-
-function send(
-  parts: DomainParts,
-  reply: FastifyReply,
-  code: number,
-  outcome: { result: FormAssignment; replayed: boolean },
-) {
-  if (outcome.replayed) reply.header("idempotent-replayed", "true");
-  else parts.eventsWritten();
-  return reply.code(code).send(outcome.result);
-}
 
 export async function formsRoutes(app: FastifyInstance, parts: DomainParts): Promise<void> {
   app.post<{
@@ -50,7 +34,7 @@ export async function formsRoutes(app: FastifyInstance, parts: DomainParts): Pro
     },
     async (request, reply) => {
       const meta = requestMeta(request, request.params.org);
-      return send(
+      return sendOutcome(
         parts,
         reply,
         201,
@@ -73,7 +57,7 @@ export async function formsRoutes(app: FastifyInstance, parts: DomainParts): Pro
     },
     async (request, reply) => {
       const meta = requestMeta(request, request.params.org);
-      return send(
+      return sendOutcome(
         parts,
         reply,
         200,

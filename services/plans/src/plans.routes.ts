@@ -1,7 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import { ConflictError, NotFoundError } from "@switchboard/errors";
 import { problemResponses, requestMeta } from "@switchboard/http";
-import type { DomainParts } from "@switchboard/runtime";
+import { sendOutcome, type DomainParts } from "@switchboard/runtime";
 import { createPlan, type CreatePlanInput } from "./create-plan.js";
 import { findTemplate, insertTemplate, listTemplates } from "./plan-template.repository.js";
 import { findPlan, listPlans } from "./plan.repository.js";
@@ -77,9 +77,7 @@ export async function plansRoutes(app: FastifyInstance, parts: DomainParts): Pro
         requestMeta(request, request.params.org),
         request.body,
       );
-      if (outcome.replayed) return reply.code(201).header("idempotent-replayed", "true").send(outcome.result);
-      parts.eventsWritten();
-      return reply.code(201).send(outcome.result);
+      return sendOutcome(parts, reply, 201, outcome);
     },
   );
 

@@ -1,8 +1,8 @@
-import type { FastifyInstance, FastifyReply } from "fastify";
+import type { FastifyInstance } from "fastify";
 import { NotFoundError } from "@switchboard/errors";
 import { problemResponses, requestMeta } from "@switchboard/http";
-import type { DomainParts } from "@switchboard/runtime";
-import { createItem, setItemStatus, type Outcome } from "./item-commands.js";
+import { sendOutcome, type DomainParts } from "@switchboard/runtime";
+import { createItem, setItemStatus } from "./item-commands.js";
 import { findItem, listItems } from "./work-queue-item.repository.js";
 import { findQueue, listQueues, upsertQueue } from "./work-queue.repository.js";
 import {
@@ -16,12 +16,6 @@ import {
 } from "./work-queues.schemas.js";
 
 const READERS = ["viewer", "app", "content-manager"] as const;
-
-function send(parts: DomainParts, reply: FastifyReply, code: number, outcome: Outcome) {
-  if (outcome.replayed) reply.header("idempotent-replayed", "true");
-  else parts.eventsWritten();
-  return reply.code(code).send(outcome.result);
-}
 
 export async function workQueuesRoutes(app: FastifyInstance, parts: DomainParts): Promise<void> {
   const { db } = parts;
@@ -86,7 +80,7 @@ export async function workQueuesRoutes(app: FastifyInstance, parts: DomainParts)
     },
     async (request, reply) => {
       const meta = requestMeta(request, request.params.org);
-      return send(
+      return sendOutcome(
         parts,
         reply,
         201,
@@ -109,7 +103,7 @@ export async function workQueuesRoutes(app: FastifyInstance, parts: DomainParts)
     },
     async (request, reply) => {
       const meta = requestMeta(request, request.params.org);
-      return send(
+      return sendOutcome(
         parts,
         reply,
         200,
