@@ -1,4 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { waitFor } from "@switchboard/testing";
@@ -20,7 +22,14 @@ export function runEntryPoint(entry: string, env: Record<string, string>): Servi
     ["--conditions=switchboard-source", "--import", "tsx", path.join(ROOT, entry)],
     {
       cwd: ROOT,
-      env: { ...process.env, LOG_LEVEL: "warn", ...env },
+      // A data dir of its own unless the test names one: the runner keeps a keyring (and, without
+      // NATS_URL/DATABASE_URL, its stores) there, never in the working tree.
+      env: {
+        ...process.env,
+        LOG_LEVEL: "warn",
+        SWITCHBOARD_DATA_DIR: mkdtempSync(path.join(os.tmpdir(), "switchboard-")),
+        ...env,
+      },
       stdio: ["ignore", "pipe", "pipe"],
     },
   );

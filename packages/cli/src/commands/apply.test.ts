@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { cpSync, readFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -34,6 +35,8 @@ async function startSwitchboard(
         PORT: "0",
         HOST: "127.0.0.1",
         SWITCHBOARD_ADMIN_KEY: ADMIN_KEY,
+        // Its own data dir: the runner keeps a secrets keyring there, never in the working tree.
+        SWITCHBOARD_DATA_DIR: mkdtempSync(join(tmpdir(), "switchboard-cli-")),
         LOG_LEVEL: "warn",
       },
       stdio: ["ignore", "pipe", "pipe"],
