@@ -6,8 +6,8 @@ import {
   type NatsServer,
   type TestDatabase,
 } from "@switchboard/testing";
-import { createNoopDeliveryControlForTests } from "./testing/noop-delivery-control.js";
-import { runWebhookBridgeStack, webhookStackEnv } from "./testing/webhook-bridge-stack.js";
+import { createNoopDeliveryControlForTests } from "../test/support/noop-delivery-control.js";
+import { runWebhookBridgeStack, webhookStackEnv } from "../test/support/webhook-bridge-stack.js";
 
 describe("the webhook bridge service's start", () => {
   let nats: NatsServer;

@@ -16,12 +16,16 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { migrations, SCHEMA } from "../migrations.js";
 import { createSubscription } from "../subscriptions/save-subscription.js";
 import { loadSecretsKeyring } from "../subscriptions/index.js";
-import { webhookStackEnv } from "../testing/webhook-bridge-stack.js";
-import { eventPublisher, formSubmittedInfo, type EventPublisher } from "./testing/event-publisher.js";
-import { WebhookReceiver } from "./testing/webhook-receiver.js";
+import { webhookStackEnv } from "../../test/support/webhook-bridge-stack.js";
+import {
+  eventPublisher,
+  formSubmittedInfo,
+  type EventPublisher,
+} from "../../test/support/delivery/event-publisher.js";
+import { WebhookReceiver } from "../../test/support/delivery/webhook-receiver.js";
 
 const logger = createLogger({ level: "silent" });
-const CHILD = fileURLToPath(new URL("./testing/bridge.child.ts", import.meta.url));
+const CHILD = fileURLToPath(new URL("../../test/support/delivery/bridge.child.ts", import.meta.url));
 const ROOT = fileURLToPath(new URL("../../../../", import.meta.url));
 const EVENTS = 300;
 

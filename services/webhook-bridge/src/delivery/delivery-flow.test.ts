@@ -1,10 +1,14 @@
 import { loadConfig } from "@switchboard/config";
 import { createTestDatabase, startNatsServer, waitFor } from "@switchboard/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { webhookStackEnv } from "../testing/webhook-bridge-stack.js";
-import { FAST_ENGINE, startDeliveryStack, type DeliveryStack } from "./testing/delivery-stack.js";
-import { planCreatedInfo } from "./testing/event-publisher.js";
-import { WebhookReceiver } from "./testing/webhook-receiver.js";
+import { webhookStackEnv } from "../../test/support/webhook-bridge-stack.js";
+import {
+  FAST_ENGINE,
+  startDeliveryStack,
+  type DeliveryStack,
+} from "../../test/support/delivery/delivery-stack.js";
+import { planCreatedInfo } from "../../test/support/delivery/event-publisher.js";
+import { WebhookReceiver } from "../../test/support/delivery/webhook-receiver.js";
 
 describe("delivery flow: ordered, in parallel, rate-limited", () => {
   let stack: DeliveryStack;

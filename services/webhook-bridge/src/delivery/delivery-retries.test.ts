@@ -10,10 +10,14 @@ import { createLogger } from "@switchboard/logger";
 import { createTestDatabase, startNatsServer, waitFor } from "@switchboard/testing";
 import { resolveWithSystem } from "@switchboard/webhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { webhookStackEnv } from "../testing/webhook-bridge-stack.js";
-import { FAST_ENGINE, startDeliveryStack, type DeliveryStack } from "./testing/delivery-stack.js";
-import { formSubmittedInfo } from "./testing/event-publisher.js";
-import { verifies, WebhookReceiver } from "./testing/webhook-receiver.js";
+import { webhookStackEnv } from "../../test/support/webhook-bridge-stack.js";
+import {
+  FAST_ENGINE,
+  startDeliveryStack,
+  type DeliveryStack,
+} from "../../test/support/delivery/delivery-stack.js";
+import { formSubmittedInfo } from "../../test/support/delivery/event-publisher.js";
+import { verifies, WebhookReceiver } from "../../test/support/delivery/webhook-receiver.js";
 
 const logger = createLogger({ level: "silent" });
 

@@ -1,10 +1,10 @@
 import { loadConfig } from "@switchboard/config";
 import { createTestDatabase, startNatsServer, waitFor } from "@switchboard/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { webhookStackEnv } from "../testing/webhook-bridge-stack.js";
-import { startDeliveryStack, type DeliveryStack } from "./testing/delivery-stack.js";
-import { formSubmittedInfo } from "./testing/event-publisher.js";
-import { verifies, WebhookReceiver } from "./testing/webhook-receiver.js";
+import { webhookStackEnv } from "../../test/support/webhook-bridge-stack.js";
+import { startDeliveryStack, type DeliveryStack } from "../../test/support/delivery/delivery-stack.js";
+import { formSubmittedInfo } from "../../test/support/delivery/event-publisher.js";
+import { verifies, WebhookReceiver } from "../../test/support/delivery/webhook-receiver.js";
 
 const EVENTS = 1_000;
 

@@ -5,15 +5,15 @@ import { createTestDatabase, startNatsServer, waitFor } from "@switchboard/testi
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { disableSubscription } from "../subscriptions/index.js";
-import { webhookStackEnv } from "../testing/webhook-bridge-stack.js";
+import { webhookStackEnv } from "../../test/support/webhook-bridge-stack.js";
 import {
   FAST_ENGINE,
   startDeliveryStack,
   type BridgeReplica,
   type DeliveryStack,
-} from "./testing/delivery-stack.js";
-import { planCreatedInfo } from "./testing/event-publisher.js";
-import { WebhookReceiver } from "./testing/webhook-receiver.js";
+} from "../../test/support/delivery/delivery-stack.js";
+import { planCreatedInfo } from "../../test/support/delivery/event-publisher.js";
+import { WebhookReceiver } from "../../test/support/delivery/webhook-receiver.js";
 
 const logger = createLogger({ level: "silent" });
 

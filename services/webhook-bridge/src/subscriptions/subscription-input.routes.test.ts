@@ -1,14 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "@switchboard/config";
 import { createTestDatabase, startNatsServer } from "@switchboard/testing";
-import type { Api } from "../testing/api-client.js";
-import { createNoopDeliveryControlForTests } from "../testing/noop-delivery-control.js";
-import { expectProblem } from "../testing/problem-assertion.js";
+import type { Api } from "@switchboard/testing";
+import { createNoopDeliveryControlForTests } from "../../test/support/noop-delivery-control.js";
+import { expectProblem } from "@switchboard/testing";
 import {
   runWebhookBridgeStack,
   webhookStackEnv,
   type WebhookBridgeStack,
-} from "../testing/webhook-bridge-stack.js";
+} from "../../test/support/webhook-bridge-stack.js";
 
 const HOOKS = "/v1/orgs/org-a/webhooks";
 const BODY_LIMIT = 65_536;

@@ -5,7 +5,7 @@
  * deliveries per second from the first delivery to the last (every delivery signed, sent over HTTP
  * and logged in PostgreSQL). It measures, it asserts nothing.
  *
- *   node --conditions=switchboard-source --import tsx services/webhook-bridge/src/delivery/scale.bench.ts
+ *   node --conditions=switchboard-source --import tsx services/webhook-bridge/test/scale.bench.ts
  *
  * BENCH_SUBSCRIPTIONS (1,10,100,1000), BENCH_DELIVERIES per count (20000), BENCH_REPLICAS (1);
  * NATS_URL and DATABASE_URL to use servers of your own (else a nats-server and a database are made).
@@ -19,18 +19,18 @@ import { migrateSchema, openDatabase, type Database } from "@switchboard/db";
 import { createSchemaRegistry } from "@switchboard/events";
 import { createLogger } from "@switchboard/logger";
 import { generateKeyringEntry } from "@switchboard/secrets";
-import { migrations, SCHEMA } from "../migrations.js";
-import { loadSecretsKeyring } from "../subscriptions/index.js";
-import { createSubscription } from "../subscriptions/save-subscription.js";
-import { deleteSubscription } from "../subscriptions/subscription.repository.js";
-import { toRecord } from "../subscriptions/subscription-record.js";
+import { migrations, SCHEMA } from "../src/migrations.js";
+import { loadSecretsKeyring } from "../src/subscriptions/index.js";
+import { createSubscription } from "../src/subscriptions/save-subscription.js";
+import { deleteSubscription } from "../src/subscriptions/subscription.repository.js";
+import { toRecord } from "../src/subscriptions/subscription-record.js";
 import {
   ensureSubscriptionConsumer,
   deleteSubscriptionConsumer,
   type ConsumerSettings,
-} from "./subscription-consumer.js";
-import { benchDatabase, benchNats } from "./testing/bench-infra.js";
-import { eventPublisher, planCreatedInfo, type EventPublisher } from "./testing/event-publisher.js";
+} from "../src/delivery/subscription-consumer.js";
+import { benchDatabase, benchNats } from "./support/delivery/bench-infra.js";
+import { eventPublisher, planCreatedInfo, type EventPublisher } from "./support/delivery/event-publisher.js";
 
 const COUNTS = (process.env.BENCH_SUBSCRIPTIONS ?? "1,10,100,1000").split(",").map(Number);
 const DELIVERIES = Number(process.env.BENCH_DELIVERIES ?? 20_000);
@@ -38,8 +38,8 @@ const REPLICAS = Number(process.env.BENCH_REPLICAS ?? 1);
 const CONCURRENCY = Number(process.env.SWITCHBOARD_WEBHOOK_CONCURRENCY ?? 4);
 const NAMESPACE = "switchboard";
 const ACK_WAIT_MS = 30_000;
-const CHILD = fileURLToPath(new URL("./testing/bridge.child.ts", import.meta.url));
-const ROOT = fileURLToPath(new URL("../../../../", import.meta.url));
+const CHILD = fileURLToPath(new URL("./support/delivery/bridge.child.ts", import.meta.url));
+const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 
 const logger = createLogger({ level: "warn" });
 const nats = await benchNats();

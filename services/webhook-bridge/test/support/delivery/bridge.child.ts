@@ -5,8 +5,8 @@
  * bench runs its replicas this way too.
  */
 import { runStandalone } from "@switchboard/runtime";
-import { createWebhookBridgeService } from "../../webhook-bridge.service.js";
-import { createDeliveryEngine } from "../delivery-engine.js";
+import { createWebhookBridgeService } from "../../../src/webhook-bridge.service.js";
+import { createDeliveryEngine } from "../../../src/delivery/delivery-engine.js";
 
 const ackWaitMs = Number(process.env.DELIVERY_ACK_WAIT_MS ?? 10_000);
 const pullExpiresMs = Number(process.env.DELIVERY_PULL_EXPIRES_MS ?? 1_000);

@@ -1,8 +1,12 @@
 import { streamNames } from "@switchboard/bus";
 import { createLogger } from "@switchboard/logger";
 import type { ServiceContext } from "@switchboard/runtime";
-import { runWebhookBridgeStack, type WebhookBridgeStack } from "../../testing/webhook-bridge-stack.js";
-import { createDeliveryEngine, type DeliveryEngine, type DeliveryEngineDeps } from "../delivery-engine.js";
+import { runWebhookBridgeStack, type WebhookBridgeStack } from "../webhook-bridge-stack.js";
+import {
+  createDeliveryEngine,
+  type DeliveryEngine,
+  type DeliveryEngineDeps,
+} from "../../../src/delivery/delivery-engine.js";
 import { eventPublisher, type EventPublisher } from "./event-publisher.js";
 
 export type EngineOptions = Omit<DeliveryEngineDeps, "keyring">;

@@ -1,4 +1,4 @@
-import type { AttemptView, DeliveryControl, ReplayRange, SubscriptionRecord } from "../contracts.js";
+import type { AttemptView, DeliveryControl, ReplayRange, SubscriptionRecord } from "../../src/contracts.js";
 
 /** What the subscriptions API told the delivery side, in order. */
 export type DeliveryCall =

@@ -4,9 +4,9 @@ import { openDatabase } from "@switchboard/db";
 import { createLogger } from "@switchboard/logger";
 import { startServices, type RunningServices, type ServiceContext } from "@switchboard/runtime";
 import { generateKeyringEntry, type Keyring } from "@switchboard/secrets";
-import { loadSecretsKeyring } from "../subscriptions/index.js";
-import { createWebhookBridgeService, type WebhookBridgeOptions } from "../webhook-bridge.service.js";
-import { apiClient, type Api } from "./api-client.js";
+import { loadSecretsKeyring } from "../../src/subscriptions/index.js";
+import { createWebhookBridgeService, type WebhookBridgeOptions } from "../../src/webhook-bridge.service.js";
+import { api as apiClient, type Api } from "@switchboard/testing";
 
 /** API keys of two orgs, by name; the stack answers key checks for exactly these. */
 export const TEST_KEYS = {
