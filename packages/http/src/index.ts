@@ -1,3 +1,6 @@
+// Route schemas of every service carry OpenAPI fields (tags, summary); this brings @fastify/swagger's
+// additions to fastify's types to whoever builds routes with this package, also in per-package builds.
+/// <reference types="@fastify/swagger" preserve="true" />
 export { buildHttpServer } from "./server.js";
 export type { HttpServerOptions } from "./server.js";
 export { ROLES } from "./roles.js";
@@ -16,3 +19,4 @@ export type { ReadinessCheck, ReadinessReport, ReadinessResult } from "./health.
 export type { HttpMetrics } from "./metrics.js";
 export { requestMeta } from "./request-meta.js";
 export type { RequestMeta } from "./request-meta.js";
+export { ORG_ID_SCHEMA } from "./route-schemas.js";
