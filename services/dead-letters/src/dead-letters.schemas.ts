@@ -1,6 +1,7 @@
+import { ORG_ID_SCHEMA as ORG } from "@switchboard/http";
+
 /** JSON Schemas of the desk's params, queries and bodies. */
 
-const ORG = { type: "string", pattern: "^[A-Za-z0-9_-]{1,64}$" } as const;
 /** A DLQ stream sequence. */
 const SEQ = { type: "integer", minimum: 1, maximum: Number.MAX_SAFE_INTEGER } as const;
 const CURSOR = { type: "integer", minimum: 0, maximum: Number.MAX_SAFE_INTEGER } as const;

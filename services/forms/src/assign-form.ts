@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { NotFoundError, ValidationError } from "@switchboard/errors";
 import { runIdempotent } from "@switchboard/db";
-import { emitEvent, type EventCause } from "@switchboard/outbox";
-import type { DomainParts } from "@switchboard/runtime";
+import { emitEvent } from "@switchboard/outbox";
+import type { CommandMeta, DomainParts } from "@switchboard/runtime";
 import { insertAssignment, type FormAssignment } from "./form-assignment.repository.js";
 
 export interface AssignFormInput {
@@ -12,8 +12,6 @@ export interface AssignFormInput {
   userId: string;
   prefill?: Record<string, unknown>;
 }
-
-export type CommandMeta = EventCause & { idempotencyKey?: string | undefined };
 
 type PlanView = {
   plan: { id: string; isTest: boolean; userId: string };

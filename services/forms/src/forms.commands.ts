@@ -1,7 +1,7 @@
-import type { CommandHandler, CommandRequest } from "@switchboard/bus";
+import type { CommandHandler } from "@switchboard/bus";
 import { compileParamsValidator } from "@switchboard/events";
 import { commandMeta, type DomainParts } from "@switchboard/runtime";
-import { assignForm, type AssignFormInput, type CommandMeta } from "./assign-form.js";
+import { assignForm, type AssignFormInput } from "./assign-form.js";
 import { assignFormCommand, submitFormCommand } from "./forms.schemas.js";
 import { submitForm } from "./submit-form.js";
 
@@ -11,18 +11,16 @@ const submitParams = compileParamsValidator<{ formAssignmentId: string; data: Re
   "submitForm params",
 );
 
-const metaOf = (req: CommandRequest): CommandMeta => commandMeta(req);
-
 /** `<ns>.cmd.forms.*`: the rules engine assigns forms through these. */
 export function formsCommands(parts: DomainParts): Record<string, CommandHandler> {
   return {
     async assignForm(req) {
-      const outcome = await assignForm(parts, metaOf(req), assignParams(req.params));
+      const outcome = await assignForm(parts, commandMeta(req), assignParams(req.params));
       if (!outcome.replayed) parts.eventsWritten();
       return outcome.result;
     },
     async submitForm(req) {
-      const outcome = await submitForm(parts, metaOf(req), submitParams(req.params));
+      const outcome = await submitForm(parts, commandMeta(req), submitParams(req.params));
       if (!outcome.replayed) parts.eventsWritten();
       return outcome.result;
     },

@@ -1,7 +1,7 @@
+import { ORG_ID_SCHEMA as ORG } from "@switchboard/http";
 const NAME = { type: "string", minLength: 1, maxLength: 100, pattern: "^[A-Za-z0-9_.-]+$" } as const;
 const USER_ID = { type: "string", minLength: 1, maxLength: 200 } as const;
 const UUID = { type: "string", format: "uuid" } as const;
-const ORG = { type: "string", pattern: "^[A-Za-z0-9_-]{1,64}$" } as const;
 
 export const planParams = {
   type: "object",

@@ -1,8 +1,7 @@
 import { ConflictError, NotFoundError } from "@switchboard/errors";
 import { runIdempotent } from "@switchboard/db";
 import { emitEvent } from "@switchboard/outbox";
-import type { DomainParts } from "@switchboard/runtime";
-import type { CommandMeta } from "./assign-form.js";
+import type { CommandMeta, DomainParts } from "@switchboard/runtime";
 import { findAssignmentForUpdate, markSubmitted, type FormAssignment } from "./form-assignment.repository.js";
 
 /** Records a submission and emits formSubmitted; a form is submitted once. */

@@ -1,6 +1,5 @@
 import { INBOUND_NAME_MAX_LENGTH } from "@switchboard/events";
-
-const ORG = { type: "string", pattern: "^[A-Za-z0-9_-]{1,64}$" } as const;
+import { ORG_ID_SCHEMA as ORG } from "@switchboard/http";
 
 export const orgParams = {
   type: "object",

@@ -2,7 +2,8 @@ import { randomUUID } from "node:crypto";
 import type { Kysely } from "kysely";
 import { NotFoundError, ValidationError } from "@switchboard/errors";
 import { runIdempotent } from "@switchboard/db";
-import { emitEvent, type EventCause, type EventSource } from "@switchboard/outbox";
+import { emitEvent, type EventSource } from "@switchboard/outbox";
+import type { CommandMeta } from "@switchboard/runtime";
 import { findTemplate } from "./plan-template.repository.js";
 import { insertPlan, type Plan, type RoleAssignment } from "./plan.repository.js";
 
@@ -11,10 +12,6 @@ export interface CreatePlanInput {
   userId: string;
   isTest?: boolean;
   roleAssignments?: RoleAssignment[];
-}
-
-export interface CommandMeta extends EventCause {
-  idempotencyKey?: string | undefined;
 }
 
 /** Creates a plan and its planCreated event in one transaction; a repeated idempotency key replays. */

@@ -1,9 +1,11 @@
+import { ORG_ID_SCHEMA } from "@switchboard/http";
+
 const NAME = { type: "string", minLength: 1, maxLength: 100, pattern: "^[A-Za-z0-9_.-]+$" } as const;
 const USER_ID = { type: "string", minLength: 1, maxLength: 200 } as const;
 
 export const orgParams = {
   type: "object",
-  properties: { org: { type: "string", pattern: "^[A-Za-z0-9_-]{1,64}$" } },
+  properties: { org: ORG_ID_SCHEMA },
   required: ["org"],
 } as const;
 

@@ -1,6 +1,6 @@
+import { ORG_ID_SCHEMA as ORG } from "@switchboard/http";
 /** JSON Schemas of the HTTP API's params, queries and bodies (rule documents are checked by @switchboard/rules). */
 
-const ORG = { type: "string", pattern: "^[A-Za-z0-9_-]{1,64}$" } as const;
 // Checked in full by assertInboundName, whose error names the rule; this only bounds the input.
 const INBOUND_NAME = { type: "string", minLength: 1, maxLength: 128 } as const;
 const RULE_ID = { type: "string", minLength: 1, maxLength: 128 } as const;

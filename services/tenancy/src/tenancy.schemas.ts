@@ -1,10 +1,6 @@
-import { ROLES } from "@switchboard/http";
+import { ORG_ID_SCHEMA, ROLES } from "@switchboard/http";
 
-export const ORG_ID = {
-  type: "string",
-  pattern: "^[A-Za-z0-9_-]{1,64}$",
-  description: "subject-safe token",
-} as const;
+export const ORG_ID = ORG_ID_SCHEMA;
 
 export const orgParams = {
   type: "object",

@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { NotFoundError, ValidationError } from "@switchboard/errors";
 import { runIdempotent } from "@switchboard/db";
-import { emitEvent, type EventCause } from "@switchboard/outbox";
-import type { DomainParts } from "@switchboard/runtime";
+import { emitEvent } from "@switchboard/outbox";
+import type { CommandMeta, DomainParts } from "@switchboard/runtime";
 import {
   findItemForUpdate,
   insertItem,
@@ -11,7 +11,6 @@ import {
 } from "./work-queue-item.repository.js";
 import { findQueue } from "./work-queue.repository.js";
 
-export type CommandMeta = EventCause & { idempotencyKey?: string | undefined };
 export type Outcome = { result: WorkQueueItem; replayed: boolean };
 
 export interface CreateItemInput {

@@ -1,6 +1,6 @@
+import { ORG_ID_SCHEMA as ORG } from "@switchboard/http";
 const NAME = { type: "string", minLength: 1, maxLength: 100, pattern: "^[A-Za-z0-9_.-]+$" } as const;
 const UUID = { type: "string", format: "uuid" } as const;
-const ORG = { type: "string", pattern: "^[A-Za-z0-9_-]{1,64}$" } as const;
 const STATUS = { type: "string", minLength: 1, maxLength: 100 } as const;
 const PRIORITY = { type: "integer", minimum: 0, maximum: 1000 } as const;
 const LOCATION = { type: ["string", "null"], minLength: 1, maxLength: 200 } as const;

@@ -5,8 +5,8 @@
  */
 import { MAX_PREVIOUS_SECRET_TTL_SECONDS } from "./signing-secrets.js";
 import { MAX_MAPPING_TARGETS } from "./event-mapping.js";
+import { ORG_ID_SCHEMA as ORG } from "@switchboard/http";
 
-const ORG = { type: "string", pattern: "^[A-Za-z0-9_-]{1,64}$" } as const;
 // Loose on purpose: an id of the wrong shape is a subscription that does not exist (404).
 const SUBSCRIPTION_ID = { type: "string", minLength: 1, maxLength: 64 } as const;
 
