@@ -202,7 +202,7 @@ describe("outbox relay", () => {
         "--conditions=switchboard-source",
         "--import",
         "tsx",
-        fileURLToPath(new URL("./outbox-relay.child.ts", import.meta.url)),
+        fileURLToPath(new URL("../test/outbox-relay.child.ts", import.meta.url)),
       ],
       {
         env: {

@@ -5,7 +5,7 @@
 import { connectBus, jetstream, publish } from "@switchboard/bus";
 import { openDatabase } from "@switchboard/db";
 import { createLogger } from "@switchboard/logger";
-import { createOutboxRelay } from "./outbox-relay.js";
+import { createOutboxRelay } from "../src/outbox-relay.js";
 
 const env = process.env;
 const logger = createLogger({ level: "warn" });
