@@ -4,7 +4,8 @@ import { migrateSchema, openDatabase } from "@switchboard/db";
 import { buildEvent, eventSubject } from "@switchboard/events";
 import { createLogger } from "@switchboard/logger";
 import { createOutboxRelay, enqueueEvent, outboxMigration } from "@switchboard/outbox";
-import type { BenchResult } from "./run.js";
+import { createTestDatabase, startNatsServer } from "@switchboard/testing";
+import { ratioOf, type Bench, type BenchResult } from "./types.js";
 
 const logger = createLogger({ level: "silent" });
 // Acks in flight at once, the same for the relay (its batch) and the baseline.
@@ -14,13 +15,28 @@ const BATCH = Number(process.env.BENCH_BATCH ?? 500);
  * Outbox relay (claim rows → publish with Nats-Msg-Id → await PubAcks → mark published) against a
  * bare JetStream publish loop of the same events with the same batch of in-flight acks.
  */
-export async function benchOutboxRelay(opts: {
+export const bench: Bench = async (ctx) => {
+  const nats = await startNatsServer();
+  const database = await createTestDatabase("sb_bench_outbox");
+  try {
+    return await benchOutboxRelay({
+      natsUrl: nats.url,
+      databaseUrl: database.url,
+      events: ctx.count(10_000, 500),
+    });
+  } finally {
+    await database.drop();
+    await nats.close();
+  }
+};
+
+async function benchOutboxRelay(opts: {
   natsUrl: string;
   databaseUrl: string;
   events: number;
 }): Promise<BenchResult[]> {
   const nc = await connectBus({ servers: opts.natsUrl, name: "bench", logger });
-  const database = await openDatabase({ url: opts.databaseUrl });
+  const db = await openDatabase({ url: opts.databaseUrl });
   try {
     await provisionStreams(nc, {
       namespace: "bench",
@@ -57,16 +73,16 @@ export async function benchOutboxRelay(opts: {
     }
     const bareRate = events.length / ((performance.now() - bareStart) / 1000);
 
-    const migrated = await migrateSchema(database.db, "bench_outbox", { "001_outbox": outboxMigration() });
+    const migrated = await migrateSchema(db.db, "bench_outbox", { "001_outbox": outboxMigration() });
     if (!migrated.ok) throw new Error(migrated.error.message);
     for (let i = 0; i < events.length; i += 500) {
-      await database.db.transaction().execute(async (trx) => {
+      await db.db.transaction().execute(async (trx) => {
         for (const event of events.slice(i, i + 500))
           await enqueueEvent(trx, "bench_outbox", { subject, event });
       });
     }
     const relay = createOutboxRelay({
-      db: database.db,
+      db: db.db,
       schema: "bench_outbox",
       logger,
       batchSize: BATCH,
@@ -82,16 +98,18 @@ export async function benchOutboxRelay(opts: {
     const relayRate = published / ((performance.now() - relayStart) / 1000);
     return [
       {
+        group: "outbox",
         name: "outbox relay (claim, publish, PubAck, mark)",
         unit: "events/s",
         value: relayRate,
         baselineName: "bare JetStream publish",
         baseline: bareRate,
-        ratio: relayRate / bareRate,
+        ratio: ratioOf(relayRate, bareRate),
+        better: "higher",
       },
     ];
   } finally {
     await nc.drain();
-    await database.close();
+    await db.close();
   }
 }
