@@ -9,3 +9,5 @@ export { api } from "./http-client.js";
 export type { Api, ApiResponse } from "./http-client.js";
 export { expectProblem } from "./problem.js";
 export type { Problem } from "./problem.js";
+export { startPostgresServer } from "./postgres-server.js";
+export type { PostgresServer } from "./postgres-server.js";
