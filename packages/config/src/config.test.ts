@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ErrorCodes } from "@switchboard/errors";
-import { loadConfig } from "./config.js";
+import { configVariableNames, loadConfig } from "./config.js";
 
 describe("loadConfig", () => {
   it("gives the documented defaults for an empty environment", () => {
@@ -22,7 +22,23 @@ describe("loadConfig", () => {
     expect(config.webhookAllowlist).toEqual(["127.0.0.1", "10.0.0.0/8"]);
   });
 
+  it("takes several NATS servers, comma-separated, for a client to fail over between", () => {
+    const config = loadConfig({ NATS_URL: "nats://nats-1:4222, nats://nats-2:4222,tls://nats-3:4222" });
+    expect(config.natsServers).toEqual(["nats://nats-1:4222", "nats://nats-2:4222", "tls://nats-3:4222"]);
+    expect(loadConfig({ NATS_URL: "nats://127.0.0.1:4222" }).natsServers).toEqual(["nats://127.0.0.1:4222"]);
+    expect(loadConfig({}).natsServers).toEqual([]);
+  });
+
+  it("lists the variables it reads, for deployment files to be checked against", () => {
+    const names = configVariableNames();
+    expect(names).toEqual(expect.arrayContaining(["NATS_URL", "DATABASE_URL", "PORT", "LOG_LEVEL"]));
+    expect(names).toContain("SWITCHBOARD_STREAM_REPLICAS");
+    expect(names).not.toContain("HOME");
+  });
+
   it.each([
+    [{ NATS_URL: "nats://a:4222,http://b:4222" }, "NATS_URL"],
+    [{ NATS_URL: "nats://a:4222,not a url" }, "NATS_URL"],
     [{ PORT: "eighty" }, "PORT"],
     [{ PORT: "70000" }, "PORT"],
     [{ NATS_URL: "http://x" }, "NATS_URL"],

@@ -8,6 +8,7 @@ import {
   readString,
   readToken,
   readUrl,
+  readUrlList,
   type Env,
 } from "./readers.js";
 
@@ -19,8 +20,10 @@ export interface Config {
   port: number;
   host: string;
   dataDir: string;
-  /** Absent: the all-in-one runner spawns a nats-server in the data dir. */
+  /** NATS_URL as given, for display. Absent: the all-in-one runner spawns a nats-server in the data dir. */
   natsUrl: string | undefined;
+  /** NATS_URL split at commas (every node of a cluster), each checked; empty when NATS_URL is absent. */
+  natsServers: string[];
   /** Port of the nats-server the all-in-one runner spawns when NATS_URL is absent (another if taken). */
   embeddedNatsPort: number;
   /** Absent: the all-in-one runner uses embedded PGlite in the data dir. */
@@ -58,6 +61,8 @@ export interface Config {
   ingressRatePerSecond: number;
 }
 
+const NATS_PROTOCOLS = ["nats:", "tls:", "ws:", "wss:"];
+
 export function loadConfig(env: Env = process.env): Config {
   const adminKey = readOptional(env, "SWITCHBOARD_ADMIN_KEY");
   if (adminKey !== undefined && adminKey.length < 24) {
@@ -69,7 +74,8 @@ export function loadConfig(env: Env = process.env): Config {
     port: readInt(env, "PORT", 8080, 0, 65535),
     host: readString(env, "HOST", "0.0.0.0"),
     dataDir: readString(env, "SWITCHBOARD_DATA_DIR", "./.switchboard"),
-    natsUrl: readUrl(env, "NATS_URL", ["nats:", "tls:", "ws:", "wss:"]),
+    natsUrl: readOptional(env, "NATS_URL"),
+    natsServers: readUrlList(env, "NATS_URL", NATS_PROTOCOLS),
     embeddedNatsPort: readInt(env, "SWITCHBOARD_NATS_PORT", 4222, 0, 65535),
     databaseUrl: readUrl(env, "DATABASE_URL", ["postgres:", "postgresql:"]),
     adminKey,
@@ -121,4 +127,20 @@ export function loadConfig(env: Env = process.env): Config {
     webhookConcurrency: readInt(env, "SWITCHBOARD_WEBHOOK_CONCURRENCY", 4, 1, 64),
     ingressRatePerSecond: readInt(env, "SWITCHBOARD_INGRESS_RATE_PER_SECOND", 200, 1, 100_000),
   };
+}
+
+/** Every environment variable loadConfig reads, learnt by watching it read an empty environment. */
+export function configVariableNames(): string[] {
+  const names = new Set<string>();
+  const watched = new Proxy<Env>(
+    {},
+    {
+      get: (_target, key) => {
+        if (typeof key === "string") names.add(key);
+        return undefined;
+      },
+    },
+  );
+  loadConfig(watched);
+  return [...names].sort();
 }

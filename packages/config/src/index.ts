@@ -1,4 +1,4 @@
-export { loadConfig, LOG_LEVELS } from "./config.js";
+export { loadConfig, configVariableNames, LOG_LEVELS } from "./config.js";
 export type { Config, LogLevel } from "./config.js";
 export {
   readString,
@@ -8,6 +8,7 @@ export {
   readEnum,
   readList,
   readUrl,
+  readUrlList,
   readToken,
 } from "./readers.js";
 export type { Env } from "./readers.js";

@@ -47,7 +47,15 @@ export function readList(env: Env, name: string): string[] {
 
 export function readUrl(env: Env, name: string, protocols: readonly string[]): string | undefined {
   const raw = readOptional(env, name);
-  if (raw === undefined) return undefined;
+  return raw === undefined ? undefined : checkUrl(name, raw, protocols);
+}
+
+/** A comma-separated list of URLs (e.g. every node of a NATS cluster), each checked like readUrl. */
+export function readUrlList(env: Env, name: string, protocols: readonly string[]): string[] {
+  return readList(env, name).map((raw) => checkUrl(name, raw, protocols));
+}
+
+function checkUrl(name: string, raw: string, protocols: readonly string[]): string {
   let url: URL;
   try {
     url = new URL(raw);

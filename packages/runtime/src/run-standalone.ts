@@ -22,7 +22,7 @@ export async function runStandalone(name: string, factory: ServiceFactory): Prom
     const running = await startServices({
       config,
       logger,
-      natsServers: config.natsUrl,
+      natsServers: config.natsServers,
       database,
       factories: [factory],
     });

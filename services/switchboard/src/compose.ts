@@ -80,7 +80,7 @@ export async function runSwitchboard(options: SwitchboardOptions = {}): Promise<
     const running = await startServices({
       config,
       logger,
-      natsServers: natsUrl,
+      natsServers: nats === undefined ? config.natsServers : nats.url,
       database,
       factories,
       onStopped: async () => nats?.stop(),
