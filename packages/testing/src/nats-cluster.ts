@@ -15,7 +15,8 @@ export interface NatsCluster {
 const META_LEADER_TIMEOUT_MS = 60_000;
 
 /**
- * Starts a JetStream cluster on loopback and resolves once every node knows the meta leader,
+ * Starts a JetStream cluster on loopback, each node from the deployment's config
+ * (deploy/nats/cluster.conf, see nats-config.ts), and resolves once every node knows the meta leader,
  * i.e. once the JetStream API answers for streams with replicas.
  */
 export async function startNatsCluster(opts: { size?: number } = {}): Promise<NatsCluster> {
@@ -23,7 +24,6 @@ export async function startNatsCluster(opts: { size?: number } = {}): Promise<Na
   const base = await mkdtemp(path.join(tmpdir(), "sb-nats-cluster-"));
   // Route ports must be known before any node starts: every node lists all of them.
   const routes = await freePorts(size);
-  const name = path.basename(base).replace(/[^A-Za-z0-9_-]/g, "_");
   const launched = await Promise.allSettled(
     routes.map(async (port, i) => {
       const dir = path.join(base, `n${i + 1}`);
@@ -32,7 +32,7 @@ export async function startNatsCluster(opts: { size?: number } = {}): Promise<Na
         dir,
         serverName: `n${i + 1}`,
         jetstream: true,
-        cluster: { name, port, routes },
+        cluster: { port, routes },
       });
     }),
   );

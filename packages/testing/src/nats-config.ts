@@ -1,34 +1,79 @@
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
 /** What one nats-server's config file says; rendered fresh on every (re)start. */
 export interface NatsConfigSpec {
   serverName: string;
   /** -1 on the first start (the server picks one), the learned port on restart. */
   port: number;
+  /** Where the config file and the ports file are written. */
   portsFileDir: string;
   /** Absent: JetStream disabled. */
   storeDir?: string;
-  cluster?: { name: string; port: number; routes: number[] };
+  /** A node of a cluster: runs the deployment's cluster config (deploy/nats/cluster.conf). */
+  cluster?: { port: number; routes: number[] };
 }
+
+/** A config file's text and the environment variables it reads. */
+export interface RenderedNatsConfig {
+  text: string;
+  env: Record<string, string>;
+}
+
+/** Cluster nodes in tests start from the very file production nodes run. */
+export const CLUSTER_CONFIG_FILE = fileURLToPath(
+  new URL("../../../deploy/nats/cluster.conf", import.meta.url),
+);
 
 // JSON strings are valid quoted strings in the server's config syntax, and escape paths safely.
 const q = (value: string): string => JSON.stringify(value);
 
-export function renderNatsConfig(spec: NatsConfigSpec): string {
+export function renderNatsConfig(spec: NatsConfigSpec): RenderedNatsConfig {
+  return spec.cluster === undefined
+    ? { text: renderStandalone(spec), env: {} }
+    : renderClusterNode(spec, spec.cluster);
+}
+
+function renderStandalone(spec: NatsConfigSpec): string {
   const lines = [
     `server_name: ${q(spec.serverName)}`,
     `host: "127.0.0.1"`,
     `port: ${spec.port}`,
-    // Monitoring on a random port: the cluster helper reads /jsz to see the meta leader.
+    // Monitoring on a random port: tests read /jsz and /varz.
     `http: "127.0.0.1:-1"`,
     `ports_file_dir: ${q(spec.portsFileDir)}`,
   ];
   if (spec.storeDir !== undefined) {
     lines.push(`jetstream { store_dir: ${q(spec.storeDir)} }`);
   }
-  if (spec.cluster !== undefined) {
-    const routes = spec.cluster.routes.map((p) => q(`nats-route://127.0.0.1:${p}`)).join(", ");
-    lines.push(
-      `cluster { name: ${q(spec.cluster.name)}, host: "127.0.0.1", port: ${spec.cluster.port}, routes: [${routes}] }`,
-    );
-  }
   return lines.join("\n") + "\n";
+}
+
+/**
+ * A wrapper that includes the deployment's cluster config and only pins what a test needs on top:
+ * loopback and a ports file. Everything else (ports, store, routes, zone) goes in through the
+ * variables the deployment config reads, as an operator would set them.
+ */
+function renderClusterNode(
+  spec: NatsConfigSpec,
+  cluster: { port: number; routes: number[] },
+): RenderedNatsConfig {
+  if (spec.storeDir === undefined) throw new Error("a cluster node needs JetStream (a store dir)");
+  // nats-server resolves include paths relative to the including file, even absolute-looking ones.
+  const include = path.relative(spec.portsFileDir, CLUSTER_CONFIG_FILE);
+  const text = [`include ${q(include)}`, `host: "127.0.0.1"`, `ports_file_dir: ${q(spec.portsFileDir)}`].join(
+    "\n",
+  );
+  const env = {
+    NATS_SERVER_NAME: spec.serverName,
+    NATS_PORT: String(spec.port),
+    NATS_MONITOR_PORT: "-1",
+    NATS_STORE_DIR: spec.storeDir,
+    NATS_MAX_FILE_STORE: "1GB",
+    NATS_CLUSTER_PORT: String(cluster.port),
+    NATS_ROUTES: JSON.stringify(cluster.routes.map((p) => `nats-route://127.0.0.1:${p}`)),
+    // One zone per node, as unique_tag expects: replicas land on three different nodes.
+    NATS_SERVER_TAGS: `az:${spec.serverName}`,
+  };
+  return { text: text + "\n", env };
 }

@@ -77,9 +77,10 @@ class ManagedNatsServer implements NatsServer {
 
   async start(): Promise<void> {
     const configFile = path.join(this.spec.dir, "nats-server.conf");
-    await writeFile(configFile, renderNatsConfig(this.configSpec()));
+    const config = renderNatsConfig(this.configSpec());
+    await writeFile(configFile, config.text);
     await removePortsFiles(this.spec.dir);
-    const proc = ServerProcess.spawn(configFile, this.spec.dir);
+    const proc = ServerProcess.spawn(configFile, this.spec.dir, config.env);
     this.proc = proc;
     try {
       const ports = await waitUntilReady(proc, this.spec.dir);

@@ -24,10 +24,16 @@ export class ServerProcess {
     });
   }
 
-  /** `dir` is removed too if the test process ends while the server runs. */
-  static spawn(configFile: string, dir: string): ServerProcess {
+  /**
+   * `dir` is removed too if the test process ends while the server runs; `env` adds variables the
+   * config file reads (`$NAME`).
+   */
+  static spawn(configFile: string, dir: string, env: Record<string, string> = {}): ServerProcess {
     const bin = process.env.NATS_SERVER_BIN ?? "nats-server";
-    const child = spawn(bin, ["-c", configFile], { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(bin, ["-c", configFile], {
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, ...env },
+    });
     track(child, dir);
     return new ServerProcess(child);
   }
