@@ -1,10 +1,22 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { EXAMPLES_DIR, fixtureDir, runBin } from "./test-fixtures.js";
+import { EXAMPLES_DIR, fixtureDir, runBin, runCommand } from "./test-fixtures.js";
 
 describe("switchboard command line", () => {
   const work = fixtureDir({ "rule.json": "{}" });
   afterAll(() => work.remove());
-  const run = (...args: string[]) => runBin(args, { cwd: work.dir });
+  const run = (...args: string[]) => runCommand(args, { cwd: work.dir });
+
+  it("runs through the launcher a user calls, passing on output and exit codes", async () => {
+    const top = await runBin(["--help"], { cwd: work.dir });
+    expect(top.stdout).toContain("Usage: switchboard <command>");
+    expect(top.code).toBe(0);
+    const checked = await runBin(["rules", "validate", EXAMPLES_DIR], { cwd: work.dir });
+    expect(checked.stdout).toContain("no problems");
+    expect(checked.code).toBe(0);
+    const refused = await runBin(["rules", "check", "x"], { cwd: work.dir });
+    expect(refused.stderr).toContain('switchboard: unknown command "rules check"');
+    expect(refused.code).toBe(2);
+  });
 
   it("prints usage on --help, to stdout, with exit 0", async () => {
     const top = await run("--help");
@@ -51,13 +63,13 @@ describe("switchboard command line", () => {
       "switchboard: missing --url (or SWITCHBOARD_URL), --key (or SWITCHBOARD_KEY), --org (or SWITCHBOARD_ORG)\n",
     );
     expect(missing.code).toBe(2);
-    const partly = await runBin(["rules", "apply", EXAMPLES_DIR, "--org", "clinic"], {
+    const partly = await runCommand(["rules", "apply", EXAMPLES_DIR, "--org", "clinic"], {
       cwd: work.dir,
       env: { SWITCHBOARD_URL: "http://127.0.0.1:9" },
     });
     expect(partly.stderr).toContain("switchboard: missing --key (or SWITCHBOARD_KEY)\n");
     expect(partly.code).toBe(2);
-    const badOrg = await runBin(["rules", "apply", EXAMPLES_DIR, "--org", "a.b"], {
+    const badOrg = await runCommand(["rules", "apply", EXAMPLES_DIR, "--org", "a.b"], {
       cwd: work.dir,
       env: { SWITCHBOARD_URL: "http://127.0.0.1:9", SWITCHBOARD_KEY: "k" },
     });
@@ -68,13 +80,13 @@ describe("switchboard command line", () => {
   it("validates before connecting and says when the server cannot be reached", async () => {
     work.write("bad/x.rule.json", "{");
     const env = { SWITCHBOARD_URL: "http://127.0.0.1:9", SWITCHBOARD_KEY: "k", SWITCHBOARD_ORG: "clinic" };
-    const invalid = await runBin(["rules", "apply", "bad"], { cwd: work.dir, env });
+    const invalid = await runCommand(["rules", "apply", "bad"], { cwd: work.dir, env });
     expect(invalid.stdout).toContain(
       "bad/x.rule.json:1:2: not JSON: the file ends before the JSON value is complete [json]",
     );
     expect(invalid.stdout).toContain("nothing was applied");
     expect(invalid.code).toBe(1);
-    const unreachable = await runBin(["rules", "apply", EXAMPLES_DIR], { cwd: work.dir, env });
+    const unreachable = await runCommand(["rules", "apply", EXAMPLES_DIR], { cwd: work.dir, env });
     expect(unreachable.stderr).toMatch(/^switchboard: cannot reach http:\/\/127\.0\.0\.1:9: .*ECONNREFUSED/m);
     expect(unreachable.code).toBe(1);
   });

@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { runCli } from "./cli.js";
 
 /** The launcher as a user runs it; tests go through it so the bin itself is what is tested. */
 export const BIN = fileURLToPath(new URL("../bin/switchboard.mjs", import.meta.url));
@@ -14,17 +15,48 @@ export interface BinResult {
   stderr: string;
 }
 
-/** Runs `switchboard …` in `cwd` with only the given SWITCHBOARD_* settings in its environment. */
+/** The environment a command sees: the test's, without SWITCHBOARD_* settings, plus the given ones. */
+function commandEnv(extra: Record<string, string> = {}): Record<string, string | undefined> {
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => !name.startsWith("SWITCHBOARD_")),
+  );
+  return { ...env, ...extra };
+}
+
+/**
+ * Runs `switchboard …` in this process, as `src/main.ts` does, with the output captured: the
+ * commands themselves without a node start per call. `runBin` covers the launcher.
+ */
+export async function runCommand(
+  args: string[],
+  options: { cwd: string; env?: Record<string, string> },
+): Promise<BinResult> {
+  let stdout = "";
+  let stderr = "";
+  // Relative paths are the user's, taken from the working directory; tests in a file run one at
+  // a time in their own worker process, so changing it for the call is safe here.
+  const previous = process.cwd();
+  process.chdir(options.cwd);
+  try {
+    const code = await runCli(args, {
+      out: (line) => (stdout += `${line}\n`),
+      err: (line) => (stderr += `${line}\n`),
+      env: commandEnv(options.env),
+    });
+    return { code, stdout, stderr };
+  } finally {
+    process.chdir(previous);
+  }
+}
+
+/** Runs `switchboard …` through the launcher, in `cwd` with only the given SWITCHBOARD_* settings in its environment. */
 export function runBin(
   args: string[],
   options: { cwd: string; env?: Record<string, string> },
 ): Promise<BinResult> {
-  const env = Object.fromEntries(
-    Object.entries(process.env).filter(([name]) => !name.startsWith("SWITCHBOARD_")),
-  );
   const child = spawn(process.execPath, [BIN, ...args], {
     cwd: options.cwd,
-    env: { ...env, ...options.env },
+    env: commandEnv(options.env),
     stdio: ["ignore", "pipe", "pipe"],
   });
   let stdout = "";

@@ -11,7 +11,7 @@ import {
   type NatsServer,
   type TestDatabase,
 } from "@switchboard/testing";
-import { EXAMPLES_DIR, fixtureDir, runBin } from "../test-fixtures.js";
+import { EXAMPLES_DIR, fixtureDir, runBin, runCommand } from "../test-fixtures.js";
 
 const ROOT = fileURLToPath(new URL("../../../../", import.meta.url));
 const ADMIN_KEY = "sbk_cli_test_admin_key_0123456789abcdef";
@@ -127,7 +127,7 @@ describe("rules apply and dry-run against a running Switchboard", () => {
     expect(first.code).toBe(0);
     expect(JSON.stringify(await versionsOf())).toContain('"version":1');
 
-    const again = await runBin(["rules", "apply", "rules", "--activate"], { cwd: work.dir, env });
+    const again = await runCommand(["rules", "apply", "rules", "--activate"], { cwd: work.dir, env });
     expect(again.stdout).toContain("inbound scheduling.slotBooked: unchanged (version 1)");
     expect(again.stdout).toContain(`rule ${RULE}: unchanged, version 1 (active 1)`);
     expect(again.code).toBe(0);
@@ -140,7 +140,7 @@ describe("rules apply and dry-run against a running Switchboard", () => {
       `rules/${RULE}.rule.json`,
       JSON.stringify({ ...rule, description: "Reminder form for every booked slot" }, null, 2),
     );
-    const applied = await runBin(["rules", "apply", "rules", "--org", ORG, "--url", server.url], {
+    const applied = await runCommand(["rules", "apply", "rules", "--org", ORG, "--url", server.url], {
       cwd: work.dir,
       env: { SWITCHBOARD_KEY: env["SWITCHBOARD_KEY"]! },
     });
@@ -158,10 +158,13 @@ describe("rules apply and dry-run against a running Switchboard", () => {
       slot: { start: "2026-11-24T09:30:00Z", end: "2026-11-24T10:00:00Z" },
     };
     work.write("slot.json", JSON.stringify(payload, null, 2));
-    const result = await runBin(["rules", "dry-run", `rules/${RULE}.rule.json`, "--payload", "slot.json"], {
-      cwd: work.dir,
-      env,
-    });
+    const result = await runCommand(
+      ["rules", "dry-run", `rules/${RULE}.rule.json`, "--payload", "slot.json"],
+      {
+        cwd: work.dir,
+        env,
+      },
+    );
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
     expect(result.stdout).toContain("slot.json: valid, matched: 1 action");
@@ -183,7 +186,7 @@ describe("rules apply and dry-run against a running Switchboard", () => {
       "cancelled.json",
       '{ "bookingId": "b-2", "status": "cancelled", "patientId": "p", "slot": { "start": "2026-11-24T09:30:00Z", "end": "2026-11-24T10:00:00Z" } }',
     );
-    const unmatched = await runBin(
+    const unmatched = await runCommand(
       ["rules", "dry-run", `rules/${RULE}.rule.json`, "--payload", "cancelled.json"],
       { cwd: work.dir, env },
     );
@@ -194,7 +197,7 @@ describe("rules apply and dry-run against a running Switchboard", () => {
       "broken.json",
       '{\n  "bookingId": "b-3",\n  "status": "booked",\n  "patientId": "p",\n  "slot": { "start": "soon", "end": "2026-11-24T10:00:00Z" }\n}',
     );
-    const invalid = await runBin(
+    const invalid = await runCommand(
       ["rules", "dry-run", `rules/${RULE}.rule.json`, "--payload", "broken.json"],
       { cwd: work.dir, env },
     );
@@ -220,7 +223,7 @@ describe("rules apply and dry-run against a running Switchboard", () => {
       "slot.json",
       '{ "bookingId": "b-1", "status": "booked", "patientId": "p", "slot": { "start": "2026-11-24T09:30:00Z", "end": "2026-11-24T10:00:00Z" } }',
     );
-    const result = await runBin(["rules", "dry-run", "drafts/typo.rule.json", "--payload", "slot.json"], {
+    const result = await runCommand(["rules", "dry-run", "drafts/typo.rule.json", "--payload", "slot.json"], {
       cwd: work.dir,
       env,
     });
@@ -237,7 +240,7 @@ describe("rules apply and dry-run against a running Switchboard", () => {
       schema: { type: "object", properties: { status: { type: "string" } }, additionalProperties: false },
     };
     work.write("narrow/slot.inbound.json", JSON.stringify(narrowed, null, 2));
-    const result = await runBin(["rules", "apply", "narrow"], { cwd: work.dir, env });
+    const result = await runCommand(["rules", "apply", "narrow"], { cwd: work.dir, env });
     expect(result.stdout).toMatch(
       /^narrow\/slot\.inbound\.json: the server refused it: .*would break active rule.*slot-booked-assigns-reminder.*\(HTTP 409\) \[SB_ERR_CONFLICT\]$/m,
     );
@@ -246,7 +249,7 @@ describe("rules apply and dry-run against a running Switchboard", () => {
   });
 
   it("reports a key the server refuses", async () => {
-    const refused = await runBin(["rules", "apply", "rules"], {
+    const refused = await runCommand(["rules", "apply", "rules"], {
       cwd: work.dir,
       env: { ...env, SWITCHBOARD_KEY: "sbk_not_a_key_at_all_0000000000" },
     });

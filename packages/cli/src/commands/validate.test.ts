@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { EXAMPLES_DIR, fixtureDir, runBin } from "../test-fixtures.js";
+import { EXAMPLES_DIR, fixtureDir, runCommand } from "../test-fixtures.js";
 
 const DEFINITION = readFileSync(join(EXAMPLES_DIR, "scheduling.slotBooked.inbound.json"), "utf8");
 
@@ -30,17 +30,17 @@ describe("switchboard rules validate", () => {
     const dir = `case-${name.replace(/\W+/g, "-")}`;
     work.write(`${dir}/scheduling.slotBooked.inbound.json`, DEFINITION);
     work.write(`${dir}/${name}`, text);
-    return runBin(["rules", "validate", dir], { cwd: work.dir });
+    return runCommand(["rules", "validate", dir], { cwd: work.dir });
   }
 
   it("accepts the examples, by directory and by file, with a one-line summary", async () => {
-    const byDir = await runBin(["rules", "validate", EXAMPLES_DIR], { cwd: work.dir });
+    const byDir = await runCommand(["rules", "validate", EXAMPLES_DIR], { cwd: work.dir });
     expect(byDir).toEqual({
       code: 0,
       stdout: "2 files checked: 1 inbound event definition, 1 rule: no problems\n",
       stderr: "",
     });
-    const byFile = await runBin(
+    const byFile = await runCommand(
       [
         "rules",
         "validate",
@@ -166,7 +166,7 @@ describe("switchboard rules validate", () => {
     );
     work.write("many/b.rule.json", "{\n  'id': 1\n}\n");
     work.write("many/nested/slot.inbound.json", DEFINITION);
-    const result = await runBin(["rules", "validate", "many", "missing.json"], { cwd: work.dir });
+    const result = await runCommand(["rules", "validate", "many", "missing.json"], { cwd: work.dir });
     const printed = result.stdout.trim().split("\n");
     expect(printed[0]).toMatch(/^many\/a\.rule\.json:4:/);
     expect(printed[1]).toMatch(
@@ -181,7 +181,7 @@ describe("switchboard rules validate", () => {
     work.write("same/one.rule.json", rule("true"));
     work.write("same/two.rule.json", rule("false"));
     work.write("same/slot.inbound.json", DEFINITION);
-    const result = await runBin(["rules", "validate", "same"], { cwd: work.dir });
+    const result = await runCommand(["rules", "validate", "same"], { cwd: work.dir });
     expect(result.stdout).toContain(
       'same/two.rule.json:2:3: rule id "reminder" is also defined in same/one.rule.json [duplicate]',
     );
