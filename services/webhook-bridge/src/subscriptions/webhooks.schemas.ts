@@ -89,7 +89,13 @@ export const deliveriesQuery = {
     messageId: { type: "string", minLength: 1, maxLength: 200 },
     outcome: { type: "string", enum: ["delivered", "retry", "gone", "refused", "exhausted"] },
     limit: { type: "integer", minimum: 1, maximum: 500, default: 100 },
-    before: { type: "integer", minimum: 1, description: "id of the last attempt of the previous page" },
+    before: {
+      type: "integer",
+      minimum: 1,
+      // Ids are bigserial; a larger number is not exact in JSON and past 2^63 is a database error.
+      maximum: Number.MAX_SAFE_INTEGER,
+      description: "id of the last attempt of the previous page",
+    },
   },
   additionalProperties: false,
 } as const;
