@@ -1,6 +1,7 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import type { Logger } from "@switchboard/logger";
 import { installAuthenticator } from "./auth.js";
+import { sendClientError } from "./client-errors.js";
 import { installErrorHandling, sendFrameworkError } from "./error-handler.js";
 import { registerHealthRoutes, type ReadinessCheck } from "./health.js";
 import { installJsonBodyParser } from "./json-body-parser.js";
@@ -45,6 +46,7 @@ export async function buildHttpServer(options: HttpServerOptions): Promise<Fasti
     requestIdHeader: false,
     genReqId: requestIdOf,
     frameworkErrors: sendFrameworkError,
+    clientErrorHandler: sendClientError,
     // Route schemas bound each parameter with a message that names it; the router's own limit only
     // stops absurd segments, which it reports without knowing the parameter.
     routerOptions: { maxParamLength: MAX_PATH_SEGMENT_LENGTH },
