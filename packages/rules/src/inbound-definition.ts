@@ -3,6 +3,7 @@ import addFormats from "ajv-formats";
 import { err, ok, type Result } from "@switchboard/errors";
 import { validateDedup } from "./dedup.js";
 import { INBOUND_DEFINITION_SCHEMA } from "./inbound-definition-schema.js";
+import { findUnsafePattern, unsafePatternMessage } from "./pattern-safety.js";
 import { compileSchema, describeErrors } from "./schema-errors.js";
 import type { InboundDefinition, RuleProblem } from "./types.js";
 import { isPlainObject } from "./value-preview.js";
@@ -45,6 +46,9 @@ export function validateInboundDefinition(doc: unknown): Result<InboundDefinitio
 }
 
 function schemaCompileProblem(schema: object): RuleProblem | undefined {
+  const unsafe = findUnsafePattern(schema);
+  if (unsafe !== undefined)
+    return { path: `/schema${unsafe.path}`, message: unsafePatternMessage(unsafe), code: "schema" };
   // A fresh ajv per definition: orgs' schemas may reuse the same $id.
   const ajv = new Ajv2020({ strict: true, allErrors: true, allowUnionTypes: true });
   addFormats.default(ajv);

@@ -30,6 +30,8 @@ export { validateRule } from "./rule-validator.js";
 export { compileRule } from "./rule-compiler.js";
 export { validateDedup, dedupKeyOf } from "./dedup.js";
 export { validateInboundDefinition } from "./inbound-definition.js";
+export { findUnsafePattern, hasNestedRepetition, unsafePatternMessage } from "./pattern-safety.js";
+export type { UnsafePattern } from "./pattern-safety.js";
 export { dryRun } from "./dry-run.js";
 export type { DryRunResult } from "./dry-run.js";
 export { diffDocuments } from "./document-diff.js";

@@ -3,6 +3,7 @@ import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 import { err, ok, type Result } from "@switchboard/errors";
 import { toSchemaErrors, type SchemaError } from "@switchboard/events";
+import { findUnsafePattern, unsafePatternMessage } from "@switchboard/rules";
 
 /** A declared payload schema, compiled once; the hot path only calls `validate`. */
 export type PayloadValidator = (payload: unknown) => Result<void, SchemaError[]>;
@@ -37,6 +38,8 @@ export function compilePayloadSchema(schema: unknown): Result<PayloadValidator, 
       `${external.path || "/"}: ${external.keyword} "${external.ref}" points outside this schema; only local references ("#…") are allowed`,
     );
   }
+  const unsafe = findUnsafePattern(schema);
+  if (unsafe !== undefined) return err(unsafePatternMessage(unsafe));
   const instance = ajv();
   let validate: ValidateFunction;
   try {
