@@ -1,0 +1,96 @@
+import { generateKeyringEntry } from "@switchboard/secrets";
+import { freePorts, waitFor } from "@switchboard/testing";
+import { runEntryPoint, type ServiceProcess } from "./process.js";
+import { ADMIN_KEY } from "./switchboard.js";
+
+/** The services of the inbound-to-webhook path, each run as a process of its own. */
+export const FAULT_SERVICES = [
+  "tenancy",
+  "plans",
+  "forms",
+  "rules-engine",
+  "webhook-bridge",
+  "ingress",
+] as const;
+export type FaultService = (typeof FAULT_SERVICES)[number];
+
+export interface FaultStack {
+  /** `http://127.0.0.1:<port>` of the service; the same after a restart. */
+  url(service: FaultService): string;
+  /** SIGKILL, as in a crash; resolves once the process is gone. */
+  kill(service: FaultService): Promise<void>;
+  /** Starts the service again on its port and waits until its /readyz answers 200. */
+  start(service: FaultService): Promise<void>;
+  /** Whether the process started last for the service is still running. */
+  alive(service: FaultService): boolean;
+  output(service: FaultService): string;
+  close(): Promise<void>;
+}
+
+/**
+ * Short backoffs, so that a message held up by a killed service comes again within a second or
+ * two; no rate limit on ingress (one client posts everything); a webhook sink on loopback allowed.
+ */
+export const faultEnv = (): Record<string, string> => ({
+  HOST: "127.0.0.1",
+  SWITCHBOARD_ADMIN_KEY: ADMIN_KEY,
+  SWITCHBOARD_SECRETS_KEYRING: generateKeyringEntry(),
+  SWITCHBOARD_WEBHOOK_ALLOWLIST: "127.0.0.1",
+  SWITCHBOARD_OUTBOX_POLL_MS: "50",
+  SWITCHBOARD_RULES_BACKOFF_MS: "100,200,400,800,1000",
+  SWITCHBOARD_RULES_MAX_DELIVER: "200",
+  SWITCHBOARD_WEBHOOK_RETRY_SCHEDULE_MS: "0,200,500,1000,1000,1000,1000,1000,1000,1000",
+  SWITCHBOARD_INGRESS_RATE_PER_SECOND: "100000",
+});
+
+const entryOf = (service: FaultService) => `services/${service}/src/main.ts`;
+
+/** Every service of FAULT_SERVICES on the given NATS and PostgreSQL, each on a port of its own. */
+export async function startFaultStack(
+  natsUrl: string,
+  databaseUrl: string,
+  env: Record<string, string> = {},
+): Promise<FaultStack> {
+  const ports = await freePorts(FAULT_SERVICES.length);
+  const portOf = new Map(FAULT_SERVICES.map((s, i) => [s, ports[i]!]));
+  const shared = { ...faultEnv(), NATS_URL: natsUrl, DATABASE_URL: databaseUrl, ...env };
+  const procs = new Map<FaultService, ServiceProcess>();
+  const url = (service: FaultService) => `http://127.0.0.1:${portOf.get(service)}`;
+
+  const start = async (service: FaultService) => {
+    const proc = runEntryPoint(entryOf(service), { ...shared, PORT: String(portOf.get(service)) });
+    procs.set(service, proc);
+    await proc.waitForOutput(/is running: HTTP/, 120_000);
+    await waitFor(
+      async () => {
+        if (proc.child.exitCode !== null) throw new Error(`${service} exited:\n${proc.output()}`);
+        return (await fetch(`${url(service)}/readyz`)).status === 200;
+      },
+      { timeoutMs: 60_000, intervalMs: 100, what: `${service} to be ready` },
+    );
+  };
+  const stack: FaultStack = {
+    url,
+    start,
+    async kill(service) {
+      await procs.get(service)?.stop("SIGKILL");
+    },
+    alive(service) {
+      const child = procs.get(service)?.child;
+      return child !== undefined && child.exitCode === null && child.signalCode === null;
+    },
+    output: (service) => procs.get(service)?.output() ?? "",
+    async close() {
+      await Promise.all([...procs.values()].map((p) => p.stop("SIGTERM")));
+    },
+  };
+  try {
+    // Tenancy first: the others check keys with it, and forms asks plans for plans.
+    await start("tenancy");
+    await Promise.all(FAULT_SERVICES.filter((s) => s !== "tenancy").map(start));
+  } catch (error) {
+    await stack.close();
+    throw error;
+  }
+  return stack;
+}
