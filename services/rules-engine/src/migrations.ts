@@ -118,9 +118,17 @@ const runsClaimsSamples: Migration = {
   },
 };
 
+/** Which stream copy holds a claim, so that two copies of one message id do not both run. */
+const claimHolder: Migration = {
+  async up(db: Kysely<any>): Promise<void> {
+    await db.schema.alterTable("dedup_claims").addColumn("holder", "text").execute();
+  },
+};
+
 export const migrations: Record<string, Migration> = {
   "001_outbox": outboxMigration(),
   "002_inbound_definitions": definitions,
   "003_rules": rules,
   "004_runs_claims_samples": runsClaimsSamples,
+  "005_claim_holder": claimHolder,
 };

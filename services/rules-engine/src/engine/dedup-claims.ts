@@ -5,17 +5,20 @@ import { SCHEMA } from "../migrations.js";
 
 /**
  * `claimed`: this message may run (first time, or a redelivery of the message that claimed it).
- * `duplicate`: its id or data was processed already. `busy`: another message with the same data is
- * being processed right now; try again shortly, it will then be a duplicate (or free, if that one failed).
+ * `duplicate`: its id or data was processed already. `busy`: another message with the same data, or
+ * another copy with the same id, is being processed right now; try again shortly, it will then be a
+ * duplicate (or free, if that one failed).
  */
 export type ClaimOutcome =
   { outcome: "claimed" } | { outcome: "duplicate"; of: string } | { outcome: "busy"; by: string };
 
-type ClaimRow = { kind: string; value: string; message_id: string; status: string };
+type ClaimRow = { kind: string; value: string; message_id: string; status: string; holder: string | null };
 
 /**
  * Claims the keys for the message in one short transaction. Claims persist without time limit, so
  * dedup outlives the broker's duplicate window; no lock is held while the message's actions run.
+ * `holder` is the stream copy (its sequence): a redelivery of that copy may take its claim over,
+ * but another copy of the same id (posted over HTTP and published on NATS) must wait for it.
  */
 export async function claimKeys(
   db: Kysely<any>,
@@ -23,6 +26,7 @@ export async function claimKeys(
   eventName: string,
   keys: DedupKey[],
   messageId: string,
+  holder: string,
 ): Promise<ClaimOutcome> {
   return db.transaction().execute(async (trx) => {
     await trx
@@ -36,6 +40,7 @@ export async function claimKeys(
           value: k.value,
           message_id: messageId,
           status: "processing",
+          holder,
         })),
       )
       .onConflict((oc) => oc.columns(["org_id", "event_name", "kind", "value"]).doNothing())
@@ -43,7 +48,7 @@ export async function claimKeys(
     const rows = (await trx
       .withSchema(SCHEMA)
       .selectFrom("dedup_claims")
-      .select(["kind", "value", "message_id", "status"])
+      .select(["kind", "value", "message_id", "status", "holder"])
       .where("org_id", "=", orgId)
       .where("event_name", "=", eventName)
       .where((eb) => eb.or(keys.map((k) => eb.and([eb("kind", "=", k.kind), eb("value", "=", k.value)]))))
@@ -57,6 +62,13 @@ export async function claimKeys(
     }
     const ownDone = rows.find((r) => r.message_id === messageId && r.status === "done");
     if (ownDone !== undefined) return { outcome: "duplicate", of: messageId };
+    const otherCopy = rows.find(
+      (r) => r.message_id === messageId && r.holder !== null && r.holder !== holder,
+    );
+    if (otherCopy !== undefined) {
+      await releaseHeld(trx, orgId, eventName, messageId, holder);
+      return { outcome: "busy", by: messageId };
+    }
     const busy = others[0];
     if (busy !== undefined) {
       await releaseOwn(trx, orgId, eventName, keys, messageId);
@@ -90,14 +102,7 @@ export async function releaseClaims(
   eventName: string,
   messageId: string,
 ): Promise<void> {
-  await db
-    .withSchema(SCHEMA)
-    .deleteFrom("dedup_claims")
-    .where("org_id", "=", orgId)
-    .where("event_name", "=", eventName)
-    .where("message_id", "=", messageId)
-    .where("status", "=", "processing")
-    .execute();
+  await unfinishedClaims(db, orgId, eventName, messageId).execute();
 }
 
 async function releaseOwn(
@@ -107,13 +112,29 @@ async function releaseOwn(
   keys: DedupKey[],
   messageId: string,
 ): Promise<void> {
-  await trx
+  await unfinishedClaims(trx, orgId, eventName, messageId)
+    .where((eb) => eb.or(keys.map((k) => eb.and([eb("kind", "=", k.kind), eb("value", "=", k.value)]))))
+    .execute();
+}
+
+/** Drops the claims this copy inserted, and only those: the copy holding the others is still at work. */
+async function releaseHeld(
+  trx: Transaction<any>,
+  orgId: string,
+  eventName: string,
+  messageId: string,
+  holder: string,
+): Promise<void> {
+  await unfinishedClaims(trx, orgId, eventName, messageId).where("holder", "=", holder).execute();
+}
+
+/** Deletes a message's claims that are not done; the callers narrow it down. */
+function unfinishedClaims(db: Kysely<any>, orgId: string, eventName: string, messageId: string) {
+  return db
     .withSchema(SCHEMA)
     .deleteFrom("dedup_claims")
     .where("org_id", "=", orgId)
     .where("event_name", "=", eventName)
     .where("message_id", "=", messageId)
-    .where("status", "=", "processing")
-    .where((eb) => eb.or(keys.map((k) => eb.and([eb("kind", "=", k.kind), eb("value", "=", k.value)]))))
-    .execute();
+    .where("status", "=", "processing");
 }

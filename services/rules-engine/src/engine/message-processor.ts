@@ -44,7 +44,7 @@ export async function processTriggered(
 ): Promise<HandlerOutcome> {
   const scope = claimScope(t.kind, t.name);
   const keys = dedupKeys(t.dedup, t.messageId, t.payload);
-  const claim = await claimKeys(deps.db, t.orgId, scope, keys, t.messageId);
+  const claim = await claimKeys(deps.db, t.orgId, scope, keys, t.messageId, String(msg.seq));
   if (claim.outcome === "duplicate") {
     deps.logger.info(
       { org: t.orgId, trigger: t.name, messageId: t.messageId, of: claim.of },
