@@ -53,6 +53,8 @@ async function answer(msg: Msg, handlers: Record<string, CommandHandler>, logger
     logger.warn({ subject: msg.subject }, "command without a reply subject ignored");
     return;
   }
+  // Which replica answered: the queue group spreads commands over them.
+  logger.debug({ subject: msg.subject }, "command received");
   msg.respond(encoder.encode(serializeReply(await reply(msg, handlers, logger), logger)));
 }
 

@@ -109,9 +109,13 @@ class ConsumeLoop {
       const batch = await consumer.fetch({ max_messages: this.inFlight.free, expires: this.expiresMs });
       this.batch = batch;
       for await (const m of batch) {
-        if (this.stopping)
+        if (this.stopping) {
           m.nak(); // pulled but not started: give it straight back
-        else this.inFlight.add(processMessage(ctx, m));
+          continue;
+        }
+        // Which replica took which message: replicas share one durable consumer.
+        this.log.debug({ seq: m.seq, deliveryCount: m.info.deliveryCount }, "message received");
+        this.inFlight.add(processMessage(ctx, m));
       }
     }
   }
