@@ -56,6 +56,25 @@ export async function insertAttemptView(db: Kysely<any>, attempt: AttemptWrite):
   return toAttemptView(row as Parameters<typeof toAttemptView>[0]);
 }
 
+/** Whether the log shows this message delivered to the subscription by its consumer already. */
+export async function wasDelivered(
+  db: Kysely<any>,
+  subscriptionId: string,
+  messageId: string,
+): Promise<boolean> {
+  const row = await db
+    .withSchema(SCHEMA)
+    .selectFrom(ATTEMPTS)
+    .select("id")
+    .where("subscription_id", "=", subscriptionId)
+    .where("message_id", "=", messageId)
+    .where("kind", "=", "delivery")
+    .where("outcome", "=", "delivered")
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
 /** Where the subscription last met this message in EVENTS, if the log still says. */
 export async function findStreamSeq(
   db: Kysely<any>,

@@ -3,6 +3,7 @@ import type { SubscriptionRecord } from "../contracts.js";
 import { matchesFilter } from "../subscriptions/index.js";
 import { logAttempt, notSent } from "./attempt-recorder.js";
 import { attemptDetails, decideAttempt } from "./attempt-outcome.js";
+import { wasDelivered } from "./delivery-attempt.repository.js";
 import type { DeliveryRuntime } from "./delivery-runtime.js";
 import { parseEventMessage, type EventMessage } from "./event-message.js";
 import { wantsEventType } from "./subscription-consumer.js";
@@ -32,6 +33,9 @@ export function deliveryHandler(
     const wanted = matchesFilter(sub.filter, event.value);
     if (!wanted.ok) return refuse(rt, sub, event, msg, wanted.error);
     if (!wanted.value) return skipped(rt);
+    // A replica that died after logging a success but before its ack leaves the message to come
+    // again: the log says it arrived, so the endpoint does not get it twice.
+    if (msg.deliveryCount > 1 && (await wasDelivered(rt.db, sub.id, event.messageId))) return skipped(rt);
     return deliverMessage(rt, sub, event, msg);
   };
 }
