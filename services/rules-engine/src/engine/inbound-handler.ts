@@ -1,5 +1,6 @@
 import type { ConsumedMessage, HandlerOutcome, MessageHandler } from "@switchboard/bus";
 import { parseSubject } from "@switchboard/events";
+import { findForbiddenKey } from "@switchboard/http";
 import type { RuleIndex } from "../rule-index.js";
 import { processTriggered, type ProcessorDeps } from "./message-processor.js";
 import { exceedsDepth, MAX_PAYLOAD_DEPTH } from "./payload-limits.js";
@@ -60,6 +61,15 @@ export function inboundHandler(deps: ProcessorDeps & { index: RuleIndex; stream:
         kind: "dead",
         stage: "invalid",
         reason: `payload is nested deeper than ${MAX_PAYLOAD_DEPTH} levels`,
+      };
+    }
+    // The same keys the HTTP edge refuses: once copied into another object they can rewrite its prototype.
+    const forbidden = findForbiddenKey(parsed.value);
+    if (forbidden !== undefined) {
+      return {
+        kind: "dead",
+        stage: "invalid",
+        reason: `payload key "${forbidden.at(-1)}" is not allowed (at /${forbidden.join("/")})`,
       };
     }
     const checked = definition.validate(parsed.value);
