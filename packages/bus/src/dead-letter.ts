@@ -26,7 +26,12 @@ export const DeadLetterHeaders = {
   Reason: "Switchboard-Reason",
   Details: "Switchboard-Details",
   Deliveries: "Switchboard-Deliveries",
+  /** Set when the original did not fit beside the annotations: its size; the whole message stays at its origin. */
+  Truncated: "Switchboard-Truncated",
 } as const;
+
+/** What a dead letter keeps of a payload too large to copy whole (the origin stream still holds it all). */
+const EXCERPT_BYTES = 64 * 1024;
 
 const MAX_REASON = 1024;
 const MAX_DETAILS = 4096;
@@ -45,17 +50,33 @@ export async function publishDeadLetter(
   m: JsMsg,
   letter: DeadLetter,
 ): Promise<{ seq: number; duplicate: boolean }> {
-  const ack = await js.publish(deadLetterSubject(target.namespace, m.subject, letter.stage), m.data, {
-    msgID: `dlq:${m.info.stream}:${m.seq}`,
-    headers: deadLetterHeaders(m, letter),
-    expect: { streamName: target.stream },
-  });
+  const subject = deadLetterSubject(target.namespace, m.subject, letter.stage);
+  const options = { msgID: `dlq:${m.info.stream}:${m.seq}`, expect: { streamName: target.stream } };
+  let ack;
+  try {
+    ack = await js.publish(subject, m.data, { ...options, headers: deadLetterHeaders(m, letter) });
+  } catch (error) {
+    if (!exceedsMaxPayload(error)) throw error;
+    // A message that filled max_payload no longer fits with the annotations added: keep an excerpt and
+    // say so, rather than redeliver it forever without ever reaching the DLQ.
+    const headers = deadLetterHeaders(m, letter, { withOriginalHeaders: false });
+    headers.set(DeadLetterHeaders.Truncated, String(m.data.length));
+    ack = await js.publish(subject, m.data.subarray(0, EXCERPT_BYTES), { ...options, headers });
+  }
   return { seq: ack.seq, duplicate: ack.duplicate };
 }
 
-export function deadLetterHeaders(m: JsMsg, letter: DeadLetter): MsgHdrs {
+function exceedsMaxPayload(error: unknown): boolean {
+  return error instanceof Error && error.message.includes("max_payload");
+}
+
+export function deadLetterHeaders(
+  m: JsMsg,
+  letter: DeadLetter,
+  { withOriginalHeaders = true }: { withOriginalHeaders?: boolean } = {},
+): MsgHdrs {
   const h = natsHeaders();
-  for (const key of m.headers?.keys() ?? []) {
+  for (const key of withOriginalHeaders ? (m.headers?.keys() ?? []) : []) {
     // Nats-* headers steer the broker (expectations, rollups, TTLs): never replay them on the DLQ.
     if (key.toLowerCase().startsWith("nats-")) continue;
     for (const value of m.headers?.values(key) ?? []) h.append(key, value);
