@@ -1,0 +1,52 @@
+import {
+  bareConsumeAck,
+  barePost,
+  DELIVERY_ENV,
+  DELIVERY_IN_FLIGHT,
+  DELIVERY_SERVICES,
+  prepareSubscriptions,
+  runDeliveryBacklog,
+} from "./support/delivery-run.js";
+import { startCountingSink } from "./support/sink.js";
+import { withBenchStack } from "./support/stack.js";
+import { ratioOf, type Bench } from "./types.js";
+
+/**
+ * Webhook delivery (consume from EVENTS → sign → POST to a local receiver → log the attempt → ack)
+ * for one subscription, against the slower of a bare consume + ack loop over the same messages and
+ * a bare undici POST loop of the same bodies to the same receiver, with the same number in flight.
+ */
+export const bench: Bench = async (ctx) => {
+  const events = ctx.count(5_000, 200);
+  const sink = await startCountingSink();
+  try {
+    return await withBenchStack(DELIVERY_SERVICES, DELIVERY_ENV, async (stack) => {
+      const org = await prepareSubscriptions(stack, sink, "delivery", 1);
+      await runDeliveryBacklog(org, Math.min(200, events)); // warm-up
+      const run = await runDeliveryBacklog(org, events);
+      await stack.stopServices();
+      const consumeAck = await bareConsumeAck(org, run);
+      const post = await barePost(org, run);
+      ctx.log(
+        `delivery: ${run.rate.toFixed(0)}/s; bare consume+ack ${consumeAck.toFixed(0)}/s, bare POST ${post.toFixed(0)}/s`,
+      );
+      const baseline = Math.min(consumeAck, post);
+      return [
+        {
+          group: "webhook delivery",
+          name: "EVENTS → sign → POST → log attempt → ack",
+          unit: "deliveries/s",
+          value: run.rate,
+          baselineName: consumeAck < post ? "bare consume+ack" : "bare undici POST",
+          baseline,
+          ratio: ratioOf(run.rate, baseline),
+          better: "higher",
+          target: 0.6,
+          note: `${events} planCreated events backlogged, 1 subscription, ${DELIVERY_IN_FLIGHT} in flight for all three (SWITCHBOARD_WEBHOOK_CONCURRENCY); bare consume+ack ${consumeAck.toFixed(0)}/s, bare POST ${post.toFixed(0)}/s; receiver in the same process`,
+        },
+      ];
+    });
+  } finally {
+    await sink.close();
+  }
+};

@@ -1,0 +1,41 @@
+import {
+  bareConsumeInsert,
+  prepareRulesOrg,
+  RULES_ENV,
+  RULES_IN_FLIGHT,
+  RULES_SERVICES,
+  runEngineBacklog,
+} from "./support/rules-run.js";
+import { withBenchStack } from "./support/stack.js";
+import { ratioOf, type Bench } from "./types.js";
+
+/**
+ * The rules engine (consume from INBOUND → validate → dedup claim → rules → assignForm command to
+ * the forms service → record the run → ack) against a bare consume → one INSERT → ack loop over the
+ * same messages, with the same number in flight.
+ */
+export const bench: Bench = async (ctx) => {
+  const events = ctx.count(5_000, 200);
+  return withBenchStack(RULES_SERVICES, RULES_ENV, async (stack) => {
+    const org = await prepareRulesOrg(stack, "rules");
+    await runEngineBacklog(org, Math.min(200, events)); // warm-up: JIT, pools, caches
+    const run = await runEngineBacklog(org, events);
+    await stack.stopServices();
+    const bare = await bareConsumeInsert(org, run);
+    ctx.log(`rules engine: ${run.rate.toFixed(0)} events/s, bare ${bare.toFixed(0)}`);
+    return [
+      {
+        group: "rules engine",
+        name: "INBOUND → validate → dedup → 1 rule → assignForm → record → ack",
+        unit: "events/s",
+        value: run.rate,
+        baselineName: "bare consume → INSERT → ack",
+        baseline: bare,
+        ratio: ratioOf(run.rate, bare),
+        better: "higher",
+        target: 0.5,
+        note: `${events} events backlogged on INBOUND, counted when their rule run is recorded (first to last run); ${RULES_IN_FLIGHT} in flight for both (SWITCHBOARD_RULES_CONCURRENCY); services tenancy, plans, forms, rules-engine in one process`,
+      },
+    ];
+  });
+};

@@ -1,0 +1,133 @@
+import { Pool } from "undici";
+import { streamNames } from "@switchboard/bus";
+import { buildEvent, eventSubject } from "@switchboard/events";
+import type { Api } from "@switchboard/testing";
+import { bareConsume, publishAll } from "./jetstream.js";
+import { perSecond, runInFlight, waitForCount } from "./load.js";
+import type { CountingSink } from "./sink.js";
+import { createOrg, expectStatus, type BenchStack } from "./stack.js";
+
+/** Deliveries in flight per subscription (SWITCHBOARD_WEBHOOK_CONCURRENCY), and in the bare loops. */
+export const DELIVERY_IN_FLIGHT = 4;
+export const DELIVERY_SERVICES = ["tenancy", "webhook-bridge"];
+export const DELIVERY_ENV = {
+  SWITCHBOARD_WEBHOOK_ALLOWLIST: "127.0.0.1",
+  SWITCHBOARD_WEBHOOK_CONCURRENCY: String(DELIVERY_IN_FLIGHT),
+};
+
+export interface DeliveryOrg {
+  stack: BenchStack;
+  orgId: string;
+  cm: Api;
+  sink: CountingSink;
+  subscriptions: number;
+}
+
+/** An org with `count` subscriptions to planCreated, each to a path of its own on the sink. */
+export async function prepareSubscriptions(
+  stack: BenchStack,
+  sink: CountingSink,
+  orgId: string,
+  count: number,
+): Promise<DeliveryOrg> {
+  const cm = await createOrg(stack, orgId, ["content-manager"]);
+  await runInFlight(count, 8, async (i) =>
+    expectStatus(
+      await cm.post(`/v1/orgs/${orgId}/webhooks`, {
+        url: `${sink.url}/${orgId}/${i}`,
+        eventTypes: ["planCreated"],
+      }),
+      201,
+      "subscribe",
+    ),
+  );
+  return { stack, orgId, cm, sink, subscriptions: count };
+}
+
+/** planCreated events of the org, as the plans service's outbox publishes them; `bytes` pads `info`. */
+export function planCreatedEvents(orgId: string, count: number, from = 0) {
+  return Array.from({ length: count }, (_, k) =>
+    buildEvent({
+      namespace: "switchboard",
+      orgId,
+      eventType: "planCreated",
+      requestedBy: "bench",
+      branch: "master",
+      info: {
+        planId: "242b7766-ac9e-451f-9fe4-dd54489108c1",
+        templateName: "maternity-care",
+        userId: `user-${from + k}`,
+        isTest: false,
+        roleAssignments: [{ roleId: "Patient", userId: `user-${from + k}` }],
+      },
+    }),
+  );
+}
+
+export interface DeliveryRun {
+  deliveries: number;
+  /** Deliveries per second at the sink, from the first to the last. */
+  rate: number;
+  firstSeq: number;
+  bodies: string[];
+}
+
+/**
+ * With the services stopped, publishes `events` planCreated events to EVENTS; starts the services
+ * and waits until the sink has had every (subscription, event) once. Every delivery is signed,
+ * POSTed, logged in PostgreSQL and acked by the bridge.
+ */
+export async function runDeliveryBacklog(org: DeliveryOrg, events: number): Promise<DeliveryRun> {
+  const { stack, sink, orgId } = org;
+  const built = planCreatedEvents(orgId, events);
+  const subject = eventSubject("switchboard", orgId, "planCreated");
+  const bodies = built.map((e) => JSON.stringify(e));
+  await stack.stopServices();
+  const { firstSeq } = await publishAll(
+    stack.nats.url,
+    built.map((e, i) => ({ subject, data: Buffer.from(bodies[i]!), msgId: e.messageId })),
+    256,
+  );
+  const deliveries = events * org.subscriptions;
+  sink.reset();
+  await stack.startServices();
+  await waitForCount(async () => sink.delivered, deliveries, "webhook deliveries");
+  const { first, last } = sink.window();
+  return { deliveries, rate: perSecond(deliveries - 1, last - first), firstSeq, bodies };
+}
+
+/** Bare baseline 1: a consume + ack loop over the same messages, DELIVERY_IN_FLIGHT at once. */
+export async function bareConsumeAck(org: DeliveryOrg, run: DeliveryRun): Promise<number> {
+  const ms = await bareConsume(
+    org.stack.nats.url,
+    {
+      stream: streamNames("").events,
+      filter: eventSubject("switchboard", org.orgId, "planCreated"),
+      startSeq: run.firstSeq,
+      count: run.bodies.length,
+      inFlight: DELIVERY_IN_FLIGHT,
+    },
+    async () => {},
+  );
+  return perSecond(run.bodies.length, ms);
+}
+
+/** Bare baseline 2: the same bodies POSTed to the same sink with undici, DELIVERY_IN_FLIGHT at once. */
+export async function barePost(org: DeliveryOrg, run: DeliveryRun): Promise<number> {
+  const pool = new Pool(org.sink.url, { connections: DELIVERY_IN_FLIGHT });
+  try {
+    const ms = await runInFlight(run.bodies.length, DELIVERY_IN_FLIGHT, async (i) => {
+      const res = await pool.request({
+        method: "POST",
+        path: `/bare/${org.orgId}`,
+        headers: { "content-type": "application/json", "webhook-id": `bare-${i}` },
+        body: run.bodies[i],
+      });
+      await res.body.dump();
+      if (res.statusCode !== 204) throw new Error(`the sink answered ${res.statusCode}`);
+    });
+    return perSecond(run.bodies.length, ms);
+  } finally {
+    await pool.close();
+  }
+}

@@ -1,0 +1,113 @@
+import { Pool } from "undici";
+import { encodePayload } from "@switchboard/bus";
+import { inboundSubject } from "@switchboard/events";
+import { publishAll } from "./jetstream.js";
+import { runInFlight } from "./load.js";
+import { createOrg, expectStatus, type BenchStack } from "./stack.js";
+
+/** HTTP requests (and bare PubAcks) in flight at once, for a figure and its baseline alike. */
+export const INGRESS_IN_FLIGHT = 64;
+
+/** The services ingress needs: keys (tenancy) and the declared schemas (the rules engine). */
+export const INGRESS_SERVICES = ["tenancy", "rules-engine", "ingress"];
+/** The per-key rate limit would otherwise be what is measured. */
+export const INGRESS_ENV = { SWITCHBOARD_INGRESS_RATE_PER_SECOND: "100000" };
+
+export interface IngressTarget {
+  stack: BenchStack;
+  orgId: string;
+  name: string;
+  /** An API key with the integration role. */
+  key: string;
+}
+
+/**
+ * An org with one declared inbound event and an integration key. The rules engine is stopped once
+ * the declaration is in ingress's cache, so nothing consumes INBOUND while ingress is measured,
+ * as nothing does in the bare baseline.
+ */
+export async function prepareIngress(
+  stack: BenchStack,
+  orgId: string,
+  definition: { name: string; [field: string]: unknown },
+  sample: unknown,
+): Promise<IngressTarget> {
+  const client = await createOrg(stack, orgId, ["content-manager", "integration"]);
+  const { name, ...body } = definition;
+  expectStatus(await client.put(`/v1/orgs/${orgId}/inbound-events/${name}`, body), 201, `declare ${name}`);
+  const created = await stack.admin.post(`/v1/orgs/${orgId}/api-keys`, {
+    name: "ingest",
+    roles: ["integration"],
+  });
+  expectStatus(created, 201, "create an ingest key");
+  const target = { stack, orgId, name, key: created.body.key as string };
+  // Warm the key and declaration caches and the connections.
+  const warm = await postAll(target, [JSON.stringify(sample)], "warm", 1);
+  if (warm.accepted !== 1) throw new Error(`warm-up post was refused: ${warm.firstError}`);
+  await stack.app!.services.find((s) => s.name === "rules-engine")?.stop();
+  return target;
+}
+
+export interface Posted {
+  ms: number;
+  accepted: number;
+  firstError?: string;
+}
+
+/** POSTs every body to the inbound route with an Idempotency-Key, `inFlight` at once (undici). */
+export async function postAll(
+  target: IngressTarget,
+  bodies: string[],
+  idPrefix: string,
+  inFlight = INGRESS_IN_FLIGHT,
+): Promise<Posted> {
+  const pool = new Pool(target.stack.url, { connections: inFlight, pipelining: 1 });
+  const path = `/v1/orgs/${target.orgId}/inbound/${target.name}`;
+  let accepted = 0;
+  let firstError: string | undefined;
+  try {
+    const ms = await runInFlight(bodies.length, inFlight, async (i) => {
+      const res = await pool.request({
+        method: "POST",
+        path,
+        headers: {
+          authorization: `Bearer ${target.key}`,
+          "content-type": "application/json",
+          "idempotency-key": `${idPrefix}-${i}`,
+        },
+        body: bodies[i],
+      });
+      const text = await res.body.text();
+      if (res.statusCode === 202) accepted++;
+      else firstError ??= `HTTP ${res.statusCode} ${text.slice(0, 300)}`;
+    });
+    return { ms, accepted, ...(firstError === undefined ? {} : { firstError }) };
+  } finally {
+    await pool.close();
+  }
+}
+
+/** The bare baseline: the same payloads published to the same subject from Node, `inFlight` PubAcks at once. */
+export async function publishBare(
+  target: IngressTarget,
+  payloads: unknown[],
+  idPrefix: string,
+  inFlight = INGRESS_IN_FLIGHT,
+): Promise<number> {
+  const subject = inboundSubject("switchboard", target.orgId, target.name);
+  const messages = payloads.map((p, i) => ({ subject, data: encodePayload(p), msgId: `${idPrefix}-${i}` }));
+  return (await publishAll(target.stack.nats.url, messages, inFlight)).ms;
+}
+
+/** Posts, and throws unless every event was accepted. */
+export async function postAllAccepted(target: IngressTarget, payloads: unknown[], idPrefix: string) {
+  const posted = await postAll(
+    target,
+    payloads.map((p) => JSON.stringify(p)),
+    idPrefix,
+  );
+  if (posted.accepted !== payloads.length) {
+    throw new Error(`${payloads.length - posted.accepted} events were refused: ${posted.firstError}`);
+  }
+  return posted.ms;
+}

@@ -1,0 +1,146 @@
+import { sql } from "kysely";
+import { encodePayload, streamNames } from "@switchboard/bus";
+import { openDatabase } from "@switchboard/db";
+import { inboundSubject } from "@switchboard/events";
+import type { Api } from "@switchboard/testing";
+import { booking, reminderRule, slotBookedDefinition } from "../../test/support/examples.js";
+import { bareConsume, publishAll } from "./jetstream.js";
+import { perSecond, runInFlight, waitForCount } from "./load.js";
+import { createOrg, expectStatus, type BenchStack } from "./stack.js";
+
+/** Messages one engine replica works on at once (SWITCHBOARD_RULES_CONCURRENCY), and the bare loop too. */
+export const RULES_IN_FLIGHT = 8;
+/** The services an inbound event's rule reaches: keys, plans and forms (assignForm), the engine. */
+export const RULES_SERVICES = ["tenancy", "plans", "forms", "rules-engine"];
+export const RULES_ENV = { SWITCHBOARD_RULES_CONCURRENCY: String(RULES_IN_FLIGHT) };
+
+const PATIENTS = 20;
+const EVENT_NAME = slotBookedDefinition().name as string;
+
+export interface RulesOrg {
+  stack: BenchStack;
+  orgId: string;
+  /** A content manager's client of the org. */
+  cm: Api;
+  /** The next booking number never published, so every backlog holds new data. */
+  nextBooking: number;
+}
+
+/**
+ * An org as the README's walk-through builds it: a plan template with the reminder form, plans for
+ * some patients, the slot-booked definition and the reminder rule, active.
+ */
+export async function prepareRulesOrg(stack: BenchStack, orgId: string): Promise<RulesOrg> {
+  const cm = await createOrg(stack, orgId, ["content-manager", "app", "viewer"]);
+  expectStatus(
+    await cm.post(`/v1/orgs/${orgId}/plan-templates`, {
+      name: "maternity-care",
+      roles: ["Patient"],
+      forms: ["AppointmentReminder"],
+    }),
+    201,
+    "create the plan template",
+  );
+  await runInFlight(PATIENTS, 4, async (i) =>
+    expectStatus(
+      await cm.post(`/v1/orgs/${orgId}/plans`, { templateName: "maternity-care", userId: `pat-${i}` }),
+      201,
+      "create a plan",
+    ),
+  );
+  const { name, ...definition } = slotBookedDefinition();
+  expectStatus(await cm.put(`/v1/orgs/${orgId}/inbound-events/${name}`, definition), 201, "declare");
+  const rule = reminderRule();
+  expectStatus(await cm.put(`/v1/orgs/${orgId}/rules/${rule.id}?activate=true`, rule), 201, "save the rule");
+  return { stack, orgId, cm, nextBooking: 0 };
+}
+
+/**
+ * Rules on the same trigger that never match (their condition names a booking that never comes),
+ * saved and activated through the API `inFlight` at once; the milliseconds it took.
+ */
+export async function addIdleRules(org: RulesOrg, from: number, to: number, inFlight = 16): Promise<number> {
+  const base = reminderRule();
+  return runInFlight(to - from, inFlight, async (k) => {
+    const id = `idle-${from + k}`;
+    const rule = { ...base, id, when: { "==": [{ var: "bookingId" }, `never-${from + k}`] } };
+    expectStatus(
+      await org.cm.put(`/v1/orgs/${org.orgId}/rules/${id}?activate=true`, rule),
+      201,
+      `save ${id}`,
+    );
+  });
+}
+
+export interface EngineRun {
+  events: number;
+  /** Events fully processed per second, from the first rule run recorded to the last. */
+  rate: number;
+  /** Stream sequence of the first message of the backlog. */
+  firstSeq: number;
+}
+
+/**
+ * With the services stopped, publishes a backlog of `events` new bookings to INBOUND; starts the
+ * services again and waits until each has its rule run recorded. The rate is taken from the
+ * runs' own timestamps, so the services' start is not in it.
+ */
+export async function runEngineBacklog(org: RulesOrg, events: number): Promise<EngineRun> {
+  const { stack, orgId } = org;
+  const subject = inboundSubject("switchboard", orgId, EVENT_NAME);
+  const from = org.nextBooking;
+  org.nextBooking += events;
+  const messages = Array.from({ length: events }, (_, k) => {
+    const n = from + k;
+    return { subject, data: encodePayload(booking(n, `pat-${n % PATIENTS}`)), msgId: `${orgId}-bk-${n}` };
+  });
+  await stack.stopServices();
+  const { firstSeq } = await publishAll(stack.nats.url, messages, 256);
+  const db = await openDatabase({ url: stack.database.url });
+  try {
+    const runs = sql<{ n: string; first: Date; last: Date }>`
+      select count(*) as n, min(created_at) as first, max(created_at) as last
+      from rules_engine.rule_runs where org_id = ${orgId} and message_id in (select ${`${orgId}-bk-`} || g from generate_series(${from}::int, ${from + events - 1}::int) g)`;
+    const read = async () => (await runs.execute(db.db)).rows[0]!;
+    await stack.startServices();
+    await waitForCount(async () => Number((await read()).n), events, "rule runs recorded");
+    const { first, last } = await read();
+    const ms = new Date(last).getTime() - new Date(first).getTime();
+    return { events, rate: perSecond(events - 1, ms), firstSeq };
+  } finally {
+    await db.close();
+  }
+}
+
+/**
+ * The bare baseline on the same messages: a new consumer on INBOUND from the backlog's first
+ * message, RULES_IN_FLIGHT at once, each parsed and INSERTed as one row, then acked.
+ */
+export async function bareConsumeInsert(org: RulesOrg, run: EngineRun): Promise<number> {
+  const { stack } = org;
+  const db = await openDatabase({ url: stack.database.url });
+  try {
+    await sql`create table if not exists bench_bare_events
+      (id bigserial primary key, subject text not null, payload jsonb not null,
+       created_at timestamptz not null default now())`.execute(db.db);
+    const ms = await bareConsume(
+      stack.nats.url,
+      {
+        stream: streamNames("").inbound,
+        filter: inboundSubject("switchboard", org.orgId, EVENT_NAME),
+        startSeq: run.firstSeq,
+        count: run.events,
+        inFlight: RULES_IN_FLIGHT,
+      },
+      async (data, subject) => {
+        const payload = JSON.parse(new TextDecoder().decode(data));
+        await sql`insert into bench_bare_events (subject, payload) values (${subject}, ${JSON.stringify(payload)}::jsonb)`.execute(
+          db.db,
+        );
+      },
+    );
+    return perSecond(run.events, ms);
+  } finally {
+    await db.close();
+  }
+}
