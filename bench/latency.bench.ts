@@ -1,0 +1,134 @@
+import { openLoop, type OpenLoopRun } from "./support/event-load.js";
+import {
+  deliveryNote,
+  measureBoth,
+  runPath,
+  versusNodeRed,
+  type PathRun,
+  type PathTarget,
+} from "./support/path-targets.js";
+import { RssSampler, type MemoryFigures } from "./support/process-memory.js";
+import type { Persisted } from "./support/switchboard-services.js";
+import type { Bench, BenchContext, BenchResult } from "./types.js";
+
+const RATE = 1_000;
+const LATENCY = "end-to-end latency at 1,000 events/s";
+const MEMORY = "memory";
+
+interface FixedRateRun {
+  run: PathRun;
+  load: OpenLoopRun;
+  memory: Record<string, MemoryFigures>;
+  persisted?: Persisted;
+}
+
+/**
+ * The whole path (HTTP in → filter → webhook out, as in whole-path.bench.ts) under an open loop of
+ * 1,000 events/s, half of them passing the filter: latency from sending to the sink, the RSS of
+ * every process under that load, and a check that Switchboard stored every event and delivered
+ * each matching one exactly once. Node-RED under the same load is the baseline.
+ */
+export const bench: Bench = async (ctx) => {
+  const sizes = { warmup: ctx.count(2_000, 100), count: ctx.count(20_000, 400) };
+  const measure = async (target: PathTarget): Promise<FixedRateRun> => {
+    ctx.log(`fixed rate: ${target.label}, ${sizes.count} events at ${RATE}/s`);
+    const sampler = new RssSampler(target.pids);
+    let measured: OpenLoopRun | undefined;
+    const run = await runPath(target, { run: "rate", ...sizes }, async (sender, events) => {
+      measured = await openLoop(sender, events, RATE, () => sampler.sample());
+      return { started: measured.started };
+    });
+    sampler.sample();
+    const persisted = await target.persisted?.();
+    return { run, load: measured!, memory: sampler.figures(), ...(persisted ? { persisted } : {}) };
+  };
+  const { switchboard, nodeRed } = await measureBoth(measure);
+  return [...latencyFigures(ctx, switchboard, nodeRed), ...memoryFigures(switchboard, nodeRed)];
+};
+
+function latencyFigures(ctx: BenchContext, sb: FixedRateRun, nr: FixedRateRun): BenchResult[] {
+  const stored = persistenceNote(sb);
+  ctx.log(`Switchboard: ${deliveryNote(sb.run)}; ${stored}`);
+  ctx.log(`Node-RED: ${deliveryNote(nr.run)}`);
+  const ms = { group: LATENCY, unit: "ms", better: "lower" } as const;
+  const exactlyOnce = (r: FixedRateRun) =>
+    (100 * (r.run.figures.expected - r.run.notExactlyOnce)) / r.run.figures.expected;
+  return [
+    versusNodeRed(
+      { ...ms, name: "p50 send → sink", note: `Switchboard: ${deliveryNote(sb.run)}` },
+      sb.run.figures.p50Ms,
+      nr.run.figures.p50Ms,
+    ),
+    versusNodeRed(
+      { ...ms, name: "p99 send → sink", limit: 50, note: `Node-RED: ${deliveryNote(nr.run)}` },
+      sb.run.figures.p99Ms,
+      nr.run.figures.p99Ms,
+    ),
+    versusNodeRed(
+      {
+        group: LATENCY,
+        name: "rate actually sent",
+        unit: "events/s",
+        better: "higher",
+        note: `most requests awaiting an answer at once: Switchboard ${sb.load.peakInFlight}, Node-RED ${nr.load.peakInFlight}`,
+      },
+      sb.load.achievedRate,
+      nr.load.achievedRate,
+    ),
+    versusNodeRed(
+      {
+        group: LATENCY,
+        name: "matching events delivered exactly once, all events stored",
+        unit: "%",
+        better: "higher",
+        limit: 100,
+        note: stored,
+      },
+      stored.startsWith("stored:") ? exactlyOnce(sb) : 0,
+      exactlyOnce(nr),
+    ),
+  ];
+}
+
+/** Whether INBOUND, EVENTS and the tables hold exactly what was sent; "stored: …" when they do. */
+function persistenceNote(r: FixedRateRun): string {
+  const p = r.persisted;
+  if (p === undefined) return "not checked";
+  const all = r.run.sent.length;
+  const matching = r.run.sent.filter((e) => e.match).length;
+  const want: [keyof Persisted, number][] = [
+    ["inboundStream", all],
+    ["processed", all],
+    ["eventsStream", matching],
+    ["ruleRuns", matching],
+    ["outboxPublished", matching],
+    ["delivered", matching],
+  ];
+  const wrong = want.filter(([k, n]) => p[k] !== n).map(([k, n]) => `${k} ${p[k]} (want ${n})`);
+  const counts = `INBOUND ${p.inboundStream}, EVENTS ${p.eventsStream}, processed ${p.processed}, rule runs ${p.ruleRuns}, outbox published ${p.outboxPublished}, delivered attempts ${p.delivered} of ${all} sent (${matching} matching)`;
+  return wrong.length === 0 ? `stored: ${counts}` : `MISSING: ${wrong.join(", ")}; ${counts}`;
+}
+
+function memoryFigures(sb: FixedRateRun, nr: FixedRateRun): BenchResult[] {
+  const red = nr.memory["node-red"] ?? { peak: Number.NaN, end: Number.NaN };
+  const rows: [string, MemoryFigures][] = Object.entries(sb.memory);
+  const total = rows.reduce((t, [, m]) => ({ peak: t.peak + m.peak, end: t.end + m.end }), {
+    peak: 0,
+    end: 0,
+  });
+  rows.push(["all four processes", total]);
+  return rows.flatMap(([name, m]) =>
+    (["peak", "end"] as const).map((which) =>
+      versusNodeRed(
+        {
+          group: MEMORY,
+          name: `${name} RSS, ${which === "peak" ? "peak under" : "at the end of"} 1,000 events/s`,
+          unit: "MiB",
+          better: "lower",
+        },
+        m[which],
+        red[which],
+      ),
+    ),
+  );
+}
