@@ -23,7 +23,13 @@ export interface ClusterStack {
   database: TestDatabase;
   /** tenancy, plans, work-queues and dead-letters in one process. */
   core: Replica;
-  replicas: Record<ScaledService, [Replica, Replica]>;
+  /** Two of each, except the second rules engine until startSecondEngine(). */
+  replicas: Record<ScaledService, Replica[]>;
+  /**
+   * Starts the second rules-engine replica. It loads the rules when it starts, so starting it after
+   * a rule is activated guarantees it runs that rule; a running replica only hears of it over NATS.
+   */
+  startSecondEngine(): Promise<Replica>;
   close(): Promise<void>;
 }
 
@@ -70,19 +76,23 @@ export async function startClusterStack(): Promise<ClusterStack> {
       SWITCHBOARD_SERVICES: "tenancy,plans,work-queues,dead-letters",
       LOG_LEVEL: "warn",
     });
-    const scaled = SCALED.map((name) => [
-      run(`services/${name}/src/main.ts`),
-      run(`services/${name}/src/main.ts`),
-    ]);
+    const scaled = SCALED.map((name) =>
+      (name === "rules-engine" ? [name] : [name, name]).map((n) => run(`services/${n}/src/main.ts`)),
+    );
     const coreUrl = (await core.waitForOutput(/HTTP\s+(http:\/\/\S+)/, START_TIMEOUT_MS))[1]!;
-    const replicas = {} as Record<ScaledService, [Replica, Replica]>;
+    const replicas = {} as Record<ScaledService, Replica[]>;
     for (const [i, name] of SCALED.entries()) {
-      const pair = await Promise.all(
+      replicas[name] = await Promise.all(
         scaled[i]!.map(async (proc) => ({ proc, url: await standaloneUrl(proc) })),
       );
-      replicas[name] = [pair[0]!, pair[1]!];
     }
-    return { cluster, database, core: { proc: core, url: coreUrl }, replicas, close };
+    const startSecondEngine = async (): Promise<Replica> => {
+      const proc = run("services/rules-engine/src/main.ts");
+      const replica = { proc, url: await standaloneUrl(proc) };
+      replicas["rules-engine"].push(replica);
+      return replica;
+    };
+    return { cluster, database, core: { proc: core, url: coreUrl }, replicas, startSecondEngine, close };
   } catch (error) {
     await close();
     throw error;
