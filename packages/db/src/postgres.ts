@@ -21,6 +21,14 @@ export async function openPostgres(
   pool.on("error", (error) =>
     logger?.warn({ err: error, database: description }, "idle PostgreSQL connection failed"),
   );
+  // A connection checked out of the pool (a transaction between statements) that the server ends
+  // (shutdown, restart, crash) emits "error" on its client, where the pool no longer listens: that
+  // too would crash the process. Its next query fails instead, and the pool drops it on release.
+  pool.on("connect", (client) =>
+    client.on("error", (error) =>
+      logger?.warn({ err: error, database: description }, "PostgreSQL connection in use failed"),
+    ),
+  );
   const db = new Kysely<any>({ dialect: withSchemaMigrationLocks(new PostgresDialect({ pool })) });
   try {
     await sql`select 1`.execute(db);
