@@ -4,6 +4,7 @@ import pg from "pg";
 import type { DatabaseLogger, OpenedDatabase, PostgresOptions } from "./database.types.js";
 import { withSchemaMigrationLocks } from "./migration-lock.js";
 import { pgTypeParsers } from "./type-parsers.js";
+import { messageOf, reportingUnavailable } from "./unavailable.js";
 
 export async function openPostgres(
   options: PostgresOptions,
@@ -29,7 +30,9 @@ export async function openPostgres(
       logger?.warn({ err: error, database: description }, "PostgreSQL connection in use failed"),
     ),
   );
-  const db = new Kysely<any>({ dialect: withSchemaMigrationLocks(new PostgresDialect({ pool })) });
+  const db = new Kysely<any>({
+    dialect: withSchemaMigrationLocks(new PostgresDialect({ pool: reportingUnavailable(pool, description) })),
+  });
   try {
     await sql`select 1`.execute(db);
   } catch (error) {
@@ -49,9 +52,4 @@ function describeUrl(url: string): string {
   } catch {
     return "the configured URL";
   }
-}
-
-function messageOf(error: unknown): string {
-  if (error instanceof AggregateError && error.errors.length > 0) return messageOf(error.errors[0]);
-  return error instanceof Error && error.message !== "" ? error.message : String(error);
 }
