@@ -13,7 +13,7 @@ export type { RouteAuth, OrgExists } from "./route-auth.js";
 export { problem, statusOf, PROBLEM_CONTENT_TYPE, PROBLEM_TYPE_PREFIX } from "./problem.js";
 export type { ProblemDocument, ProblemFieldError, ProblemOptions } from "./problem.js";
 export { problemResponses, PROBLEM_SCHEMA_ID } from "./problem-schema.js";
-export { parseStrictJson, findForbiddenKey, JSON_MEDIA_TYPE } from "./json-body-parser.js";
+export { parseStrictJson, findForbiddenKey, exceedsDepth, JSON_MEDIA_TYPE } from "./json-body-parser.js";
 export { REQUEST_ID_HEADER } from "./request-id.js";
 export type { ReadinessCheck, ReadinessReport, ReadinessResult } from "./health.js";
 export type { HttpMetrics } from "./metrics.js";

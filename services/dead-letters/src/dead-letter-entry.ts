@@ -1,4 +1,5 @@
 import { DeadLetterHeaders } from "@switchboard/bus";
+import { exceedsDepth } from "@switchboard/http";
 
 /** A DLQ message as read from the stream, before it is interpreted. */
 export interface StoredLetter {
@@ -34,6 +35,11 @@ export interface DeadLetterEntry {
   headers: Record<string, string>;
   payload: unknown;
   payloadEncoding: PayloadEncoding;
+  /**
+   * Present when the original filled NATS's max_payload, so the entry keeps only an excerpt (and not
+   * the original headers): the original's size in bytes. The origin stream still holds it whole.
+   */
+  payloadTruncatedFrom?: number;
 }
 
 const ANNOTATIONS = new Set<string>(Object.values(DeadLetterHeaders).map((h) => h.toLowerCase()));
@@ -63,6 +69,9 @@ export function originalHeaders(letter: StoredLetter): Record<string, string> {
   return Object.fromEntries(kept);
 }
 
+/** Deeper JSON is shown as text: a listing serializes every payload, and 200,000 levels overflow the stack. */
+const MAX_SHOWN_DEPTH = 64;
+
 /** JSON when it parses, else the text, else (not UTF-8) base64: the bytes are shown, never hidden. */
 export function decodePayload(data: Uint8Array): { payload: unknown; payloadEncoding: PayloadEncoding } {
   let text: string;
@@ -71,6 +80,7 @@ export function decodePayload(data: Uint8Array): { payload: unknown; payloadEnco
   } catch {
     return { payload: Buffer.from(data).toString("base64"), payloadEncoding: "base64" };
   }
+  if (exceedsDepth(text, MAX_SHOWN_DEPTH)) return { payload: text, payloadEncoding: "text" };
   try {
     return { payload: JSON.parse(text), payloadEncoding: "json" };
   } catch {
@@ -109,5 +119,11 @@ export function toEntry(letter: StoredLetter): DeadLetterEntry {
     deadAt: letter.storedAt.toISOString(),
     headers: originalHeaders(letter),
     ...decodePayload(letter.data),
+    ...truncation(letter),
   };
+}
+
+function truncation(letter: StoredLetter): { payloadTruncatedFrom?: number } {
+  const bytes = integer(first(letter, DeadLetterHeaders.Truncated));
+  return bytes === null ? {} : { payloadTruncatedFrom: bytes };
 }

@@ -49,6 +49,15 @@ export function planRepublish(
   where: { namespace: string; orgId: string; streams: StreamNames },
   attempt: number,
 ): PlanOutcome {
+  if (entry.payloadTruncatedFrom !== undefined) {
+    // Republishing the excerpt would send a different message under the first one's id.
+    return {
+      ok: false,
+      reason:
+        `dead letter ${entry.id} keeps only an excerpt of its ${entry.payloadTruncatedFrom}-byte payload; ` +
+        `the whole message is in ${entry.origin.stream ?? "its origin stream"} at sequence ${entry.origin.seq ?? "?"}`,
+    };
+  }
   const subject = entry.origin.subject;
   const kinds = [
     ["inbound", where.streams.inbound],
