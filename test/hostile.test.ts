@@ -20,6 +20,8 @@ import { startStack, type TestStack } from "./support/switchboard.js";
  * nothing of another org shows, nothing changes, and the server keeps serving.
  */
 
+type DeskEntry = { id: number; origin: { msgId: string | null }; payloadTruncatedFrom?: number };
+
 let stack: TestStack;
 let fx: HostileFixture;
 let before: { alpha: unknown; beta: unknown };
@@ -155,6 +157,18 @@ describe("hostile messages on the inbound subjects", () => {
       expect(letter!.headers["Switchboard-Reason"], message.id).toContain(message.reason);
     }
     expect(({} as Record<string, unknown>)["polluted"], "Object.prototype was polluted").toBeUndefined();
+
+    // The one that filled max_payload is kept as an excerpt, which the desk shows and does not republish.
+    const desk = api(stack.url, alpha.integrationKey);
+    const listed = await desk.get(`/v1/orgs/${alpha.org}/dead-letters?stage=invalid&limit=100`);
+    expect(listed.status, JSON.stringify(listed.body)).toBe(200);
+    const excerpt = (listed.body.deadLetters as DeskEntry[]).find(
+      (e) => e.origin.msgId === "hostile-max-payload",
+    );
+    expect(excerpt?.payloadTruncatedFrom).toBeGreaterThan(1_000_000);
+    const retried = await desk.post(`/v1/orgs/${alpha.org}/dead-letters/${excerpt!.id}/retry`);
+    expect(retried.body).toMatchObject({ outcome: "failed", code: "SB_ERR_VALIDATION" });
+    expect(retried.body.error).toContain("keeps only an excerpt");
 
     // A valid message after the batch is acted on: its rule run is recorded.
     const ok = `valid-after-hostile-${Date.now()}`;
