@@ -19,6 +19,8 @@ interface FixedRateRun {
   run: PathRun;
   load: OpenLoopRun;
   memory: Record<string, MemoryFigures>;
+  /** CPU seconds per process from the start of the measured load until its last event arrived. */
+  cpu: Record<string, number>;
   persisted?: Persisted;
 }
 
@@ -40,7 +42,13 @@ export const bench: Bench = async (ctx) => {
     });
     sampler.sample();
     const persisted = await target.persisted?.();
-    return { run, load: measured!, memory: sampler.figures(), ...(persisted ? { persisted } : {}) };
+    return {
+      run,
+      load: measured!,
+      memory: sampler.figures(),
+      cpu: sampler.cpuUsed(),
+      ...(persisted ? { persisted } : {}),
+    };
   };
   const { switchboard, nodeRed } = await measureBoth(measure);
   return [...latencyFigures(ctx, switchboard, nodeRed), ...memoryFigures(switchboard, nodeRed)];
@@ -51,6 +59,16 @@ function latencyFigures(ctx: BenchContext, sb: FixedRateRun, nr: FixedRateRun): 
   ctx.log(`Switchboard: ${deliveryNote(sb.run)}; ${stored}`);
   ctx.log(`Node-RED: ${deliveryNote(nr.run)}`);
   const ms = { group: LATENCY, unit: "ms", better: "lower" } as const;
+  // Half of the measured events match, so twice `expected` were sent.
+  const msPerEvent = (r: FixedRateRun, seconds: number) => (1000 * seconds) / (2 * r.run.figures.expected);
+  const cpuPerEvent = (r: FixedRateRun) =>
+    msPerEvent(
+      r,
+      Object.values(r.cpu).reduce((a, b) => a + b, 0),
+    );
+  const cpuSplit = Object.entries(sb.cpu)
+    .map(([name, s]) => `${name} ${msPerEvent(sb, s).toFixed(2)}`)
+    .join(", ");
   const exactlyOnce = (r: FixedRateRun) =>
     (100 * (r.run.figures.expected - r.run.notExactlyOnce)) / r.run.figures.expected;
   return [
@@ -74,6 +92,17 @@ function latencyFigures(ctx: BenchContext, sb: FixedRateRun, nr: FixedRateRun): 
       },
       sb.load.achievedRate,
       nr.load.achievedRate,
+    ),
+    versusNodeRed(
+      {
+        group: LATENCY,
+        name: "CPU time per event sent, all processes",
+        unit: "ms",
+        better: "lower",
+        note: `Switchboard, ms per event: ${cpuSplit} (PostgreSQL not counted: a shared server)`,
+      },
+      cpuPerEvent(sb),
+      cpuPerEvent(nr),
     ),
     versusNodeRed(
       {
@@ -116,7 +145,7 @@ function memoryFigures(sb: FixedRateRun, nr: FixedRateRun): BenchResult[] {
     peak: 0,
     end: 0,
   });
-  rows.push(["all four processes", total]);
+  rows.push(["all Switchboard processes", total]);
   return rows.flatMap(([name, m]) =>
     (["peak", "end"] as const).map((which) =>
       versusNodeRed(

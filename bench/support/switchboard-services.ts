@@ -24,7 +24,8 @@ export interface PathStack {
   /** POST an event here with `headers`. */
   eventsUrl: string;
   headers: Record<string, string>;
-  pids: Record<PathService, number>;
+  /** The service processes and nats-server. */
+  pids: Record<PathService | "nats-server", number>;
   databaseUrl: string;
   /** What the stores hold, to check that every event was kept. */
   persisted(): Promise<Persisted>;
@@ -109,10 +110,13 @@ export async function startPathStack(sinkUrl: string, env: Record<string, string
     for (const name of PATH_SERVICES)
       urls[name] = (await procs[name]!.waitForOutput(/is running: HTTP (\S+),/, 120_000))[1]!;
     const key = await configure(urls, sinkUrl);
-    const pids = Object.fromEntries(PATH_SERVICES.map((n) => [n, procs[n]!.child.pid!])) as Record<
-      PathService,
-      number
-    >;
+    const pids = {
+      ...(Object.fromEntries(PATH_SERVICES.map((n) => [n, procs[n]!.child.pid!])) as Record<
+        PathService,
+        number
+      >),
+      "nats-server": nats.pid!,
+    };
     return {
       eventsUrl: `${urls.ingress}/v1/orgs/${ORG}/inbound/${INBOUND_NAME}`,
       headers: { authorization: `Bearer ${key}` },
