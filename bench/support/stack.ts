@@ -15,7 +15,7 @@ export const BENCH_ADMIN_KEY = "sbk_bench_admin_key_0123456789abcdef";
 /**
  * The chosen services in this process (as `SWITCHBOARD_SERVICES=… npm start` runs them) on a
  * nats-server and a PostgreSQL database of the bench's own. The services can be stopped and started
- * again on the same stores, so a backlog published while they are down is measured from a cold start.
+ * again on the same stores and port, so a backlog published while they are down is measured from a cold start.
  */
 export interface BenchStack {
   nats: NatsServer;
@@ -59,6 +59,8 @@ export async function startBenchStack(
         announce: () => {},
       });
       stack.url = stack.app.url;
+      // The same port after a restart, so clients made earlier keep working.
+      fullEnv.PORT = new URL(stack.url).port;
       stack.admin = api(stack.url, BENCH_ADMIN_KEY);
     },
     async stopServices() {
