@@ -1,7 +1,7 @@
 import { STATUS_CODES } from "node:http";
 import type { Socket } from "node:net";
 import type { FastifyInstance } from "fastify";
-import { ErrorCodes, SwitchboardError } from "@switchboard/errors";
+import { ErrorCodes, SwitchboardError, ValidationError } from "@switchboard/errors";
 import { PROBLEM_CONTENT_TYPE, toProblem } from "./problem.js";
 
 /** What node's HTTP parser refused, in the caller's terms. */
@@ -37,4 +37,15 @@ export function sendClientError(this: FastifyInstance, error: NodeJS.ErrnoExcept
     );
   }
   socket.destroy(error);
+}
+
+/**
+ * Node refuses an HTTP/1.1 request without Host itself, with an empty 400, when `requireHostHeader`
+ * is on; the server turns that off and refuses here instead, so the answer is a problem+json too.
+ */
+export function installHostCheck(app: FastifyInstance): void {
+  app.addHook("onRequest", async (request) => {
+    if (request.raw.httpVersion === "1.1" && request.headers.host === undefined)
+      throw new ValidationError("an HTTP/1.1 request needs a Host header");
+  });
 }

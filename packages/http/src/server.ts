@@ -1,7 +1,7 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import type { Logger } from "@switchboard/logger";
 import { installAuthenticator } from "./auth.js";
-import { sendClientError } from "./client-errors.js";
+import { installHostCheck, sendClientError } from "./client-errors.js";
 import { installErrorHandling, sendFrameworkError } from "./error-handler.js";
 import { registerHealthRoutes, type ReadinessCheck } from "./health.js";
 import { installJsonBodyParser } from "./json-body-parser.js";
@@ -47,6 +47,7 @@ export async function buildHttpServer(options: HttpServerOptions): Promise<Fasti
     genReqId: requestIdOf,
     frameworkErrors: sendFrameworkError,
     clientErrorHandler: sendClientError,
+    http: { requireHostHeader: false },
     // Route schemas bound each parameter with a message that names it; the router's own limit only
     // stops absurd segments, which it reports without knowing the parameter.
     routerOptions: { maxParamLength: MAX_PATH_SEGMENT_LENGTH },
@@ -57,6 +58,7 @@ export async function buildHttpServer(options: HttpServerOptions): Promise<Fasti
   });
   app.addSchema(problemSchema);
   installRequestIdEcho(app);
+  installHostCheck(app);
   installErrorHandling(app);
   installJsonBodyParser(app, options.maxJsonDepth);
   installParameterCoercion(app);
