@@ -385,6 +385,12 @@ const post = (path: string, key: string, extra: string[], body = '{"note":"go"}'
 /** Header injection and broken framing, sent raw: no HTTP client lets these through. */
 const RAW: RawSpec[] = [
   [
+    "GET /v1/orgs/{org}",
+    "an HTTP/1.1 request without Host",
+    { status: 400, code: INVALID, detail: "an HTTP/1.1 request needs a Host header" },
+    ({ alpha }) => `GET /v1/orgs/${alpha.org} HTTP/1.1\r\nConnection: close\r\n\r\n`,
+  ],
+  [
     "POST /v1/orgs/{org}/inbound/{name}",
     "a CR inside Idempotency-Key",
     NOT_HTTP,
