@@ -62,23 +62,21 @@ async function rulesPerOrg(ctx: BenchContext): Promise<BenchResult[]> {
       costs.set(count, 1000 / run.rate);
       ctx.log(`scaling: ${count} rules: ${(1000 / run.rate).toFixed(2)} ms/event`);
     }
-    const baseline = costs.get(10)!;
-    return RULE_COUNTS.map((count) => ({
-      group: "scaling: rules per org",
-      name: `${count} active rules on the trigger, 1 matching`,
-      unit: "ms/event",
-      value: costs.get(count)!,
-      baselineName: "10 rules",
-      baseline,
-      ratio: ratioOf(costs.get(count)!, baseline),
-      better: "lower" as const,
-      ...(count > 10 ? { target: 1.2 } : {}),
-      ...(count === RULE_COUNTS.at(-1)
-        ? {
-            note: `${events} events per step, ${RULES_IN_FLIGHT} in flight; per-event cost = 1 / throughput from the first rule run recorded to the last; rules that do not match are on the event's own trigger (rules on other triggers are not looked at at all)`,
-          }
-        : {}),
-    }));
+    return series(
+      {
+        group: "scaling: rules per org",
+        unit: "ms/event",
+        better: "lower",
+        baselineName: "10 rules",
+        baseline: costs.get(10)!,
+        note: `${events} events per step, ${RULES_IN_FLIGHT} in flight; per-event cost = 1 / throughput from the first rule run recorded to the last; rules that do not match are on the event's own trigger (rules on other triggers are not looked at at all)`,
+      },
+      RULE_COUNTS.map((count) => ({
+        name: `${count} active rules on the trigger, 1 matching`,
+        value: costs.get(count)!,
+        ...(count > 10 ? { target: 1.2 } : {}),
+      })),
+    );
   });
 }
 
@@ -100,22 +98,20 @@ async function subscriptionsPerOrg(ctx: BenchContext): Promise<BenchResult[]> {
         rates.set(count, run.rate);
         ctx.log(`scaling: ${count} subscriptions: ${run.rate.toFixed(0)} deliveries/s`);
       }
-      const baseline = rates.get(1)!;
-      return SUBSCRIPTION_COUNTS.map((count) => ({
-        group: "scaling: webhook subscriptions per org",
-        name: `${count} subscription${count === 1 ? "" : "s"} to planCreated`,
-        unit: "deliveries/s",
-        value: rates.get(count)!,
-        baselineName: "1 subscription",
-        baseline,
-        ratio: ratioOf(rates.get(count)!, baseline),
-        better: "higher" as const,
-        ...(count === SUBSCRIPTION_COUNTS.at(-1)
-          ? {
-              note: `about ${deliveries} deliveries per step (events × subscriptions), ${DELIVERY_IN_FLIGHT} in flight per subscription, one bridge replica; throughput of the whole set from the first delivery to the last`,
-            }
-          : {}),
-      }));
+      return series(
+        {
+          group: "scaling: webhook subscriptions per org",
+          unit: "deliveries/s",
+          better: "higher",
+          baselineName: "1 subscription",
+          baseline: rates.get(1)!,
+          note: `about ${deliveries} deliveries per step (events × subscriptions), ${DELIVERY_IN_FLIGHT} in flight per subscription, one bridge replica; throughput of the whole set from the first delivery to the last`,
+        },
+        SUBSCRIPTION_COUNTS.map((count) => ({
+          name: `${count} subscription${count === 1 ? "" : "s"} to planCreated`,
+          value: rates.get(count)!,
+        })),
+      );
     });
   } finally {
     await sink.close();
@@ -147,33 +143,44 @@ async function payloadSizes(ctx: BenchContext): Promise<BenchResult[]> {
       rows.push({ kb, events, eps, mbps: (eps * kb) / 1024 });
       ctx.log(`scaling: ${kb} KB: ${eps.toFixed(0)} events/s`);
     }
+    const group = "scaling: payload size through ingress";
+    const note = `POST → validate → publish → PubAck → 202, ${INGRESS_IN_FLIGHT} in flight; 64 MB per size at scale 1 (at most 4,000 events)`;
     const base = rows[0]!;
-    return rows.flatMap((r) => [
-      {
-        group: "scaling: payload size through ingress",
-        name: `${r.kb} KB payloads`,
-        unit: "MB/s",
-        value: r.mbps,
-        baselineName: "1 KB",
-        baseline: base.mbps,
-        ratio: ratioOf(r.mbps, base.mbps),
-        better: "higher" as const,
-      },
-      {
-        group: "scaling: payload size through ingress",
-        name: `${r.kb} KB payloads`,
-        unit: "events/s",
-        value: r.eps,
-        baselineName: "1 KB",
-        baseline: base.eps,
-        ratio: ratioOf(r.eps, base.eps),
-        better: "higher" as const,
-        ...(r.kb === PAYLOAD_KB.at(-1)
-          ? {
-              note: `POST → validate → publish → PubAck → 202, ${INGRESS_IN_FLIGHT} in flight; 64 MB per size at scale 1 (at most 4,000 events)`,
-            }
-          : {}),
-      },
-    ]);
+    return [
+      ...series(
+        { group, unit: "MB/s", better: "higher", baselineName: "1 KB", baseline: base.mbps, note },
+        rows.map((r) => ({ name: `${r.kb} KB payloads`, value: r.mbps })),
+      ),
+      ...series(
+        { group, unit: "events/s", better: "higher", baselineName: "1 KB", baseline: base.eps, note },
+        rows.map((r) => ({ name: `${r.kb} KB payloads`, value: r.eps })),
+      ),
+    ];
   });
+}
+
+/** One figure per step of a series, each against the same baseline step; the note goes on the last. */
+function series(
+  s: {
+    group: string;
+    unit: string;
+    better: "higher" | "lower";
+    baselineName: string;
+    baseline: number;
+    note: string;
+  },
+  steps: { name: string; value: number; target?: number }[],
+): BenchResult[] {
+  return steps.map((step, i) => ({
+    group: s.group,
+    name: step.name,
+    unit: s.unit,
+    value: step.value,
+    baselineName: s.baselineName,
+    baseline: s.baseline,
+    ratio: ratioOf(step.value, s.baseline),
+    better: s.better,
+    ...(step.target === undefined ? {} : { target: step.target }),
+    ...(i === steps.length - 1 ? { note: s.note } : {}),
+  }));
 }
