@@ -43,6 +43,8 @@ function sendOverSocket(url: string, raw: string): Promise<HostileAnswer> {
       if (answer === undefined) reject(new Error(`no HTTP response to ${JSON.stringify(raw.slice(0, 80))}`));
       else resolve(answer);
     };
+    // A server that neither answers nor closes is a hang: fail the case instead of waiting for the suite's timeout.
+    socket.setTimeout(30_000, () => socket.destroy());
     socket.on("data", (chunk: Buffer) => chunks.push(chunk));
     socket.on("error", () => socket.destroy());
     socket.on("close", finish);
