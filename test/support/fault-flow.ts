@@ -81,12 +81,12 @@ export async function runFlowWithFault(
   await fault(load);
   expectAllAlive(flow.stack);
   const result = await load.done;
-  expect(result.refused).toEqual({});
+  expect(result.refused).toEqual([]);
   flow.accepted.push(...result.accepted);
   const counts = await waitUntilSettled(flow.reader, flow.sink, flow.accepted.length, 300_000);
   const { sink } = flow;
   console.log(
-    `accepted ${result.accepted.length} of ${count} (client retries ${result.retries}); ` +
+    `accepted ${result.accepted.length} of ${count} (client retries by status ${JSON.stringify(result.retried)}); ` +
       `in all ${flow.accepted.length} accepted, assignments ${counts.assignments}; runs ${counts.runs}; sink ${sink.total} requests, ` +
       `${sink.distinct} webhook-ids, ${sink.duplicates} duplicates; ${Math.round((Date.now() - started) / 1000)} s`,
   );

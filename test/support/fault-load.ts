@@ -13,10 +13,10 @@ export interface LoadOptions {
 export interface LoadResult {
   /** Bookings answered 202 (on the first try or a retry). */
   accepted: number[];
-  /** Retries after a connection error, a 503 or a 429. */
-  retries: number;
-  /** Answers that are neither 202 nor worth a retry, by status. */
-  refused: Record<number, number>;
+  /** Retries after a connection error (0), a 429, 503 or 504, by status. */
+  retried: Record<number, number>;
+  /** Answers that are neither 202 nor worth a retry, as `status body`. */
+  refused: string[];
 }
 
 export interface Load {
@@ -27,6 +27,8 @@ export interface Load {
 }
 
 const RETRY_PAUSE_MS = 100;
+/** Nothing was stored, or it was and the same Idempotency-Key finds it: a retry is safe. */
+const RETRIED = new Set([0, 429, 503, 504]);
 const MAX_TRIES = 1_200;
 
 /**
@@ -35,32 +37,34 @@ const MAX_TRIES = 1_200;
  */
 export function postBookings(opts: LoadOptions): Load {
   const first = opts.first ?? 0;
-  const result: LoadResult = { accepted: [], retries: 0, refused: {} };
+  const result: LoadResult = { accepted: [], retried: {}, refused: [] };
+  let retries = 0;
   let next = first;
   const post = async (n: number): Promise<void> => {
     for (let tries = 1; tries <= MAX_TRIES; tries++) {
-      const status = await send(opts, n).catch(() => 0);
+      const { status, body } = await send(opts, n).catch(() => ({ status: 0, body: "" }));
       if (status === 202) {
         result.accepted.push(n);
         return;
       }
-      if (status !== 0 && status !== 503 && status !== 429) {
-        result.refused[status] = (result.refused[status] ?? 0) + 1;
+      if (!RETRIED.has(status)) {
+        result.refused.push(`${status} ${body.slice(0, 300)}`);
         return;
       }
-      result.retries++;
+      retries++;
+      result.retried[status] = (result.retried[status] ?? 0) + 1;
       await new Promise((r) => setTimeout(r, RETRY_PAUSE_MS));
     }
-    result.refused[0] = (result.refused[0] ?? 0) + 1;
+    result.refused.push(`booking ${n}: no answer after ${MAX_TRIES} tries`);
   };
   const worker = async () => {
     while (next < first + opts.count) await post(next++);
   };
   const done = Promise.all(Array.from({ length: opts.concurrency }, worker)).then(() => result);
-  return { accepted: () => result.accepted.length, retries: () => result.retries, done };
+  return { accepted: () => result.accepted.length, retries: () => retries, done };
 }
 
-async function send(opts: LoadOptions, n: number): Promise<number> {
+async function send(opts: LoadOptions, n: number): Promise<{ status: number; body: string }> {
   const res = await fetch(`${opts.url}/v1/orgs/${ORG}/inbound/scheduling.slotBooked`, {
     method: "POST",
     headers: {
@@ -71,6 +75,5 @@ async function send(opts: LoadOptions, n: number): Promise<number> {
     body: JSON.stringify(booking(n)),
     signal: AbortSignal.timeout(30_000),
   });
-  await res.arrayBuffer();
-  return res.status;
+  return { status: res.status, body: await res.text() };
 }
