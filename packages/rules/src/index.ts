@@ -38,3 +38,4 @@ export { diffDocuments } from "./document-diff.js";
 export type { DocumentChange } from "./document-diff.js";
 export { parseJsonDocument, locatePointer } from "./json-text.js";
 export type { TextPosition } from "./json-text.js";
+export { valueAt } from "./json-pointer.js";

@@ -1,6 +1,7 @@
 import type { Logger } from "@switchboard/logger";
 import { compileRule, type CompiledRule, type DedupSpec } from "@switchboard/rules";
 import { compilePayloadSchema, type PayloadValidator } from "./payload-schema.js";
+import { TriggerRules } from "./rule-candidates.js";
 import type { OrgSnapshot } from "./runnable-rules.js";
 
 /** A declared inbound event as the engine uses it: validator compiled, dedup spec parsed. */
@@ -15,7 +16,7 @@ export interface IndexedDefinition {
 export interface OrgRules {
   definitions: Map<string, IndexedDefinition & { stamp: string }>;
   /** Keyed `<kind>:<name>`; each list is frozen, callers share it. */
-  rules: Map<string, readonly CompiledRule[]>;
+  rules: Map<string, TriggerRules>;
   byRule: Map<string, CompiledRule>;
 }
 
@@ -54,17 +55,17 @@ export function buildOrgRules(
       });
   }
   const byRule = new Map<string, CompiledRule>();
-  const lists = new Map<string, CompiledRule[]>();
+  const lists = new Map<string, { rule: CompiledRule; when: unknown }[]>();
   for (const r of snapshot.rules) {
     const compiled = reuseOrCompile(previous?.byRule.get(r.ruleId), r, orgId, logger);
     if (compiled === undefined) continue;
     byRule.set(r.ruleId, compiled);
     const key = `${compiled.trigger.kind}:${compiled.trigger.name}`;
-    lists.set(key, [...(lists.get(key) ?? []), compiled]);
+    let list = lists.get(key);
+    if (list === undefined) lists.set(key, (list = []));
+    list.push({ rule: compiled, when: r.document.when });
   }
-  const rules = new Map<string, readonly CompiledRule[]>(
-    [...lists].map(([key, list]) => [key, Object.freeze(list)]),
-  );
+  const rules = new Map<string, TriggerRules>([...lists].map(([key, list]) => [key, new TriggerRules(list)]));
   return { definitions, rules, byRule };
 }
 

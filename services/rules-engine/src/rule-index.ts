@@ -45,9 +45,22 @@ export class RuleIndex {
     return this.#orgs.get(orgId)?.definitions.get(name);
   }
 
-  /** The rules to evaluate for a message: O(1) in the number of rules of other triggers and orgs. */
+  /** Every rule of a trigger: O(1) in the number of rules of other triggers and orgs. */
   rulesFor(orgId: string, kind: "inbound" | "event", name: string): readonly CompiledRule[] {
-    return this.#orgs.get(orgId)?.rules.get(`${kind}:${name}`) ?? NO_RULES;
+    return this.#orgs.get(orgId)?.rules.get(`${kind}:${name}`)?.all ?? NO_RULES;
+  }
+
+  /**
+   * The rules to evaluate for a message: those of its trigger less the ones whose leading
+   * equality on the payload cannot hold, so that rules waiting for other values cost nothing.
+   */
+  candidatesFor(
+    orgId: string,
+    kind: "inbound" | "event",
+    name: string,
+    payload: unknown,
+  ): readonly CompiledRule[] {
+    return this.#orgs.get(orgId)?.rules.get(`${kind}:${name}`)?.candidates(payload) ?? NO_RULES;
   }
 
   /** Sizes, for logs and health output. */

@@ -10,9 +10,8 @@ export function eventHandler(deps: ProcessorDeps & { index: RuleIndex; stream: s
     const subject = parseSubject(msg.subject);
     if (subject?.kind !== "events" || subject.org === undefined || subject.rest.length !== 1)
       return { kind: "ack" };
-    const rules = deps.index.rulesFor(subject.org, "event", subject.rest[0]!);
     // Most events have no rules: nothing to claim or record.
-    if (rules.length === 0) return { kind: "ack" };
+    if (deps.index.rulesFor(subject.org, "event", subject.rest[0]!).length === 0) return { kind: "ack" };
     let payload: { messageId?: string; traceId?: string };
     try {
       payload = msg.json();
@@ -33,7 +32,7 @@ export function eventHandler(deps: ProcessorDeps & { index: RuleIndex; stream: s
       traceId: typeof payload.traceId === "string" ? payload.traceId : messageId,
       payload,
       dedup: { mode: "id" },
-      rules,
+      rules: deps.index.candidatesFor(subject.org, "event", subject.rest[0]!, payload),
     });
   };
 }

@@ -95,7 +95,7 @@ export function inboundHandler(deps: ProcessorDeps & { index: RuleIndex; stream:
       traceId: msg.headers["Switchboard-Trace-Id"] ?? messageId,
       payload: parsed.value,
       dedup: definition.dedup,
-      rules: deps.index.rulesFor(orgId, "inbound", name),
+      rules: deps.index.candidatesFor(orgId, "inbound", name, parsed.value),
     });
   };
 }
