@@ -60,7 +60,9 @@ export async function startFaultStack(
   const start = async (service: FaultService) => {
     const proc = runEntryPoint(entryOf(service), { ...shared, PORT: String(portOf.get(service)) });
     procs.set(service, proc);
-    await proc.waitForOutput(/is running: HTTP/, 120_000);
+    await proc.waitForOutput(/is running: HTTP/, 180_000).catch((error: Error) => {
+      throw new Error(`${error.message}; it wrote:\n${proc.output().slice(-3_000)}`);
+    });
     await waitFor(
       async () => {
         if (proc.child.exitCode !== null) throw new Error(`${service} exited:\n${proc.output()}`);
