@@ -10,6 +10,7 @@ import {
 import { api, type Api } from "./support/api.js";
 import { booking, reminderRule, slotBookedDefinition } from "./support/examples.js";
 import { natsPublisher } from "./support/nats-publisher.js";
+import { readStream } from "./support/stream-reader.js";
 import { runEntryPoint, type ServiceProcess } from "./support/process.js";
 import { ADMIN_KEY } from "./support/switchboard.js";
 
@@ -123,10 +124,12 @@ describe("rules engine under faults: effects happen once", () => {
     expect(await open()).toBe(0);
   });
 
-  it("with the domain services down, messages wait and then succeed", async () => {
+  it("with the domain services down, messages wait and then succeed, and a copy waiting behind one runs none", async () => {
     const before = await reminders();
     await domain.stop("SIGTERM");
     for (let n = 1000; n < 1005; n++) await publisher.publish(SUBJECT, booking(n), `slot-${n}`);
+    // The same data under another id: it waits for the first copy's claim, then is skipped.
+    await publisher.publish(SUBJECT, booking(1000), "slot-1000-resent");
     await new Promise((r) => setTimeout(r, 2_500));
     expect(await reminders()).toBe(before); // nothing could happen while forms was down
     expect(
@@ -140,5 +143,14 @@ describe("rules engine under faults: effects happen once", () => {
     });
     await new Promise((r) => setTimeout(r, 1_500));
     expect(await reminders()).toBe(before + 5);
+    await waitFor(
+      async () =>
+        (await count("select count(*) as n from rules_engine.dedup_claims where status = 'processing'")) ===
+        0,
+      { timeoutMs: 60_000, what: "every claim done" },
+    );
+    expect(await reminders()).toBe(before + 5);
+    const dead = await readStream(nats.url, "DLQ");
+    expect(dead.map((m) => `${m.subject}: ${JSON.stringify(m.headers)}`)).toEqual([]);
   });
 });

@@ -31,7 +31,12 @@ export interface Triggered {
   rules: readonly CompiledRule[];
 }
 
+// A copy that finds its data claimed by another copy in flight looks again soon, since that copy is
+// usually about to finish; after a few looks it waits on the consumer's backoff like any retry, so
+// it outlasts a first copy that is itself retrying (a domain service down) instead of running out
+// of deliveries and being dead-lettered while that copy still holds the claim.
 const BUSY_RETRY_MS = 500;
+const BUSY_QUICK_LOOKS = 3;
 
 /**
  * Steps 3–6 of the engine: claim the dedup keys, evaluate the rules, run their actions as
@@ -56,7 +61,7 @@ export async function processTriggered(
     return {
       kind: "retry",
       reason: `same data is being processed as message ${claim.by}`,
-      delayMs: BUSY_RETRY_MS,
+      ...(msg.deliveryCount <= BUSY_QUICK_LOOKS ? { delayMs: BUSY_RETRY_MS } : {}),
     };
 
   const dedupKey = `${keys[0]!.kind}:${keys[0]!.value}`;
