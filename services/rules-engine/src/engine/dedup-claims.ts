@@ -78,6 +78,30 @@ export async function claimKeys(
   });
 }
 
+/**
+ * Locks the message's claims for the transaction that records it; true when another delivery of
+ * the same message recorded it already. A redelivery can overlap the delivery it repeats (its ack
+ * wait ran out while NATS was away, the handler still at work): both pass claimKeys, both run the
+ * idempotent actions, and the lock lets only the first record its runs.
+ */
+export async function lockClaimsForRecording(
+  trx: Transaction<any>,
+  orgId: string,
+  eventName: string,
+  messageId: string,
+): Promise<boolean> {
+  const rows = (await trx
+    .withSchema(SCHEMA)
+    .selectFrom("dedup_claims")
+    .select("status")
+    .where("org_id", "=", orgId)
+    .where("event_name", "=", eventName)
+    .where("message_id", "=", messageId)
+    .forUpdate()
+    .execute()) as { status: string }[];
+  return rows.some((r) => r.status === "done");
+}
+
 /** Marks the message's claims done, in the transaction that records what it did. */
 export async function completeClaims(
   trx: Transaction<any>,

@@ -5,7 +5,7 @@ import { enqueueEvent, type EventSource } from "@switchboard/outbox";
 import type { CompiledRule } from "@switchboard/rules";
 import type { ActionResult } from "./action-runner.js";
 import { insertRuleRuns } from "../rule-run.repository.js";
-import { completeClaims } from "./dedup-claims.js";
+import { completeClaims, lockClaimsForRecording } from "./dedup-claims.js";
 
 import { SCHEMA } from "../migrations.js";
 
@@ -38,14 +38,16 @@ export function emittedMessageId(idempotencyKey: string): string {
 /**
  * In one transaction: the rule runs (what fired, on what input, what it did), the custom events
  * the rules emit, and the dedup claims marked done. Either all of it is recorded, or none and the
- * message is retried.
+ * message is retried; nothing, when an overlapping delivery of the message recorded it first.
  */
 export async function recordMessage(
   db: Kysely<any>,
   source: EventSource,
   record: MessageRecord,
 ): Promise<void> {
+  const scope = claimScope(record.triggerKind, record.triggerName);
   await db.transaction().execute(async (trx) => {
+    if (await lockClaimsForRecording(trx, record.orgId, scope, record.messageId)) return;
     await insertRuleRuns(
       trx,
       record.runs.map((run) => ({
@@ -83,13 +85,7 @@ export async function recordMessage(
         );
       }
     }
-    if (record.complete)
-      await completeClaims(
-        trx,
-        record.orgId,
-        claimScope(record.triggerKind, record.triggerName),
-        record.messageId,
-      );
+    if (record.complete) await completeClaims(trx, record.orgId, scope, record.messageId);
   });
 }
 

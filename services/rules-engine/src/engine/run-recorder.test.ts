@@ -1,0 +1,51 @@
+import { migrateSchema, openDatabase, type Database } from "@switchboard/db";
+import type { EventSource } from "@switchboard/outbox";
+import type { CompiledRule } from "@switchboard/rules";
+import { createTestDatabase, type TestDatabase } from "@switchboard/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { migrations, SCHEMA } from "../migrations.js";
+import { claimKeys } from "./dedup-claims.js";
+import { recordMessage, type MessageRecord } from "./run-recorder.js";
+
+describe("recording a message", () => {
+  let testDb: TestDatabase;
+  let database: Database;
+  beforeAll(async () => {
+    testDb = await createTestDatabase("sb_runs");
+    database = await openDatabase({ url: testDb.url });
+    const migrated = await migrateSchema(database.db, SCHEMA, migrations);
+    if (!migrated.ok) throw new Error(`migrations failed: ${JSON.stringify(migrated.error)}`);
+  });
+  afterAll(async () => {
+    await database?.close();
+    await testDb?.drop();
+  });
+
+  it("twice at once, for a delivery and its overlapping redelivery, records its runs once", async () => {
+    const keys = [{ kind: "id" as const, value: "m-1" }];
+    // The redelivery of the same stream copy takes the claim over while the first delivery still works.
+    for (let n = 0; n < 2; n++)
+      expect(await claimKeys(database.db, "org-a", "slotBooked", keys, "m-1", "7")).toEqual({
+        outcome: "claimed",
+      });
+    const record: MessageRecord = {
+      orgId: "org-a",
+      triggerKind: "inbound",
+      triggerName: "slotBooked",
+      messageId: "m-1",
+      dedupKey: "id:m-1",
+      traceId: "t-1",
+      input: { n: 1 },
+      runs: [{ rule: { id: "r-1", version: 1 } as CompiledRule, status: "succeeded", actions: [] }],
+      complete: true,
+    };
+    // No rule here emits an event, so the event source is never read.
+    const source = {} as EventSource;
+    await Promise.all([
+      recordMessage(database.db, source, record),
+      recordMessage(database.db, source, record),
+    ]);
+    const runs = await database.db.withSchema(SCHEMA).selectFrom("rule_runs").selectAll().execute();
+    expect(runs).toHaveLength(1);
+  });
+});
