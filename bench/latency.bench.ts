@@ -31,7 +31,7 @@ interface FixedRateRun {
  * each matching one exactly once. Node-RED under the same load is the baseline.
  */
 export const bench: Bench = async (ctx) => {
-  const sizes = { warmup: ctx.count(2_000, 100), count: ctx.count(20_000, 400) };
+  const sizes = { warmup: ctx.count(1_000, 100), count: ctx.count(20_000, 400) };
   const measure = async (target: PathTarget): Promise<FixedRateRun> => {
     ctx.log(`fixed rate: ${target.label}, ${sizes.count} events at ${RATE}/s`);
     const sampler = new RssSampler(target.pids);

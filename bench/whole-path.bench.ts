@@ -15,7 +15,7 @@ const CONCURRENCY = 32;
  * Node-RED 4 runs http in → switch → http request → http response in one process.
  */
 export const bench: Bench = async (ctx) => {
-  const sizes = { warmup: ctx.count(2_000, 100), count: ctx.count(20_000, 400) };
+  const sizes = { warmup: ctx.count(1_000, 100), count: ctx.count(10_000, 400) };
   const { switchboard: sb, nodeRed: nr } = await measureBoth((target) => {
     ctx.log(`whole path, closed loop: ${target.label}, ${sizes.count} events`);
     return runPath(target, { run: "closed", ...sizes }, async (sender, events) => ({
