@@ -235,7 +235,7 @@ export const fieldCases = (): RouteCase[] => [
       () => ({ url: "https://a.invalid/", eventTypes: [">"] }),
       400,
       INVALID,
-      'unknown event type ">"',
+      'eventTypes/0: event type ">" is invalid',
     ],
   ]),
   ...table("PATCH /v1/orgs/{org}/webhooks/{id}", "cm", (a) => `/webhooks/${a.webhookId}`, [

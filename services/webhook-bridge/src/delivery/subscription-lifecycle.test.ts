@@ -1,4 +1,4 @@
-import { connectBus, type NatsConnection } from "@switchboard/bus";
+import { connectBus, jetstreamManager, streamNames, type NatsConnection } from "@switchboard/bus";
 import { loadConfig } from "@switchboard/config";
 import { createLogger } from "@switchboard/logger";
 import { createTestDatabase, startNatsServer, waitFor } from "@switchboard/testing";
@@ -80,6 +80,51 @@ describe("subscription lifecycle", () => {
     for (const id of [intake.messageId, otherType.messageId])
       expect(receiver.requests.map((r) => r.webhookId)).not.toContain(id);
     expect(stack.bridge.engine.counts()["delivery:skipped"]).toBeGreaterThanOrEqual(1);
+  });
+
+  it("a custom event type, as a rule emits it, reaches the subscriptions that name it and no other", async () => {
+    const reminders = await subscribe("org-a", {
+      url: receiver.url("/reminders"),
+      eventTypes: ["slotReminderSent"],
+    });
+    const mixed = await subscribe("org-a", {
+      url: receiver.url("/mixed"),
+      eventTypes: ["planCreated", "slotReminderSent"],
+    });
+    const other = await subscribe("org-a", { url: receiver.url("/intakes"), eventTypes: ["intakeDone"] });
+    const jsm = await jetstreamManager(nc);
+    const stream = streamNames(stack.config.streamPrefix).events;
+    const consumer = (sub: { id: string }) => jsm.consumers.info(stream, sub.id);
+    expect((await consumer(reminders)).config.filter_subject).toBe(
+      "switchboard.events.org-a.slotReminderSent",
+    );
+    expect((await consumer(mixed)).config.filter_subject).toBe("switchboard.events.org-a.*");
+    expect((await consumer(other)).config.filter_subject).toBe("switchboard.events.org-a.intakeDone");
+
+    // Built and published on switchboard.events.org-a.slotReminderSent as the rules engine's outbox does for an emit.
+    const reminder = await stack.events.publish("org-a", "slotReminderSent", { slotId: "s-1" });
+    const plan = await stack.events.publish("org-a", "planCreated", planCreatedInfo(5));
+    const intake = await stack.events.publish("org-a", "intakeDone", { planId: "p-1" });
+
+    // Once each consumer has nothing pending or unacked, every delivery it was to make is made.
+    const handled = async (sub: { id: string }) => {
+      const info = await consumer(sub);
+      return info.num_pending === 0 && info.num_ack_pending === 0;
+    };
+    await waitFor(
+      async () => (await handled(reminders)) && (await handled(mixed)) && (await handled(other)),
+      {
+        what: "every consumer to handle its messages",
+      },
+    );
+    expect(idsAt("/reminders")).toEqual([reminder.messageId]);
+    expect(new Set(idsAt("/mixed"))).toEqual(new Set([reminder.messageId, plan.messageId]));
+    expect(idsAt("/mixed")).toHaveLength(2);
+    expect(idsAt("/intakes")).toEqual([intake.messageId]);
+    expect(JSON.parse(receiver.to("/reminders")[0]!.body)).toMatchObject({
+      messageType: "switchboard.org-a.slotReminderSent",
+      info: { slotId: "s-1" },
+    });
   });
 
   it("a disabled subscription keeps its backlog in the stream and gets all of it when enabled again", async () => {

@@ -38,11 +38,24 @@ const refused: [string, Record<string, unknown>, string, string | RegExp][] = [
   ["a loopback address not allowlisted", { url: "http://[::1]:8080/in" }, "SB_ERR_VALIDATION", "loopback"],
   ["the metadata address", { url: "http://169.254.169.254/latest" }, "SB_ERR_VALIDATION", "link-local"],
   [
-    "an unknown event type",
-    { eventTypes: ["formSubmitted", "planDeleted"] },
+    "an event type with a subject wildcard",
+    { eventTypes: ["formSubmitted", "a.>"] },
     "SB_ERR_VALIDATION",
-    'unknown event type "planDeleted"',
+    'eventTypes/1: event type "a.>" is invalid',
   ],
+  [
+    "an event type that is a wildcard token",
+    { eventTypes: ["*.x"] },
+    "SB_ERR_VALIDATION",
+    '"*.x" is invalid',
+  ],
+  [
+    "an event type with a space",
+    { eventTypes: ["slot booked"] },
+    "SB_ERR_VALIDATION",
+    '"slot booked" is invalid',
+  ],
+  ["a dotted event type", { eventTypes: ["slot.booked"] }, "SB_ERR_VALIDATION", '"slot.booked" is invalid'],
   ["no event type", { eventTypes: [] }, "SB_ERR_VALIDATION", "eventTypes"],
   [
     "a filter with an unknown operator",
@@ -180,6 +193,32 @@ describe("webhook subscriptions refuse bad input with problem+json and write not
       expect(delivery.calls.length).toBe(calls);
     });
   }
+
+  it("accepts the custom event types that rules emit beside the platform's own", async () => {
+    const res = await cm.post(HOOKS, {
+      ...valid,
+      eventTypes: ["slotReminderSent", "formSubmitted", "intake_done-2"],
+    });
+    expect(res.status).toBe(201);
+    expect(res.body.eventTypes).toEqual(["slotReminderSent", "formSubmitted", "intake_done-2"]);
+    const patched = await cm.patch(`${HOOKS}/${res.body.id}`, { eventTypes: ["slotReminderSent"] });
+    expect(patched.status).toBe(200);
+    expect(patched.body.eventTypes).toEqual(["slotReminderSent"]);
+  });
+
+  it("names each malformed event type and where it is", async () => {
+    const problem = expectProblem(
+      await cm.post(HOOKS, { ...valid, eventTypes: ["slotReminderSent", "a.>", "x y"] }),
+      400,
+      "SB_ERR_VALIDATION",
+      /^eventTypes\/1: event type "a\.>" is invalid: .*; eventTypes\/2: event type "x y" is invalid/,
+    );
+    expect(problem.detail).toContain("a custom type that a rule emits");
+    expect(problem.errors).toEqual([
+      expect.objectContaining({ path: "body/eventTypes/1" }),
+      expect.objectContaining({ path: "body/eventTypes/2" }),
+    ]);
+  });
 
   it("refuses a __proto__ key anywhere in the body at the edge", async () => {
     const body = '{"url": "http://127.0.0.1:9/", "eventTypes": ["*"], "mapping": {"__proto__": {"x": 1}}}';

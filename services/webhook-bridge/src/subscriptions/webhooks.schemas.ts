@@ -26,7 +26,7 @@ const settings = {
     minItems: 1,
     maxItems: 50,
     items: { type: "string", minLength: 1, maxLength: 64 },
-    description: 'system event types, or ["*"] for all',
+    description: 'system event types: the platform\'s own or custom ones that rules emit; ["*"] for all',
   },
   filter: { description: "JSON Logic over the event; only events for which it is truthy are sent" },
   mapping: {
