@@ -15,67 +15,64 @@ export type ClaimOutcome =
 type ClaimRow = { kind: string; value: string; message_id: string; status: string; holder: string | null };
 
 /**
- * Claims the keys for the message in one short transaction. Claims persist without time limit, so
- * dedup outlives the broker's duplicate window; no lock is held while the message's actions run.
+ * Claims the keys for the message in the caller's short transaction, which holds them locked until
+ * it ends. Claims persist without time limit, so dedup outlives the broker's duplicate window; no
+ * lock is held while the message's actions run.
  * `holder` is the stream copy (its sequence): a redelivery of that copy may take its claim over,
  * but another copy of the same id (posted over HTTP and published on NATS) must wait for it.
  */
 export async function claimKeys(
-  db: Kysely<any>,
+  trx: Transaction<any>,
   orgId: string,
   eventName: string,
   keys: DedupKey[],
   messageId: string,
   holder: string,
 ): Promise<ClaimOutcome> {
-  return db.transaction().execute(async (trx) => {
-    await trx
-      .withSchema(SCHEMA)
-      .insertInto("dedup_claims")
-      .values(
-        keys.map((k) => ({
-          org_id: orgId,
-          event_name: eventName,
-          kind: k.kind,
-          value: k.value,
-          message_id: messageId,
-          status: "processing",
-          holder,
-        })),
-      )
-      .onConflict((oc) => oc.columns(["org_id", "event_name", "kind", "value"]).doNothing())
-      .execute();
-    const rows = (await trx
-      .withSchema(SCHEMA)
-      .selectFrom("dedup_claims")
-      .select(["kind", "value", "message_id", "status", "holder"])
-      .where("org_id", "=", orgId)
-      .where("event_name", "=", eventName)
-      .where((eb) => eb.or(keys.map((k) => eb.and([eb("kind", "=", k.kind), eb("value", "=", k.value)]))))
-      .forUpdate()
-      .execute()) as ClaimRow[];
-    const others = rows.filter((r) => r.message_id !== messageId);
-    const done = others.find((r) => r.status === "done");
-    if (done !== undefined) {
-      await releaseOwn(trx, orgId, eventName, keys, messageId);
-      return { outcome: "duplicate", of: done.message_id };
-    }
-    const ownDone = rows.find((r) => r.message_id === messageId && r.status === "done");
-    if (ownDone !== undefined) return { outcome: "duplicate", of: messageId };
-    const otherCopy = rows.find(
-      (r) => r.message_id === messageId && r.holder !== null && r.holder !== holder,
-    );
-    if (otherCopy !== undefined) {
-      await releaseHeld(trx, orgId, eventName, messageId, holder);
-      return { outcome: "busy", by: messageId };
-    }
-    const busy = others[0];
-    if (busy !== undefined) {
-      await releaseOwn(trx, orgId, eventName, keys, messageId);
-      return { outcome: "busy", by: busy.message_id };
-    }
-    return { outcome: "claimed" };
-  });
+  await trx
+    .withSchema(SCHEMA)
+    .insertInto("dedup_claims")
+    .values(
+      keys.map((k) => ({
+        org_id: orgId,
+        event_name: eventName,
+        kind: k.kind,
+        value: k.value,
+        message_id: messageId,
+        status: "processing",
+        holder,
+      })),
+    )
+    .onConflict((oc) => oc.columns(["org_id", "event_name", "kind", "value"]).doNothing())
+    .execute();
+  const rows = (await trx
+    .withSchema(SCHEMA)
+    .selectFrom("dedup_claims")
+    .select(["kind", "value", "message_id", "status", "holder"])
+    .where("org_id", "=", orgId)
+    .where("event_name", "=", eventName)
+    .where((eb) => eb.or(keys.map((k) => eb.and([eb("kind", "=", k.kind), eb("value", "=", k.value)]))))
+    .forUpdate()
+    .execute()) as ClaimRow[];
+  const others = rows.filter((r) => r.message_id !== messageId);
+  const done = others.find((r) => r.status === "done");
+  if (done !== undefined) {
+    await releaseOwn(trx, orgId, eventName, keys, messageId);
+    return { outcome: "duplicate", of: done.message_id };
+  }
+  const ownDone = rows.find((r) => r.message_id === messageId && r.status === "done");
+  if (ownDone !== undefined) return { outcome: "duplicate", of: messageId };
+  const otherCopy = rows.find((r) => r.message_id === messageId && r.holder !== null && r.holder !== holder);
+  if (otherCopy !== undefined) {
+    await releaseHeld(trx, orgId, eventName, messageId, holder);
+    return { outcome: "busy", by: messageId };
+  }
+  const busy = others[0];
+  if (busy !== undefined) {
+    await releaseOwn(trx, orgId, eventName, keys, messageId);
+    return { outcome: "busy", by: busy.message_id };
+  }
+  return { outcome: "claimed" };
 }
 
 /**

@@ -73,10 +73,12 @@ export function inboundHandler(deps: ProcessorDeps & { index: RuleIndex; stream:
       };
     }
     const checked = definition.validate(parsed.value);
-    if (msg.deliveryCount === 1) {
-      await saveSample(deps.db, { orgId, name, messageId, payload: parsed.value, valid: checked.ok });
-    }
+    const sample =
+      msg.deliveryCount === 1
+        ? { orgId, name, messageId, payload: parsed.value, valid: checked.ok }
+        : undefined;
     if (!checked.ok) {
+      if (sample !== undefined) await saveSample(deps.db, sample);
       return {
         kind: "dead",
         stage: "invalid",
@@ -96,6 +98,7 @@ export function inboundHandler(deps: ProcessorDeps & { index: RuleIndex; stream:
       payload: parsed.value,
       dedup: definition.dedup,
       rules: deps.index.candidatesFor(orgId, "inbound", name, parsed.value),
+      sample,
     });
   };
 }

@@ -8,6 +8,7 @@ import { runActions, type ActionResult } from "./action-runner.js";
 import { claimKeys, releaseClaims } from "./dedup-claims.js";
 import { dedupKeys } from "./dedup-keys.js";
 import { claimScope, recordMessage, type RuleRun } from "./run-recorder.js";
+import { saveSample, type Sample } from "./samples.js";
 
 export interface ProcessorDeps {
   db: Kysely<any>;
@@ -29,6 +30,8 @@ export interface Triggered {
   payload: unknown;
   dedup: DedupSpec;
   rules: readonly CompiledRule[];
+  /** An inbound message's first delivery, kept for dry runs; written with its claim. */
+  sample?: Sample | undefined;
 }
 
 // A copy that finds its data claimed by another copy in flight looks again soon, since that copy is
@@ -49,7 +52,10 @@ export async function processTriggered(
 ): Promise<HandlerOutcome> {
   const scope = claimScope(t.kind, t.name);
   const keys = dedupKeys(t.dedup, t.messageId, t.payload);
-  const claim = await claimKeys(deps.db, t.orgId, scope, keys, t.messageId, String(msg.seq));
+  const claim = await deps.db.transaction().execute(async (trx) => {
+    if (t.sample !== undefined) await saveSample(trx, t.sample);
+    return claimKeys(trx, t.orgId, scope, keys, t.messageId, String(msg.seq));
+  });
   if (claim.outcome === "duplicate") {
     deps.logger.info(
       { org: t.orgId, trigger: t.name, messageId: t.messageId, of: claim.of },

@@ -25,9 +25,11 @@ describe("recording a message", () => {
     const keys = [{ kind: "id" as const, value: "m-1" }];
     // The redelivery of the same stream copy takes the claim over while the first delivery still works.
     for (let n = 0; n < 2; n++)
-      expect(await claimKeys(database.db, "org-a", "slotBooked", keys, "m-1", "7")).toEqual({
-        outcome: "claimed",
-      });
+      expect(
+        await database.db
+          .transaction()
+          .execute((trx) => claimKeys(trx, "org-a", "slotBooked", keys, "m-1", "7")),
+      ).toEqual({ outcome: "claimed" });
     const record: MessageRecord = {
       orgId: "org-a",
       triggerKind: "inbound",

@@ -4,11 +4,19 @@ import { SCHEMA } from "../migrations.js";
 
 const KEEP = 100;
 
-/** Keeps the last messages of each inbound event, for dry runs against real traffic. */
-export async function saveSample(
-  db: Kysely<any>,
-  sample: { orgId: string; name: string; messageId: string; payload: unknown; valid: boolean },
-): Promise<void> {
+export interface Sample {
+  orgId: string;
+  name: string;
+  messageId: string;
+  payload: unknown;
+  valid: boolean;
+}
+
+/**
+ * Keeps the last messages of each inbound event, for dry runs against real traffic. A valid
+ * message's sample is written in the transaction that claims it, so it costs no commit of its own.
+ */
+export async function saveSample(db: Kysely<any>, sample: Sample): Promise<void> {
   const saved = await insertSample(db, sample.orgId, sample);
   // Prune now and then rather than on every insert.
   if (saved.id % 25 === 0) {
