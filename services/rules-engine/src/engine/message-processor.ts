@@ -1,49 +1,20 @@
-import type { Kysely } from "kysely";
 import type { ConsumedMessage, HandlerOutcome } from "@switchboard/bus";
-import type { Logger } from "@switchboard/logger";
-import type { EventSource } from "@switchboard/outbox";
-import type { CompiledRule, DedupSpec } from "@switchboard/rules";
-import type { CommandCaller } from "@switchboard/runtime";
-import { runActions, type ActionResult } from "./action-runner.js";
 import { claimKeys, releaseClaims } from "./dedup-claims.js";
 import { dedupKeys } from "./dedup-keys.js";
+import { processInOneTransaction } from "./local-message.js";
+import { evaluateRules, needsCommands, runMatch } from "./matches.js";
 import { claimScope, recordMessage, type RuleRun } from "./run-recorder.js";
-import { saveSample, type Sample } from "./samples.js";
+import { saveSample } from "./samples.js";
+import { finished, recordOf, refused, type ProcessorDeps, type Triggered } from "./triggered.js";
 
-export interface ProcessorDeps {
-  db: Kysely<any>;
-  source: EventSource;
-  call: CommandCaller;
-  logger: Logger;
-  maxDeliver: number;
-  /** Wakes the outbox relay after custom events were written. */
-  eventsWritten(): void;
-}
-
-/** One message, once its trigger, payload and rules are known. */
-export interface Triggered {
-  orgId: string;
-  kind: "inbound" | "event";
-  name: string;
-  messageId: string;
-  traceId: string;
-  payload: unknown;
-  dedup: DedupSpec;
-  rules: readonly CompiledRule[];
-  /** An inbound message's first delivery, kept for dry runs; written with its claim. */
-  sample?: Sample | undefined;
-}
-
-// A copy that finds its data claimed by another copy in flight looks again soon, since that copy is
-// usually about to finish; after a few looks it waits on the consumer's backoff like any retry, so
-// it outlasts a first copy that is itself retrying (a domain service down) instead of running out
-// of deliveries and being dead-lettered while that copy still holds the claim.
-const BUSY_RETRY_MS = 500;
-const BUSY_QUICK_LOOKS = 3;
+export type { ProcessorDeps, Triggered } from "./triggered.js";
 
 /**
- * Steps 3–6 of the engine: claim the dedup keys, evaluate the rules, run their actions as
- * idempotent commands, record the runs and complete the claims in one transaction, then ack.
+ * Steps 3–6 of the engine. The rules are evaluated first (a pure function of the payload). When no
+ * matched action sends a remote command, the claim, the runs, the emitted events and the claims'
+ * end are one transaction. Otherwise the claim commits first, so no lock is held while commands
+ * run; then the actions run as idempotent commands, and the runs are recorded and the claims
+ * completed in a second transaction; then ack.
  */
 export async function processTriggered(
   deps: ProcessorDeps,
@@ -52,78 +23,26 @@ export async function processTriggered(
 ): Promise<HandlerOutcome> {
   const scope = claimScope(t.kind, t.name);
   const keys = dedupKeys(t.dedup, t.messageId, t.payload);
+  const dedupKey = `${keys[0]!.kind}:${keys[0]!.value}`;
+  const matches = evaluateRules(t.rules, t.payload);
+  if (!needsCommands(matches)) {
+    return processInOneTransaction(deps, msg, t, { scope, keys, dedupKey, matches });
+  }
   const claim = await deps.db.transaction().execute(async (trx) => {
     if (t.sample !== undefined) await saveSample(trx, t.sample);
     return claimKeys(trx, t.orgId, scope, keys, t.messageId, String(msg.seq));
   });
-  if (claim.outcome === "duplicate") {
-    deps.logger.info(
-      { org: t.orgId, trigger: t.name, messageId: t.messageId, of: claim.of },
-      "duplicate message skipped",
-    );
-    return { kind: "ack" };
-  }
-  if (claim.outcome === "busy")
-    return {
-      kind: "retry",
-      reason: `same data is being processed as message ${claim.by}`,
-      ...(msg.deliveryCount <= BUSY_QUICK_LOOKS ? { delayMs: BUSY_RETRY_MS } : {}),
-    };
+  if (claim.outcome !== "claimed") return refused(deps, msg, t, claim);
 
-  const dedupKey = `${keys[0]!.kind}:${keys[0]!.value}`;
   const runs: RuleRun[] = [];
   try {
-    for (const rule of t.rules) {
-      const evaluation = rule.evaluate(t.payload);
-      if (!evaluation.matched) continue;
-      if ("error" in evaluation) {
-        runs.push({ rule, status: "failed", actions: [], error: evaluation.error });
-        continue;
-      }
-      const results = await runActions(
-        { orgId: t.orgId, dedupKey, traceId: t.traceId, call: deps.call },
-        rule,
-        evaluation.actions,
-      );
-      const failed = results.find(
-        (r): r is Extract<ActionResult, { outcome: "failed" }> => r.outcome === "failed",
-      );
-      runs.push(
-        failed
-          ? {
-              rule,
-              status: "failed",
-              actions: results,
-              error: `action ${failed.index} (${failed.type}): ${failed.error.message}`,
-            }
-          : { rule, status: "succeeded", actions: results },
-      );
-    }
+    for (const match of matches) runs.push(await runMatch(deps.call, t, dedupKey, match));
   } catch (error) {
     return retryOrGiveUp(deps, msg, t, scope, error);
   }
-
-  const failures = runs.filter((r) => r.status === "failed");
-  const record = {
-    orgId: t.orgId,
-    triggerKind: t.kind,
-    triggerName: t.name,
-    messageId: t.messageId,
-    dedupKey,
-    traceId: t.traceId,
-    input: t.payload,
-    runs,
-  };
-  await recordMessage(deps.db, deps.source, { ...record, complete: failures.length === 0 });
-  if (runs.some((r) => r.actions.some((a) => a.outcome === "emit"))) deps.eventsWritten();
-  if (failures.length === 0) return { kind: "ack" };
-  await releaseClaims(deps.db, t.orgId, scope, t.messageId);
-  return {
-    kind: "dead",
-    stage: "action-failed",
-    reason: failures.map((f) => `rule ${f.rule.id}@${f.rule.version}: ${f.error}`).join("; "),
-    details: failures.map((f) => ({ ruleId: f.rule.id, version: f.rule.version, error: f.error })),
-  };
+  const record = recordOf(t, dedupKey, runs);
+  await recordMessage(deps.db, deps.source, record);
+  return finished(deps, record);
 }
 
 async function retryOrGiveUp(

@@ -1,25 +1,17 @@
-import { migrateSchema, openDatabase, type Database } from "@switchboard/db";
 import type { EventSource } from "@switchboard/outbox";
 import type { CompiledRule } from "@switchboard/rules";
-import { createTestDatabase, type TestDatabase } from "@switchboard/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { migrations, SCHEMA } from "../migrations.js";
+import { openEngineDatabase, type EngineDatabase } from "../../test/support/engine-database.js";
+import { SCHEMA } from "../migrations.js";
 import { claimKeys } from "./dedup-claims.js";
 import { recordMessage, type MessageRecord } from "./run-recorder.js";
 
 describe("recording a message", () => {
-  let testDb: TestDatabase;
-  let database: Database;
+  let database: EngineDatabase;
   beforeAll(async () => {
-    testDb = await createTestDatabase("sb_runs");
-    database = await openDatabase({ url: testDb.url });
-    const migrated = await migrateSchema(database.db, SCHEMA, migrations);
-    if (!migrated.ok) throw new Error(`migrations failed: ${JSON.stringify(migrated.error)}`);
+    database = await openEngineDatabase("sb_runs");
   });
-  afterAll(async () => {
-    await database?.close();
-    await testDb?.drop();
-  });
+  afterAll(async () => database?.close());
 
   it("twice at once, for a delivery and its overlapping redelivery, records its runs once", async () => {
     const keys = [{ kind: "id" as const, value: "m-1" }];

@@ -1,11 +1,11 @@
 import { createHash } from "node:crypto";
-import type { Kysely } from "kysely";
+import type { Kysely, Transaction } from "kysely";
 import { buildEvent, eventSubject } from "@switchboard/events";
 import { enqueueEvent, type EventSource } from "@switchboard/outbox";
 import type { CompiledRule } from "@switchboard/rules";
 import type { ActionResult } from "./action-runner.js";
 import { insertRuleRuns } from "../rule-run.repository.js";
-import { completeClaims, lockClaimsForRecording } from "./dedup-claims.js";
+import { completeClaims, lockClaimsForRecording, releaseClaims } from "./dedup-claims.js";
 
 import { SCHEMA } from "../migrations.js";
 
@@ -25,7 +25,7 @@ export interface MessageRecord {
   traceId: string;
   input: unknown;
   runs: RuleRun[];
-  /** Mark the dedup claims done: false when the message leaves for the DLQ, so a retry may run it. */
+  /** Mark the dedup claims done; false when the message leaves for the DLQ: free them, so a retry may run it. */
   complete: boolean;
 }
 
@@ -37,8 +37,9 @@ export function emittedMessageId(idempotencyKey: string): string {
 
 /**
  * In one transaction: the rule runs (what fired, on what input, what it did), the custom events
- * the rules emit, and the dedup claims marked done. Either all of it is recorded, or none and the
- * message is retried; nothing, when an overlapping delivery of the message recorded it first.
+ * the rules emit, and the dedup claims marked done (or freed). Either all of it is recorded, or
+ * none and the message is retried; nothing, when an overlapping delivery of the message recorded
+ * it first.
  */
 export async function recordMessage(
   db: Kysely<any>,
@@ -48,45 +49,65 @@ export async function recordMessage(
   const scope = claimScope(record.triggerKind, record.triggerName);
   await db.transaction().execute(async (trx) => {
     if (await lockClaimsForRecording(trx, record.orgId, scope, record.messageId)) return;
-    await insertRuleRuns(
-      trx,
-      record.runs.map((run) => ({
-        orgId: record.orgId,
-        ruleId: run.rule.id,
-        version: run.rule.version,
-        trigger: { kind: record.triggerKind, name: record.triggerName },
-        messageId: record.messageId,
-        dedupKey: record.dedupKey,
-        status: run.status,
-        input: record.input,
-        actions: run.actions,
-        error: run.error,
-      })),
-    );
-    for (const run of record.runs) {
-      for (const action of run.actions) {
-        if (action.outcome !== "emit") continue;
-        const event = buildEvent({
-          namespace: source.namespace,
-          branch: source.branch,
-          orgId: record.orgId,
-          eventType: String(action.params.eventType),
-          requestedBy: `rule:${run.rule.id}@${run.rule.version}`,
-          traceId: record.traceId,
-          info: action.params.info as Record<string, unknown>,
-          messageId: emittedMessageId(action.idempotencyKey),
-          now: source.now,
-        });
-        await enqueueEvent(
-          trx,
-          SCHEMA,
-          { subject: eventSubject(source.namespace, record.orgId, event.messageType.split(".")[2]!), event },
-          "ignore",
-        );
-      }
-    }
-    if (record.complete) await completeClaims(trx, record.orgId, scope, record.messageId);
+    await writeRecord(trx, source, record);
   });
+}
+
+/** What recordMessage writes, in a transaction that holds the message's claims locked already. */
+export async function writeRecord(
+  trx: Transaction<any>,
+  source: EventSource,
+  record: MessageRecord,
+): Promise<void> {
+  const scope = claimScope(record.triggerKind, record.triggerName);
+  await insertRuleRuns(
+    trx,
+    record.runs.map((run) => ({
+      orgId: record.orgId,
+      ruleId: run.rule.id,
+      version: run.rule.version,
+      trigger: { kind: record.triggerKind, name: record.triggerName },
+      messageId: record.messageId,
+      dedupKey: record.dedupKey,
+      status: run.status,
+      input: record.input,
+      actions: run.actions,
+      error: run.error,
+    })),
+  );
+  for (const run of record.runs) {
+    for (const action of run.actions) {
+      if (action.outcome === "emit") await enqueueEmitted(trx, source, record, run.rule, action);
+    }
+  }
+  if (record.complete) await completeClaims(trx, record.orgId, scope, record.messageId);
+  else await releaseClaims(trx, record.orgId, scope, record.messageId);
+}
+
+async function enqueueEmitted(
+  trx: Transaction<any>,
+  source: EventSource,
+  record: MessageRecord,
+  rule: CompiledRule,
+  action: ActionResult,
+): Promise<void> {
+  const event = buildEvent({
+    namespace: source.namespace,
+    branch: source.branch,
+    orgId: record.orgId,
+    eventType: String(action.params.eventType),
+    requestedBy: `rule:${rule.id}@${rule.version}`,
+    traceId: record.traceId,
+    info: action.params.info as Record<string, unknown>,
+    messageId: emittedMessageId(action.idempotencyKey),
+    now: source.now,
+  });
+  await enqueueEvent(
+    trx,
+    SCHEMA,
+    { subject: eventSubject(source.namespace, record.orgId, event.messageType.split(".")[2]!), event },
+    "ignore",
+  );
 }
 
 /** Inbound names and event types share the claims table; the scope keeps them apart. */

@@ -1,0 +1,24 @@
+import { migrateSchema, openDatabase } from "@switchboard/db";
+import { createTestDatabase } from "@switchboard/testing";
+import type { Kysely } from "kysely";
+import { migrations, SCHEMA } from "../../src/migrations.js";
+
+export interface EngineDatabase {
+  db: Kysely<any>;
+  close(): Promise<void>;
+}
+
+/** A database of its own with the engine's schema, for tests of the engine's transactions. */
+export async function openEngineDatabase(prefix: string): Promise<EngineDatabase> {
+  const testDb = await createTestDatabase(prefix);
+  const database = await openDatabase({ url: testDb.url });
+  const migrated = await migrateSchema(database.db, SCHEMA, migrations);
+  if (!migrated.ok) throw new Error(`migrations failed: ${JSON.stringify(migrated.error)}`);
+  return {
+    db: database.db,
+    async close() {
+      await database.close();
+      await testDb.drop();
+    },
+  };
+}
