@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Transaction } from "kysely";
+import { CompiledQuery, sql, type Kysely, type Transaction } from "kysely";
 import type { DedupKey } from "./dedup-keys.js";
 
 import { SCHEMA } from "../migrations.js";
@@ -13,6 +13,36 @@ export type ClaimOutcome =
   { outcome: "claimed" } | { outcome: "duplicate"; of: string } | { outcome: "busy"; by: string };
 
 type ClaimRow = { kind: string; value: string; message_id: string; status: string; holder: string | null };
+
+// The claim's two statements run for every message; their text depends only on the number of keys
+// (one or two), so it is written once per count instead of built by the query builder each time.
+const CLAIMS = `"${SCHEMA}"."dedup_claims"`;
+const claimSql = new Map<string, string>();
+
+function cachedSql(name: string, keyCount: number, build: () => string): string {
+  const id = `${name}/${keyCount}`;
+  let text = claimSql.get(id);
+  if (text === undefined) claimSql.set(id, (text = build()));
+  return text;
+}
+
+/** Insert the keys as `processing` for this message and holder, leaving existing claims alone. */
+function insertClaims(fixed: unknown[], keys: DedupKey[]): CompiledQuery {
+  const text = cachedSql("insert", keys.length, () => {
+    const rows = keys.map((_, i) => `($1, $2, $${5 + 2 * i}, $${6 + 2 * i}, $3, 'processing', $4)`);
+    return `insert into ${CLAIMS} (org_id, event_name, kind, value, message_id, status, holder) values ${rows.join(", ")} on conflict (org_id, event_name, kind, value) do nothing`;
+  });
+  return CompiledQuery.raw(text, [...fixed, ...keys.flatMap((k) => [k.kind, k.value])]);
+}
+
+/** The claims of the keys, whoever holds them, locked for this transaction. */
+function selectClaims(fixed: unknown[], keys: DedupKey[]): CompiledQuery {
+  const text = cachedSql("select", keys.length, () => {
+    const pairs = keys.map((_, i) => `(kind = $${3 + 2 * i} and value = $${4 + 2 * i})`);
+    return `select kind, value, message_id, status, holder from ${CLAIMS} where org_id = $1 and event_name = $2 and (${pairs.join(" or ")}) for update`;
+  });
+  return CompiledQuery.raw(text, [...fixed, ...keys.flatMap((k) => [k.kind, k.value])]);
+}
 
 /**
  * Claims the keys for the message in the caller's short transaction, which holds them locked until
@@ -29,31 +59,8 @@ export async function claimKeys(
   messageId: string,
   holder: string,
 ): Promise<ClaimOutcome> {
-  await trx
-    .withSchema(SCHEMA)
-    .insertInto("dedup_claims")
-    .values(
-      keys.map((k) => ({
-        org_id: orgId,
-        event_name: eventName,
-        kind: k.kind,
-        value: k.value,
-        message_id: messageId,
-        status: "processing",
-        holder,
-      })),
-    )
-    .onConflict((oc) => oc.columns(["org_id", "event_name", "kind", "value"]).doNothing())
-    .execute();
-  const rows = (await trx
-    .withSchema(SCHEMA)
-    .selectFrom("dedup_claims")
-    .select(["kind", "value", "message_id", "status", "holder"])
-    .where("org_id", "=", orgId)
-    .where("event_name", "=", eventName)
-    .where((eb) => eb.or(keys.map((k) => eb.and([eb("kind", "=", k.kind), eb("value", "=", k.value)]))))
-    .forUpdate()
-    .execute()) as ClaimRow[];
+  await trx.executeQuery(insertClaims([orgId, eventName, messageId, holder], keys));
+  const { rows } = await trx.executeQuery<ClaimRow>(selectClaims([orgId, eventName], keys));
   const others = rows.filter((r) => r.message_id !== messageId);
   const done = others.find((r) => r.status === "done");
   if (done !== undefined) {
@@ -106,14 +113,12 @@ export async function completeClaims(
   eventName: string,
   messageId: string,
 ): Promise<void> {
-  await trx
-    .withSchema(SCHEMA)
-    .updateTable("dedup_claims")
-    .set({ status: "done", done_at: sql`now()` })
-    .where("org_id", "=", orgId)
-    .where("event_name", "=", eventName)
-    .where("message_id", "=", messageId)
-    .execute();
+  await trx.executeQuery(
+    CompiledQuery.raw(
+      `update ${CLAIMS} set status = 'done', done_at = now() where org_id = $1 and event_name = $2 and message_id = $3`,
+      [orgId, eventName, messageId],
+    ),
+  );
 }
 
 /** Frees a message's claims when it leaves for the dead-letter queue, so a retry (or a copy) may run. */
