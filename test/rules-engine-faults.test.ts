@@ -122,7 +122,7 @@ describe("rules engine under faults: effects happen once", () => {
     expect(await distinctTimes()).toBe(total);
     expect(await runs()).toBe(total);
     expect(await open()).toBe(0);
-  });
+  }, 300_000);
 
   it("with the domain services down, messages wait and then succeed, and a copy waiting behind one runs none", async () => {
     const before = await reminders();
@@ -152,5 +152,5 @@ describe("rules engine under faults: effects happen once", () => {
     expect(await reminders()).toBe(before + 5);
     const dead = await readStream(nats.url, "DLQ");
     expect(dead.map((m) => `${m.subject}: ${JSON.stringify(m.headers)}`)).toEqual([]);
-  });
+  }, 240_000);
 });
