@@ -143,10 +143,10 @@ async function configure(urls: Record<PathService, string>, sinkUrl: string): Pr
   const rules: Api = api(urls["rules-engine"], key);
   must(await rules.put(`/v1/orgs/${ORG}/inbound-events/${INBOUND_NAME}`, definition), 201, "declare");
   must(await rules.put(`/v1/orgs/${ORG}/rules/${rule.id}?activate=true`, rule), 201, "save the rule");
-  // Custom event types are subscribed to with "*": the org emits nothing else here.
+  // The subscription names the custom type the rule emits, as a user would.
   const hook = await api(urls["webhook-bridge"], key).post(`/v1/orgs/${ORG}/webhooks`, {
     url: sinkUrl,
-    eventTypes: ["*"],
+    eventTypes: [EMITTED_TYPE],
   });
   must(hook, 201, "subscribe the sink");
   return key;
