@@ -446,13 +446,14 @@ describe("HTTP ingress on its own, beside the other services", () => {
     const schema = structuredClone(definition.schema);
     schema.properties.slot.properties.location = { enum: ["Clinic 1"] };
     expect((await cm.put(`/v1/orgs/hrh/inbound-events/${name}`, { ...definition, schema })).status).toBe(200);
-    const refused = await waitFor(
-      async () => {
-        const res = await client.post(PATH, booking(1), { "idempotency-key": "remote-2" });
-        return res.status === 422 && res;
-      },
+    // Probes under ids of their own: one accepted before the change arrives must not be remote-2.
+    let probe = 0;
+    await waitFor(
+      async () =>
+        (await client.post(PATH, booking(1), { "idempotency-key": `probe-${probe++}` })).status === 422,
       { what: "the changed schema to reach the ingress process" },
     );
+    const refused = await client.post(PATH, booking(1), { "idempotency-key": "remote-2" });
     expect(expectProblem(refused, 422, "SB_ERR_VALIDATION", "version 2").errors).toEqual([
       expect.objectContaining({ path: "/slot/location" }),
     ]);
