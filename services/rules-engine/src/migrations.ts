@@ -125,10 +125,26 @@ const claimHolder: Migration = {
   },
 };
 
+/**
+ * Claims are found by message id when a message is recorded, completed or released. Claims are kept
+ * with no time limit, so without this index each of those scanned every claim of the org's event:
+ * the cost of a message grew with every message before it.
+ */
+const claimMessageIndex: Migration = {
+  async up(db: Kysely<any>): Promise<void> {
+    await db.schema
+      .createIndex("dedup_claims_message")
+      .on("dedup_claims")
+      .columns(["org_id", "event_name", "message_id"])
+      .execute();
+  },
+};
+
 export const migrations: Record<string, Migration> = {
   "001_outbox": outboxMigration(),
   "002_inbound_definitions": definitions,
   "003_rules": rules,
   "004_runs_claims_samples": runsClaimsSamples,
   "005_claim_holder": claimHolder,
+  "006_claim_message_index": claimMessageIndex,
 };
