@@ -1,6 +1,6 @@
 import { generateKeyringEntry } from "@switchboard/secrets";
-import { freePorts, waitFor } from "@switchboard/testing";
-import { runEntryPoint, type ServiceProcess } from "./process.js";
+import { waitFor } from "@switchboard/testing";
+import { ManagedProcess } from "./service-processes.js";
 import { ADMIN_KEY } from "./switchboard.js";
 
 /** The services of the inbound-to-webhook path, each run as a process of its own. */
@@ -43,47 +43,37 @@ export const faultEnv = (): Record<string, string> => ({
   SWITCHBOARD_INGRESS_RATE_PER_SECOND: "100000",
 });
 
-const entryOf = (service: FaultService) => `services/${service}/src/main.ts`;
-
 /** Every service of FAULT_SERVICES on the given NATS and PostgreSQL, each on a port of its own. */
 export async function startFaultStack(
   natsUrl: string,
   databaseUrl: string,
   env: Record<string, string> = {},
 ): Promise<FaultStack> {
-  const ports = await freePorts(FAULT_SERVICES.length);
-  const portOf = new Map(FAULT_SERVICES.map((s, i) => [s, ports[i]!]));
   const shared = { ...faultEnv(), NATS_URL: natsUrl, DATABASE_URL: databaseUrl, ...env };
-  const procs = new Map<FaultService, ServiceProcess>();
-  const url = (service: FaultService) => `http://127.0.0.1:${portOf.get(service)}`;
+  const procs = new Map(FAULT_SERVICES.map((s) => [s, new ManagedProcess(s, 0, shared)] as const));
+  const proc = (service: FaultService) => procs.get(service)!;
 
   const start = async (service: FaultService) => {
-    const proc = runEntryPoint(entryOf(service), { ...shared, PORT: String(portOf.get(service)) });
-    procs.set(service, proc);
-    await proc.waitForOutput(/is running: HTTP/, 180_000).catch((error: Error) => {
-      throw new Error(`${error.message}; it wrote:\n${proc.output().slice(-3_000)}`);
-    });
+    const p = proc(service);
+    await p.start();
     await waitFor(
       async () => {
-        if (proc.child.exitCode !== null) throw new Error(`${service} exited:\n${proc.output()}`);
-        return (await fetch(`${url(service)}/readyz`)).status === 200;
+        if (!p.running) throw new Error(`${service} exited:\n${p.output()}`);
+        return (await fetch(`${p.url}/readyz`)).status === 200;
       },
       { timeoutMs: 60_000, intervalMs: 100, what: `${service} to be ready` },
     );
   };
   const stack: FaultStack = {
-    url,
+    url: (service) => proc(service).url,
     start,
     async kill(service) {
-      await procs.get(service)?.stop("SIGKILL");
+      await proc(service).kill();
     },
-    alive(service) {
-      const child = procs.get(service)?.child;
-      return child !== undefined && child.exitCode === null && child.signalCode === null;
-    },
-    output: (service) => procs.get(service)?.output() ?? "",
+    alive: (service) => proc(service).running,
+    output: (service) => proc(service).output(),
     async close() {
-      await Promise.all([...procs.values()].map((p) => p.stop("SIGTERM")));
+      await Promise.all([...procs.values()].map((p) => p.stop()));
     },
   };
   try {

@@ -11,4 +11,3 @@ export { expectProblem } from "./problem.js";
 export type { Problem } from "./problem.js";
 export { startPostgresServer } from "./postgres-server.js";
 export type { PostgresServer } from "./postgres-server.js";
-export { freePorts } from "./free-port.js";
