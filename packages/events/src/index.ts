@@ -37,6 +37,7 @@ export type {
 export { buildEvent, eventTypeOf, parseMessageType } from "./envelope.js";
 export type { EventEnvelope, BuildEventInput, MessageType } from "./envelope.js";
 export { toSchemaErrors } from "./schema-errors.js";
+export { payloadSchemaAjv } from "./payload-ajv.js";
 export type { SchemaError } from "./schema-errors.js";
 export { createSchemaRegistry } from "./schema-registry.js";
 export type { SchemaRegistry, SchemaRegistryOptions } from "./schema-registry.js";

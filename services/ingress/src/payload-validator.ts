@@ -1,8 +1,6 @@
 import type { AnySchemaObject, ValidateFunction } from "ajv";
-import { Ajv2020 } from "ajv/dist/2020.js";
-import addFormats from "ajv-formats";
 import { err, ok, SwitchboardError, ErrorCodes, type Result } from "@switchboard/errors";
-import { toSchemaErrors, type SchemaError } from "@switchboard/events";
+import { payloadSchemaAjv, toSchemaErrors, type SchemaError } from "@switchboard/events";
 
 /** A declared payload schema, compiled once; ingest only calls it. */
 export type PayloadValidator = (payload: unknown) => Result<void, SchemaError[]>;
@@ -10,24 +8,12 @@ export type PayloadValidator = (payload: unknown) => Result<void, SchemaError[]>
 /** A payload can break every item of a large array; the caller needs the first few to fix it. */
 export const MAX_REPORTED_ERRORS = 50;
 
-let shared: Ajv2020 | undefined;
-
-// The rules engine's options, so a schema it accepted on save compiles and judges the same here.
-// addUsedSchema off: two orgs may give their schemas the same $id.
-function ajv(): Ajv2020 {
-  if (shared === undefined) {
-    shared = new Ajv2020({ strict: true, allErrors: true, allowUnionTypes: true, addUsedSchema: false });
-    addFormats.default(shared);
-  }
-  return shared;
-}
-
 /**
  * Compiles a declared schema. The rules engine refused anything that does not compile when it was
  * saved, so a failure here is a fault, not the caller's mistake.
  */
 export function compilePayloadValidator(schema: Record<string, unknown>, what: string): PayloadValidator {
-  const instance = ajv();
+  const instance = payloadSchemaAjv();
   let validate: ValidateFunction;
   try {
     validate = instance.compile(schema as AnySchemaObject);

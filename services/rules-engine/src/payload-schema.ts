@@ -1,8 +1,6 @@
 import type { AnySchemaObject, ValidateFunction } from "ajv";
-import { Ajv2020 } from "ajv/dist/2020.js";
-import addFormats from "ajv-formats";
 import { err, ok, type Result } from "@switchboard/errors";
-import { toSchemaErrors, type SchemaError } from "@switchboard/events";
+import { payloadSchemaAjv, toSchemaErrors, type SchemaError } from "@switchboard/events";
 import { findUnsafePattern, unsafePatternMessage } from "@switchboard/rules";
 
 /** A declared payload schema, compiled once; the hot path only calls `validate`. */
@@ -12,17 +10,6 @@ export type PayloadValidator = (payload: unknown) => Result<void, SchemaError[]>
 const DATA_KEYWORDS = new Set(["const", "enum", "default", "examples", "example"]);
 const REF_KEYWORDS = ["$ref", "$dynamicRef"];
 const NAME_MAPS = new Set(["properties", "patternProperties", "$defs", "definitions", "dependentSchemas"]);
-
-let shared: Ajv2020 | undefined;
-
-// addUsedSchema off: two orgs may give their schemas the same $id without clashing in one instance.
-function ajv(): Ajv2020 {
-  if (shared === undefined) {
-    shared = new Ajv2020({ strict: true, allErrors: true, allowUnionTypes: true, addUsedSchema: false });
-    addFormats.default(shared);
-  }
-  return shared;
-}
 
 /**
  * Compiles a content manager's JSON Schema (draft 2020-12, formats, strict mode). A reference to
@@ -40,7 +27,7 @@ export function compilePayloadSchema(schema: unknown): Result<PayloadValidator, 
   }
   const unsafe = findUnsafePattern(schema);
   if (unsafe !== undefined) return err(unsafePatternMessage(unsafe));
-  const instance = ajv();
+  const instance = payloadSchemaAjv();
   let validate: ValidateFunction;
   try {
     validate = instance.compile(schema as AnySchemaObject);
