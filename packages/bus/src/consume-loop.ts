@@ -1,9 +1,16 @@
-import { jetstream, type Consumer, type ConsumerMessages, type JetStreamClient } from "@nats-io/jetstream";
+import {
+  jetstream,
+  type Consumer,
+  type ConsumerMessages,
+  type JetStreamClient,
+  type JsMsg,
+} from "@nats-io/jetstream";
 import { millis, type NatsConnection } from "@nats-io/nats-core";
 import type { Logger } from "@switchboard/logger";
 import type { MessageHandler } from "./consumed-message.js";
+import { DeliveryCopies, settleCopy } from "./delivery-copies.js";
 import { InFlight } from "./in-flight.js";
-import { processMessage, type SettlerContext } from "./message-settler.js";
+import { keptAlive, processMessage, type SettlerContext } from "./message-settler.js";
 import { streamNames } from "./stream-names.js";
 
 export interface RunConsumerOptions {
@@ -62,6 +69,7 @@ export function runConsumer(opts: RunConsumerOptions): ConsumerRunner {
 class ConsumeLoop {
   private readonly js: JetStreamClient;
   private readonly inFlight: InFlight;
+  private readonly copies = new DeliveryCopies();
   private readonly log: Logger;
   private readonly expiresMs: number;
   private stopping = false;
@@ -115,9 +123,25 @@ class ConsumeLoop {
         }
         // Which replica took which message: replicas share one durable consumer.
         this.log.debug({ seq: m.seq, deliveryCount: m.info.deliveryCount }, "message received");
-        this.inFlight.add(processMessage(ctx, m));
+        this.inFlight.add(this.handle(ctx, m));
       }
     }
+  }
+
+  /** Runs the handler once per stream message; a copy the server sends again is settled as the first was. */
+  private async handle(ctx: SettlerContext, m: JsMsg): Promise<void> {
+    const seen = this.copies.classify(m.seq);
+    if (seen.kind === "new") {
+      await this.copies.track(m.seq, processMessage(ctx, m));
+      return;
+    }
+    this.log.warn(
+      { seq: m.seq, deliveryCount: m.info.deliveryCount, first: seen.kind },
+      "the server delivered a message this loop already has again; settling it as the first",
+    );
+    const settlement =
+      seen.kind === "acked" ? { kind: "acked" as const } : await keptAlive(ctx, m, () => seen.first);
+    settleCopy(m, settlement);
   }
 
   private async settlerContext(consumer: Consumer): Promise<SettlerContext> {

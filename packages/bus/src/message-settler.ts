@@ -2,6 +2,7 @@ import type { JetStreamClient, JsMsg } from "@nats-io/jetstream";
 import type { Logger } from "@switchboard/logger";
 import { toConsumedMessage, type HandlerOutcome, type MessageHandler } from "./consumed-message.js";
 import { publishDeadLetter, type DeadLetter, type DeadLetterTarget } from "./dead-letter.js";
+import type { Settlement } from "./delivery-copies.js";
 
 export interface SettlerContext {
   js: JetStreamClient;
@@ -16,8 +17,13 @@ export interface SettlerContext {
   ackWaitMs: number;
 }
 
-/** Runs the handler on one message and settles it. Never rejects: every failure ends in a nak. */
-export async function processMessage(ctx: SettlerContext, m: JsMsg): Promise<void> {
+const ACKED: Settlement = { kind: "acked" };
+
+/**
+ * Runs the handler on one message and settles it; says how, so that copies of the message can be
+ * settled alike. Never rejects: every failure ends in a nak.
+ */
+export async function processMessage(ctx: SettlerContext, m: JsMsg): Promise<Settlement> {
   const log = ctx.logger.child({
     stream: m.info.stream,
     seq: m.seq,
@@ -25,19 +31,22 @@ export async function processMessage(ctx: SettlerContext, m: JsMsg): Promise<voi
     delivery: m.info.deliveryCount,
   });
   try {
-    const outcome = await runHandler(ctx, m, log);
-    await settle(ctx, m, outcome, log);
+    const outcome = await keptAlive(ctx, m, () => runHandler(ctx, m, log));
+    return await settle(ctx, m, outcome, log);
   } catch (error) {
     log.error({ err: error }, "settling a message failed; it will be redelivered");
+    const delayMs = backoffDelay(ctx.backoffMs, m.info.deliveryCount);
     try {
-      m.nak(backoffDelay(ctx.backoffMs, m.info.deliveryCount));
+      m.nak(delayMs);
     } catch {
       // Connection closed: the server redelivers after the ack wait anyway.
     }
+    return { kind: "nak", delayMs };
   }
 }
 
-async function runHandler(ctx: SettlerContext, m: JsMsg, log: Logger): Promise<HandlerOutcome> {
+/** Keeps the message from being redelivered (ack wait) while `work` runs. */
+export async function keptAlive<T>(ctx: Pick<SettlerContext, "ackWaitMs">, m: JsMsg, work: () => Promise<T>) {
   const keepAlive = setInterval(
     () => {
       try {
@@ -49,29 +58,39 @@ async function runHandler(ctx: SettlerContext, m: JsMsg, log: Logger): Promise<H
     Math.max(1_000, ctx.ackWaitMs / 2),
   );
   try {
-    return await ctx.handler(toConsumedMessage(m));
-  } catch (error) {
-    // A throw is a transient failure until proven otherwise; a handler that knows better returns "dead".
-    log.warn({ err: error }, "handler threw; will retry");
-    return { kind: "retry", reason: error instanceof Error ? error.message : String(error) };
+    return await work();
   } finally {
     clearInterval(keepAlive);
   }
 }
 
-async function settle(ctx: SettlerContext, m: JsMsg, outcome: HandlerOutcome, log: Logger): Promise<void> {
+async function runHandler(ctx: SettlerContext, m: JsMsg, log: Logger): Promise<HandlerOutcome> {
+  try {
+    return await ctx.handler(toConsumedMessage(m));
+  } catch (error) {
+    // A throw is a transient failure until proven otherwise; a handler that knows better returns "dead".
+    log.warn({ err: error }, "handler threw; will retry");
+    return { kind: "retry", reason: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+async function settle(
+  ctx: SettlerContext,
+  m: JsMsg,
+  outcome: HandlerOutcome,
+  log: Logger,
+): Promise<Settlement> {
   switch (outcome?.kind) {
     case "ack":
       m.ack();
-      return;
+      return ACKED;
     case "dead":
-      await deadLetter(
+      return deadLetter(
         ctx,
         m,
         { stage: outcome.stage, reason: outcome.reason, details: outcome.details, consumer: ctx.durable },
         log,
       );
-      return;
     case "retry":
       return retry(ctx, m, outcome.reason, outcome.delayMs, log);
     default:
@@ -85,26 +104,34 @@ async function retry(
   reason: string,
   delayMs: number | undefined,
   log: Logger,
-): Promise<void> {
+): Promise<Settlement> {
   const deliveries = m.info.deliveryCount;
   if (deliveries >= ctx.maxDeliver) {
-    await deadLetter(ctx, m, { stage: ctx.stage, reason, consumer: ctx.durable }, log);
-    return;
+    return deadLetter(ctx, m, { stage: ctx.stage, reason, consumer: ctx.durable }, log);
   }
   const delay = delayMs ?? backoffDelay(ctx.backoffMs, deliveries);
   log.info({ reason, delayMs: delay }, "message will be retried");
   m.nak(delay);
+  return { kind: "nak", delayMs: delay };
 }
 
 /** Acks only once the DLQ holds the message: nothing that failed is dropped. */
-async function deadLetter(ctx: SettlerContext, m: JsMsg, letter: DeadLetter, log: Logger): Promise<void> {
+async function deadLetter(
+  ctx: SettlerContext,
+  m: JsMsg,
+  letter: DeadLetter,
+  log: Logger,
+): Promise<Settlement> {
   try {
     const stored = await publishDeadLetter(ctx.js, ctx.dlq, m, letter);
     m.ack();
     log.warn({ stage: letter.stage, reason: letter.reason, dlqSeq: stored.seq }, "message dead-lettered");
+    return ACKED;
   } catch (error) {
     log.error({ err: error, stage: letter.stage }, "dead-letter publish failed; message will be redelivered");
-    m.nak(backoffDelay(ctx.backoffMs, m.info.deliveryCount));
+    const delayMs = backoffDelay(ctx.backoffMs, m.info.deliveryCount);
+    m.nak(delayMs);
+    return { kind: "nak", delayMs };
   }
 }
 

@@ -11,3 +11,4 @@ export { expectProblem } from "./problem.js";
 export type { Problem } from "./problem.js";
 export { startPostgresServer } from "./postgres-server.js";
 export type { PostgresServer } from "./postgres-server.js";
+export { sendsDeliveredMessagesAgain } from "./server-quirks.js";

@@ -33,9 +33,11 @@ export function deliveryHandler(
     const wanted = matchesFilter(sub.filter, event.value);
     if (!wanted.ok) return refuse(rt, sub, event, msg, wanted.error);
     if (!wanted.value) return skipped(rt);
-    // A replica that died after logging a success but before its ack leaves the message to come
-    // again: the log says it arrived, so the endpoint does not get it twice.
-    if (msg.deliveryCount > 1 && (await wasDelivered(rt.db, sub.id, event.messageId))) return skipped(rt);
+    // The log says whether the endpoint already has it: a replica that died after logging a success
+    // but before its ack leaves the message to come again, and nats-server before 2.10.14 can send
+    // a delivered message again as a first delivery (see DeliveryCopies in the bus), so the
+    // delivery count cannot tell which messages to look up.
+    if (await wasDelivered(rt.db, sub.id, event.messageId)) return skipped(rt);
     return deliverMessage(rt, sub, event, msg);
   };
 }
