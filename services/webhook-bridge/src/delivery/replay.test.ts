@@ -59,8 +59,10 @@ describe("replay", () => {
     expect(res.body).toEqual({ replayed: 1 });
     await waitFor(() => ids("/a").length === 4, { what: "the replayed delivery" });
     await pause(500);
-    expect(ids("/a")).toEqual([...published, published[1]]);
-    expect(ids("/b")).toEqual(published);
+    // The first deliveries run side by side (the subscription is not ordered): any order.
+    expect(ids("/a").slice(0, 3).sort()).toEqual([...published].sort());
+    expect(ids("/a")[3]).toBe(published[1]);
+    expect(ids("/b").sort()).toEqual([...published].sort());
     expect(verifies(a.secret, receiver.to("/a")[3]!)).toBe(true);
     const log = await api().get(`/v1/orgs/org-a/webhooks/${a.id}/deliveries?messageId=${published[1]}`);
     expect(log.body.attempts.map((x: { kind: string; outcome: string }) => [x.kind, x.outcome])).toEqual([
@@ -75,8 +77,8 @@ describe("replay", () => {
     expect(res.body).toEqual({ replayed: 2 });
     await waitFor(() => ids("/a").length === before + 2, { what: "the replayed range" });
     await pause(500);
-    expect(ids("/a").slice(before)).toEqual(published.slice(0, 2));
-    expect(ids("/b")).toEqual(published);
+    expect(ids("/a").slice(before)).toEqual(published.slice(0, 2)); // a replay goes oldest first
+    expect(ids("/b").sort()).toEqual([...published].sort());
   });
 
   it("finds a message the subscription never met by scanning the stream", async () => {
