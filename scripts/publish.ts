@@ -1,23 +1,23 @@
 /**
  * Publishes one JSON message to JetStream, as a third party on NATS would, and prints the PubAck:
- *   npm run publish -- switchboard.inbound.hrh.scheduling.slotBooked slot.json [message-id]
- * NATS_URL picks the server (default nats://127.0.0.1:4222). The message id becomes Nats-Msg-Id.
+ *   npm run publish -- switchboard.inbound.hrh.scheduling.slotBooked slot.json [message-id] --creds hrh.creds
+ * NATS_URL picks the server (default nats://127.0.0.1:4222); the creds file (or NATS_CREDS) is a
+ * credential from POST /v1/orgs/{org}/nats-credentials. The message id becomes Nats-Msg-Id.
  */
 import { readFileSync } from "node:fs";
 import { connect, headers } from "@nats-io/transport-node";
 import { jetstream } from "@nats-io/jetstream";
+import { natsOptions } from "./nats-options.js";
 
-const [subject, file, messageId] = process.argv.slice(2);
+const { options, rest } = natsOptions(process.argv.slice(2), "switchboard-publish");
+const [subject, file, messageId] = rest;
 if (subject === undefined || file === undefined) {
-  process.stderr.write("usage: npm run publish -- <subject> <payload.json> [message-id]\n");
+  process.stderr.write("usage: npm run publish -- <subject> <payload.json> [message-id] [--creds <file>]\n");
   process.exit(2);
 }
 const payload = readFileSync(file, "utf8");
 JSON.parse(payload); // refuse a file that is not JSON before sending it
-const nc = await connect({
-  servers: process.env.NATS_URL ?? "nats://127.0.0.1:4222",
-  name: "switchboard-publish",
-});
+const nc = await connect(options);
 try {
   const h = headers();
   if (messageId !== undefined) h.set("Nats-Msg-Id", messageId);

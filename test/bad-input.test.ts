@@ -59,7 +59,7 @@ beforeAll(async () => {
   setupEvents = [...alpha.events, ...beta.events];
   eventsBefore = await waitFor(
     async () => {
-      const count = await streamCount(stack.nats.url, "EVENTS");
+      const count = await streamCount(stack.nats, "EVENTS");
       return count === setupEvents.length && count;
     },
     { what: "the setup's events on the EVENTS stream" },
@@ -839,9 +839,7 @@ describe("domain errors", () => {
     expectedEvents.push(`formAssigned:${next.body.id}`);
     await waitFor(
       async () =>
-        (await readStream(stack.nats.url, "EVENTS")).some(
-          (m) => m.data.info.formAssignmentId === next.body.id,
-        ),
+        (await readStream(stack.nats, "EVENTS")).some((m) => m.data.info.formAssignmentId === next.body.id),
       {
         what: "the formAssigned event written after the refused one",
       },
@@ -949,10 +947,10 @@ describe("after the barrage", () => {
       },
       { timeoutMs: 20_000, what: "every outbox to be published" },
     );
-    const eventsAfter = await streamCount(stack.nats.url, "EVENTS");
+    const eventsAfter = await streamCount(stack.nats, "EVENTS");
     expect(eventsAfter - eventsBefore).toBe(expectedEvents.length);
     // And they are the right ones: each names a write that succeeded; none names a rejected one.
-    const onStream = (await readStream(stack.nats.url, "EVENTS")).map((m) => eventKey(m.data));
+    const onStream = (await readStream(stack.nats, "EVENTS")).map((m) => eventKey(m.data));
     expect(onStream.sort()).toEqual([...setupEvents, ...expectedEvents].sort());
   });
 

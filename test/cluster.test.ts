@@ -42,7 +42,7 @@ describe("on a 3-node NATS cluster with replicated services, a node is lost mid-
 
   beforeAll(async () => {
     [stack, sink] = await Promise.all([startClusterStack(), startWebhookCounter()]);
-    nc = await connect({ servers: stack.cluster.urls });
+    nc = await connect(stack.cluster.connectOptions());
     jsm = await jetstreamManager(nc);
     db = new pg.Client({ connectionString: stack.database.url });
     await db.connect();

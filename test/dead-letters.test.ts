@@ -46,8 +46,8 @@ describe("dead-letter desk with the rules engine", () => {
     expect(
       (await cm.post("/v1/orgs/hrh/plans", { templateName: "maternity-care", userId: "pat-1" })).status,
     ).toBe(201);
-    publisher = await natsPublisher(stack.nats.url);
-    nc = await connect({ servers: stack.nats.url });
+    publisher = await natsPublisher(stack.nats);
+    nc = await connect(stack.nats.connectOptions());
     jsm = await jetstreamManager(nc);
   });
 

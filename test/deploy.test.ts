@@ -1,10 +1,11 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseAllDocuments, parse as parseYaml } from "yaml";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { configVariableNames } from "@switchboard/config";
+import { createTrustChain, serverAuthConfig } from "@switchboard/nats-auth";
 import { ROOT } from "./support/process.js";
 
 /**
@@ -19,9 +20,12 @@ const IMAGE_SETTINGS = new Set(["SWITCHBOARD_SERVICE"]);
 const hasEntryPoint = (service: string): boolean =>
   existsSync(path.join(ROOT, "services", service, "src", "main.ts"));
 
-/** `$NAME`s the NATS configs read from the environment (comments left out). */
+/** What the auth.conf `switchboard nats init` writes reads from the environment. */
+const AUTH_CONF_VARIABLES = ["NATS_RESOLVER_DIR"];
+
+/** `$NAME`s the NATS configs (and the auth.conf they include) read from the environment (comments left out). */
 function natsVariables(): Set<string> {
-  const names = new Set<string>();
+  const names = new Set<string>(AUTH_CONF_VARIABLES);
   for (const file of readdirSync(path.join(ROOT, "deploy", "nats"))) {
     const text = read(`nats/${file}`).replace(/#.*$/gm, "");
     for (const [, name] of text.matchAll(/\$([A-Z_]+)/g)) names.add(name!);
@@ -72,6 +76,23 @@ describe("deploy/compose.yaml", () => {
     }
     expect(new Set(nats.map(([, n]) => n.environment!.NATS_SERVER_TAGS)).size).toBe(3);
   });
+
+  it("gives every service a NATS user of its own, and tenancy the issuer", () => {
+    const secrets = (
+      parseYaml(read("compose.yaml"), { merge: true }) as { secrets: Record<string, { file: string }> }
+    ).secrets;
+    for (const [name, service] of ours) {
+      const mounted = (service as { secrets?: { source: string; target: string }[] }).secrets ?? [];
+      expect(service.environment?.NATS_CREDS, name).toBe("/run/secrets/nats.creds");
+      expect(mounted, name).toContainEqual({ source: `nats-${name}`, target: "nats.creds" });
+      expect(secrets[`nats-${name}`]?.file, name).toBe(`./.nats-auth/creds/${name}.creds`);
+      const issuer = service.environment?.SWITCHBOARD_NATS_ISSUER_FILE;
+      if (name === "tenancy") {
+        expect(issuer).toBe("/run/secrets/nats-issuer.json");
+        expect(mounted).toContainEqual({ source: "nats-issuer", target: "nats-issuer.json" });
+      } else expect(issuer, name).toBeUndefined();
+    }
+  });
 });
 
 describe("deploy/k8s", () => {
@@ -102,6 +123,24 @@ describe("deploy/k8s", () => {
           "app.kubernetes.io/name": d.spec.template.metadata.labels["app.kubernetes.io/name"],
         }),
       );
+    }
+  });
+
+  it("mounts each service's own NATS creds, and the issuer for tenancy only", () => {
+    for (const d of deployments) {
+      const name = d.metadata.name;
+      const container = d.spec.template.spec.containers[0];
+      const env = Object.fromEntries(container.env.map((e: any) => [e.name, e.value]));
+      const volumes = d.spec.template.spec.volumes as { name: string; secret: { secretName: string } }[];
+      const mountOf = (volume: string) =>
+        container.volumeMounts.find((m: any) => m.name === volume)?.mountPath;
+      expect(volumes.find((v) => v.name === "nats-creds")?.secret.secretName, name).toBe(
+        `switchboard-nats-${name}`,
+      );
+      expect(env.NATS_CREDS, name).toBe(`${mountOf("nats-creds")}/nats.creds`);
+      if (name === "tenancy")
+        expect(env.SWITCHBOARD_NATS_ISSUER_FILE).toBe(`${mountOf("nats-issuer")}/issuer.json`);
+      else expect(env.SWITCHBOARD_NATS_ISSUER_FILE, name).toBeUndefined();
     }
   });
 
@@ -136,19 +175,34 @@ describe("deploy/helm/nats-values.yaml", () => {
     expect(values.config.cluster).toMatchObject({ enabled: true, replicas: 3 });
     expect(values.config.jetstream.fileStore.pvc.enabled).toBe(true);
     expect(values.config.jetstream.merge.sync_interval).toBe("always");
+    expect(values.config.resolver).toMatchObject({ enabled: true, merge: { type: "full" } });
   });
 });
 
 describe("deploy/nats", () => {
+  let authConf = "";
+  beforeAll(async () => {
+    // What `switchboard nats init` writes beside the configs.
+    authConf = await serverAuthConfig(await createTrustChain(), { resolverDir: "$NATS_RESOLVER_DIR" });
+  });
+
+  it("auth.conf reads exactly the variables the deployments set for it", () => {
+    expect([...authConf.matchAll(/\$([A-Z_]+)/g)].map((m) => m[1])).toEqual(AUTH_CONF_VARIABLES);
+  });
+  /** Each config as an operator runs it: the deployment's files, with a deployment's auth.conf beside them. */
   const check = (file: string): { status: number | null; output: string } => {
     const dir = mkdtempSync(path.join(os.tmpdir(), "sb-nats-conf-"));
     try {
+      const confDir = path.join(dir, "conf");
+      cpSync(path.join(ROOT, "deploy", "nats"), confDir, { recursive: true });
+      writeFileSync(path.join(confDir, "auth.conf"), authConf);
       const result = spawnSync(
         process.env.NATS_SERVER_BIN ?? "nats-server",
-        ["-t", "-c", path.join(ROOT, "deploy", "nats", file)],
+        ["-t", "-c", path.join(confDir, file)],
         {
           env: {
             ...process.env,
+            NATS_RESOLVER_DIR: path.join(dir, "jwt"),
             NATS_SERVER_NAME: "nats-1",
             NATS_PORT: "4222",
             NATS_MONITOR_PORT: "8222",
@@ -173,6 +227,19 @@ describe("deploy/nats", () => {
 
   it.each(["single.conf", "cluster.conf"])("%s parses on this nats-server (2.9 and newer)", (file) => {
     expect(check(file)).toMatchObject({ status: 0 });
+  });
+
+  it("needs the deployment's auth.conf: no config runs without authentication", () => {
+    for (const file of readdirSync(path.join(ROOT, "deploy", "nats")).filter((f) => f.endsWith(".conf"))) {
+      const text = read(`nats/${file}`).replace(/#.*$/gm, "");
+      const includes = [...text.matchAll(/include\s+"([^"]+)"/g)].map((m) => m[1]);
+      if (file.startsWith("jetstream")) continue;
+      expect(
+        includes.includes("auth.conf") || includes.some((i) => i === "single.conf" || i === "cluster.conf"),
+        file,
+      ).toBe(true);
+    }
+    expect(existsSync(path.join(ROOT, "deploy", "nats", "auth.conf"))).toBe(false); // made per deployment, never shipped
   });
 
   it.each(["single-durable.conf", "cluster-durable.conf"])(

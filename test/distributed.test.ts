@@ -19,7 +19,7 @@ describe("distributed: each service in its own process", () => {
   const urls: Record<string, string> = {};
 
   beforeAll(async () => {
-    nats = await startNatsServer();
+    nats = await startNatsServer({ auth: true });
     database = await createTestDatabase();
     const env = {
       NATS_URL: nats.url,
@@ -35,7 +35,10 @@ describe("distributed: each service in its own process", () => {
       forms: "services/forms/src/main.ts",
       workQueues: "services/work-queues/src/main.ts",
     };
-    for (const [name, entry] of Object.entries(entries)) procs[name] = runEntryPoint(entry, env);
+    for (const [name, entry] of Object.entries(entries)) {
+      const service = entry.split("/")[1]!;
+      procs[name] = runEntryPoint(entry, { ...env, ...(await nats.auth!.processEnv([service])) });
+    }
     for (const [name, proc] of Object.entries(procs))
       urls[name] = (await proc.waitForOutput(/is running: HTTP (\S+),/, 90_000))[1]!;
   });
@@ -98,7 +101,7 @@ describe("distributed: each service in its own process", () => {
     const expected = 10 + 1 + 2;
     const events = await waitFor(
       async () => {
-        const all = await readStream(nats.url, "EVENTS");
+        const all = await readStream(nats, "EVENTS");
         return all.length >= expected && all;
       },
       { timeoutMs: 30_000, what: `${expected} events` },

@@ -53,6 +53,7 @@ async function snapshotOf(org: HostileOrg): Promise<unknown> {
     [org.keys.cm, "/rules"],
     [org.keys.cm, `/rules/${org.ruleId}/versions`],
     [org.keys.cm, "/webhooks"],
+    [org.keys.admin, "/nats-credentials"],
   ] as const;
   const answers = await Promise.all(lists.map(([key, path]) => api(stack.url, key).get(`${base}${path}`)));
   for (const answer of answers) expect(answer.status).toBe(200);
@@ -62,10 +63,10 @@ async function snapshotOf(org: HostileOrg): Promise<unknown> {
 beforeAll(async () => {
   stack = await startStack();
   const [alpha, beta] = await Promise.all([
-    setUpHostileOrg(stack.url, stack.nats.url, tenant("alpha", "alpha")),
-    setUpHostileOrg(stack.url, stack.nats.url, tenant("beta", "zq-beta-secret")),
+    setUpHostileOrg(stack.url, stack.nats, tenant("alpha", "alpha")),
+    setUpHostileOrg(stack.url, stack.nats, tenant("beta", "zq-beta-secret")),
   ]);
-  fx = { url: stack.url, natsUrl: stack.nats.url, alpha, beta };
+  fx = { url: stack.url, nats: stack.nats, alpha, beta };
   before = { alpha: await snapshotOf(alpha), beta: await snapshotOf(beta) };
 });
 
@@ -139,13 +140,13 @@ describe("after the hostile requests", () => {
 describe("hostile messages on the inbound subjects", () => {
   it("are dead-lettered with a reason, pollute nothing, and the engine keeps acting on valid ones", async () => {
     const { alpha } = fx;
-    const dlqBefore = (await readStream(stack.nats.url, "DLQ")).length;
+    const dlqBefore = (await readStream(stack.nats, "DLQ")).length;
     for (const message of HOSTILE_MESSAGES) {
-      await publishRaw(stack.nats.url, message.subject(alpha), message.data(), message.id);
+      await publishRaw(stack.nats, message.subject(alpha), message.data(), message.id);
     }
     const dead = await waitFor(
       async () => {
-        const fresh = (await readStream(stack.nats.url, "DLQ")).slice(dlqBefore);
+        const fresh = (await readStream(stack.nats, "DLQ")).slice(dlqBefore);
         return fresh.length >= HOSTILE_MESSAGES.length && fresh;
       },
       { timeoutMs: 30_000, what: "every hostile message in the DLQ" },
@@ -173,7 +174,7 @@ describe("hostile messages on the inbound subjects", () => {
     // A valid message after the batch is acted on: its rule run is recorded.
     const ok = `valid-after-hostile-${Date.now()}`;
     await publishRaw(
-      stack.nats.url,
+      stack.nats,
       `switchboard.inbound.${alpha.org}.${alpha.inboundName}`,
       JSON.stringify({ note: "go", tags: [ok] }),
       ok,

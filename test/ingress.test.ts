@@ -14,7 +14,7 @@ const RATE = 10;
 
 /** What INBOUND holds for an id the caller chose (the stream's Nats-Msg-Id is scoped by org and name). */
 async function stored(stack: TestStack, messageId: string) {
-  return (await readStream(stack.nats.url, "INBOUND")).filter(
+  return (await readStream(stack.nats, "INBOUND")).filter(
     (m) => m.headers["Switchboard-Message-Id"] === messageId,
   );
 }
@@ -128,7 +128,7 @@ describe("HTTP ingress: inbound events checked at the edge, 202 once stored", ()
 
   it("a payload that breaks the declared schema: 422 with the schema errors, and nothing stored", async () => {
     const client = api(stack.url, await integrationKey());
-    const before = (await readStream(stack.nats.url, "INBOUND")).length;
+    const before = (await readStream(stack.nats, "INBOUND")).length;
     const bad = { ...booking(4), slot: { start: "tomorrow", end: booking(4).slot.end }, extra: 1 };
     const res = await client.post(PATH, bad, { "idempotency-key": "sched-bad-1" });
     const problem = expectProblem(res, 422, "SB_ERR_VALIDATION", `declared schema of "${NAME}"`);
@@ -138,7 +138,7 @@ describe("HTTP ingress: inbound events checked at the edge, 202 once stored", ()
         expect.objectContaining({ path: "/extra", message: 'must NOT have unknown property "extra"' }),
       ]),
     );
-    expect((await readStream(stack.nats.url, "INBOUND")).length).toBe(before);
+    expect((await readStream(stack.nats, "INBOUND")).length).toBe(before);
   });
 
   it("an undeclared name: 404 naming it; a malformed name: 400", async () => {
@@ -409,6 +409,7 @@ describe("HTTP ingress on its own, beside the other services", () => {
   beforeAll(async () => {
     stack = await startStack();
     ingress = runEntryPoint("services/ingress/src/main.ts", {
+      ...(await stack.nats.auth!.processEnv(["ingress"])),
       NATS_URL: stack.nats.url,
       DATABASE_URL: stack.database.url,
       PORT: "0",

@@ -18,7 +18,7 @@ describe("NATS outage: writes are accepted and their events go out once NATS is 
     const { app } = await setUpOrg(stack.url, "acme");
     const plan = await app.post("/v1/orgs/acme/plans", { templateName: "care", userId: "u-1" });
     expect(plan.status).toBe(201);
-    await waitFor(async () => (await streamCount(stack.nats.url, "EVENTS")) === 1, {
+    await waitFor(async () => (await streamCount(stack.nats, "EVENTS")) === 1, {
       what: "the first planCreated",
     });
 
@@ -36,13 +36,13 @@ describe("NATS outage: writes are accepted and their events go out once NATS is 
 
     await stack.nats.restart();
     const expected = 1 + 10 + 2;
-    await waitFor(async () => (await streamCount(stack.nats.url, "EVENTS")) >= expected, {
+    await waitFor(async () => (await streamCount(stack.nats, "EVENTS")) >= expected, {
       timeoutMs: 30_000,
       what: "events after restart",
     });
     // Give a late duplicate the chance to show up before counting.
     await new Promise((r) => setTimeout(r, 1_000));
-    const events = await readStream(stack.nats.url, "EVENTS");
+    const events = await readStream(stack.nats, "EVENTS");
     expect(events).toHaveLength(expected);
     expect(new Set(events.map((e) => e.data.messageId)).size).toBe(expected);
     expect(events.every((e) => e.msgId === e.data.messageId)).toBe(true);

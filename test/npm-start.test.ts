@@ -1,8 +1,13 @@
+import { spawn } from "node:child_process";
 import fs from "node:fs";
+import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { connect } from "@nats-io/transport-node";
+import { connect, credsAuthenticator } from "@nats-io/transport-node";
+import { connect as thirdPartyConnect, credsAuthenticator as thirdPartyCreds } from "nats";
+import { jetstream, jetstreamManager } from "@nats-io/jetstream";
+import { issueUser, parseIssuer } from "@switchboard/nats-auth";
 import { api } from "./support/api.js";
 import { runEntryPoint, type ServiceProcess } from "./support/process.js";
 
@@ -37,12 +42,31 @@ describe("all-in-one on embedded defaults", () => {
     const ready = await api(url!).get("/readyz");
     expect(ready.status).toBe(200);
 
-    const nc = await connect({ servers: natsUrl! });
+    // The first start made the operator and account keys, readable by their owner only.
+    expect(fs.statSync(dataDir).mode & 0o777).toBe(0o700);
+    expect(fs.statSync(path.join(dataDir, "nats-auth")).mode & 0o777).toBe(0o700);
+    for (const file of ["trust-chain.json", "issuer.json"])
+      expect(fs.statSync(path.join(dataDir, "nats-auth", file)).mode & 0o777).toBe(0o600);
+    const keys = fs.readFileSync(path.join(dataDir, "nats-auth", "trust-chain.json"), "utf8");
+
+    // Nobody connects without credentials; a third party connects with one the org made.
+    await expect(connect({ servers: natsUrl!, reconnect: false })).rejects.toThrow(/Authorization Violation/);
+    const admin = api(url!, adminKey);
+    expect((await admin.post("/v1/orgs", { id: "clinic", name: "Clinic" })).status).toBe(201);
+    const credential = await admin.post("/v1/orgs/clinic/nats-credentials", {
+      name: "clinic's EMR",
+      access: ["subscribe"],
+    });
+    expect(credential.status).toBe(201);
+    const creds = new TextEncoder().encode(credential.body.creds as string);
+    const nc = await thirdPartyConnect({
+      servers: natsUrl!,
+      authenticator: thirdPartyCreds(creds),
+      inboxPrefix: credential.body.inboxPrefix,
+    });
     const received: any[] = [];
     nc.subscribe("switchboard.events.clinic.>", { callback: (_e, m) => void received.push(m.json()) });
     await nc.flush();
-    const admin = api(url!, adminKey);
-    expect((await admin.post("/v1/orgs", { id: "clinic", name: "Clinic" })).status).toBe(201);
     expect((await admin.post("/v1/orgs/clinic/plan-templates", { name: "care", roles: [] })).status).toBe(
       201,
     );
@@ -57,16 +81,69 @@ describe("all-in-one on embedded defaults", () => {
       info: { userId: "p-1" },
     });
 
-    expect(await running.stop("SIGTERM")).toBe(0);
+    expect(await running.stop("SIGTERM"), running.output().slice(-3_000)).toBe(0);
 
     running = start();
     const [, url2] = await running.waitForOutput(/HTTP\s+(http:\/\/\S+)/, 90_000);
+    const [, natsUrl2] = await running.waitForOutput(/NATS\s+(nats:\/\/\S+)/);
     expect(running.output()).not.toContain("platform-admin API key was generated");
+    // The same keys: the credential made before the restart still connects.
+    expect(fs.readFileSync(path.join(dataDir, "nats-auth", "trust-chain.json"), "utf8")).toBe(keys);
+    const again = await thirdPartyConnect({ servers: natsUrl2!, authenticator: thirdPartyCreds(creds) });
+    await again.close();
     const orgs = await api(url2!, adminKey).get("/v1/orgs");
     expect(orgs.status).toBe(200);
     expect(orgs.body.orgs.map((o: { id: string }) => o.id)).toEqual(["clinic"]);
-    expect(await running.stop("SIGTERM")).toBe(0);
+    expect(await running.stop("SIGTERM"), running.output().slice(-3_000)).toBe(0);
     running = undefined;
+  }, 240_000);
+
+  it("upgrades a data dir made before authentication: its streams and messages are kept", async () => {
+    const oldDir = fs.mkdtempSync(path.join(os.tmpdir(), "switchboard-unauthenticated-"));
+    try {
+      // What an earlier Switchboard left: an unauthenticated nats-server's store with an event in it.
+      const port = await freePort();
+      const old = spawn(
+        "nats-server",
+        ["-a", "127.0.0.1", "-p", String(port), "-js", "-sd", path.join(oldDir, "nats")],
+        {
+          stdio: "ignore",
+        },
+      );
+      const nc = await waitForConnection(`nats://127.0.0.1:${port}`);
+      const jsm = await jetstreamManager(nc);
+      await jsm.streams.add({ name: "EVENTS", subjects: ["switchboard.events.>"] });
+      await jetstream(nc).publish("switchboard.events.clinic.planCreated", '{"kept":true}');
+      await nc.close();
+      old.kill("SIGTERM");
+      await new Promise((resolve) => old.once("exit", resolve));
+
+      running = runEntryPoint("services/switchboard/src/main.ts", {
+        SWITCHBOARD_DATA_DIR: oldDir,
+        PORT: "0",
+        HOST: "127.0.0.1",
+        NATS_URL: "",
+        DATABASE_URL: "",
+      });
+      const [, natsUrl] = await running.waitForOutput(/NATS\s+(nats:\/\/\S+)/, 90_000);
+      const issuer = parseIssuer(fs.readFileSync(path.join(oldDir, "nats-auth", "issuer.json"), "utf8"));
+      if (!issuer.ok) throw new Error(issuer.error);
+      const reader = await issueUser(issuer.value, {
+        name: "test reader",
+        permissions: { pub: { allow: ["$JS.API.>"], deny: [] }, sub: { allow: ["_INBOX.>"], deny: [] } },
+      });
+      const authed = await connect({
+        servers: natsUrl!,
+        authenticator: credsAuthenticator(new TextEncoder().encode(reader.creds)),
+      });
+      const kept = await (await jetstreamManager(authed)).streams.getMessage("EVENTS", { seq: 1 });
+      expect(kept?.json()).toEqual({ kept: true });
+      await authed.close();
+      expect(await running.stop("SIGTERM"), running.output().slice(-3_000)).toBe(0);
+      running = undefined;
+    } finally {
+      fs.rmSync(oldDir, { recursive: true, force: true });
+    }
   }, 240_000);
 
   it("refuses bad configuration with a message naming the variable", async () => {
@@ -78,3 +155,26 @@ describe("all-in-one on embedded defaults", () => {
     expect(bad.output()).toContain("PORT: must be a whole number");
   });
 });
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForConnection(url: string) {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    try {
+      return await connect({ servers: url, reconnect: false });
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}

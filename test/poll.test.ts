@@ -41,7 +41,7 @@ describe("poll API: an org's events after a cursor, by type, with long-poll", ()
       await other.app.post("/v1/orgs/globex/plans", { templateName: "care", userId: `g-${i}` });
     }
     await app.post("/v1/orgs/acme/work-queues/triage/items", { planId, priority: 1 });
-    await waitFor(async () => (await streamCount(stack.nats.url, "EVENTS")) === 7, {
+    await waitFor(async () => (await streamCount(stack.nats, "EVENTS")) === 7, {
       what: "the setup's events on the stream",
     });
   });

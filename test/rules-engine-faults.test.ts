@@ -38,6 +38,7 @@ describe("rules engine under faults: effects happen once", () => {
   const startDomain = async () => {
     domain = runEntryPoint("services/switchboard/src/main.ts", {
       ...env(),
+      ...(await nats.auth!.processEnv(["tenancy", "plans", "forms", "work-queues"])),
       SWITCHBOARD_SERVICES: "tenancy,plans,forms,work-queues",
     });
     return (await domain.waitForOutput(/HTTP\s+(http:\/\/\S+)/, 90_000))[1]!;
@@ -45,6 +46,7 @@ describe("rules engine under faults: effects happen once", () => {
   const startEngine = async () => {
     engine = runEntryPoint("services/switchboard/src/main.ts", {
       ...env(),
+      ...(await nats.auth!.processEnv(["rules-engine"])),
       SWITCHBOARD_SERVICES: "rules-engine",
     });
     return (await engine.waitForOutput(/HTTP\s+(http:\/\/\S+)/, 90_000))[1]!;
@@ -56,7 +58,7 @@ describe("rules engine under faults: effects happen once", () => {
     count("select count(distinct prefill->>'appointmentTime') as n from forms.form_assignments");
 
   beforeAll(async () => {
-    nats = await startNatsServer();
+    nats = await startNatsServer({ auth: true });
     database = await createTestDatabase();
     const [domainUrl, engineUrl] = await Promise.all([startDomain(), startEngine()]);
     const admin = api(domainUrl, ADMIN_KEY);
@@ -86,7 +88,7 @@ describe("rules engine under faults: effects happen once", () => {
     await new Promise((r) => setTimeout(r, 1_000));
     db = new pg.Client({ connectionString: database.url });
     await db.connect();
-    publisher = await natsPublisher(nats.url);
+    publisher = await natsPublisher(nats);
   });
 
   afterAll(async () => {
@@ -150,7 +152,7 @@ describe("rules engine under faults: effects happen once", () => {
       { timeoutMs: 60_000, what: "every claim done" },
     );
     expect(await reminders()).toBe(before + 5);
-    const dead = await readStream(nats.url, "DLQ");
+    const dead = await readStream(nats, "DLQ");
     expect(dead.map((m) => `${m.subject}: ${JSON.stringify(m.headers)}`)).toEqual([]);
   }, 240_000);
 });

@@ -40,7 +40,7 @@ describe("rules engine: declared inbound events, JSON rules, dedup, effects once
     ).toBe(201);
     planId = (await cm.post("/v1/orgs/hrh/plans", { templateName: "maternity-care", userId: "pat-1" })).body
       .id;
-    publisher = await natsPublisher(stack.nats.url);
+    publisher = await natsPublisher(stack.nats);
   });
 
   afterAll(async () => {
@@ -100,7 +100,7 @@ describe("rules engine: declared inbound events, JSON rules, dedup, effects once
     });
 
     const formAssigned = await waitFor(async () =>
-      (await readStream(stack.nats.url, "EVENTS")).find(
+      (await readStream(stack.nats, "EVENTS")).find(
         (e) => e.subject === "switchboard.events.hrh.formAssigned",
       ),
     );
@@ -139,7 +139,7 @@ describe("rules engine: declared inbound events, JSON rules, dedup, effects once
   });
 
   it("dead-letters undeclared, invalid and non-JSON messages with the reason, and keeps going", async () => {
-    const before = (await readStream(stack.nats.url, "DLQ")).length;
+    const before = (await readStream(stack.nats, "DLQ")).length;
     await publisher.publish("switchboard.inbound.hrh.scheduling.slotMoved", { any: 1 }, "bad-1");
     await publisher.publish(
       SUBJECT,
@@ -157,7 +157,7 @@ describe("rules engine: declared inbound events, JSON rules, dedup, effects once
     await publisher.publish(SUBJECT, booking(3), "sched-msg-3");
     await waitFor(async () => (await reminders()).length === 4);
     const dead = await waitFor(async () => {
-      const all = (await readStream(stack.nats.url, "DLQ")).slice(before);
+      const all = (await readStream(stack.nats, "DLQ")).slice(before);
       return all.length >= 4 && all;
     });
     const bySubject = Object.fromEntries(dead.map((d) => [d.subject, d]));
@@ -224,13 +224,13 @@ describe("rules engine: declared inbound events, JSON rules, dedup, effects once
     await new Promise((r) => setTimeout(r, 1_000));
     await publisher.publish(SUBJECT, booking(5), "sched-msg-5");
     const emitted = await waitFor(async () => {
-      const found = (await readStream(stack.nats.url, "EVENTS")).filter(
+      const found = (await readStream(stack.nats, "EVENTS")).filter(
         (e) => e.subject === "switchboard.events.hrh.appointmentBooked",
       );
       return found.length > 0 && found;
     });
     await new Promise((r) => setTimeout(r, 1_000));
-    const again = (await readStream(stack.nats.url, "EVENTS")).filter(
+    const again = (await readStream(stack.nats, "EVENTS")).filter(
       (e) => e.subject === "switchboard.events.hrh.appointmentBooked",
     );
     expect(again).toHaveLength(1);

@@ -41,8 +41,8 @@ describe("scenarios across separate service processes", () => {
       }),
       new WebhookSink().start(),
     ]);
-    consumers = await watchConsumers(stack.nats.url);
-    publisher = await natsPublisher(stack.nats.url);
+    consumers = await watchConsumers(stack.nats);
+    publisher = await natsPublisher(stack.nats);
     hrh = await setUpScenarioOrg(stack, ORG);
     await activateReminderRule(hrh, consumers);
   }, 300_000); // starting seven processes at once on a busy machine can take minutes
@@ -56,7 +56,7 @@ describe("scenarios across separate service processes", () => {
 
   it("a booked slot posted to ingress assigns the reminder; the EMR gets it as a signed webhook and a third party on NATS", async () => {
     const emr = await hrh.subscribe({ url: sink.url("/emr/assigned"), eventTypes: ["formAssigned"] });
-    const subscriber = await collectEvents(stack.nats.url, `switchboard.events.${ORG}.formAssigned`);
+    const subscriber = await collectEvents(stack.nats, `switchboard.events.${ORG}.formAssigned`);
     try {
       const planId = await hrh.planFor("pat-1");
       const slot = booking(1, "pat-1");

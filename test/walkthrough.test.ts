@@ -16,7 +16,7 @@ describe("walk-through: domain actions publish system events", () => {
   beforeAll(async () => {
     stack = await startStack();
     admin = api(stack.url, ADMIN_KEY);
-    subscriber = await collectEvents(stack.nats.url, "switchboard.events.hrh.>");
+    subscriber = await collectEvents(stack.nats, "switchboard.events.hrh.>");
   });
 
   afterAll(async () => {

@@ -61,8 +61,13 @@ export async function startClusterStack(): Promise<ClusterStack> {
   const database = await createTestDatabase();
   const env = clusterEnv(cluster, database);
   const procs: ServiceProcess[] = [];
-  const run = (entry: string, extra: Record<string, string> = {}): ServiceProcess => {
-    const proc = runEntryPoint(entry, { ...env, ...extra });
+  // Every process connects as a user of its own services, as an operator would deploy them.
+  const run = async (
+    entry: string,
+    services: readonly string[],
+    extra: Record<string, string> = {},
+  ): Promise<ServiceProcess> => {
+    const proc = runEntryPoint(entry, { ...env, ...(await cluster.auth.processEnv(services)), ...extra });
     procs.push(proc);
     return proc;
   };
@@ -72,12 +77,17 @@ export async function startClusterStack(): Promise<ClusterStack> {
     await cluster.close();
   };
   try {
-    const core = run("services/switchboard/src/main.ts", {
-      SWITCHBOARD_SERVICES: "tenancy,plans,work-queues,dead-letters",
+    const coreServices = ["tenancy", "plans", "work-queues", "dead-letters"];
+    const core = await run("services/switchboard/src/main.ts", coreServices, {
+      SWITCHBOARD_SERVICES: coreServices.join(","),
       LOG_LEVEL: "warn",
     });
-    const scaled = SCALED.map((name) =>
-      (name === "rules-engine" ? [name] : [name, name]).map((n) => run(`services/${n}/src/main.ts`)),
+    const scaled = await Promise.all(
+      SCALED.map((name) =>
+        Promise.all(
+          (name === "rules-engine" ? [name] : [name, name]).map((n) => run(`services/${n}/src/main.ts`, [n])),
+        ),
+      ),
     );
     const coreUrl = (await core.waitForOutput(/HTTP\s+(http:\/\/\S+)/, START_TIMEOUT_MS))[1]!;
     const replicas = {} as Record<ScaledService, Replica[]>;
@@ -87,7 +97,7 @@ export async function startClusterStack(): Promise<ClusterStack> {
       );
     }
     const startSecondEngine = async (): Promise<Replica> => {
-      const proc = run("services/rules-engine/src/main.ts");
+      const proc = await run("services/rules-engine/src/main.ts", ["rules-engine"]);
       const replica = { proc, url: await standaloneUrl(proc) };
       replicas["rules-engine"].push(replica);
       return replica;

@@ -1,5 +1,6 @@
 import { connect, type NatsConnection, type Subscription } from "@nats-io/transport-node";
 import { waitFor } from "@switchboard/testing";
+import type { NatsTarget } from "./stream-reader.js";
 
 /** A third party's plain NATS subscriber: it records what arrives on a subject filter. */
 export interface EventCollector {
@@ -9,9 +10,9 @@ export interface EventCollector {
   close(): Promise<void>;
 }
 
-export async function collectEvents(url: string, subject: string): Promise<EventCollector> {
+export async function collectEvents(target: NatsTarget, subject: string): Promise<EventCollector> {
   const nc: NatsConnection = await connect({
-    servers: url,
+    ...target.connectOptions(),
     maxReconnectAttempts: -1,
     reconnectTimeWait: 200,
   });

@@ -40,8 +40,11 @@ export function useFaultFlow(options: FaultFlowOptions = {}): FaultFlow {
   beforeAll(async () => {
     flow.sink = new FaultSink();
     const sinkUrl = await flow.sink.start();
-    [flow.nats, database] = await Promise.all([startNatsServer(), (options.database ?? freshDatabase)()]);
-    flow.stack = await startFaultStack(flow.nats.url, database.url, options.env);
+    [flow.nats, database] = await Promise.all([
+      startNatsServer({ auth: true }),
+      (options.database ?? freshDatabase)(),
+    ]);
+    flow.stack = await startFaultStack(flow.nats, database.url, options.env);
     ({ key: flow.key } = await seedFaultFlow(flow.stack, sinkUrl));
     flow.reader = flowReader(database.url);
   }, 300_000);

@@ -1,5 +1,5 @@
 import { generateKeyringEntry } from "@switchboard/secrets";
-import { waitFor } from "@switchboard/testing";
+import { waitFor, type NatsServer } from "@switchboard/testing";
 import { ManagedProcess } from "./service-processes.js";
 import { ADMIN_KEY } from "./switchboard.js";
 
@@ -45,12 +45,15 @@ export const faultEnv = (): Record<string, string> => ({
 
 /** Every service of FAULT_SERVICES on the given NATS and PostgreSQL, each on a port of its own. */
 export async function startFaultStack(
-  natsUrl: string,
+  nats: NatsServer,
   databaseUrl: string,
   env: Record<string, string> = {},
 ): Promise<FaultStack> {
-  const shared = { ...faultEnv(), NATS_URL: natsUrl, DATABASE_URL: databaseUrl, ...env };
-  const procs = new Map(FAULT_SERVICES.map((s) => [s, new ManagedProcess(s, 0, shared)] as const));
+  const shared = { ...faultEnv(), NATS_URL: nats.url, DATABASE_URL: databaseUrl, ...env };
+  const own = async (service: FaultService) => ({ ...shared, ...(await nats.auth?.processEnv([service])) });
+  const procs = new Map(
+    await Promise.all(FAULT_SERVICES.map(async (s) => [s, new ManagedProcess(s, 0, await own(s))] as const)),
+  );
   const proc = (service: FaultService) => procs.get(service)!;
 
   const start = async (service: FaultService) => {

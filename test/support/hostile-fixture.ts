@@ -2,6 +2,7 @@ import { expect } from "vitest";
 import { waitFor } from "@switchboard/testing";
 import { api, type Api } from "./api.js";
 import { natsPublisher } from "./nats-publisher.js";
+import type { NatsTarget } from "./stream-reader.js";
 import { ADMIN_KEY } from "./switchboard.js";
 import { setUpTenant, type Tenant, type TenantNames } from "./tenant.js";
 
@@ -14,12 +15,13 @@ export interface HostileOrg extends Tenant {
   webhookId: string;
   webhookSecret: string;
   deadLetterId: number;
+  natsCredentialId: string;
 }
 
 /** What the corpus runs against: two orgs, alpha (the caller) and beta (whose data must not leak). */
 export interface HostileFixture {
   url: string;
-  natsUrl: string;
+  nats: NatsTarget;
   alpha: HostileOrg;
   beta: HostileOrg;
 }
@@ -45,7 +47,7 @@ export const probeRule = (id: string, inbound: string) => ({
 
 export async function setUpHostileOrg(
   url: string,
-  natsUrl: string,
+  nats: NatsTarget,
   names: TenantNames & { inbound: string; rule: string },
 ): Promise<HostileOrg> {
   const tenant = await setUpTenant(url, names);
@@ -74,6 +76,11 @@ export async function setUpHostileOrg(
     description: `${names.orgName} receiver`,
   });
   expect(webhook.status, JSON.stringify(webhook.body)).toBe(201);
+  const credential = await api(url, tenant.keys.admin).post(`${base}/nats-credentials`, {
+    name: `${names.orgName} scheduling system`,
+    access: ["subscribe", "publish"],
+  });
+  expect(credential.status, JSON.stringify(credential.body)).toBe(201);
   return {
     ...tenant,
     integrationKey: integration.body.key,
@@ -81,13 +88,14 @@ export async function setUpHostileOrg(
     ruleId: names.rule,
     webhookId: webhook.body.id,
     webhookSecret: webhook.body.secret,
-    deadLetterId: await deadLetterOf(url, natsUrl, names.org, integration.body.key),
+    deadLetterId: await deadLetterOf(url, nats, names.org, integration.body.key),
+    natsCredentialId: credential.body.id,
   };
 }
 
 /** Publishes an undeclared event for the org and waits for its dead letter, so the desk's routes have a real id. */
-async function deadLetterOf(url: string, natsUrl: string, org: string, key: string): Promise<number> {
-  const publisher = await natsPublisher(natsUrl);
+async function deadLetterOf(url: string, nats: NatsTarget, org: string, key: string): Promise<number> {
+  const publisher = await natsPublisher(nats);
   try {
     await publisher.publish(`switchboard.inbound.${org}.never.declared`, { org }, `${org}-undeclared-1`);
   } finally {
@@ -120,6 +128,7 @@ export function secretsOf(org: HostileOrg): string[] {
     org.itemId,
     org.webhookId,
     org.webhookSecret,
+    org.natsCredentialId,
     org.integrationKey,
     ...Object.values(org.keys),
     ...Object.values(org.keyIds),

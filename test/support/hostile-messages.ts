@@ -1,4 +1,5 @@
 import { connect, headers } from "@nats-io/transport-node";
+import type { NatsTarget } from "./stream-reader.js";
 import { jetstream } from "@nats-io/jetstream";
 import type { HostileOrg } from "./hostile-fixture.js";
 
@@ -101,8 +102,13 @@ export const HOSTILE_MESSAGES: readonly HostileMessage[] = [
 ];
 
 /** Publishes bytes as they are (the shared publisher JSON-encodes anything that is not a string). */
-export async function publishRaw(url: string, subject: string, data: string | Uint8Array, msgId: string) {
-  const nc = await connect({ servers: url });
+export async function publishRaw(
+  target: NatsTarget,
+  subject: string,
+  data: string | Uint8Array,
+  msgId: string,
+) {
+  const nc = await connect(target.connectOptions());
   try {
     const h = headers();
     h.set("Nats-Msg-Id", msgId);

@@ -46,6 +46,15 @@ export const PUBLIC_ROUTES: readonly PublicRoute[] = [
   { method: "DELETE", path: "/v1/orgs/{org}/api-keys/{id}", roles: ["org-admin"] },
   {
     method: "POST",
+    path: "/v1/orgs/{org}/nats-credentials",
+    roles: ["org-admin"],
+    body: () => ({ name: "third party", access: ["subscribe"] }),
+  },
+  { method: "GET", path: "/v1/orgs/{org}/nats-credentials", roles: ["org-admin"] },
+  { method: "GET", path: "/v1/orgs/{org}/nats-credentials/{id}", roles: ["org-admin"] },
+  { method: "DELETE", path: "/v1/orgs/{org}/nats-credentials/{id}", roles: ["org-admin"] },
+  {
+    method: "POST",
     path: "/v1/orgs/{org}/plan-templates",
     roles: CM,
     body: () => ({ name: "t2", roles: ["Patient"] }),
@@ -199,6 +208,7 @@ export function pathOf(template: string, org: HostileOrg): string {
 
 function idOf(template: string, org: HostileOrg): string {
   if (template.includes("/api-keys/")) return org.keyIds.viewer;
+  if (template.includes("/nats-credentials/")) return org.natsCredentialId;
   if (template.includes("/form-assignments/")) return org.assignmentId;
   if (template.includes("/work-queue-items/")) return org.itemId;
   if (template.includes("/webhooks/")) return org.webhookId;

@@ -1,6 +1,7 @@
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { jetstreamManager, type JetStreamManager } from "@nats-io/jetstream";
 import { waitFor } from "@switchboard/testing";
+import type { NatsTarget } from "./stream-reader.js";
 
 export interface ConsumerWatch {
   /** True once the durable has been handed every message of its filter and has acked them all. */
@@ -14,8 +15,8 @@ export interface ConsumerWatch {
 }
 
 /** Looks at consumers as an operator would (`nats consumer info`), over one connection. */
-export async function watchConsumers(url: string): Promise<ConsumerWatch> {
-  const nc: NatsConnection = await connect({ servers: url });
+export async function watchConsumers(target: NatsTarget): Promise<ConsumerWatch> {
+  const nc: NatsConnection = await connect(target.connectOptions());
   const jsm: JetStreamManager = await jetstreamManager(nc);
   const idle = async (stream: string, durable: string) => {
     const info = await jsm.consumers.info(stream, durable);

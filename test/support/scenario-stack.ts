@@ -36,7 +36,10 @@ export interface ProcessStack {
  * returned when each one serves HTTP.
  */
 export async function startProcessStack(options: ProcessStackOptions): Promise<ProcessStack> {
-  const [nats, database] = await Promise.all([startNatsServer(), createTestDatabase("sb_scenario")]);
+  const [nats, database] = await Promise.all([
+    startNatsServer({ auth: true }),
+    createTestDatabase("sb_scenario"),
+  ]);
   const env: Record<string, string> = {
     NATS_URL: nats.url,
     DATABASE_URL: database.url,
@@ -52,7 +55,9 @@ export async function startProcessStack(options: ProcessStackOptions): Promise<P
   const all: ManagedProcess[] = [];
   for (const service of options.services) {
     const count = options.replicas?.[service] ?? 1;
-    for (let replica = 0; replica < count; replica++) all.push(new ManagedProcess(service, replica, env));
+    // Each service connects as a user of its own, which may answer only its own commands.
+    const own = { ...env, ...(await nats.auth!.processEnv([service])) };
+    for (let replica = 0; replica < count; replica++) all.push(new ManagedProcess(service, replica, own));
   }
   const closeAll = async () => {
     await Promise.all(all.map((p) => p.stop()));

@@ -1,4 +1,4 @@
-import { connect } from "@nats-io/transport-node";
+import { connect, type ConnectionOptions } from "@nats-io/transport-node";
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 
 export interface StoredMessage {
@@ -10,8 +10,13 @@ export interface StoredMessage {
 }
 
 /** Reads every message a stream holds, as a replaying third party would. */
-export async function readStream(url: string, stream: string): Promise<StoredMessage[]> {
-  const nc = await connect({ servers: url });
+/** A NATS server (or cluster) a test connects to as its own user. */
+export interface NatsTarget {
+  connectOptions(): ConnectionOptions;
+}
+
+export async function readStream(target: NatsTarget, stream: string): Promise<StoredMessage[]> {
+  const nc = await connect(target.connectOptions());
   try {
     const jsm = await jetstreamManager(nc);
     const total = (await jsm.streams.info(stream)).state.messages;
@@ -37,8 +42,8 @@ export async function readStream(url: string, stream: string): Promise<StoredMes
   }
 }
 
-export async function streamCount(url: string, stream: string): Promise<number> {
-  const nc = await connect({ servers: url });
+export async function streamCount(target: NatsTarget, stream: string): Promise<number> {
+  const nc = await connect(target.connectOptions());
   try {
     return (await (await jetstreamManager(nc)).streams.info(stream)).state.messages;
   } finally {

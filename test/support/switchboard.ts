@@ -18,12 +18,16 @@ export interface TestStack {
   close(): Promise<void>;
 }
 
-/** Every service in one process, on a nats-server and a PostgreSQL database of the test's own. */
+/**
+ * Every service in one process, on a nats-server (with authentication, as deployed) and a PostgreSQL
+ * database of the test's own.
+ */
 export async function startStack(env: Record<string, string> = {}): Promise<TestStack> {
-  const nats = await startNatsServer();
+  const nats = await startNatsServer({ auth: true });
   const database = await createTestDatabase();
   const app = await runSwitchboard({
     env: {
+      ...(await nats.auth!.processEnv()),
       NATS_URL: nats.url,
       DATABASE_URL: database.url,
       PORT: "0",

@@ -15,7 +15,12 @@ describe("on a 3-node JetStream cluster", () => {
   let nc: NatsConnection;
   beforeAll(async () => {
     cluster = await startNatsCluster();
-    nc = await connectBus({ servers: cluster.urls, name: "cluster-test", logger });
+    nc = await connectBus({
+      servers: cluster.urls,
+      name: "cluster-test",
+      logger,
+      credentials: { creds: cluster.auth.adminCreds },
+    });
   }, 120_000);
   afterAll(async () => {
     await nc?.close();
@@ -23,7 +28,14 @@ describe("on a 3-node JetStream cluster", () => {
   });
 
   it("provisions streams with 3 replicas and accepts a publish", async () => {
-    await provisionStreams(nc, { namespace: "cl", prefix: "", replicas: 3, duplicateWindowMs: 120_000 });
+    // As a service does at start: a fresh cluster's peer may fail to create a store at first.
+    await provisionStreams(nc, {
+      namespace: "cl",
+      prefix: "",
+      replicas: 3,
+      duplicateWindowMs: 120_000,
+      patienceMs: 60_000,
+    });
     const receipt = await publish(
       jetstream(nc),
       "cl.events.acme.planCreated",

@@ -1,13 +1,29 @@
-import type { NatsConnection, Status } from "@nats-io/nats-core";
-import { connect } from "@nats-io/transport-node";
-import { UnavailableError } from "@switchboard/errors";
+import { readFileSync } from "node:fs";
+import type { ConnectionOptions, NatsConnection, Status } from "@nats-io/nats-core";
+import { connect, credsAuthenticator } from "@nats-io/transport-node";
+import { ConfigError, UnavailableError } from "@switchboard/errors";
 import type { Logger } from "@switchboard/logger";
+
+/** Who the connection is: a `.creds` file (user JWT and seed) by path or by content, or nobody. */
+export type BusCredentials = { credsFile: string } | { creds: string };
+
+/** TLS towards a server that requires it: a CA to trust, and a client certificate if it asks for one. */
+export interface BusTls {
+  caFile?: string;
+  certFile?: string;
+  keyFile?: string;
+}
 
 export interface ConnectBusOptions {
   servers: string | string[];
   /** Connection name shown by the server (`/connz`), e.g. the service name. */
   name: string;
   logger: Logger;
+  /** Absent: an anonymous connection, which a server with authentication refuses. */
+  credentials?: BusCredentials;
+  tls?: BusTls;
+  /** Where replies come; a user may subscribe to its own prefix only. Default `_INBOX`. */
+  inboxPrefix?: string;
 }
 
 /**
@@ -23,8 +39,17 @@ export async function connectBus(opts: ConnectBusOptions): Promise<NatsConnectio
       maxReconnectAttempts: -1,
       reconnectTimeWait: 250,
       reconnectJitter: 250,
+      ...authOptions(opts),
     });
   } catch (error) {
+    if (error instanceof ConfigError) throw error;
+    if (/authorization violation|authentication/i.test((error as Error).message)) {
+      throw new ConfigError(
+        "NATS_CREDS",
+        `NATS at ${String(opts.servers)} refused ${opts.credentials === undefined ? "a connection without credentials" : "these credentials"}: ${(error as Error).message}`,
+        { cause: error },
+      );
+    }
     throw new UnavailableError(
       `cannot connect to NATS at ${String(opts.servers)}: ${(error as Error).message}`,
       {
@@ -37,6 +62,30 @@ export async function connectBus(opts: ConnectBusOptions): Promise<NatsConnectio
     opts.logger.error({ err: error }, "NATS status watch failed"),
   );
   return nc;
+}
+
+function authOptions(opts: ConnectBusOptions): Partial<ConnectionOptions> {
+  const out: Partial<ConnectionOptions> = {};
+  const credentials = opts.credentials;
+  if (credentials !== undefined) {
+    // Read at every (re)connect, so a replaced creds file is used without a restart.
+    out.authenticator = credsAuthenticator(() =>
+      "creds" in credentials
+        ? new TextEncoder().encode(credentials.creds)
+        : readCredsFile(credentials.credsFile),
+    );
+  }
+  if (opts.tls !== undefined) out.tls = { ...opts.tls };
+  if (opts.inboxPrefix !== undefined) out.inboxPrefix = opts.inboxPrefix;
+  return out;
+}
+
+function readCredsFile(file: string): Uint8Array {
+  try {
+    return readFileSync(file);
+  } catch (error) {
+    throw new ConfigError("NATS_CREDS", `cannot read the creds file ${file}: ${(error as Error).message}`);
+  }
 }
 
 /** Ends by itself when the connection closes. */

@@ -1,5 +1,5 @@
 export { connectBus } from "./connection.js";
-export type { ConnectBusOptions } from "./connection.js";
+export type { BusCredentials, BusTls, ConnectBusOptions } from "./connection.js";
 export { streamNames } from "./stream-names.js";
 export type { StreamNames } from "./stream-names.js";
 export { provisionStreams } from "./stream-provisioner.js";

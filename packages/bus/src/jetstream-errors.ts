@@ -13,14 +13,17 @@ export function isApiError(error: unknown, code: number): boolean {
 }
 
 /**
- * One of our errors for a failed JetStream call: the server refusing a request is a
- * configuration problem; anything else (timeout, no responders, disconnected) is unavailability.
+ * One of our errors for a failed JetStream call: the server refusing a request (4xx) is a
+ * configuration problem; a server-side failure (5xx, e.g. a cluster peer that could not create a
+ * stream's store yet) and anything else (timeout, no responders, disconnected) is unavailability,
+ * which a caller may try again.
  */
 export function toBusError(error: unknown, what: string): SwitchboardError {
   if (isSwitchboardError(error)) return error;
   const message = error instanceof Error ? error.message : String(error);
   if (error instanceof JetStreamApiError) {
-    return new SwitchboardError(ErrorCodes.Config, `${what}: ${message}`, {
+    const code = error.status >= 500 ? ErrorCodes.Unavailable : ErrorCodes.Config;
+    return new SwitchboardError(code, `${what}: ${message}`, {
       cause: error,
       details: { apiCode: error.code, status: error.status },
     });

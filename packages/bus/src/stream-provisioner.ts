@@ -6,6 +6,7 @@ import {
   type StreamConfig,
 } from "@nats-io/jetstream";
 import { nanos, type NatsConnection } from "@nats-io/nats-core";
+import { ErrorCodes, isSwitchboardError, type SwitchboardError } from "@switchboard/errors";
 import { ApiCodes, isApiError, toBusError } from "./jetstream-errors.js";
 import { streamNames } from "./stream-names.js";
 import { assertSafeToken } from "./subject-tokens.js";
@@ -19,12 +20,33 @@ export interface StreamProvisioning {
   replicas: number;
   /** How long the broker drops repeats of a `Nats-Msg-Id`. */
   duplicateWindowMs: number;
+  /**
+   * How long to keep asking while JetStream does not answer or fails on its side (a cluster still
+   * electing its leaders, a busy machine); default 0: fail at once. A refusal always fails at once.
+   */
+  patienceMs?: number;
+  /** Told of each failure that will be tried again. */
+  onRetry?: (error: SwitchboardError) => void;
 }
 
 type StreamSpec = Partial<StreamConfig> & { name: string; subjects: string[] };
 
 /** Creates EVENTS, INBOUND and DLQ, or brings their config up to date. Safe to run from every replica. */
 export async function provisionStreams(nc: NatsConnection, opts: StreamProvisioning): Promise<void> {
+  const deadline = Date.now() + (opts.patienceMs ?? 0);
+  for (;;) {
+    try {
+      return await provisionOnce(nc, opts);
+    } catch (error) {
+      const transient = isSwitchboardError(error) && error.code === ErrorCodes.Unavailable;
+      if (!transient || Date.now() >= deadline) throw error;
+      opts.onRetry?.(error);
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+    }
+  }
+}
+
+async function provisionOnce(nc: NatsConnection, opts: StreamProvisioning): Promise<void> {
   assertSafeToken(opts.namespace, "namespace");
   const names = streamNames(opts.prefix);
   const jsm = await jetstreamManager(nc).catch((error: unknown) => {

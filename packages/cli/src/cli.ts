@@ -1,6 +1,7 @@
 import { parseCommandLine, type FlagSpec } from "./args.js";
 import { runApply, APPLY_FLAGS } from "./commands/apply.js";
 import { runDryRun, DRY_RUN_FLAGS } from "./commands/dry-run.js";
+import { NATS_CREDS_FLAGS, NATS_INIT_FLAGS, runNatsCreds, runNatsInit } from "./commands/nats.js";
 import { runValidate, VALIDATE_FLAGS } from "./commands/validate.js";
 import { ApiUnreachableError, ExitCodes, UsageError, type ExitCode } from "./errors.js";
 import type { CliIo } from "./io.js";
@@ -16,6 +17,16 @@ const RULES_COMMANDS: Record<string, Command> = {
   validate: { flags: VALIDATE_FLAGS, run: runValidate },
   apply: { flags: APPLY_FLAGS, run: runApply },
   "dry-run": { flags: DRY_RUN_FLAGS, run: runDryRun },
+};
+
+const NATS_COMMANDS: Record<string, Command> = {
+  init: { flags: NATS_INIT_FLAGS, run: runNatsInit },
+  creds: { flags: NATS_CREDS_FLAGS, run: runNatsCreds },
+};
+
+const GROUPS: Record<string, { commands: Record<string, Command>; names: string }> = {
+  rules: { commands: RULES_COMMANDS, names: "validate, apply or dry-run" },
+  nats: { commands: NATS_COMMANDS, names: "init or creds" },
 };
 
 const HELP = new Set(["--help", "-h", "help"]);
@@ -42,14 +53,14 @@ async function dispatch(argv: string[], io: CliIo): Promise<ExitCode> {
   const [group, name, ...rest] = argv;
   if (group !== undefined && HELP.has(group)) return help(io, "switchboard");
   if (group === undefined) throw new UsageError("no command given", "switchboard");
-  if (group !== "rules") throw new UsageError(`unknown command ${JSON.stringify(group)}`, "switchboard");
-  if (name !== undefined && HELP.has(name)) return help(io, "rules");
-  if (name === undefined)
-    throw new UsageError("no rules command given (validate, apply or dry-run)", "rules");
-  const command = Object.hasOwn(RULES_COMMANDS, name) ? RULES_COMMANDS[name] : undefined;
-  if (command === undefined) throw new UsageError(`unknown command "rules ${name}"`, "rules");
-  const args = parseCommandLine(rest, command.flags, `rules ${name}`);
-  if (args.help) return help(io, `rules ${name}`);
+  const commands = Object.hasOwn(GROUPS, group) ? GROUPS[group] : undefined;
+  if (commands === undefined) throw new UsageError(`unknown command ${JSON.stringify(group)}`, "switchboard");
+  if (name !== undefined && HELP.has(name)) return help(io, group);
+  if (name === undefined) throw new UsageError(`no ${group} command given (${commands.names})`, group);
+  const command = Object.hasOwn(commands.commands, name) ? commands.commands[name] : undefined;
+  if (command === undefined) throw new UsageError(`unknown command "${group} ${name}"`, group);
+  const args = parseCommandLine(rest, command.flags, `${group} ${name}`);
+  if (args.help) return help(io, `${group} ${name}`);
   return command.run(args, io);
 }
 

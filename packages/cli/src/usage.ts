@@ -10,8 +10,27 @@ Commands:
   rules validate <file|dir>…     check definitions and rules offline, with file:line:col errors
   rules apply <file|dir>…        validate, then save definitions and rules through the API
   rules dry-run <rule-file>      run a draft rule on a sample payload or on recent events
+  nats init <dir>                a deployment's NATS authentication: server auth.conf, issuer, creds
+  nats creds <dir> --services …  one more service credential from an initialised dir
 
-Run "switchboard rules --help" for the options.`;
+Run "switchboard rules --help" or "switchboard nats --help" for the options.`;
+
+const NATS = `Usage: switchboard nats <init|creds> <dir> [options]
+
+  switchboard nats init <dir> [--namespace <ns>] [--operator <name>]
+      Makes a deployment's operator and account keys and writes, into <dir> (mode 0700):
+        auth.conf              include it beside deploy/nats's configs (it holds no secret)
+        helm-auth-values.yaml  the same as values for the official NATS Helm chart
+        issuer.json            tenancy's SWITCHBOARD_NATS_ISSUER_FILE (secret)
+        creds/<service>.creds  each service process's NATS_CREDS (secret)
+        creds/switchboard.creds  for a process running every service (secret)
+        trust-chain.json       every key (secret): keep it offline
+      Refuses a dir that already holds a key chain. --namespace must match SWITCHBOARD_NAMESPACE.
+
+  switchboard nats creds <dir> --services <a,b> [--namespace <ns>] [--out <file>]
+      A new creds file for a process running these services (to stdout, or <file> mode 0600).
+
+Exit status: 0 success, 1 problems found, 2 wrong usage.`;
 
 const RULES = `Usage: switchboard rules <validate|apply|dry-run> … [options]
 
@@ -41,6 +60,9 @@ const TEXTS: Record<string, string> = {
   "rules validate": RULES,
   "rules apply": RULES,
   "rules dry-run": RULES,
+  nats: NATS,
+  "nats init": NATS,
+  "nats creds": NATS,
 };
 
 export function usageOf(command: string): string {

@@ -1,6 +1,7 @@
 import { ConfigError } from "@switchboard/errors";
 import {
   readEnum,
+  readFilePath,
   readInt,
   readIntList,
   readList,
@@ -24,6 +25,15 @@ export interface Config {
   natsUrl: string | undefined;
   /** NATS_URL split at commas (every node of a cluster), each checked; empty when NATS_URL is absent. */
   natsServers: string[];
+  /** NATS_CREDS: the `.creds` file (user JWT and seed) this process connects with; absent: anonymous. */
+  natsCredsFile: string | undefined;
+  /** TLS towards a nats-server that requires it. */
+  natsTls: { caFile?: string; certFile?: string; keyFile?: string } | undefined;
+  /**
+   * SWITCHBOARD_NATS_ISSUER_FILE: the keys tenancy signs third parties' NATS credentials with
+   * (written by `switchboard nats init`); absent: the nats-credentials API is off.
+   */
+  natsIssuerFile: string | undefined;
   /** Port of the nats-server the all-in-one runner spawns when NATS_URL is absent (another if taken). */
   embeddedNatsPort: number;
   /** Absent: the all-in-one runner uses embedded PGlite in the data dir. */
@@ -76,6 +86,9 @@ export function loadConfig(env: Env = process.env): Config {
     dataDir: readString(env, "SWITCHBOARD_DATA_DIR", "./.switchboard"),
     natsUrl: readOptional(env, "NATS_URL"),
     natsServers: readUrlList(env, "NATS_URL", NATS_PROTOCOLS),
+    natsCredsFile: readFilePath(env, "NATS_CREDS"),
+    natsTls: readNatsTls(env),
+    natsIssuerFile: readFilePath(env, "SWITCHBOARD_NATS_ISSUER_FILE"),
     embeddedNatsPort: readInt(env, "SWITCHBOARD_NATS_PORT", 4222, 0, 65535),
     databaseUrl: readUrl(env, "DATABASE_URL", ["postgres:", "postgresql:"]),
     adminKey,
@@ -127,6 +140,20 @@ export function loadConfig(env: Env = process.env): Config {
     webhookConcurrency: readInt(env, "SWITCHBOARD_WEBHOOK_CONCURRENCY", 4, 1, 64),
     ingressRatePerSecond: readInt(env, "SWITCHBOARD_INGRESS_RATE_PER_SECOND", 200, 1, 100_000),
   };
+}
+
+function readNatsTls(env: Env): Config["natsTls"] {
+  const caFile = readFilePath(env, "NATS_TLS_CA_FILE");
+  const certFile = readFilePath(env, "NATS_TLS_CERT_FILE");
+  const keyFile = readFilePath(env, "NATS_TLS_KEY_FILE");
+  if ((certFile === undefined) !== (keyFile === undefined)) {
+    throw new ConfigError(
+      certFile === undefined ? "NATS_TLS_CERT_FILE" : "NATS_TLS_KEY_FILE",
+      "a client certificate needs both NATS_TLS_CERT_FILE and NATS_TLS_KEY_FILE",
+    );
+  }
+  if (caFile === undefined && certFile === undefined) return undefined;
+  return { ...(caFile ? { caFile } : {}), ...(certFile ? { certFile, keyFile: keyFile! } : {}) };
 }
 
 /** Every environment variable loadConfig reads, learnt by watching it read an empty environment. */

@@ -1,3 +1,4 @@
+import { accessSync, constants, statSync } from "node:fs";
 import { ConfigError } from "@switchboard/errors";
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -15,6 +16,20 @@ export function readString(env: Env, name: string, fallback?: string): string {
 export function readOptional(env: Env, name: string): string | undefined {
   const raw = env[name];
   return raw === undefined || raw.trim() === "" ? undefined : raw.trim();
+}
+
+/** A path to a readable file, or undefined when the variable is absent. */
+export function readFilePath(env: Env, name: string): string | undefined {
+  const value = readOptional(env, name);
+  if (value === undefined) return undefined;
+  try {
+    if (!statSync(value).isFile()) throw new ConfigError(name, `${value} is not a file`);
+    accessSync(value, constants.R_OK);
+  } catch (error) {
+    if (error instanceof ConfigError) throw error;
+    throw new ConfigError(name, `cannot read ${value}: ${(error as Error).message}`);
+  }
+  return value;
 }
 
 export function readInt(env: Env, name: string, fallback: number, min: number, max: number): number {

@@ -10,6 +10,8 @@ export const EVENT_TYPES = [
   "workQueueItemCreated",
   "workQueueItemStatusUpdated",
   "webhookEndpointDisabled",
+  "natsCredentialCreated",
+  "natsCredentialRevoked",
 ] as const;
 
 export type EventType = (typeof EVENT_TYPES)[number];
@@ -75,6 +77,20 @@ export type WebhookEndpointDisabledInfo = {
   failingSince: string | null;
 };
 
+/** What a NATS credential may do: its org's events, its org's inbound subjects, its own durable consumer. */
+export type NatsCredentialAccess = "subscribe" | "publish" | "consume";
+
+export type NatsCredentialRevokedInfo = {
+  credentialId: string;
+  name: string;
+  publicKey: string;
+};
+
+export type NatsCredentialCreatedInfo = NatsCredentialRevokedInfo & {
+  access: NatsCredentialAccess[];
+  expiresAt: string | null;
+};
+
 export type EventInfo = {
   planCreated: PlanCreatedInfo;
   formAssigned: FormAssignedInfo;
@@ -82,6 +98,8 @@ export type EventInfo = {
   workQueueItemCreated: WorkQueueItemCreatedInfo;
   workQueueItemStatusUpdated: WorkQueueItemStatusUpdatedInfo;
   webhookEndpointDisabled: WebhookEndpointDisabledInfo;
+  natsCredentialCreated: NatsCredentialCreatedInfo;
+  natsCredentialRevoked: NatsCredentialRevokedInfo;
 };
 
 /** The `info` type for an event type: the declared one for a known type, any object otherwise. */

@@ -33,6 +33,9 @@ export type {
   WorkQueueItemCreatedInfo,
   WorkQueueItemStatusUpdatedInfo,
   WebhookEndpointDisabledInfo,
+  NatsCredentialAccess,
+  NatsCredentialCreatedInfo,
+  NatsCredentialRevokedInfo,
 } from "./event-types.js";
 export { buildEvent, eventTypeOf, parseMessageType } from "./envelope.js";
 export type { EventEnvelope, BuildEventInput, MessageType } from "./envelope.js";

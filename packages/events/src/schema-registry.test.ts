@@ -60,6 +60,18 @@ const samples: { [T in EventType]: EventInfo[T] } = {
     reason: "endpoint answered 410 Gone",
     failingSince: null,
   },
+  natsCredentialCreated: {
+    credentialId: "nc_6f0d2a9b8c7e4d31",
+    name: "scheduling system",
+    publicKey: "UDXU4RCSJNZOIQHZNWXHXORDPRTGNJAHAHFRGZNEEJCPQTT2M7NLCNF4",
+    access: ["subscribe", "publish"],
+    expiresAt: "2027-06-30T00:00:00.000Z",
+  },
+  natsCredentialRevoked: {
+    credentialId: "nc_6f0d2a9b8c7e4d31",
+    name: "scheduling system",
+    publicKey: "UDXU4RCSJNZOIQHZNWXHXORDPRTGNJAHAHFRGZNEEJCPQTT2M7NLCNF4",
+  },
 };
 
 function sample(eventType: EventType): EventEnvelope {

@@ -30,6 +30,8 @@ export const PLATFORM_EVENT_TYPES: readonly string[] = Object.freeze([
   "workQueueItemCreated",
   "workQueueItemStatusUpdated",
   "webhookEndpointDisabled",
+  "natsCredentialCreated",
+  "natsCredentialRevoked",
 ]);
 
 const command = (service: string, name: string): ActionTarget => ({

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import type { NatsConnection } from "@nats-io/transport-node";
+import type { BusCredentials } from "@switchboard/bus";
 import type { Config } from "@switchboard/config";
 import type { Database } from "@switchboard/db";
 import type { SchemaRegistry } from "@switchboard/events";
@@ -12,6 +13,8 @@ export interface ServiceContext {
   config: Config;
   logger: Logger;
   nc: NatsConnection;
+  /** Another connection to the same NATS servers (same TLS) as other credentials; the caller closes it. */
+  connectNats(name: string, credentials: BusCredentials): Promise<NatsConnection>;
   database: Database;
   schemas: SchemaRegistry;
   now: () => Date;

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from "fastify";
-import { connectBus, provisionStreams, streamNames } from "@switchboard/bus";
+import { connectBus, provisionStreams, streamNames, type BusCredentials } from "@switchboard/bus";
 import type { Config } from "@switchboard/config";
 import { ping, type Database } from "@switchboard/db";
 import type { NatsConnection } from "@nats-io/transport-node";
@@ -17,6 +17,8 @@ export interface StartOptions {
   config: Config;
   logger: Logger;
   natsServers: string | string[];
+  /** Who the services connect as; absent: NATS_CREDS from the config (or anonymous). */
+  natsCredentials?: BusCredentials;
   database: Database;
   factories: ServiceFactory[];
   /** Closed after everything else on stop (e.g. a spawned nats-server). */
@@ -41,13 +43,8 @@ export async function startServices(options: StartOptions): Promise<RunningServi
   let app: FastifyInstance | undefined;
   const started: Service[] = [];
   try {
-    nc = await connectBus({ servers: options.natsServers, name: `switchboard-${process.pid}`, logger });
-    await provisionStreams(nc, {
-      namespace: config.namespace,
-      prefix: config.streamPrefix,
-      replicas: config.streamReplicas,
-      duplicateWindowMs: config.duplicateWindowMs,
-    });
+    nc = await connectNats(options, `switchboard-${process.pid}`, serviceCredentials(options));
+    await provisionPatiently(nc, options);
     const context = createContext(options, nc);
     const services: Service[] = [];
     for (const factory of options.factories) services.push(await factory(context));
@@ -80,12 +77,57 @@ export async function startServices(options: StartOptions): Promise<RunningServi
   }
 }
 
+/**
+ * Provisions the streams, asking again for up to two minutes while JetStream does not answer or
+ * fails on its side (a cluster electing its leaders, a busy machine): a service starting beside a
+ * NATS that is not ready yet waits for it instead of exiting. A refusal (bad configuration) fails at once.
+ */
+function provisionPatiently(nc: NatsConnection, options: StartOptions): Promise<void> {
+  const { config, logger } = options;
+  return provisionStreams(nc, {
+    namespace: config.namespace,
+    prefix: config.streamPrefix,
+    replicas: config.streamReplicas,
+    duplicateWindowMs: config.duplicateWindowMs,
+    patienceMs: 120_000,
+    onRetry: (error) =>
+      logger.warn({ err: error }, "provisioning the streams failed on JetStream's side; asking again"),
+  });
+}
+
+function serviceCredentials(options: StartOptions): BusCredentials | undefined {
+  if (options.natsCredentials !== undefined) return options.natsCredentials;
+  const file = options.config.natsCredsFile;
+  if (file === undefined) {
+    options.logger.warn("NATS_CREDS is not set: connecting to NATS without credentials");
+    return undefined;
+  }
+  return { credsFile: file };
+}
+
+/** A connection to the process's NATS servers, with its TLS settings, as `credentials`. */
+function connectNats(
+  options: StartOptions,
+  name: string,
+  credentials: BusCredentials | undefined,
+): Promise<NatsConnection> {
+  const { config, logger } = options;
+  return connectBus({
+    servers: options.natsServers,
+    name,
+    logger,
+    ...(credentials ? { credentials } : {}),
+    ...(config.natsTls ? { tls: config.natsTls } : {}),
+  });
+}
+
 function createContext(options: StartOptions, nc: NatsConnection): ServiceContext {
   const localCommands = new LocalCommands();
   return {
     config: options.config,
     logger: options.logger,
     nc,
+    connectNats: (name, credentials) => connectNats(options, name, credentials),
     database: options.database,
     schemas: createSchemaRegistry(),
     now: () => new Date(),

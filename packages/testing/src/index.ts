@@ -12,3 +12,5 @@ export type { Problem } from "./problem.js";
 export { startPostgresServer } from "./postgres-server.js";
 export type { PostgresServer } from "./postgres-server.js";
 export { sendsDeliveredMessagesAgain } from "./server-quirks.js";
+export { createNatsAuth, natsAuthConfig } from "./nats-auth-files.js";
+export type { NatsAuth } from "./nats-auth-files.js";

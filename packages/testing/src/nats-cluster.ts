@@ -1,13 +1,20 @@
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { credsAuthenticator, type ConnectionOptions } from "@nats-io/transport-node";
+import { serverAuthConfig } from "@switchboard/nats-auth";
 import { freePorts } from "./free-port.js";
+import { createNatsAuth, type NatsAuth } from "./nats-auth-files.js";
 import { launchNatsServer, type NatsServer } from "./nats-server.js";
 
 export interface NatsCluster {
   servers: NatsServer[];
   /** Client URLs of every node, to pass as `servers` to a client. */
   urls: string[];
+  /** One operator and account for the whole cluster, as in a deployment. */
+  auth: NatsAuth;
+  /** Every node, as a test's own user that may do anything. */
+  connectOptions(): ConnectionOptions;
   /** Stops every node and removes the temp dirs. */
   close(): Promise<void>;
 }
@@ -24,6 +31,9 @@ export async function startNatsCluster(opts: { size?: number } = {}): Promise<Na
   const base = await mkdtemp(path.join(tmpdir(), "sb-nats-cluster-"));
   // Route ports must be known before any node starts: every node lists all of them.
   const routes = await freePorts(size);
+  const auth = await createNatsAuth(path.join(base, "auth"));
+  // The deployment's form: the resolver's dir is a variable each node sets.
+  const config = await serverAuthConfig(auth.chain, { resolverDir: "$NATS_RESOLVER_DIR" });
   const launched = await Promise.allSettled(
     routes.map(async (port, i) => {
       const dir = path.join(base, `n${i + 1}`);
@@ -33,6 +43,7 @@ export async function startNatsCluster(opts: { size?: number } = {}): Promise<Na
         serverName: `n${i + 1}`,
         jetstream: true,
         cluster: { port, routes },
+        auth: { files: auth, config },
       });
     }),
   );
@@ -49,7 +60,17 @@ export async function startNatsCluster(opts: { size?: number } = {}): Promise<Na
     await close();
     throw error;
   }
-  return { servers, urls: servers.map((s) => s.url), close };
+  const urls = servers.map((s) => s.url);
+  return {
+    servers,
+    urls,
+    auth,
+    connectOptions: () => ({
+      servers: urls,
+      authenticator: credsAuthenticator(new TextEncoder().encode(auth.adminCreds)),
+    }),
+    close,
+  };
 }
 
 async function waitForMetaLeader(servers: NatsServer[]): Promise<void> {

@@ -1,3 +1,4 @@
+import { copyFileSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -12,6 +13,8 @@ export interface NatsConfigSpec {
   storeDir?: string;
   /** A node of a cluster: runs the deployment's cluster config (deploy/nats/cluster.conf). */
   cluster?: { port: number; routes: number[] };
+  /** Authentication: the configuration part (operator, accounts, resolver) and the resolver's dir. */
+  auth?: { config: string; resolverDir: string };
 }
 
 /** A config file's text and the environment variables it reads. */
@@ -20,10 +23,10 @@ export interface RenderedNatsConfig {
   env: Record<string, string>;
 }
 
-/** Cluster nodes in tests start from the very file production nodes run. */
-export const CLUSTER_CONFIG_FILE = fileURLToPath(
-  new URL("../../../deploy/nats/cluster.conf", import.meta.url),
-);
+/** Cluster nodes in tests start from the very files production nodes run. */
+export const DEPLOY_NATS_DIR = fileURLToPath(new URL("../../../deploy/nats/", import.meta.url));
+/** The deployment's configs include this file, made for each deployment (`switchboard nats init`). */
+export const AUTH_INCLUDE = "auth.conf";
 
 // JSON strings are valid quoted strings in the server's config syntax, and escape paths safely.
 const q = (value: string): string => JSON.stringify(value);
@@ -46,6 +49,7 @@ function renderStandalone(spec: NatsConfigSpec): string {
   if (spec.storeDir !== undefined) {
     lines.push(`jetstream { store_dir: ${q(spec.storeDir)} }`);
   }
+  if (spec.auth !== undefined) lines.push(spec.auth.config);
   return lines.join("\n") + "\n";
 }
 
@@ -59,16 +63,27 @@ function renderClusterNode(
   cluster: { port: number; routes: number[] },
 ): RenderedNatsConfig {
   if (spec.storeDir === undefined) throw new Error("a cluster node needs JetStream (a store dir)");
-  // nats-server resolves include paths relative to the including file, even absolute-looking ones.
-  const include = path.relative(spec.portsFileDir, CLUSTER_CONFIG_FILE);
-  const text = [`include ${q(include)}`, `host: "127.0.0.1"`, `ports_file_dir: ${q(spec.portsFileDir)}`].join(
-    "\n",
-  );
+  if (spec.auth === undefined)
+    throw new Error(`a cluster node needs authentication (the deployment's ${AUTH_INCLUDE})`);
+  // The deployment's files are copied beside the node's own auth.conf, which they include.
+  const copy = path.join(spec.portsFileDir, "deploy-nats");
+  mkdirSync(copy, { recursive: true });
+  for (const name of readdirSync(DEPLOY_NATS_DIR).filter((n) => n.endsWith(".conf"))) {
+    copyFileSync(path.join(DEPLOY_NATS_DIR, name), path.join(copy, name));
+  }
+  writeFileSync(path.join(copy, AUTH_INCLUDE), spec.auth.config);
+  // nats-server resolves include paths relative to the including file.
+  const text = [
+    `include "deploy-nats/cluster.conf"`,
+    `host: "127.0.0.1"`,
+    `ports_file_dir: ${q(spec.portsFileDir)}`,
+  ].join("\n");
   const env = {
     NATS_SERVER_NAME: spec.serverName,
     NATS_PORT: String(spec.port),
     NATS_MONITOR_PORT: "-1",
     NATS_STORE_DIR: spec.storeDir,
+    NATS_RESOLVER_DIR: spec.auth.resolverDir,
     NATS_MAX_FILE_STORE: "1GB",
     NATS_CLUSTER_PORT: String(cluster.port),
     NATS_ROUTES: JSON.stringify(cluster.routes.map((p) => `nats-route://127.0.0.1:${p}`)),

@@ -107,8 +107,10 @@ describe("startNatsServer", () => {
       ${how === "exit" ? "process.exit(0);" : "process.kill(process.pid, 'SIGTERM');"}
     `;
     const stdout = await new Promise<string>((resolve) => {
-      execFile(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], (_error, out) =>
-        resolve(out),
+      execFile(
+        process.execPath,
+        ["--conditions=switchboard-source", "--import", "tsx", "--input-type=module", "-e", script],
+        (_error, out) => resolve(out),
       );
     });
     const { pid, dir } = JSON.parse(stdout.trim()) as { pid: number; dir: string };

@@ -1,7 +1,9 @@
 import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { credsAuthenticator, type ConnectionOptions } from "@nats-io/transport-node";
 import { canConnect } from "./free-port.js";
+import { createNatsAuth, natsAuthConfig, type NatsAuth } from "./nats-auth-files.js";
 import { renderNatsConfig, type NatsConfigSpec } from "./nats-config.js";
 import { ServerProcess } from "./server-process.js";
 
@@ -23,11 +25,17 @@ export interface NatsServer {
   restart(): Promise<void>;
   /** Stops the server if running and removes its temp dir. */
   close(): Promise<void>;
+  /** The keys and credentials of a server started with `auth`; undefined without. */
+  readonly auth: NatsAuth | undefined;
+  /** What a test's own client connects with: this server, as a user that may do anything (with `auth`). */
+  connectOptions(): ConnectionOptions;
 }
 
 export interface StartNatsServerOptions {
   /** Default true. */
   jetstream?: boolean;
+  /** Decentralized JWT authentication (operator, accounts, users), as every deployment runs. Default false. */
+  auth?: boolean;
 }
 
 export interface ServerSpec {
@@ -35,6 +43,7 @@ export interface ServerSpec {
   serverName: string;
   jetstream: boolean;
   cluster?: NatsConfigSpec["cluster"];
+  auth?: { files: NatsAuth; config: string };
 }
 
 const READY_TIMEOUT_MS = 30_000;
@@ -42,7 +51,12 @@ const READY_TIMEOUT_MS = 30_000;
 /** Starts a nats-server on a free loopback port with its own temp dir (config, ports file, store). */
 export async function startNatsServer(opts: StartNatsServerOptions = {}): Promise<NatsServer> {
   const dir = await mkdtemp(path.join(tmpdir(), "sb-nats-"));
-  return launchNatsServer({ dir, serverName: path.basename(dir), jetstream: opts.jetstream ?? true });
+  const spec: ServerSpec = { dir, serverName: path.basename(dir), jetstream: opts.jetstream ?? true };
+  if (opts.auth === true) {
+    const files = await createNatsAuth(path.join(dir, "auth"));
+    spec.auth = { files, config: await natsAuthConfig(files, path.join(dir, "jwt")) };
+  }
+  return launchNatsServer(spec);
 }
 
 export async function launchNatsServer(spec: ServerSpec): Promise<NatsServer> {
@@ -71,6 +85,18 @@ class ManagedNatsServer implements NatsServer {
     return path.join(this.spec.dir, "jetstream");
   }
 
+  get auth(): NatsAuth | undefined {
+    return this.spec.auth?.files;
+  }
+
+  connectOptions(): ConnectionOptions {
+    const creds = this.auth?.adminCreds;
+    return {
+      servers: this.url,
+      ...(creds ? { authenticator: credsAuthenticator(new TextEncoder().encode(creds)) } : {}),
+    };
+  }
+
   get pid(): number | undefined {
     return this.proc?.running ? this.proc.child.pid : undefined;
   }
@@ -93,13 +119,14 @@ class ManagedNatsServer implements NatsServer {
   }
 
   private configSpec(): NatsConfigSpec {
-    const { dir, serverName, jetstream, cluster } = this.spec;
+    const { dir, serverName, jetstream, cluster, auth } = this.spec;
     return {
       serverName,
       port: this.port,
       portsFileDir: dir,
       ...(jetstream ? { storeDir: this.storeDir } : {}),
       ...(cluster ? { cluster } : {}),
+      ...(auth ? { auth: { config: auth.config, resolverDir: path.join(dir, "jwt") } } : {}),
     };
   }
 

@@ -1,4 +1,5 @@
-import { encodePayload, publish, type JetStreamClient } from "@switchboard/bus";
+import { randomUUID } from "node:crypto";
+import { encodePayload, publish, type JetStreamClient, type JetStreamManager } from "@switchboard/bus";
 import { ErrorCodes, SwitchboardError, UnavailableError } from "@switchboard/errors";
 import { inboundSubject, type SchemaError } from "@switchboard/events";
 import type { InboundEvent } from "./cloudevents.js";
@@ -7,6 +8,7 @@ import { brokerMessageId } from "./message-id.js";
 
 export interface IngestParts {
   js: JetStreamClient;
+  jsm(): Promise<JetStreamManager>;
   namespace: string;
   inboundStream: string;
   /** The server's max_payload, once connected. */
@@ -59,12 +61,25 @@ export async function ingestEvent(
       details: { retryAfterSeconds: 5 },
     });
   }
-  const receipt = await publish(parts.js, inboundSubject(parts.namespace, target.orgId, name), data, {
-    msgId,
-    headers,
-    expectStream: parts.inboundStream,
-  });
+  const subject = inboundSubject(parts.namespace, target.orgId, name);
+  const send = (id: string) =>
+    publish(parts.js, subject, data, { msgId: id, headers, expectStream: parts.inboundStream });
+  const receipt = await send(msgId);
+  if (receipt.duplicate && !(await storedOn(parts, receipt.seq, subject))) {
+    // The id is held by a message on another subject: another org's third party published with
+    // this org's id on NATS (the duplicate window spans the stream). Store the event under an id
+    // no one can take; the rules engine still knows it by its own id (Switchboard-Message-Id).
+    const stored = await send(`${msgId}/${randomUUID()}`);
+    return { outcome: "accepted", messageId, seq: stored.seq, duplicate: false };
+  }
   return { outcome: "accepted", messageId, seq: receipt.seq, duplicate: receipt.duplicate };
+}
+
+/** Whether the message the broker says holds the id (the PubAck's sequence) is on this subject. */
+async function storedOn(parts: IngestParts, seq: number, subject: string): Promise<boolean> {
+  const stored = await (await parts.jsm()).streams.getMessage(parts.inboundStream, { seq }).catch(() => null);
+  // A message that aged out of the stream since cannot be told apart: trust the broker.
+  return stored === null || stored.subject === subject;
 }
 
 function headerBytes(headers: Record<string, string>): number {

@@ -60,14 +60,16 @@ function selectFactories(all: Record<string, ServiceFactory>, wanted: string[]):
 export async function runSwitchboard(options: SwitchboardOptions = {}): Promise<RunningSwitchboard> {
   const loaded = loadConfig(options.env ?? process.env);
   const dataDir = path.resolve(loaded.dataDir);
-  const config = { ...loaded, secretsKeyring: loaded.secretsKeyring ?? ensureLocalKeyring(dataDir) };
-  const logger = options.logger ?? createLogger({ level: config.logLevel, name: "switchboard" });
+  const withKeyring = { ...loaded, secretsKeyring: loaded.secretsKeyring ?? ensureLocalKeyring(dataDir) };
+  const logger = options.logger ?? createLogger({ level: withKeyring.logLevel, name: "switchboard" });
   const announce = options.announce ?? ((text: string) => process.stdout.write(text));
-  const factories = selectFactories(serviceFactories(announce), config.services);
+  const factories = selectFactories(serviceFactories(announce), withKeyring.services);
   const nats =
-    config.natsUrl === undefined
-      ? await startEmbeddedNats(dataDir, config.embeddedNatsPort, logger)
+    withKeyring.natsUrl === undefined
+      ? await startEmbeddedNats(dataDir, withKeyring.embeddedNatsPort, logger)
       : undefined;
+  // The embedded server's issuer, unless one was named.
+  const config = { ...withKeyring, natsIssuerFile: withKeyring.natsIssuerFile ?? nats?.issuerFile };
   const natsUrl = config.natsUrl ?? nats!.url;
   try {
     // startServices closes the database (and stops the spawned nats-server) if the start fails.
@@ -81,6 +83,9 @@ export async function runSwitchboard(options: SwitchboardOptions = {}): Promise<
       config,
       logger,
       natsServers: nats === undefined ? config.natsServers : nats.url,
+      ...(nats === undefined
+        ? {}
+        : { natsCredentials: { creds: await nats.serviceCreds(config.namespace) } }),
       database,
       factories,
       onStopped: async () => nats?.stop(),

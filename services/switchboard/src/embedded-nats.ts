@@ -4,9 +4,14 @@ import net from "node:net";
 import path from "node:path";
 import { ConfigError } from "@switchboard/errors";
 import type { Logger } from "@switchboard/logger";
+import { adoptUnauthenticatedStore, ensureLocalNatsAuth } from "./local-nats-auth.js";
 
 export interface EmbeddedNats {
   url: string;
+  /** The services' credentials on this server. */
+  serviceCreds(namespace: string): Promise<string>;
+  /** Where tenancy finds the keys to sign third parties' credentials with. */
+  issuerFile: string;
   stop(): Promise<void>;
 }
 
@@ -83,8 +88,9 @@ async function stopOrphan(pidFile: string, logger: Logger): Promise<void> {
 }
 
 /**
- * Spawns a nats-server with JetStream storing in `<dataDir>/nats` for the all-in-one mode. It keeps
- * the preferred port when free so NATS clients can find it again after a restart.
+ * Spawns a nats-server with JetStream storing in `<dataDir>/nats` for the all-in-one mode, listening
+ * on loopback only, with decentralized JWT authentication: every client needs credentials. It
+ * keeps the preferred port when free so NATS clients can find it again after a restart.
  */
 export async function startEmbeddedNats(
   dataDir: string,
@@ -93,15 +99,26 @@ export async function startEmbeddedNats(
 ): Promise<EmbeddedNats> {
   const bin = process.env.NATS_SERVER_BIN ?? "nats-server";
   const storeDir = path.resolve(dataDir, "nats");
-  fs.mkdirSync(storeDir, { recursive: true });
+  // The data dir holds keys: its owner's alone.
+  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  fs.chmodSync(dataDir, 0o700);
+  fs.mkdirSync(storeDir, { recursive: true, mode: 0o700 });
   const pidFile = path.resolve(dataDir, "nats-server.pid");
   await stopOrphan(pidFile, logger);
+  const auth = await ensureLocalNatsAuth(path.resolve(dataDir), logger);
+  adoptUnauthenticatedStore(storeDir, auth.accountPublicKey, logger);
   const port = await choosePort(preferredPort);
   if (port !== preferredPort)
     logger.warn({ preferredPort, port }, "NATS port in use; the embedded nats-server uses another");
-  const child = spawn(bin, ["-a", "127.0.0.1", "-p", String(port), "-js", "-sd", storeDir], {
-    stdio: ["ignore", "ignore", "pipe"],
-  });
+  const configFile = path.resolve(dataDir, "nats-server.conf");
+  const config = [
+    `host: "127.0.0.1"`,
+    `port: ${port}`,
+    `jetstream { store_dir: ${JSON.stringify(storeDir)} }`,
+    auth.serverConfig,
+  ].join("\n");
+  fs.writeFileSync(configFile, config, { mode: 0o600 });
+  const child = spawn(bin, ["-c", configFile], { stdio: ["ignore", "ignore", "pipe"] });
   let stderr = "";
   child.stderr?.on("data", (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-4000);
@@ -125,6 +142,8 @@ export async function startEmbeddedNats(
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   return {
     url: `nats://127.0.0.1:${port}`,
+    serviceCreds: auth.serviceCreds,
+    issuerFile: auth.issuerFile,
     async stop() {
       if (child.exitCode === null) child.kill("SIGTERM");
       await exited;

@@ -10,7 +10,7 @@ import { generateKeyringEntry } from "@switchboard/secrets";
 export function ensureLocalKeyring(dataDir: string): string {
   const file = path.join(dataDir, "secrets.keyring");
   if (fs.existsSync(file)) return fs.readFileSync(file, "utf8").trim();
-  fs.mkdirSync(dataDir, { recursive: true });
+  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const keyring = generateKeyringEntry();
   fs.writeFileSync(file, `${keyring}\n`, { mode: 0o600, flag: "wx" });
   return keyring;

@@ -114,7 +114,7 @@ export async function tenancyRoutes(app: FastifyInstance, db: Kysely<any>): Prom
   );
 }
 
-async function requireOrg(db: Kysely<any>, id: string) {
+export async function requireOrg(db: Kysely<any>, id: string) {
   const org = await findOrg(db, id);
   if (org === undefined) throw new NotFoundError(`org "${id}" does not exist`);
   return org;

@@ -1,29 +1,64 @@
-import {
-  migrateOrThrow,
-  serveServiceCommands,
-  type Service,
-  type ServiceContext,
-} from "@switchboard/runtime";
+import { createDomainService, type Service, type ServiceContext } from "@switchboard/runtime";
 import { ensureAdminKey } from "./admin-key.js";
 import { authenticate } from "./authenticate.command.js";
 import { migrations, SCHEMA } from "./migrations.js";
+import { createAccountPublisher, type AccountPublisher } from "./nats-credentials/account-publisher.js";
+import {
+  natsCredentialService,
+  type NatsCredentialService,
+} from "./nats-credentials/nats-credential-service.js";
+import { natsCredentialRoutes } from "./nats-credentials/nats-credential.routes.js";
+import { loadIssuer } from "./nats-credentials/nats-issuer.js";
 import { findOrg } from "./org.repository.js";
-import { tenancyRoutes } from "./tenancy.routes.js";
+import { requireOrg, tenancyRoutes } from "./tenancy.routes.js";
 
 export interface TenancyOptions {
   /** Where the one-time generated admin key is shown. */
   announce: (text: string) => void;
 }
 
-/** Orgs and API keys: who may call what. Other processes check keys through its commands. */
+/**
+ * Orgs, API keys and NATS credentials: who may call what, over HTTP and on the bus. Other processes
+ * check keys through its commands; with an issuer it signs third parties' NATS credentials and keeps
+ * the servers' account (its revocations) current.
+ */
 export function createTenancyService(ctx: ServiceContext, options: TenancyOptions): Service {
   const db = ctx.database.db;
-  let commands: { stop(): Promise<void> } | undefined;
+  const issuer = loadIssuer(ctx.config.natsIssuerFile);
+  const publisher: AccountPublisher | undefined =
+    issuer === undefined
+      ? undefined
+      : createAccountPublisher({ ctx, db, issuer, logger: ctx.logger, now: ctx.now });
+  let credentials: NatsCredentialService | undefined;
+  const domain = createDomainService(ctx, {
+    name: "tenancy",
+    schema: SCHEMA,
+    migrations,
+    commands: () => ({
+      authenticate: (req) => authenticate(db, req.params),
+      getOrg: async (req) => (await findOrg(db, req.orgId)) ?? null,
+    }),
+    routes: async (app, parts) => {
+      if (issuer !== undefined && publisher !== undefined) {
+        credentials = natsCredentialService({
+          db,
+          nc: ctx.nc,
+          source: parts.source,
+          issuer,
+          publisher,
+          streamPrefix: ctx.config.streamPrefix,
+          eventsWritten: parts.eventsWritten,
+        });
+      }
+      await tenancyRoutes(app, db);
+      await natsCredentialRoutes(app, db, credentials, (org) => requireOrg(db, org));
+    },
+  });
   return {
     name: "tenancy",
-    routes: (app) => tenancyRoutes(app, db),
+    routes: domain.routes,
     async start() {
-      await migrateOrThrow(db, SCHEMA, migrations);
+      await domain.start();
       const admin = await ensureAdminKey(db, ctx.config.adminKey);
       if (admin.outcome === "generated") {
         options.announce(
@@ -31,13 +66,11 @@ export function createTenancyService(ctx: ServiceContext, options: TenancyOption
             `Use it as "Authorization: Bearer <key>". To choose the key yourself, set SWITCHBOARD_ADMIN_KEY.\n`,
         );
       }
-      commands = serveServiceCommands(ctx, "tenancy", {
-        authenticate: (req) => authenticate(db, req.params),
-        getOrg: async (req) => (await findOrg(db, req.orgId)) ?? null,
-      });
+      await publisher?.start();
     },
     async stop() {
-      await commands?.stop();
+      await publisher?.stop();
+      await domain.stop();
     },
   };
 }

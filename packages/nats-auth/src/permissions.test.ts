@@ -1,0 +1,62 @@
+import { describe, expect, it } from "vitest";
+import { credentialPermissions, servicePermissions, SERVICE_NAMES } from "./permissions.js";
+
+describe("servicePermissions", () => {
+  it("lets a service take its own commands only, and reply to requests it received", () => {
+    const forms = servicePermissions("switchboard", ["forms"]);
+    expect(forms.sub.allow).toEqual(["_INBOX.>", "switchboard.notify.>", "switchboard.cmd.forms.>"]);
+    expect(forms.sub.allow.some((s) => s.includes("tenancy"))).toBe(false);
+    expect(forms.respond).toBe(true);
+    // No service may publish into another's inbox: replies go only where a request came from.
+    expect(forms.pub.allow.some((s) => s.startsWith("_INBOX"))).toBe(false);
+    expect(forms.pub.allow).not.toContain(">");
+  });
+
+  it("gives the inbound subjects to ingress and the desk only", () => {
+    for (const service of SERVICE_NAMES) {
+      const inbound = servicePermissions("ns", [service]).pub.allow.includes("ns.inbound.>");
+      expect(inbound, service).toBe(service === "ingress" || service === "dead-letters");
+    }
+  });
+
+  it("joins the commands of every service a process runs", () => {
+    expect(servicePermissions("sb", ["tenancy", "plans"]).sub.allow).toEqual([
+      "_INBOX.>",
+      "sb.notify.>",
+      "sb.cmd.tenancy.>",
+      "sb.cmd.plans.>",
+    ]);
+  });
+});
+
+describe("credentialPermissions", () => {
+  const scope = { namespace: "switchboard", orgId: "hrh", credentialId: "nc_01", eventsStream: "EVENTS" };
+
+  it("grants exactly the org's subjects for each kind of access", () => {
+    expect(credentialPermissions({ ...scope, access: ["subscribe", "publish", "consume"] })).toEqual({
+      pub: {
+        allow: [
+          "switchboard.inbound.hrh.>",
+          "$JS.API.CONSUMER.INFO.EVENTS.nc_01",
+          "$JS.API.CONSUMER.MSG.NEXT.EVENTS.nc_01",
+          "$JS.ACK.EVENTS.nc_01.>",
+        ],
+        deny: [],
+      },
+      sub: { allow: ["_INBOX_nc_01.>", "switchboard.events.hrh.>"], deny: [] },
+    });
+  });
+
+  it("denies every publish when none is granted: an empty allow list would allow all", () => {
+    expect(credentialPermissions({ ...scope, access: ["subscribe"] }).pub).toEqual({
+      allow: [],
+      deny: [">"],
+    });
+  });
+
+  it("never answers requests", () => {
+    expect(
+      credentialPermissions({ ...scope, access: ["subscribe", "publish", "consume"] }).respond,
+    ).toBeUndefined();
+  });
+});

@@ -1,0 +1,50 @@
+import { createAccount, createOperator, createUser, fromSeed } from "@nats-io/nkeys";
+import { encodeUser, fmtCreds } from "@nats-io/jwt";
+
+/**
+ * Every key of a deployment's decentralized NATS authentication, as seeds:
+ * - the operator, which nats-server trusts; its signing key signs the account JWTs;
+ * - the system account (nats-server's own: claim updates, monitoring), with one user that may push
+ *   account JWTs to the resolver;
+ * - the application account, where every stream and every user lives; its signing key signs users.
+ * Only `switchboard nats init` and the all-in-one runner hold the whole chain; a deployment hands its
+ * parts out as an issuer (tenancy), service credentials and a server configuration.
+ */
+export interface TrustChain {
+  version: 1;
+  operator: { name: string; seed: string };
+  operatorSigningSeed: string;
+  systemAccountSeed: string;
+  account: { name: string; seed: string };
+  accountSigningSeed: string;
+  /** A user of the system account: may push account JWTs ($SYS.REQ.CLAIMS.UPDATE). */
+  systemUserCreds: string;
+}
+
+export const APP_ACCOUNT_NAME = "SWITCHBOARD";
+
+const text = (bytes: Uint8Array): string => new TextDecoder().decode(bytes);
+
+/** A new chain of fresh keys. */
+export async function createTrustChain(operatorName = "switchboard"): Promise<TrustChain> {
+  const system = createAccount();
+  const systemUser = createUser();
+  const jwt = await encodeUser("system", systemUser, system, {
+    pub: { allow: ["$SYS.REQ.CLAIMS.UPDATE", "$SYS.REQ.ACCOUNT.*.CLAIMS.UPDATE"], deny: [] },
+    sub: { allow: ["_INBOX.>"], deny: [] },
+  });
+  return {
+    version: 1,
+    operator: { name: operatorName, seed: text(createOperator().getSeed()) },
+    operatorSigningSeed: text(createOperator().getSeed()),
+    systemAccountSeed: text(system.getSeed()),
+    account: { name: APP_ACCOUNT_NAME, seed: text(createAccount().getSeed()) },
+    accountSigningSeed: text(createAccount().getSeed()),
+    systemUserCreds: text(fmtCreds(jwt, systemUser)),
+  };
+}
+
+/** The public key of a seed. */
+export function publicKeyOf(seed: string): string {
+  return fromSeed(new TextEncoder().encode(seed)).getPublicKey();
+}
