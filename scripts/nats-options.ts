@@ -1,10 +1,11 @@
 import { readFileSync } from "node:fs";
 import { credsAuthenticator, type ConnectionOptions } from "@nats-io/transport-node";
+import { inboxPrefixOfCreds } from "@switchboard/bus";
 
 /**
  * Connection options for the helper scripts: NATS_URL, and a creds file from `--creds <file>` or
- * NATS_CREDS. A credential made by Switchboard may receive replies only on its own inbox prefix;
- * the prefix is read from the permissions in its JWT.
+ * NATS_CREDS. A credential made by Switchboard may receive replies only on its own inbox prefix,
+ * which its JWT names.
  */
 export function natsOptions(args: string[], name: string): { options: ConnectionOptions; rest: string[] } {
   const rest = [...args];
@@ -13,7 +14,7 @@ export function natsOptions(args: string[], name: string): { options: Connection
   const options: ConnectionOptions = { servers: process.env.NATS_URL ?? "nats://127.0.0.1:4222", name };
   if (credsFile === undefined || credsFile === "") return { options, rest };
   const creds = readFileSync(credsFile);
-  const inbox = inboxPrefixOf(creds.toString("utf8"));
+  const inbox = inboxPrefixOfCreds(creds.toString("utf8"));
   return {
     options: {
       ...options,
@@ -22,15 +23,4 @@ export function natsOptions(args: string[], name: string): { options: Connection
     },
     rest,
   };
-}
-
-function inboxPrefixOf(creds: string): string | undefined {
-  const jwt = /-----BEGIN NATS USER JWT-----\s*(\S+)\s*------END NATS USER JWT------/.exec(creds)?.[1];
-  const payload = jwt?.split(".")[1];
-  if (payload === undefined) return undefined;
-  const claims = JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as {
-    nats?: { sub?: { allow?: string[] } };
-  };
-  const own = claims.nats?.sub?.allow?.find((s) => /^_INBOX_[A-Za-z0-9_-]+\.>$/.test(s));
-  return own?.slice(0, -2);
 }

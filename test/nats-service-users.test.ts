@@ -1,27 +1,33 @@
 import { readFileSync } from "node:fs";
 import { connect, credsAuthenticator, type NatsConnection } from "@nats-io/transport-node";
+import { inboxPrefixOfCreds } from "@switchboard/bus";
 import { startNatsServer, type NatsServer } from "@switchboard/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const enc = new TextEncoder();
 
 /**
- * Services cannot be impersonated: only tenancy's user may take `cmd.tenancy.*` requests, and a
- * reply reaches a caller's inbox only from the user that received the request.
+ * Services cannot be impersonated: only tenancy's user may take `cmd.tenancy.*` requests, and only
+ * the requester reads the replies to its requests.
  */
 describe("service users on an authenticated server", () => {
   let server: NatsServer;
   const open: NatsConnection[] = [];
   const as = async (services: string[]) => {
     const file = await server.auth!.serviceCredsFile({ services });
-    const nc = await connect({ servers: server.url, authenticator: credsAuthenticator(readFileSync(file)) });
+    const creds = readFileSync(file);
+    const nc = await connect({
+      servers: server.url,
+      authenticator: credsAuthenticator(creds),
+      inboxPrefix: inboxPrefixOfCreds(creds.toString("utf8"))!,
+    });
     open.push(nc);
     return nc;
   };
   const refusedSubscription = async (nc: NatsConnection, subject: string, queue: string) => {
     const refused = new Promise<unknown>((resolve) => {
       nc.subscribe(subject, {
-        queue,
+        ...(queue === "" ? {} : { queue }),
         callback: (error) => {
           if (error) resolve(error);
         },
@@ -57,18 +63,22 @@ describe("service users on an authenticated server", () => {
     expect(answer.string()).toBe('{"ok":true,"result":null}');
   });
 
-  it("a service cannot put an answer into another caller's inbox", async () => {
+  it("a service sees neither another's requests nor the replies to them, so it cannot answer in its place", async () => {
     const forms = await as(["forms"]);
-    const caller = await as(["plans"]);
-    const inbox = "_INBOX.victim";
-    const received: string[] = [];
-    caller.subscribe(inbox, { callback: (_e, m) => void received.push(m.string()) });
-    await caller.flush();
-    await expect(forms.request(inbox, enc.encode('{"ok":true}'), { timeout: 2_000 })).rejects.toThrow(
-      `Permissions Violation for Publish to "${inbox}"`,
-    );
-    await caller.flush();
-    expect(received).toEqual([]);
+    const plans = await as(["plans"]);
+    // Its own inbox only: replies to plans' requests, tenancy's answers included, reach plans alone.
+    await refusedSubscription(forms, "_INBOX.plans.>", "");
+    await refusedSubscription(forms, "_INBOX.>", "");
+    const tenancy = await as(["tenancy"]);
+    tenancy.subscribe("switchboard.cmd.tenancy.getOrg", {
+      callback: (_e, m) => void m.respond(enc.encode('{"ok":true,"result":"from tenancy"}')),
+    });
+    await tenancy.flush();
+    const answer = await plans.request("switchboard.cmd.tenancy.getOrg", enc.encode("{}"), {
+      timeout: 5_000,
+    });
+    expect(answer.string()).toBe('{"ok":true,"result":"from tenancy"}');
+    expect(answer.subject.startsWith("_INBOX.plans.")).toBe(true);
   });
 
   it("ingress and the desk publish inbound events; the other services do not", async () => {

@@ -67,17 +67,47 @@ export async function connectBus(opts: ConnectBusOptions): Promise<NatsConnectio
 function authOptions(opts: ConnectBusOptions): Partial<ConnectionOptions> {
   const out: Partial<ConnectionOptions> = {};
   const credentials = opts.credentials;
+  let inboxPrefix = opts.inboxPrefix;
   if (credentials !== undefined) {
-    // Read at every (re)connect, so a replaced creds file is used without a restart.
-    out.authenticator = credsAuthenticator(() =>
+    const read = (): Uint8Array =>
       "creds" in credentials
         ? new TextEncoder().encode(credentials.creds)
-        : readCredsFile(credentials.credsFile),
-    );
+        : readCredsFile(credentials.credsFile);
+    // Read at every (re)connect, so a replaced creds file is used without a restart.
+    out.authenticator = credsAuthenticator(read);
+    inboxPrefix ??= inboxPrefixOfCreds(new TextDecoder().decode(read()));
   }
   if (opts.tls !== undefined) out.tls = { ...opts.tls };
-  if (opts.inboxPrefix !== undefined) out.inboxPrefix = opts.inboxPrefix;
+  if (inboxPrefix !== undefined) out.inboxPrefix = inboxPrefix;
   return out;
+}
+
+const CREDS_JWT = /-----BEGIN NATS USER JWT-----\s*(\S+)\s*------END NATS USER JWT------/;
+const OWN_INBOX = /^(_INBOX[._][^*>\s]+)\.>$/;
+
+/**
+ * The inbox prefix a user's JWT lets it subscribe to, when it is restricted to one (a service's
+ * `_INBOX.<service>`, a third party's `_INBOX_<credential>`): replies to its requests must come
+ * there. Undefined for a user allowed `_INBOX.>` or more, or for text that is not a creds file.
+ */
+export function inboxPrefixOfCreds(creds: string): string | undefined {
+  const payload = CREDS_JWT.exec(creds)?.[1]?.split(".")[1];
+  if (payload === undefined) return undefined;
+  let allowed: unknown;
+  try {
+    const claims = JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as {
+      nats?: { sub?: { allow?: unknown } };
+    };
+    allowed = claims.nats?.sub?.allow;
+  } catch {
+    return undefined;
+  }
+  if (!Array.isArray(allowed)) return undefined;
+  for (const subject of allowed) {
+    const own = typeof subject === "string" ? OWN_INBOX.exec(subject) : null;
+    if (own !== null) return own[1];
+  }
+  return undefined;
 }
 
 function readCredsFile(file: string): Uint8Array {

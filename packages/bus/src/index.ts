@@ -1,4 +1,4 @@
-export { connectBus } from "./connection.js";
+export { connectBus, inboxPrefixOfCreds } from "./connection.js";
 export type { BusCredentials, BusTls, ConnectBusOptions } from "./connection.js";
 export { streamNames } from "./stream-names.js";
 export type { StreamNames } from "./stream-names.js";

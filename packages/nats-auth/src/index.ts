@@ -9,6 +9,7 @@ export {
   CREDENTIAL_ACCESS,
   credentialInboxPrefix,
   credentialPermissions,
+  serviceInboxPrefix,
   servicePermissions,
 } from "./permissions.js";
 export type { CredentialAccess, CredentialScope, ServiceName } from "./permissions.js";

@@ -1,15 +1,23 @@
 import { describe, expect, it } from "vitest";
-import { credentialPermissions, servicePermissions, SERVICE_NAMES } from "./permissions.js";
+import {
+  credentialPermissions,
+  serviceInboxPrefix,
+  servicePermissions,
+  SERVICE_NAMES,
+} from "./permissions.js";
 
 describe("servicePermissions", () => {
-  it("lets a service take its own commands only, and reply to requests it received", () => {
+  it("lets a service take its own commands only, and read replies on its own inbox only", () => {
     const forms = servicePermissions("switchboard", ["forms"]);
-    expect(forms.sub.allow).toEqual(["_INBOX.>", "switchboard.notify.>", "switchboard.cmd.forms.>"]);
+    expect(forms.sub.allow).toEqual(["_INBOX.forms.>", "switchboard.notify.>", "switchboard.cmd.forms.>"]);
     expect(forms.sub.allow.some((s) => s.includes("tenancy"))).toBe(false);
-    expect(forms.respond).toBe(true);
-    // No service may publish into another's inbox: replies go only where a request came from.
-    expect(forms.pub.allow.some((s) => s.startsWith("_INBOX"))).toBe(false);
+    expect(forms.pub.allow).toContain("_INBOX.>"); // to answer the requests it receives
     expect(forms.pub.allow).not.toContain(">");
+  });
+
+  it("names a process running every service switchboard, and others by their services", () => {
+    expect(serviceInboxPrefix(SERVICE_NAMES)).toBe("_INBOX.switchboard");
+    expect(serviceInboxPrefix(["plans", "forms"])).toBe("_INBOX.forms+plans");
   });
 
   it("gives the inbound subjects to ingress and the desk only", () => {
@@ -21,7 +29,7 @@ describe("servicePermissions", () => {
 
   it("joins the commands of every service a process runs", () => {
     expect(servicePermissions("sb", ["tenancy", "plans"]).sub.allow).toEqual([
-      "_INBOX.>",
+      "_INBOX.plans+tenancy.>",
       "sb.notify.>",
       "sb.cmd.tenancy.>",
       "sb.cmd.plans.>",
@@ -54,9 +62,10 @@ describe("credentialPermissions", () => {
     });
   });
 
-  it("never answers requests", () => {
-    expect(
-      credentialPermissions({ ...scope, access: ["subscribe", "publish", "consume"] }).respond,
-    ).toBeUndefined();
+  it("never reaches an inbox but its own", () => {
+    const all = credentialPermissions({ ...scope, access: ["subscribe", "publish", "consume"] });
+    expect([...all.pub.allow, ...all.sub.allow].filter((s) => s.startsWith("_INBOX"))).toEqual([
+      "_INBOX_nc_01.>",
+    ]);
   });
 });

@@ -16,17 +16,40 @@ export type ServiceName = (typeof SERVICE_NAMES)[number];
 /** Services that put events into INBOUND: the HTTP ingress, and the desk retrying a dead letter. */
 const INBOUND_PUBLISHERS: readonly string[] = ["ingress", "dead-letters"];
 
+/** Where replies to a service user's requests come: a prefix only that user may subscribe to. */
+export function serviceInboxPrefix(services: readonly string[]): string {
+  const all = SERVICE_NAMES.every((name) => services.includes(name));
+  return `_INBOX.${all ? "switchboard" : [...services].sort().join("+")}`;
+}
+
 /**
- * A service user: JetStream's API, acks, commands, change notices, events and dead letters; it
- * answers only its own services' commands (subscribing is what lets it answer, and replies go only to
- * requests it received), so no other user can pose as tenancy or any other service.
+ * A service user: JetStream's API and acks, commands, change notices, events and dead letters
+ * (inbound events for ingress and the desk). It subscribes only to its own services' commands and
+ * its own inbox prefix, so no other user receives a request meant for tenancy or any other service,
+ * nor the answer to one. It may publish to `_INBOX.>` to answer the requests it receives; an answer
+ * needs the request's reply subject (a random token under the requester's prefix), which only the
+ * requester and the receivers of the request ever see. (NATS response permissions would say the
+ * same more strictly, but the server then tracks the reply subject of every message delivered to
+ * the user, every JetStream message included: consuming ran at about a third of the speed.)
  */
 export function servicePermissions(namespace: string, services: readonly string[]): UserPermissions {
   const ns = namespace;
-  const pub = ["$JS.API.>", "$JS.ACK.>", `${ns}.cmd.>`, `${ns}.notify.>`, `${ns}.events.>`, `${ns}.dlq.>`];
+  const pub = [
+    "$JS.API.>",
+    "$JS.ACK.>",
+    "_INBOX.>",
+    `${ns}.cmd.>`,
+    `${ns}.notify.>`,
+    `${ns}.events.>`,
+    `${ns}.dlq.>`,
+  ];
   if (services.some((s) => INBOUND_PUBLISHERS.includes(s))) pub.push(`${ns}.inbound.>`);
-  const sub = ["_INBOX.>", `${ns}.notify.>`, ...services.map((s) => `${ns}.cmd.${s}.>`)];
-  return { pub: { allow: pub, deny: [] }, sub: { allow: sub, deny: [] }, respond: true };
+  const sub = [
+    `${serviceInboxPrefix(services)}.>`,
+    `${ns}.notify.>`,
+    ...services.map((s) => `${ns}.cmd.${s}.>`),
+  ];
+  return { pub: { allow: pub, deny: [] }, sub: { allow: sub, deny: [] } };
 }
 
 /** What an org's third party may do with a credential. */

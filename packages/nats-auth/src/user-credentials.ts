@@ -1,12 +1,10 @@
 import { decode, encodeUser, fmtCreds, type Permissions, type User } from "@nats-io/jwt";
 import { createUser, fromSeed } from "@nats-io/nkeys";
 
-/** A user's permissions, as the server enforces them: allow lists, deny lists, replies to requests it got. */
+/** A user's permissions, as the server enforces them: allow lists and deny lists. */
 export interface UserPermissions {
   pub: { allow: string[]; deny: string[] };
   sub: { allow: string[]; deny: string[] };
-  /** May answer requests it received (a service answering commands). */
-  respond?: boolean;
 }
 
 export interface IssuedUser {
@@ -33,7 +31,6 @@ export interface UserIssuer {
 export async function issueUser(issuer: UserIssuer, spec: UserSpec): Promise<IssuedUser> {
   const user = createUser();
   const perms: Partial<Permissions> = { pub: spec.permissions.pub, sub: spec.permissions.sub };
-  if (spec.permissions.respond) perms.resp = { max: 1, ttl: 0 };
   const jwt = await encodeUser(spec.name, user, issuer.accountPublicKey, perms as Partial<User>, {
     signer: fromSeed(new TextEncoder().encode(issuer.accountSigningSeed)),
     ...(spec.expiresAt ? { exp: Math.floor(spec.expiresAt.getTime() / 1000) } : {}),

@@ -35,7 +35,6 @@ export interface NatsAuth {
 const ANYTHING: UserPermissions = {
   pub: { allow: [">"], deny: [] },
   sub: { allow: [">"], deny: [] },
-  respond: true,
 };
 
 /** Makes a trust chain and writes what a server and Switchboard's processes read into `dir`. */
