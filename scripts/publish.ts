@@ -23,6 +23,10 @@ try {
   if (messageId !== undefined) h.set("Nats-Msg-Id", messageId);
   const ack = await jetstream(nc).publish(subject, payload, { headers: h });
   process.stdout.write(`${JSON.stringify({ stream: ack.stream, seq: ack.seq, duplicate: ack.duplicate })}\n`);
+} catch (error) {
+  // A subject the credential may not publish to, or no stream for it: say so, without a stack.
+  process.stderr.write(`publish to ${subject} failed: ${(error as Error).message}\n`);
+  process.exitCode = 1;
 } finally {
   await nc.close();
 }
