@@ -141,6 +141,37 @@ describe("HTTP ingress: inbound events checked at the edge, 202 once stored", ()
     expect((await readStream(stack.nats, "INBOUND")).length).toBe(before);
   });
 
+  it("patterns that backtrack exponentially elsewhere run in linear time: the hostile input is refused at once", async () => {
+    const patterns = ["^(a|aa)+$", "^(a|a)*$", "^(\\w|\\d)+$", "^(a+)+$"];
+    const schema = {
+      type: "object",
+      properties: Object.fromEntries(patterns.map((pattern, i) => [`p${i}`, { type: "string", pattern }])),
+      patternProperties: { "^(x|xx)+$": { type: "string" } },
+    };
+    expect(
+      (await cm.put("/v1/orgs/hrh/inbound-events/lab.hostile", { description: "x", schema })).status,
+    ).toBe(201);
+    const client = api(stack.url, await integrationKey());
+    // 40 characters and one that breaks the match: hours of backtracking for JavaScript's engine.
+    const hostile = Object.fromEntries(
+      patterns.map((_, i) => [`p${i}`, `${i === 2 ? "1".repeat(40) : "a".repeat(40)}!`]),
+    );
+    const res = await client.post(
+      "/v1/orgs/hrh/inbound/lab.hostile",
+      { ...hostile, ["x".repeat(40) + "!"]: 1 },
+      {
+        "idempotency-key": "hostile-pattern-1",
+      },
+    );
+    const problem = expectProblem(res, 422, "SB_ERR_VALIDATION");
+    expect(
+      problem.errors!.map((e: { path: string }) => e.path),
+      JSON.stringify(problem),
+    ).toEqual(expect.arrayContaining(["/p0", "/p1", "/p2", "/p3"]));
+    const ok = await client.post("/v1/orgs/hrh/inbound/lab.hostile", { p0: "aaa", p2: "a1b2" });
+    expect(ok.status).toBe(202);
+  });
+
   it("an undeclared name: 404 naming it; a malformed name: 400", async () => {
     const client = api(stack.url, await integrationKey());
     expectProblem(

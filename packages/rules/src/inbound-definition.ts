@@ -1,9 +1,8 @@
-import { Ajv2020 } from "ajv/dist/2020.js";
-import addFormats from "ajv-formats";
+import type { AnySchemaObject } from "ajv";
 import { err, ok, type Result } from "@switchboard/errors";
+import { payloadSchemaAjv } from "@switchboard/events";
 import { validateDedup } from "./dedup.js";
 import { INBOUND_DEFINITION_SCHEMA } from "./inbound-definition-schema.js";
-import { findUnsafePattern, unsafePatternMessage } from "./pattern-safety.js";
 import { compileSchema, describeErrors } from "./schema-errors.js";
 import type { InboundDefinition, RuleProblem } from "./types.js";
 import { isPlainObject } from "./value-preview.js";
@@ -46,14 +45,10 @@ export function validateInboundDefinition(doc: unknown): Result<InboundDefinitio
 }
 
 function schemaCompileProblem(schema: object): RuleProblem | undefined {
-  const unsafe = findUnsafePattern(schema);
-  if (unsafe !== undefined)
-    return { path: `/schema${unsafe.path}`, message: unsafePatternMessage(unsafe), code: "schema" };
-  // A fresh ajv per definition: orgs' schemas may reuse the same $id.
-  const ajv = new Ajv2020({ strict: true, allErrors: true, allowUnionTypes: true });
-  addFormats.default(ajv);
+  // The validator the ingress and the engine run the schema with (patterns in linear time).
+  const ajv = payloadSchemaAjv();
   try {
-    ajv.compile(schema);
+    ajv.compile(schema as AnySchemaObject);
     return undefined;
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
@@ -62,5 +57,7 @@ function schemaCompileProblem(schema: object): RuleProblem | undefined {
       message: `the payload schema is not a valid JSON Schema (draft 2020-12): ${reason}`,
       code: "schema",
     };
+  } finally {
+    ajv.removeSchema(schema as AnySchemaObject);
   }
 }

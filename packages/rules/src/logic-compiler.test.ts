@@ -1,7 +1,7 @@
 import jsonLogic from "json-logic-js";
 import { describe, expect, test } from "vitest";
 import { ValidationError } from "@switchboard/errors";
-import { compileLogic, truthy } from "./index.js";
+import { compileLogic, EvaluationLimitError, truthy } from "./index.js";
 import { deeplyNested } from "./test-fixtures.js";
 
 const DATA = {
@@ -181,5 +181,40 @@ describe("truthy", () => {
       false,
       true,
     ]);
+  });
+});
+
+describe("the evaluation budget", () => {
+  const doubling = (source: unknown) => ({
+    reduce: [source, { merge: [{ var: "accumulator" }, { var: "accumulator" }] }, [1]],
+  });
+  const range = Array.from({ length: 32 }, (_, i) => i);
+
+  test("refuses at compile time an expression of literals that would build a value past it", () => {
+    expect(() => compileLogic({ cat: [doubling(range)] })).toThrow(
+      /cannot be evaluated: the expression builds values of more than 1,000,000/,
+    );
+  });
+
+  test("computes an expression of literals once, when it is compiled", () => {
+    const evaluate = compileLogic({ map: [[1, 2, 3], { "*": [{ var: "" }, 2] }] });
+    expect(evaluate({})).toEqual([2, 4, 6]);
+    expect(evaluate({ anything: true })).toEqual([2, 4, 6]);
+  });
+
+  test("stops an evaluation on the payload that builds past it, with an error naming the limit", () => {
+    const evaluate = compileLogic(doubling({ var: "xs" }));
+    expect(evaluate({ xs: [1, 2, 3] })).toEqual([1, 1, 1, 1, 1, 1, 1, 1]);
+    expect(() => evaluate({ xs: range })).toThrow(EvaluationLimitError);
+    // The next evaluation has a budget of its own.
+    expect(evaluate({ xs: [1] })).toEqual([1, 1]);
+  });
+
+  test("stops nested iteration past its steps", () => {
+    const rows = Array.from({ length: 2_000 }, () => Array.from({ length: 1_000 }, (_, i) => i));
+    const evaluate = compileLogic({
+      map: [{ var: "rows" }, { filter: [{ var: "" }, { ">": [{ var: "" }, 5] }] }],
+    });
+    expect(() => evaluate({ rows })).toThrow(/more than 1,000,000 evaluation steps/);
   });
 });

@@ -8,6 +8,55 @@ import { isPlainObject } from "./value-preview.js";
 export type Evaluator = (data: unknown) => unknown;
 
 /**
+ * What one evaluation may do: steps (an operation, an array literal, one element of reduce) and the
+ * size of the values it builds (array elements and string characters,
+ * counted as they are made). Content managers write the expressions; without a bound, `reduce`
+ * feeding `merge` its accumulator doubles a value per element and one rule holds the process.
+ */
+export const EVALUATION_BUDGET = Object.freeze({ steps: 1_000_000, size: 1_000_000 });
+
+/** An evaluation went past EVALUATION_BUDGET; it stopped there. */
+export class EvaluationLimitError extends Error {
+  constructor(what: "steps" | "size") {
+    super(
+      what === "steps"
+        ? `the expression takes more than ${EVALUATION_BUDGET.steps.toLocaleString("en")} evaluation steps`
+        : `the expression builds values of more than ${EVALUATION_BUDGET.size.toLocaleString("en")} elements and characters`,
+    );
+    this.name = "EvaluationLimitError";
+  }
+}
+
+/** The budget of the evaluation running now (evaluation is synchronous: one at a time). */
+let spent: { steps: number; size: number } | undefined;
+
+function tick(): void {
+  if (spent !== undefined && ++spent.steps > EVALUATION_BUDGET.steps) throw new EvaluationLimitError("steps");
+}
+
+/** Counts a value an operation built; passes it on. */
+function built<T>(value: T): T {
+  if (spent !== undefined && (Array.isArray(value) || typeof value === "string")) {
+    spent.size += value.length;
+    if (spent.size > EVALUATION_BUDGET.size) throw new EvaluationLimitError("size");
+  }
+  return value;
+}
+
+/** Runs `evaluate` within a budget of its own, or within the one of the evaluation it is part of. */
+function budgeted(evaluate: Evaluator): Evaluator {
+  return (data) => {
+    if (spent !== undefined) return evaluate(data);
+    spent = { steps: 0, size: 0 };
+    try {
+      return evaluate(data);
+    } finally {
+      spent = undefined;
+    }
+  };
+}
+
+/**
  * Compiles checked JSON Logic into closures, once, when a rule is saved or loaded.
  *
  * Why not `jsonLogic.apply(logic, payload)`: its `var` indexes data with `data[key]`, so
@@ -27,13 +76,16 @@ export function compileLogic(logic: unknown): Evaluator {
       details: problems,
     });
   }
-  return compile(logic);
+  return budgeted(compile(logic));
 }
 
 function compile(node: unknown): Evaluator {
   if (Array.isArray(node)) {
     const items = node.map(compile);
-    return (data) => items.map((item) => item(data));
+    return (data) => {
+      tick();
+      return built(items.map((item) => item(data)));
+    };
   }
   const op = operatorOf(node);
   if (op === undefined) {
@@ -41,10 +93,62 @@ function compile(node: unknown): Evaluator {
     const constant = deepFreeze(structuredClone(node));
     return () => constant;
   }
+  if (!readsPayload(node)) return folded(node, op);
+  // Reading the payload is cheap and bounded by it: only operations count as steps.
+  if (op === "var") return compileOperation(node, op);
+  return counted(compileOperation(node, op));
+}
+
+function compileOperation(node: unknown, op: string): Evaluator {
   const args = argsOf(node as Record<string, unknown>, op, "").values;
   const special = SPECIAL[op];
   return special !== undefined ? special(args) : delegated(op, args.map(compile));
 }
+
+/** One step per evaluation. (What is read or passed on is not counted again: only what is built.) */
+function counted(evaluate: Evaluator): Evaluator {
+  return (data) => {
+    tick();
+    return evaluate(data);
+  };
+}
+
+/**
+ * An operation that reads nothing of the payload (only literals, or the elements of its own map or
+ * reduce) has one value: it is computed once, when the rule is saved, within the budget. One that
+ * goes past it is refused then, with a 422, rather than at every message.
+ */
+function folded(node: unknown, op: string): Evaluator {
+  const evaluate = budgeted(counted(compileOperation(node, op)));
+  let value: unknown;
+  try {
+    value = evaluate(null);
+  } catch (error) {
+    if (error instanceof EvaluationLimitError) {
+      throw new ValidationError(`the "${op}" expression cannot be evaluated: ${error.message}`, {
+        details: [{ path: "", message: error.message, code: "budget" }],
+      });
+    }
+    // It throws on its literals (as json-logic-js would at run time): left to fail there, as before.
+    return evaluate;
+  }
+  const constant = deepFreeze(value);
+  return () => constant;
+}
+
+/** Whether evaluating the node reads the payload: a `var` or `missing` outside a per-element body. */
+function readsPayload(node: unknown): boolean {
+  if (Array.isArray(node)) return node.some(readsPayload);
+  const op = operatorOf(node);
+  if (op === undefined) return false;
+  if (op === "var" || op === "missing" || op === "missing_some") return true;
+  const args = argsOf(node as Record<string, unknown>, op, "").values;
+  // The body of a per-element operator reads the element (and reduce's accumulator), not the payload.
+  if (PER_ELEMENT.has(op)) return readsPayload(args[0]) || (op === "reduce" && readsPayload(args[2]));
+  return args.some(readsPayload);
+}
+
+const PER_ELEMENT = new Set(["map", "filter", "all", "none", "some", "reduce"]);
 
 type Special = (args: unknown[]) => Evaluator;
 
@@ -85,8 +189,8 @@ const SPECIAL: Record<string, Special | undefined> = Object.assign(
         return current;
       };
     },
-    map: perElement((items, each) => items.map(each)),
-    filter: perElement((items, each) => items.filter((item) => truthy(each(item)))),
+    map: perElement((items, each) => built(items.map(each))),
+    filter: perElement((items, each) => built(items.filter((item) => truthy(each(item))))),
     // json-logic-js reads `.length` of whatever it got; a non-array is taken as empty here instead of throwing.
     all: perElement((items, each) => items.length > 0 && items.every((item) => truthy(each(item))), false),
     none: perElement((items, each) => !items.some((item) => truthy(each(item))), true),
@@ -165,7 +269,10 @@ function compileReduce(args: unknown[]): Evaluator {
     const items = source(data);
     const start = initial(data);
     if (!Array.isArray(items)) return start;
-    return items.reduce((accumulator: unknown, current: unknown) => step({ current, accumulator }), start);
+    return items.reduce((accumulator: unknown, current: unknown) => {
+      tick();
+      return step({ current, accumulator });
+    }, start);
   };
 }
 
@@ -182,7 +289,7 @@ function delegated(op: string, items: Evaluator[]): Evaluator {
     const args = values.map((value, i) =>
       typeof value === "object" && value !== null ? placeholders[i] : value,
     );
-    return jsonLogic.apply({ [op]: args }, values);
+    return built(jsonLogic.apply({ [op]: args }, values));
   };
 }
 

@@ -290,6 +290,17 @@ describe("evaluate", () => {
     );
   });
 
+  test("an evaluation past its budget is the rule's error, and the next message is evaluated afresh", () => {
+    const rule = compiled({
+      when: { reduce: [{ var: "items" }, { merge: [{ var: "accumulator" }, { var: "accumulator" }] }, [1]] },
+    });
+    const evaluation = rule.evaluate({ items: Array.from({ length: 32 }, (_, i) => i) });
+    expect(errorOf(evaluation)).toMatch(
+      /^the condition could not be evaluated: .*more than 1,000,000 elements/,
+    );
+    expect(rule.evaluate({ items: [] })).toMatchObject({ matched: true, actions: [expect.anything()] });
+  });
+
   test("never throws on payloads that are not objects", () => {
     for (const payload of [null, undefined, 42, "text", [1, 2], true]) {
       expect(compiled().evaluate(payload)).toEqual({ matched: false });

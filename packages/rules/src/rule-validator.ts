@@ -1,10 +1,13 @@
-import { err, ok, type Result } from "@switchboard/errors";
+import { err, ok, ValidationError, type Result } from "@switchboard/errors";
+import { ACTION_SPECS } from "./action-specs.js";
+import { compileLogic } from "./logic-compiler.js";
+import { compileParams } from "./param-resolver.js";
 import { checkAction, type TriggerView } from "./action-check.js";
 import { childPointer } from "./json-pointer.js";
 import { checkLogic } from "./logic-guard.js";
 import { EVENT_TYPE_PATTERN, INBOUND_NAME_PATTERN, RULE_SCHEMA } from "./rule-schema.js";
 import { compileSchema, describeErrors } from "./schema-errors.js";
-import type { RuleDocument, RuleProblem, Trigger, ValidationContext } from "./types.js";
+import type { ActionType, RuleDocument, RuleProblem, Trigger, ValidationContext } from "./types.js";
 import { isPlainObject } from "./value-preview.js";
 import { checkVarPaths } from "./var-paths.js";
 
@@ -31,9 +34,37 @@ export function validateRule(doc: unknown, ctx: ValidationContext): Result<RuleD
       problems.push(...checkAction(action, childPointer("/actions", i), trigger)),
     );
   }
+  if (problems.length === 0) problems.push(...budgetProblems(doc));
   if (problems.length > 0) return err(problems);
   const { $schema: _ignored, ...rule } = doc;
   return ok(rule as unknown as RuleDocument);
+}
+
+/**
+ * Compiles what the checks above passed: an expression that reads nothing of the payload is
+ * computed then, and one that goes past the evaluation budget is refused now rather than at every
+ * message (see EVALUATION_BUDGET).
+ */
+function budgetProblems(doc: Record<string, unknown>): RuleProblem[] {
+  const problems: RuleProblem[] = [];
+  const attempt = (path: string, compile: () => unknown) => {
+    try {
+      compile();
+    } catch (error) {
+      if (error instanceof ValidationError) problems.push({ path, message: error.message, code: "budget" });
+      else throw error;
+    }
+  };
+  if (Object.hasOwn(doc, "when")) attempt("/when", () => compileLogic(doc["when"]));
+  const actions = Array.isArray(doc["actions"]) ? (doc["actions"] as Record<string, unknown>[]) : [];
+  actions.forEach((action, i) => {
+    const [type] = Object.keys(action);
+    if (type !== undefined && Object.hasOwn(ACTION_SPECS, type))
+      attempt(`/actions/${i}/${type}`, () =>
+        compileParams(ACTION_SPECS[type as ActionType], action[type] as Record<string, unknown>),
+      );
+  });
+  return problems;
 }
 
 const ACTION_ITEM = /^\/actions\/\d+(\/|$)/;

@@ -44,7 +44,8 @@ export interface RuleProblem {
     | "unknown-path"
     | "unknown-trigger"
     | "action"
-    | "param-type";
+    | "param-type"
+    | "budget";
 }
 
 /** Looks up the JSON Schema of a trigger's payload (what `var` paths read): the inbound definition's

@@ -196,4 +196,22 @@ describe("dry run", () => {
       "SB_ERR_FORBIDDEN",
     );
   });
+
+  it("refuses, fast, a rule whose condition builds an unbounded value; a viewer's dry run cannot hold the process", async () => {
+    const range = Array.from({ length: 32 }, (_, i) => i);
+    const doubling = { reduce: [range, { merge: [{ var: "accumulator" }, { var: "accumulator" }] }, [1]] };
+    const hostile = reminderRule({ when: { cat: [doubling] } });
+    const viewer = stack.client("viewerA");
+    const dry = await viewer.post(DRY_RUN, { rule: hostile, payload: bookedPayload });
+    // Refused as any invalid rule is (400), in milliseconds instead of holding the process for seconds.
+    const problem = expectProblem(dry, 400, "SB_ERR_VALIDATION");
+    expect(problem.detail).toMatch(/more than 1,000,000 elements and characters/);
+    const saved = await cm.put("/v1/orgs/org-a/rules/hostile-doubling", {
+      ...hostile,
+      id: "hostile-doubling",
+    });
+    expectProblem(saved, 400, "SB_ERR_VALIDATION");
+    // The process carries on: an ordinary dry run right after.
+    expect((await viewer.post(DRY_RUN, { rule: reminderRule(), payload: bookedPayload })).status).toBe(200);
+  });
 });

@@ -1,7 +1,6 @@
 import type { AnySchemaObject, ValidateFunction } from "ajv";
 import { err, ok, type Result } from "@switchboard/errors";
 import { payloadSchemaAjv, toSchemaErrors, type SchemaError } from "@switchboard/events";
-import { findUnsafePattern, unsafePatternMessage } from "@switchboard/rules";
 
 /** A declared payload schema, compiled once; the hot path only calls `validate`. */
 export type PayloadValidator = (payload: unknown) => Result<void, SchemaError[]>;
@@ -25,8 +24,6 @@ export function compilePayloadSchema(schema: unknown): Result<PayloadValidator, 
       `${external.path || "/"}: ${external.keyword} "${external.ref}" points outside this schema; only local references ("#…") are allowed`,
     );
   }
-  const unsafe = findUnsafePattern(schema);
-  if (unsafe !== undefined) return err(unsafePatternMessage(unsafe));
   const instance = payloadSchemaAjv();
   let validate: ValidateFunction;
   try {
