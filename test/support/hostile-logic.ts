@@ -111,11 +111,7 @@ const SCHEMAS: SchemaSpec[] = [
     { $schema: "http://json-schema.org/draft-04/schema#", type: "object" },
     "draft-04",
   ],
-  [
-    "a pattern that is not a regular expression",
-    { type: "string", pattern: "(" },
-    "missing closing )",
-  ],
+  ["a pattern that is not a regular expression", { type: "string", pattern: "(" }, "missing closing )"],
   [
     "a pattern with a lookahead (no linear-time engine runs one)",
     { type: "object", properties: { a: { type: "string", pattern: "^(?=a)a+$" } } },
