@@ -10,7 +10,10 @@ import { SCHEMA } from "../migrations.js";
  * duplicate (or free, if that one failed).
  */
 export type ClaimOutcome =
-  { outcome: "claimed" } | { outcome: "duplicate"; of: string } | { outcome: "busy"; by: string };
+  | { outcome: "claimed" }
+  | { outcome: "duplicate"; of: string }
+  /** `holder`: the stream copy holding the claim, to tell whether it is still at work. */
+  | { outcome: "busy"; by: string; holder: string | null };
 
 type ClaimRow = { kind: string; value: string; message_id: string; status: string; holder: string | null };
 
@@ -72,12 +75,12 @@ export async function claimKeys(
   const otherCopy = rows.find((r) => r.message_id === messageId && r.holder !== null && r.holder !== holder);
   if (otherCopy !== undefined) {
     await releaseHeld(trx, orgId, eventName, messageId, holder);
-    return { outcome: "busy", by: messageId };
+    return { outcome: "busy", by: messageId, holder: otherCopy.holder };
   }
   const busy = others[0];
   if (busy !== undefined) {
     await releaseOwn(trx, orgId, eventName, keys, messageId);
-    return { outcome: "busy", by: busy.message_id };
+    return { outcome: "busy", by: busy.message_id, holder: busy.holder };
   }
   return { outcome: "claimed" };
 }
@@ -129,6 +132,23 @@ export async function releaseClaims(
   messageId: string,
 ): Promise<void> {
   await unfinishedClaims(db, orgId, eventName, messageId).execute();
+}
+
+/**
+ * Frees claims a stream copy left behind when it left the engine without freeing them (dead-lettered
+ * while PostgreSQL was away): only that copy's, and only while still `processing`.
+ */
+export async function releaseAbandoned(
+  db: Kysely<any>,
+  orgId: string,
+  eventName: string,
+  messageId: string,
+  holder: string,
+): Promise<number> {
+  const result = await unfinishedClaims(db, orgId, eventName, messageId)
+    .where("holder", "=", holder)
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
 }
 
 async function releaseOwn(

@@ -1,4 +1,11 @@
-import { ensureConsumer, runConsumer, streamNames, type ConsumerRunner } from "@switchboard/bus";
+import {
+  ensureConsumer,
+  jetstreamManager,
+  runConsumer,
+  streamNames,
+  type ConsumerRunner,
+  type JetStreamManager,
+} from "@switchboard/bus";
 import type { DomainParts, ServiceContext } from "@switchboard/runtime";
 import type { RuleIndex } from "../rule-index.js";
 import { eventHandler } from "./event-handler.js";
@@ -21,7 +28,14 @@ export async function startEngine(
   const { config, logger, nc } = ctx;
   const names = streamNames(config.streamPrefix);
   const ns = config.namespace;
-  const deps: ProcessorDeps = {
+  let jsm: Promise<JetStreamManager> | undefined;
+  const settledIn =
+    (stream: string, durable: string) =>
+    async (seq: number): Promise<boolean> => {
+      const info = await (await (jsm ??= jetstreamManager(nc))).consumers.info(stream, durable);
+      return info.ack_floor.stream_seq >= seq;
+    };
+  const deps: Omit<ProcessorDeps, "settled"> = {
     db: parts.db,
     source: parts.source,
     call: parts.call,
@@ -34,13 +48,23 @@ export async function startEngine(
       stream: names.inbound,
       durable: "rules-engine",
       filter: `${ns}.inbound.>`,
-      handler: inboundHandler({ ...deps, index, stream: names.inbound }),
+      handler: inboundHandler({
+        ...deps,
+        settled: settledIn(names.inbound, "rules-engine"),
+        index,
+        stream: names.inbound,
+      }),
     },
     {
       stream: names.events,
       durable: "rules-engine-events",
       filter: `${ns}.events.>`,
-      handler: eventHandler({ ...deps, index, stream: names.events }),
+      handler: eventHandler({
+        ...deps,
+        settled: settledIn(names.events, "rules-engine-events"),
+        index,
+        stream: names.events,
+      }),
     },
   ];
   const runners: ConsumerRunner[] = [];

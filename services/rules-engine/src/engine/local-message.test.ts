@@ -35,6 +35,8 @@ describe("a message whose actions call no other service", () => {
       logger: createLogger({ level: "silent" }),
       maxDeliver: 5,
       eventsWritten: () => {},
+      // No consumer here: every holder is taken to be still at work.
+      settled: async () => false,
     };
   });
   afterAll(async () => database?.close());

@@ -32,6 +32,6 @@ export async function processInOneTransaction(
     await writeRecord(trx, deps.source, record);
     return claimed;
   });
-  if (outcome.outcome !== "claimed") return refused(deps, msg, t, outcome);
+  if (outcome.outcome !== "claimed") return refused(deps, msg, t, claim.scope, outcome);
   return finished(deps, record);
 }

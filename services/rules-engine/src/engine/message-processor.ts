@@ -32,7 +32,7 @@ export async function processTriggered(
     if (t.sample !== undefined) await saveSample(trx, t.sample);
     return claimKeys(trx, t.orgId, scope, keys, t.messageId, String(msg.seq));
   });
-  if (claim.outcome !== "claimed") return refused(deps, msg, t, claim);
+  if (claim.outcome !== "claimed") return refused(deps, msg, t, scope, claim);
 
   const runs: RuleRun[] = [];
   try {

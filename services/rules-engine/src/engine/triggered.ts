@@ -4,7 +4,7 @@ import type { Logger } from "@switchboard/logger";
 import type { EventSource } from "@switchboard/outbox";
 import type { CompiledRule, DedupSpec } from "@switchboard/rules";
 import type { CommandCaller } from "@switchboard/runtime";
-import type { ClaimOutcome } from "./dedup-claims.js";
+import { releaseAbandoned, type ClaimOutcome } from "./dedup-claims.js";
 import { outcomeOf } from "./matches.js";
 import type { MessageRecord, RuleRun } from "./run-recorder.js";
 import type { Sample } from "./samples.js";
@@ -17,6 +17,11 @@ export interface ProcessorDeps {
   maxDeliver: number;
   /** Wakes the outbox relay after custom events were written. */
   eventsWritten(): void;
+  /**
+   * Whether the consumer has settled (acked, dead-lettered) every message up to this stream
+   * sequence: a claim held by such a copy is no longer being worked on.
+   */
+  settled(seq: number): Promise<boolean>;
 }
 
 /** One message, once its trigger, payload and rules are known. */
@@ -61,19 +66,38 @@ export function finished(deps: ProcessorDeps, record: MessageRecord): HandlerOut
   return outcomeOf(record.runs);
 }
 
-/** A claim that was not granted: a duplicate is acked, a busy copy looks again later. */
-export function refused(
+/**
+ * A claim that was not granted: a duplicate is acked, a busy copy looks again later. Claims whose
+ * holder the consumer has settled are abandoned (their message left for the dead-letter queue
+ * while PostgreSQL was away, so they could not be freed then): they are freed, and the message
+ * comes again at once to claim them, so neither a retry from the desk nor a later message with the
+ * same data waits for ever.
+ */
+export async function refused(
   deps: ProcessorDeps,
   msg: ConsumedMessage,
   t: Triggered,
+  scope: string,
   claim: Exclude<ClaimOutcome, { outcome: "claimed" }>,
-): HandlerOutcome {
+): Promise<HandlerOutcome> {
   if (claim.outcome === "duplicate") {
     deps.logger.info(
       { org: t.orgId, trigger: t.name, messageId: t.messageId, of: claim.of },
       "duplicate message skipped",
     );
     return { kind: "ack" };
+  }
+  if (claim.holder !== null && /^\d+$/.test(claim.holder) && (await deps.settled(Number(claim.holder)))) {
+    const freed = await releaseAbandoned(deps.db, t.orgId, scope, claim.by, claim.holder);
+    deps.logger.warn(
+      { org: t.orgId, trigger: t.name, messageId: t.messageId, of: claim.by, holder: claim.holder, freed },
+      "freed dedup claims left by a delivery that has left the engine",
+    );
+    return {
+      kind: "retry",
+      reason: `claims of message ${claim.by} were abandoned and are freed`,
+      delayMs: 0,
+    };
   }
   return {
     kind: "retry",
