@@ -3,7 +3,12 @@ import { connectBus, jetstream, provisionStreams, publish } from "@switchboard/b
 import { migrateSchema, openDatabase } from "@switchboard/db";
 import { buildEvent, eventSubject } from "@switchboard/events";
 import { createLogger } from "@switchboard/logger";
-import { createOutboxRelay, enqueueEvent, outboxMigration } from "@switchboard/outbox";
+import {
+  createOutboxRelay,
+  enqueueEvent,
+  outboxMigration,
+  outboxSetAsideMigration,
+} from "@switchboard/outbox";
 import { createTestDatabase, startNatsServer } from "@switchboard/testing";
 import { ratioOf, type Bench, type BenchResult } from "./types.js";
 
@@ -73,7 +78,10 @@ async function benchOutboxRelay(opts: {
     }
     const bareRate = events.length / ((performance.now() - bareStart) / 1000);
 
-    const migrated = await migrateSchema(db.db, "bench_outbox", { "001_outbox": outboxMigration() });
+    const migrated = await migrateSchema(db.db, "bench_outbox", {
+      "001_outbox": outboxMigration(),
+      "002_outbox_set_aside": outboxSetAsideMigration(),
+    });
     if (!migrated.ok) throw new Error(migrated.error.message);
     for (let i = 0; i < events.length; i += 500) {
       await db.db.transaction().execute(async (trx) => {

@@ -240,4 +240,47 @@ describe("rules engine: declared inbound events, JSON rules, dedup, effects once
       info: { patientId: "pat-1", at: booking(5).slot.start },
     });
   });
+
+  it("an emit too large for the bus fails its run (dead-lettered with the reason) and holds up no later event", async () => {
+    const schema = { type: "object", properties: { note: { type: "string" }, n: { type: "integer" } } };
+    expect((await cm.put("/v1/orgs/hrh/inbound-events/lab.note", { description: "x", schema })).status).toBe(
+      201,
+    );
+    const rule = {
+      id: "note-echoes",
+      on: { inbound: "lab.note" },
+      actions: [
+        {
+          emit: {
+            eventType: "noteEchoed",
+            info: { a: { var: "note" }, b: { var: "note" }, n: { var: "n" } },
+          },
+        },
+      ],
+    };
+    expect((await cm.put("/v1/orgs/hrh/rules/note-echoes?activate=true", rule)).status).toBe(201);
+    await new Promise((r) => setTimeout(r, 1_000));
+    // 600 KB twice in the event: more than the 1 MB NATS carries.
+    await publisher.publish(
+      "switchboard.inbound.hrh.lab.note",
+      { note: "x".repeat(600_000), n: 1 },
+      "note-big",
+    );
+    await publisher.publish("switchboard.inbound.hrh.lab.note", { note: "small", n: 2 }, "note-small");
+    const dead = await waitFor(async () => {
+      const found = (await readStream(stack.nats, "DLQ")).filter(
+        (m) => m.headers["Switchboard-Origin-Msg-Id"] === "note-big",
+      );
+      return found.length > 0 && found[0];
+    });
+    expect(dead.headers["Switchboard-Stage"]).toBe("action-failed");
+    expect(dead.headers["Switchboard-Reason"]).toMatch(/more than the event bus carries/);
+    const echoed = await waitFor(async () => {
+      const found = (await readStream(stack.nats, "EVENTS")).filter(
+        (e) => e.subject === "switchboard.events.hrh.noteEchoed",
+      );
+      return found.length > 0 && found;
+    });
+    expect(echoed.map((e) => e.data.info.n)).toEqual([2]);
+  });
 });

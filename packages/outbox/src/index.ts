@@ -1,4 +1,4 @@
-export { outboxMigration } from "./outbox.table.js";
+export { outboxMigration, outboxSetAsideMigration } from "./outbox.table.js";
 export type { OutboxRow } from "./outbox.table.js";
 export { enqueueEvent } from "./enqueue.js";
 export type { OutboxMessage } from "./enqueue.js";

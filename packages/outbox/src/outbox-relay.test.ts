@@ -23,7 +23,7 @@ import {
 } from "@switchboard/testing";
 import { enqueueEvent } from "./enqueue.js";
 import { createOutboxRelay, type OutboxPublisher } from "./outbox-relay.js";
-import { outboxMigration } from "./outbox.table.js";
+import { outboxMigration, outboxSetAsideMigration } from "./outbox.table.js";
 
 const logger = createLogger({ level: "silent" });
 const NS = "switchboard";
@@ -55,7 +55,10 @@ describe("outbox relay", () => {
     schemaCount++;
     schema = `relay_${schemaCount}`;
     prefix = `T${schemaCount}_`;
-    const migrated = await migrateSchema(database.db, schema, { "001_outbox": outboxMigration() });
+    const migrated = await migrateSchema(database.db, schema, {
+      "001_outbox": outboxMigration(),
+      "002_outbox_set_aside": outboxSetAsideMigration(),
+    });
     expect(migrated.ok).toBe(true);
   });
 
@@ -129,6 +132,49 @@ describe("outbox relay", () => {
       .select("payload")
       .executeTakeFirstOrThrow();
     expect(new TextDecoder().decode(stored?.data)).toBe(row.payload);
+  });
+
+  it("sets aside, after its attempts, a row the bus cannot carry; the rows around it are published", async () => {
+    const { ns, stream } = await provision();
+    const ids = await enqueue(ns, 3);
+    // The middle row was written some other way, too large for the bus (emitEvent would refuse it).
+    await sql`update ${sql.table(`${schema}.outbox`)} set payload = ${JSON.stringify({ big: "x".repeat(5_000) })}
+      where message_id = ${ids[1]!}`.execute(database.db);
+    const setAside: { messageId: string; reason: string }[] = [];
+    const relay = createOutboxRelay({
+      db: database.db,
+      schema,
+      logger,
+      publish: countingPublisher(new Map()),
+      maxMessageBytes: () => 4_096,
+      setAside: async (row, reason) => void setAside.push({ messageId: row.message_id, reason }),
+      setAsideAfter: 2,
+    });
+    await expect(relay.drainOnce()).rejects.toThrow(/more than the bus carries/); // attempt 1: held back
+    expect(await streamMessages(stream)).toBe(2);
+    expect(setAside).toEqual([]);
+    await sql`update ${sql.table(`${schema}.outbox`)} set claimed_until = null`.execute(database.db);
+    expect(await relay.drainOnce()).toBe(0); // attempt 2: set aside
+    expect(setAside).toEqual([
+      {
+        messageId: ids[1],
+        reason: expect.stringMatching(/5\d{3} bytes, more than the bus carries \(4096 bytes\)/),
+      },
+    ]);
+    await enqueue(ns, 1);
+    expect(await relay.drainOnce()).toBe(1); // it holds nothing back any more
+    expect(await streamMessages(stream)).toBe(3);
+    const row = await database.db
+      .withSchema(schema)
+      .selectFrom("outbox")
+      .select(["set_aside_at", "published_at", "last_error"])
+      .where("message_id", "=", ids[1]!)
+      .executeTakeFirstOrThrow();
+    expect(row).toMatchObject({
+      set_aside_at: expect.any(Date),
+      published_at: null,
+      last_error: expect.any(String),
+    });
   });
 
   it("keeps rows while NATS is down and publishes them once it is back", async () => {

@@ -28,7 +28,21 @@ export interface OutboxRelayOptions {
   maxBackoffMs?: number;
   /** Called with every row this relay marked published (tests use it to prove exactly-once). */
   onPublished?: (messageIds: string[]) => void;
+  /** The largest message the bus carries; a larger row is not sent (it would be refused). */
+  maxMessageBytes?: () => number | undefined;
+  /** Whether a failed publish is one no retry fixes (the broker refused the message itself). */
+  isPermanent?: (error: unknown) => boolean;
+  /**
+   * Hands a row that can never be published to the dead-letter queue, with the reason. Without
+   * it such a row is retried for ever (but no longer holds up the rows after it).
+   */
+  setAside?: (row: OutboxRow, reason: string) => Promise<void>;
+  /** Attempts with a permanent failure before a row is set aside. Default 3. */
+  setAsideAfter?: number;
 }
+
+/** A row the bus cannot carry: refused before it is sent. */
+class TooLargeError extends Error {}
 
 export interface OutboxRelay {
   readonly id: string;
@@ -63,7 +77,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
         claimed_until = now() + ${`${leaseMs} milliseconds`}::interval, attempts = attempts + 1
       where id in (
         select id from ${sql.table(`${schema}.outbox`)}
-        where published_at is null and (claimed_until is null or claimed_until < now())
+        where published_at is null and set_aside_at is null and (claimed_until is null or claimed_until < now())
         order by id limit ${batchSize} for update skip locked)
       returning id, message_id, subject, payload, headers, attempts`.execute(db);
     return [...result.rows].sort((a, b) => Number(a.id) - Number(b.id));
@@ -85,18 +99,44 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       .execute();
   }
 
-  async function publishRows(rows: OutboxRow[]): Promise<void> {
-    // Sent in order on one connection; the acks are awaited together so a batch costs one round trip.
-    await Promise.all(
-      rows.map((row) =>
-        publish({
-          subject: row.subject,
-          data: encoder.encode(row.payload),
-          msgId: row.message_id,
-          headers: row.headers,
-        }),
-      ),
+  /**
+   * Sends every row in order on one connection and awaits the acks together, so a batch costs one
+   * round trip; each row succeeds or fails on its own, so one that cannot be published holds up
+   * none of the others.
+   */
+  async function publishRows(rows: OutboxRow[]): Promise<PromiseSettledResult<unknown>[]> {
+    const max = options.maxMessageBytes?.();
+    return Promise.allSettled(
+      rows.map((row) => {
+        const data = encoder.encode(row.payload);
+        if (max !== undefined && data.length + headerBytes(row.headers) > max) {
+          return Promise.reject(
+            new TooLargeError(`the event is ${data.length} bytes, more than the bus carries (${max} bytes)`),
+          );
+        }
+        return publish({ subject: row.subject, data, msgId: row.message_id, headers: row.headers });
+      }),
     );
+  }
+
+  /** A row that failed: set aside when no retry can help and it has had its attempts, else released. */
+  async function settleFailed(row: OutboxRow, error: unknown): Promise<"set-aside" | "released"> {
+    const permanent = error instanceof TooLargeError || (options.isPermanent?.(error) ?? false);
+    const reason = error instanceof Error ? error.message : String(error);
+    if (permanent && options.setAside !== undefined && row.attempts >= (options.setAsideAfter ?? 3)) {
+      await options.setAside(row, `the outbox could not publish this event: ${reason}`);
+      await db
+        .withSchema(schema)
+        .updateTable("outbox")
+        .set({ set_aside_at: sql`now()`, claimed_until: null, last_error: reason.slice(0, 1000) })
+        .where("id", "=", row.id)
+        .where("claimed_by", "=", id)
+        .execute();
+      log.error({ messageId: row.message_id, reason }, "outbox row set aside to the dead-letter queue");
+      return "set-aside";
+    }
+    await release([row], error);
+    return "released";
   }
 
   async function markPublished(rows: OutboxRow[]): Promise<void> {
@@ -116,17 +156,29 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   async function drainOnce(): Promise<number> {
     const rows = await claim();
     if (rows.length === 0) return 0;
-    try {
-      await publishRows(rows);
-    } catch (error) {
-      await release(rows, error).catch((e: unknown) =>
-        log.warn({ err: e }, "could not release outbox claim"),
-      );
-      throw error;
+    const results = await publishRows(rows);
+    const published = rows.filter((_, i) => results[i]!.status === "fulfilled");
+    if (published.length > 0) {
+      await markPublished(published);
+      options.onPublished?.(published.map((r) => r.message_id));
     }
-    await markPublished(rows);
-    options.onPublished?.(rows.map((r) => r.message_id));
-    return rows.length;
+    let retryLater: unknown;
+    for (const [i, result] of results.entries()) {
+      if (result.status === "fulfilled") continue;
+      const settled = await settleFailed(rows[i]!, result.reason).catch((e: unknown) => {
+        log.warn({ err: e }, "could not release or set aside an outbox row");
+        return "released" as const;
+      });
+      if (settled === "released") retryLater ??= result.reason;
+    }
+    // Rows wait for a retry (NATS away, say): back off before the next pass.
+    if (retryLater !== undefined) throw retryLater;
+    return published.length;
+  }
+
+  function headerBytes(headers: Record<string, string>): number {
+    // The headers the row carries, plus the ones the publisher adds (message id, expected stream).
+    return Object.entries(headers).reduce((n, [k, v]) => n + k.length + v.length + 4, 256);
   }
 
   function sleep(ms: number): Promise<void> {

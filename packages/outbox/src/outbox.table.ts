@@ -28,6 +28,19 @@ export function outboxMigration() {
   };
 }
 
+/**
+ * Adds `set_aside_at` to an existing outbox: a row the relay could never publish (too large for the
+ * bus, refused by the broker) is handed to the dead-letter queue and marked, instead of holding up
+ * every row after it. Add it after `outboxMigration` in a service's migrations.
+ */
+export function outboxSetAsideMigration() {
+  return {
+    async up(db: Kysely<any>): Promise<void> {
+      await db.schema.alterTable("outbox").addColumn("set_aside_at", "timestamptz").execute();
+    },
+  };
+}
+
 export interface OutboxRow {
   id: string;
   message_id: string;

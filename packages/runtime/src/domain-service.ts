@@ -1,6 +1,14 @@
 import type { FastifyInstance } from "fastify";
 import type { Kysely } from "kysely";
-import { jetstream, publish, streamNames, type CommandHandler, type CommandServer } from "@switchboard/bus";
+import {
+  jetstream,
+  publish,
+  publishDeadLetterOf,
+  streamNames,
+  type CommandHandler,
+  type CommandServer,
+} from "@switchboard/bus";
+import { ErrorCodes, isSwitchboardError } from "@switchboard/errors";
 import type { Migration } from "@switchboard/db";
 import { createOutboxRelay, type EventSource } from "@switchboard/outbox";
 import type { CommandCaller } from "./command-call.js";
@@ -35,7 +43,8 @@ export function createDomainService(ctx: ServiceContext, spec: DomainServiceSpec
   const { config, logger } = ctx;
   const db = ctx.database.db;
   const js = jetstream(ctx.nc);
-  const eventsStream = streamNames(config.streamPrefix).events;
+  const streams = streamNames(config.streamPrefix);
+  const eventsStream = streams.events;
   const relay = createOutboxRelay({
     db,
     schema: spec.schema,
@@ -46,6 +55,27 @@ export function createDomainService(ctx: ServiceContext, spec: DomainServiceSpec
     leaseMs: Math.min(30_000, Math.floor(config.duplicateWindowMs / 4)),
     publish: (m) =>
       publish(js, m.subject, m.data, { msgId: m.msgId, headers: m.headers, expectStream: eventsStream }),
+    maxMessageBytes: () => ctx.nc.info?.max_payload,
+    // The broker refused the message itself (a JetStream API error): no retry changes that.
+    isPermanent: (error) => isSwitchboardError(error) && error.code === ErrorCodes.Config,
+    setAside: async (row, reason) => {
+      await publishDeadLetterOf(
+        js,
+        { namespace: config.namespace, stream: streams.dlq },
+        {
+          subject: row.subject,
+          data: new TextEncoder().encode(row.payload),
+          headers: {
+            ...Object.fromEntries(Object.entries(row.headers).map(([k, v]) => [k, [v]])),
+            "Nats-Msg-Id": [row.message_id],
+          },
+          stream: `outbox:${spec.schema}`,
+          seq: Number(row.id),
+          deliveries: row.attempts,
+        },
+        { stage: "outbox", reason, consumer: `${spec.name}-outbox-relay` },
+      );
+    },
   });
   const parts: DomainParts = {
     db,

@@ -1,6 +1,6 @@
 import { sql, type Kysely } from "kysely";
 import { idempotencyMigration, type Migration } from "@switchboard/db";
-import { outboxMigration } from "@switchboard/outbox";
+import { outboxMigration, outboxSetAsideMigration } from "@switchboard/outbox";
 
 export const SCHEMA = "forms";
 
@@ -35,4 +35,5 @@ export const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  "004_outbox_set_aside": outboxSetAsideMigration(),
 };

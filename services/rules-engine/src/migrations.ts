@@ -1,6 +1,6 @@
 import { sql, type Kysely } from "kysely";
 import type { Migration } from "@switchboard/db";
-import { outboxMigration } from "@switchboard/outbox";
+import { outboxMigration, outboxSetAsideMigration } from "@switchboard/outbox";
 
 export const SCHEMA = "rules_engine";
 
@@ -147,4 +147,5 @@ export const migrations: Record<string, Migration> = {
   "004_runs_claims_samples": runsClaimsSamples,
   "005_claim_holder": claimHolder,
   "006_claim_message_index": claimMessageIndex,
+  "007_outbox_set_aside": outboxSetAsideMigration(),
 };

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from "kysely";
-import { outboxMigration } from "@switchboard/outbox";
+import { outboxMigration, outboxSetAsideMigration } from "@switchboard/outbox";
 
 export const SCHEMA = "tenancy";
 
@@ -60,4 +60,5 @@ export const migrations = {
         .execute();
     },
   },
+  "004_outbox_set_aside": outboxSetAsideMigration(),
 };

@@ -1,6 +1,6 @@
 import { sql, type Kysely } from "kysely";
 import type { Migration } from "@switchboard/db";
-import { outboxMigration } from "@switchboard/outbox";
+import { outboxMigration, outboxSetAsideMigration } from "@switchboard/outbox";
 
 export const SCHEMA = "webhook_bridge";
 
@@ -66,4 +66,5 @@ export const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  "003_outbox_set_aside": outboxSetAsideMigration(),
 };

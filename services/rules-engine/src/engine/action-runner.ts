@@ -37,10 +37,26 @@ export function isPermanent(error: unknown): boolean {
 
 export interface ActionContext {
   orgId: string;
+  /** The largest event the bus carries (NATS max_payload), when known. */
+  maxEventBytes?: number | undefined;
   /** Names the triggering message in every action's idempotency key. */
   dedupKey: string;
   traceId: string;
   call: CommandCaller;
+}
+
+/** Room for the envelope's other fields (ids, times, names) and the headers the relay adds. */
+const EMIT_ENVELOPE_ALLOWANCE = 2_048;
+
+/** Why the event an emit would write is too large for the bus, or undefined. */
+function emitTooLarge(
+  params: Record<string, unknown>,
+  maxEventBytes: number | undefined,
+): string | undefined {
+  if (maxEventBytes === undefined) return undefined;
+  const size = Buffer.byteLength(JSON.stringify(params.info ?? {}), "utf8") + EMIT_ENVELOPE_ALLOWANCE;
+  if (size <= maxEventBytes) return undefined;
+  return `the event this emit would publish is about ${size} bytes, more than the event bus carries (${maxEventBytes} bytes); emit less data`;
 }
 
 /** `<dedupKey>/<ruleId>@<version>/<actionIndex>`: a redelivery resends the same keys, so effects happen once. */
@@ -64,6 +80,16 @@ export async function runActions(
     const idempotencyKey = idempotencyKeyOf(ctx.dedupKey, rule, action.index);
     const base = { index: action.index, type: action.type, params: action.params, idempotencyKey };
     if (action.target.kind === "emit") {
+      const tooLarge = emitTooLarge(action.params, ctx.maxEventBytes);
+      if (tooLarge !== undefined) {
+        // Written to the outbox, it could never be published: refused here, like any emitEvent.
+        results.push({
+          ...base,
+          outcome: "failed",
+          error: { code: ErrorCodes.BodyTooLarge, message: tooLarge },
+        });
+        break;
+      }
       results.push({ ...base, outcome: "emit" });
       continue;
     }

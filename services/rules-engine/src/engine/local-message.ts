@@ -23,7 +23,10 @@ export async function processInOneTransaction(
 ): Promise<HandlerOutcome> {
   const runs: RuleRun[] = [];
   // No action here calls out, so building the runs does no I/O and throws nothing transient.
-  for (const match of claim.matches) runs.push(await runMatch(deps.call, t, claim.dedupKey, match));
+  for (const match of claim.matches)
+    runs.push(
+      await runMatch(deps.call, { ...t, maxEventBytes: deps.source.maxEventBytes }, claim.dedupKey, match),
+    );
   const record = recordOf(t, claim.dedupKey, runs);
   const outcome = await deps.db.transaction().execute(async (trx) => {
     if (t.sample !== undefined) await saveSample(trx, t.sample);

@@ -33,14 +33,14 @@ export function needsCommands(matches: Match[]): boolean {
 /** Runs a match's actions; a transient failure is thrown, a permanent one fails the run. */
 export async function runMatch(
   call: CommandCaller,
-  t: { orgId: string; traceId: string },
+  t: { orgId: string; traceId: string; maxEventBytes?: number | undefined },
   dedupKey: string,
   match: Match,
 ): Promise<RuleRun> {
   const { rule } = match;
   if (match.error !== undefined) return { rule, status: "failed", actions: [], error: match.error };
   const results = await runActions(
-    { orgId: t.orgId, dedupKey, traceId: t.traceId, call },
+    { orgId: t.orgId, dedupKey, traceId: t.traceId, call, maxEventBytes: t.maxEventBytes },
     rule,
     match.actions,
   );

@@ -36,7 +36,10 @@ export async function processTriggered(
 
   const runs: RuleRun[] = [];
   try {
-    for (const match of matches) runs.push(await runMatch(deps.call, t, dedupKey, match));
+    for (const match of matches)
+      runs.push(
+        await runMatch(deps.call, { ...t, maxEventBytes: deps.source.maxEventBytes }, dedupKey, match),
+      );
   } catch (error) {
     return retryOrGiveUp(deps, msg, t, scope, error);
   }
