@@ -46,6 +46,11 @@ describe("loadConfig", () => {
     [{ SWITCHBOARD_NAMESPACE: "a.b" }, "SWITCHBOARD_NAMESPACE"],
     [{ SWITCHBOARD_STREAM_REPLICAS: "2" }, "SWITCHBOARD_STREAM_REPLICAS"],
     [{ SWITCHBOARD_ADMIN_KEY: "short" }, "SWITCHBOARD_ADMIN_KEY"],
+    // The placeholder deploy/k8s/config.yaml ships, and keys of 24 characters that are easy to guess.
+    [{ SWITCHBOARD_ADMIN_KEY: "CHANGE-ME-to-at-least-24-characters" }, "SWITCHBOARD_ADMIN_KEY"],
+    [{ SWITCHBOARD_ADMIN_KEY: "a".repeat(40) }, "SWITCHBOARD_ADMIN_KEY"],
+    [{ SWITCHBOARD_ADMIN_KEY: "ab".repeat(20) }, "SWITCHBOARD_ADMIN_KEY"],
+    [{ NATS_TLS_CERT_FILE: "/etc/hostname" }, "NATS_TLS_KEY_FILE"],
     [{ LOG_LEVEL: "loud" }, "LOG_LEVEL"],
   ])("names the variable in the error for %o", (env, variable) => {
     expect(() => loadConfig(env)).toThrowError(

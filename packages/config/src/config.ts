@@ -75,9 +75,7 @@ const NATS_PROTOCOLS = ["nats:", "tls:", "ws:", "wss:"];
 
 export function loadConfig(env: Env = process.env): Config {
   const adminKey = readOptional(env, "SWITCHBOARD_ADMIN_KEY");
-  if (adminKey !== undefined && adminKey.length < 24) {
-    throw new ConfigError("SWITCHBOARD_ADMIN_KEY", "must be at least 24 characters long");
-  }
+  if (adminKey !== undefined) checkAdminKey(adminKey);
   const replicas = readInt(env, "SWITCHBOARD_STREAM_REPLICAS", 1, 1, 5);
   if (replicas % 2 === 0) throw new ConfigError("SWITCHBOARD_STREAM_REPLICAS", "must be odd (1, 3 or 5)");
   return {
@@ -140,6 +138,37 @@ export function loadConfig(env: Env = process.env): Config {
     webhookConcurrency: readInt(env, "SWITCHBOARD_WEBHOOK_CONCURRENCY", 4, 1, 64),
     ingressRatePerSecond: readInt(env, "SWITCHBOARD_INGRESS_RATE_PER_SECOND", 200, 1, 100_000),
   };
+}
+
+/** A placeholder from an example file, or an easily guessed key, is refused: it opens everything. */
+const PLACEHOLDERS = /change-?me|placeholder|example|password|secret|admin-?key|xxxx/i;
+const MIN_ADMIN_KEY_BITS = 96;
+
+function checkAdminKey(key: string): void {
+  const variable = "SWITCHBOARD_ADMIN_KEY";
+  if (key.length < 24) throw new ConfigError(variable, "must be at least 24 characters long");
+  if (PLACEHOLDERS.test(key)) {
+    throw new ConfigError(
+      variable,
+      "looks like a placeholder; generate a key (see deploy/compose.env.example)",
+    );
+  }
+  const bits = estimatedBits(key);
+  if (bits < MIN_ADMIN_KEY_BITS) {
+    throw new ConfigError(
+      variable,
+      `is too easy to guess (about ${Math.round(bits)} bits; at least ${MIN_ADMIN_KEY_BITS} wanted): use 32 random bytes, e.g. node -e "console.log('sbk_' + require('crypto').randomBytes(32).toString('base64url'))"`,
+    );
+  }
+}
+
+/** Length times the Shannon entropy of its characters: a generous estimate of a key's strength. */
+function estimatedBits(key: string): number {
+  const counts = new Map<string, number>();
+  for (const char of key) counts.set(char, (counts.get(char) ?? 0) + 1);
+  let perChar = 0;
+  for (const n of counts.values()) perChar -= (n / key.length) * Math.log2(n / key.length);
+  return perChar * key.length;
 }
 
 function readNatsTls(env: Env): Config["natsTls"] {

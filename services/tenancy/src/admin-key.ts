@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { sql, type Kysely } from "kysely";
 import { generateApiKey, hashToken } from "./api-key.js";
 import { hasPlatformKey, insertApiKey } from "./api-key.repository.js";
@@ -25,7 +26,9 @@ export async function ensureAdminKey(
     await sql`select pg_advisory_xact_lock(hashtext('switchboard.tenancy.admin-key'))`.execute(trx);
     if (configuredKey !== undefined) {
       const tokenHash = hashToken(configuredKey);
-      const keyId = `key_admin_${tokenHash.slice(0, 12)}`;
+      // A random id, not one derived from the key: the id is public (every event's requestedBy),
+      // and a prefix of an unsalted hash would let anyone test guesses of an operator-chosen key.
+      const keyId = `key_admin_${randomBytes(6).toString("hex")}`;
       // The operator's key replaces earlier environment keys and the one generated at first start.
       await trx
         .withSchema(SCHEMA)
