@@ -283,4 +283,26 @@ describe("rules engine: declared inbound events, JSON rules, dedup, effects once
     });
     expect(echoed.map((e) => e.data.info.n)).toEqual([2]);
   });
+
+  it("a client cannot take the idempotency key a rule's action will use: the action runs as its own", async () => {
+    // The key the seed rule's first action uses for message "sched-msg-preempt": known to anyone who reads the docs.
+    const ruleKey = "id:sched-msg-preempt/slot-booked-assigns-reminder@1/0";
+    const decoy = await cm.post(
+      `/v1/orgs/hrh/plans/${planId}/form-assignments`,
+      { formName: "AppointmentReminder", userId: "pat-decoy" },
+      { "idempotency-key": ruleKey },
+    );
+    expect(decoy.status).toBe(201);
+    await publisher.publish(SUBJECT, booking(9), "sched-msg-preempt");
+    const assigned = await waitFor(async () => {
+      const found = (await reminders()).filter(
+        (a: { prefill: { appointmentTime?: string } }) => a.prefill.appointmentTime === booking(9).slot.start,
+      );
+      return found.length > 0 && found;
+    });
+    expect(assigned).toHaveLength(1);
+    const runs = await cm.get("/v1/orgs/hrh/rule-runs?ruleId=slot-booked-assigns-reminder");
+    const run = runs.body.runs.find((r: { messageId: string }) => r.messageId === "sched-msg-preempt");
+    expect(run).toMatchObject({ status: "succeeded" });
+  });
 });

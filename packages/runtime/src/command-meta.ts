@@ -26,6 +26,15 @@ export function commandMeta(req: CommandRequest): CommandMeta {
     orgId: assertOrgId(req.orgId),
     requestedBy: text(req.requestedBy, "requestedBy", 200) ?? "system",
     traceId: text(req.traceId, "traceId", 200),
-    idempotencyKey: text(req.idempotencyKey, "idempotencyKey", 512),
+    idempotencyKey: commandKey(text(req.idempotencyKey, "idempotencyKey", 500)),
   };
+}
+
+/**
+ * Commands keep their idempotency keys in a space of their own: HTTP `Idempotency-Key` values have
+ * no spaces, so none can equal `command <key>`, and no client can take a key a rule's action will
+ * use (and make the action conflict with a request of its own).
+ */
+function commandKey(key: string | undefined): string | undefined {
+  return key === undefined ? undefined : `command ${key}`;
 }
