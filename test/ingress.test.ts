@@ -441,6 +441,7 @@ describe("HTTP ingress on its own, beside the other services", () => {
     stack = await startStack();
     ingress = runEntryPoint("services/ingress/src/main.ts", {
       ...(await stack.nats.auth!.processEnv(["ingress"])),
+      SWITCHBOARD_SECRETS_KEYRING: "k1:MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
       NATS_URL: stack.nats.url,
       DATABASE_URL: stack.database.url,
       PORT: "0",

@@ -7,8 +7,8 @@ import { streamCount } from "./support/stream-reader.js";
 import { ADMIN_KEY, startStack, type TestStack } from "./support/switchboard.js";
 
 type Polled = {
-  events: { seq: number; event: { messageType: string; orgId: string; info: any } }[];
-  next: number;
+  events: { cursor: string; event: { messageType: string; orgId: string; info: any } }[];
+  next: string;
 };
 
 /** A system that can neither take webhooks nor speak NATS reads an org's events over HTTP. */
@@ -24,7 +24,7 @@ describe("poll API: an org's events after a cursor, by type, with long-poll", ()
   const poll = (query: string, client: Api = reader) => client.get<Polled>(`/v1/orgs/acme/events?${query}`);
 
   beforeAll(async () => {
-    stack = await startStack();
+    stack = await startStack({ SWITCHBOARD_POLLS_PER_KEY: "2", SWITCHBOARD_POLLS_PER_ORG: "3" });
     const admin = api(stack.url, ADMIN_KEY);
     ({ app } = await setUpOrg(stack.url, "acme"));
     const other = await setUpOrg(stack.url, "globex");
@@ -52,7 +52,7 @@ describe("poll API: an org's events after a cursor, by type, with long-poll", ()
 
   it("pages through the org's events with the cursor, in stream order, never another org's", async () => {
     const seen: Polled["events"] = [];
-    let after = 0;
+    let after = "0";
     for (let page = 0; page < 5; page++) {
       const res = await poll(`after=${after}&limit=2`);
       expect(res.status).toBe(200);
@@ -60,15 +60,14 @@ describe("poll API: an org's events after a cursor, by type, with long-poll", ()
         expect(res.body.next).toBe(after);
         break;
       }
-      expect(res.body.next).toBe(res.body.events.at(-1)!.seq);
+      expect(res.body.next).toBe(res.body.events.at(-1)!.cursor);
       seen.push(...res.body.events);
       after = res.body.next;
     }
     expect(seen.map(typeOf)).toEqual(["planCreated", "planCreated", "planCreated", "workQueueItemCreated"]);
+    expect(seen.map((e) => e.event.info.userId ?? "item")).toEqual(["u-0", "u-1", "u-2", "item"]);
     expect(seen.every((e) => e.event.orgId === "acme")).toBe(true);
-    const seqs = seen.map((e) => e.seq);
-    expect([...seqs].sort((a, b) => a - b)).toEqual(seqs);
-    expect(new Set(seqs).size).toBe(4);
+    expect(new Set(seen.map((e) => e.cursor)).size).toBe(4);
   });
 
   it("filters by type, one or several, and moves the cursor to the stream's end when the rest did not match", async () => {
@@ -77,7 +76,10 @@ describe("poll API: an org's events after a cursor, by type, with long-poll", ()
     const items = await poll("types=workQueueItemCreated,formSubmitted");
     expect(items.body.events.map(typeOf)).toEqual(["workQueueItemCreated"]);
     const none = await poll("types=formSubmitted");
-    expect(none.body).toEqual({ events: [], next: 7 }); // nothing to rescan: past globex's last event too
+    expect(none.body.events).toEqual([]);
+    // Nothing to rescan (past globex's last event too), and the cursor shows none of that.
+    expect(none.body.next).toMatch(/^v1\.[\w-]+\.[\w-]+\.[\w-]+$/);
+    expect((await poll(`after=${none.body.next}`)).body).toEqual({ events: [], next: none.body.next });
     expect((await poll("types=formSubmitted", viewer)).status).toBe(200); // viewers may poll too
   });
 
@@ -92,12 +94,46 @@ describe("poll API: an org's events after a cursor, by type, with long-poll", ()
     expect(res.status).toBe(200);
     expect(res.body.events).toHaveLength(1);
     expect(res.body.events[0]!.event.info.userId).toBe("late");
-    expect(res.body.next).toBe(res.body.events[0]!.seq);
+    expect(res.body.next).toBe(res.body.events[0]!.cursor);
   });
 
   it("with nothing to read and waitMs, answers empty with the cursor unchanged", async () => {
     const head = (await poll("")).body.next;
     expect((await poll(`after=${head}&waitMs=300`)).body).toEqual({ events: [], next: head });
+  });
+
+  it("a cursor is good for its own org only: another org's is refused", async () => {
+    const acmeCursor = (await poll("")).body.next;
+    const refused = await otherReader.get(`/v1/orgs/globex/events?after=${acmeCursor}`);
+    const problem = expectProblem(refused, 400, "SB_ERR_VALIDATION");
+    expect(problem.detail).toContain("not one this org was given");
+    const forged = acmeCursor.slice(0, -4) + (acmeCursor.endsWith("AAAA") ? "BBBB" : "AAAA");
+    expectProblem(await poll(`after=${forged}`), 400, "SB_ERR_VALIDATION");
+  });
+
+  it("limits the polls open at once per key and per org (429 with Retry-After); others go on", async () => {
+    const head = (await poll("")).body.next;
+    const waiting = [poll(`after=${head}&waitMs=3000`), poll(`after=${head}&waitMs=3000`)];
+    await new Promise((r) => setTimeout(r, 300));
+    const third = await poll(`after=${head}&waitMs=3000`);
+    expectProblem(third, 429, "SB_ERR_RATE_LIMITED");
+    expect(third.headers.get("retry-after")).toBe("1");
+    // Another key of the org may still poll, up to the org's limit.
+    const other = viewer.get<Polled>(`/v1/orgs/acme/events?after=${head}&waitMs=3000`);
+    await new Promise((r) => setTimeout(r, 300));
+    const overOrg = await api(
+      stack.url,
+      (
+        await api(stack.url, ADMIN_KEY).post("/v1/orgs/acme/api-keys", {
+          name: "another reader",
+          roles: ["integration"],
+        })
+      ).body.key,
+    ).get(`/v1/orgs/acme/events?after=${head}`);
+    expectProblem(overOrg, 429, "SB_ERR_RATE_LIMITED");
+    expect((await otherReader.get("/v1/orgs/globex/events")).status).toBe(200); // another org is not held back
+    for (const res of await Promise.all([...waiting, other])) expect(res.status).toBe(200);
+    expect((await poll(`after=${head}`)).status).toBe(200); // places free again
   });
 
   it("another org's key gets 404; a key without a reading role gets 403", async () => {
@@ -111,6 +147,7 @@ describe("poll API: an org's events after a cursor, by type, with long-poll", ()
       "after=-1",
       "after=junk",
       "after=1.5",
+      "after=7",
       "limit=0",
       "limit=1001",
       "waitMs=30001",

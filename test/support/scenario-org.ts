@@ -10,10 +10,10 @@ export const REMINDER_RULE = "slot-booked-assigns-reminder";
 
 export type Polled = {
   events: {
-    seq: number;
+    cursor: string;
     event: { messageId: string; messageType: string; requestedBy: string; info: any };
   }[];
-  next: number;
+  next: string;
 };
 
 /**

@@ -69,6 +69,10 @@ export interface Config {
   webhookConcurrency: number;
   /** Inbound events one API key may POST per second (a short burst above it is allowed). */
   ingressRatePerSecond: number;
+  /** Long polls one API key may have open at once. */
+  pollsPerKey: number;
+  /** Long polls one org may have open at once, all its keys together. */
+  pollsPerOrg: number;
 }
 
 const NATS_PROTOCOLS = ["nats:", "tls:", "ws:", "wss:"];
@@ -137,6 +141,8 @@ export function loadConfig(env: Env = process.env): Config {
     ),
     webhookConcurrency: readInt(env, "SWITCHBOARD_WEBHOOK_CONCURRENCY", 4, 1, 64),
     ingressRatePerSecond: readInt(env, "SWITCHBOARD_INGRESS_RATE_PER_SECOND", 200, 1, 100_000),
+    pollsPerKey: readInt(env, "SWITCHBOARD_POLLS_PER_KEY", 4, 1, 1_000),
+    pollsPerOrg: readInt(env, "SWITCHBOARD_POLLS_PER_ORG", 16, 1, 10_000),
   };
 }
 

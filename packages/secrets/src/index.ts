@@ -1,4 +1,4 @@
 export { parseKeyring, generateKeyringEntry, KEY_BYTES } from "./keyring.js";
 export type { Keyring } from "./keyring.js";
-export { encryptSecret, decryptSecret } from "./secret-cipher.js";
+export { encryptSecret, encryptDeterministic, decryptSecret } from "./secret-cipher.js";
 export type { DecryptProblem } from "./secret-cipher.js";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { generateKeyringEntry, parseKeyring, type Keyring } from "./keyring.js";
-import { decryptSecret, encryptSecret } from "./secret-cipher.js";
+import { decryptSecret, encryptDeterministic, encryptSecret } from "./secret-cipher.js";
 
 function keyring(value: string): Keyring {
   const result = parseKeyring(value);
@@ -74,5 +74,20 @@ describe("encryptSecret / decryptSecret", () => {
       });
     }
     expect(decryptSecret(ring, "plain text", "a")).toMatchObject({ ok: false, error: { code: "corrupt" } });
+  });
+});
+
+describe("encryptDeterministic", () => {
+  it("gives one text per value and owner, which decrypts only for that owner", () => {
+    const ring = keyring(oldEntry);
+    const a = encryptDeterministic(ring, "4711", "poll-cursor/hrh");
+    expect(encryptDeterministic(ring, "4711", "poll-cursor/hrh")).toBe(a);
+    expect(encryptDeterministic(ring, "4712", "poll-cursor/hrh")).not.toBe(a);
+    expect(encryptDeterministic(ring, "4711", "poll-cursor/nhs")).not.toBe(a);
+    expect(a).not.toContain("4711");
+    expect(decryptSecret(ring, a, "poll-cursor/hrh")).toEqual({ ok: true, value: "4711" });
+    expect(decryptSecret(ring, a, "poll-cursor/nhs").ok).toBe(false);
+    const otherRing = keyring(newEntry);
+    expect(encryptDeterministic(otherRing, "4711", "poll-cursor/hrh")).not.toBe(a);
   });
 });

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
+import { createCipheriv, createDecipheriv, createHmac, randomBytes } from "node:crypto";
 import { ValidationError, err, ok, type Result } from "@switchboard/errors";
 import { keyOf, type Keyring } from "./keyring.js";
 
@@ -15,10 +15,36 @@ const BASE64URL = /^[A-Za-z0-9_-]*$/;
  * given to decrypt, so a ciphertext copied onto another row does not decrypt there.
  */
 export function encryptSecret(keyring: Keyring, plaintext: string, aad?: string): string {
+  return seal(keyring, plaintext, aad, () => randomBytes(IV_BYTES));
+}
+
+/**
+ * The same, deterministic: the IV is an HMAC of the owner and the plaintext, under a key derived
+ * from the cipher key (the synthetic-IV construction), so one value for one owner always gives the
+ * same text. For tokens handed out again and compared (a poll cursor), never for secrets, where
+ * equal plaintexts must not show. decryptSecret reverses it.
+ */
+export function encryptDeterministic(keyring: Keyring, plaintext: string, aad: string): string {
+  return seal(keyring, plaintext, aad, (key) =>
+    createHmac("sha256", createHmac("sha256", key).update("switchboard/siv").digest())
+      .update(aad, "utf8")
+      .update("\u0000")
+      .update(plaintext, "utf8")
+      .digest()
+      .subarray(0, IV_BYTES),
+  );
+}
+
+function seal(
+  keyring: Keyring,
+  plaintext: string,
+  aad: string | undefined,
+  ivOf: (key: Buffer) => Buffer,
+): string {
   const kid = keyring.primaryKid;
   const key = keyOf(keyring, kid);
   if (key === undefined) throw new ValidationError("keyring was not made by parseKeyring");
-  const iv = randomBytes(IV_BYTES);
+  const iv = ivOf(key);
   const cipher = createCipheriv("aes-256-gcm", key, iv, { authTagLength: TAG_BYTES });
   if (aad !== undefined) cipher.setAAD(Buffer.from(aad, "utf8"));
   const sealed = Buffer.concat([cipher.update(plaintext, "utf8"), cipher.final(), cipher.getAuthTag()]);

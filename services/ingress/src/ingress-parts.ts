@@ -2,6 +2,7 @@ import type { ActivePolls } from "./active-polls.js";
 import type { DefinitionCache } from "./definition-cache.js";
 import type { EventReaderParts } from "./event-reader.js";
 import type { IngestParts } from "./ingest.js";
+import type { CursorCodec } from "./poll-cursor.js";
 import type { KeyRateLimiter } from "./rate-limiter.js";
 
 /** What the ingress and poll routes work with. */
@@ -9,4 +10,5 @@ export interface IngressParts extends IngestParts, EventReaderParts {
   definitions: DefinitionCache;
   limiter: KeyRateLimiter;
   polls: ActivePolls;
+  cursors: CursorCodec;
 }

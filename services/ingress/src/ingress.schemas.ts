@@ -62,7 +62,14 @@ export const batchResponse = {
 export const pollQuery = {
   type: "object",
   properties: {
-    after: { type: "integer", minimum: 0, maximum: Number.MAX_SAFE_INTEGER - 1, default: 0 },
+    after: {
+      type: "string",
+      minLength: 1,
+      maxLength: 200,
+      pattern: "^(0|v1\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+)$",
+      default: "0",
+      description: "`0` for the start, else a `next` or an event's `cursor` from an earlier answer",
+    },
     types: { type: "string", maxLength: 2000, description: "comma-separated event types" },
     limit: { type: "integer", minimum: 1, maximum: 1000, default: 100 },
     waitMs: { type: "integer", minimum: 0, maximum: 30_000, default: 0 },
@@ -78,13 +85,20 @@ export const pollResponse = {
       items: {
         type: "object",
         properties: {
-          seq: { type: "integer", description: "position in the EVENTS stream" },
+          cursor: {
+            type: "string",
+            description: "this event's position: pass as `after` to read what follows it",
+          },
           event: { type: "object", additionalProperties: true },
         },
-        required: ["seq", "event"],
+        required: ["cursor", "event"],
       },
     },
-    next: { type: "integer", description: "pass as `after` to continue" },
+    next: {
+      type: "string",
+      description:
+        "pass as `after` to continue; opaque, good for this org only, and showing nothing of other orgs' traffic",
+    },
   },
   required: ["events", "next"],
 } as const;

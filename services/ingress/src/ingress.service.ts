@@ -1,6 +1,8 @@
 import type { FastifyInstance } from "fastify";
 import { jetstream, jetstreamManager, streamNames, type JetStreamManager } from "@switchboard/bus";
+import { ConfigError } from "@switchboard/errors";
 import type { Service, ServiceContext } from "@switchboard/runtime";
+import { parseKeyring, type Keyring } from "@switchboard/secrets";
 import { ActivePolls } from "./active-polls.js";
 import { DefinitionCache, type DeclaredSchema } from "./definition-cache.js";
 import { listenForDefinitionChanges, type DefinitionChanges } from "./definition-changes.js";
@@ -8,6 +10,7 @@ import type { IngressParts } from "./ingress-parts.js";
 import { ingressRoutes } from "./ingress.routes.js";
 import { watchNatsLink, type NatsLink } from "./nats-link.js";
 import { pollRoutes } from "./poll.routes.js";
+import { cursorCodec } from "./poll-cursor.js";
 import { KeyRateLimiter } from "./rate-limiter.js";
 
 /**
@@ -25,7 +28,7 @@ export function createIngressService(ctx: ServiceContext): Service {
   let link: NatsLink | undefined;
   let changes: DefinitionChanges | undefined;
   let jsm: Promise<JetStreamManager> | undefined;
-  const polls = new ActivePolls();
+  const polls = new ActivePolls({ perKey: config.pollsPerKey, perOrg: config.pollsPerOrg });
   const parts: IngressParts = {
     js: jetstream(nc),
     jsm: () => (jsm ??= jetstreamManager(nc, { checkAPI: false })),
@@ -41,6 +44,7 @@ export function createIngressService(ctx: ServiceContext): Service {
       burst: 2 * config.ingressRatePerSecond,
     }),
     polls,
+    cursors: cursorCodec(pollKeyring(config.secretsKeyring)),
   };
   return {
     name: "ingress",
@@ -62,4 +66,16 @@ export function createIngressService(ctx: ServiceContext): Service {
       link?.stop();
     },
   };
+}
+
+/** Cursors are sealed with the secrets keyring, the same on every ingress replica. */
+function pollKeyring(value: string | undefined): Keyring {
+  const parsed = parseKeyring(value);
+  if (!parsed.ok) {
+    throw new ConfigError(
+      "SWITCHBOARD_SECRETS_KEYRING",
+      `ingress seals poll cursors with it, the same on every replica: ${parsed.error}`,
+    );
+  }
+  return parsed.value;
 }

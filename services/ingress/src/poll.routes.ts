@@ -1,11 +1,12 @@
 import type { FastifyInstance } from "fastify";
-import { problemResponses } from "@switchboard/http";
+import { ValidationError } from "@switchboard/errors";
+import { principalOf, problemResponses } from "@switchboard/http";
 import type { IngressParts } from "./ingress-parts.js";
 import { pollEvents } from "./event-reader.js";
 import { orgParams, pollQuery, pollResponse } from "./ingress.schemas.js";
 import { parseTypes } from "./poll-query.js";
 
-type PollQuery = { after: number; types?: string; limit: number; waitMs: number };
+type PollQuery = { after: string; types?: string; limit: number; waitMs: number };
 
 /** `GET /v1/orgs/{org}/events`: for systems that can neither take webhooks nor speak NATS. */
 export async function pollRoutes(app: FastifyInstance, parts: IngressParts): Promise<void> {
@@ -19,25 +20,40 @@ export async function pollRoutes(app: FastifyInstance, parts: IngressParts): Pro
       schema: {
         tags: ["events"],
         summary:
-          "Read an org's system events after a cursor (stream sequence), optionally of some types, waiting up to waitMs for one",
+          "Read an org's system events after a cursor (opaque; 0 is the start), optionally of some types, waiting up to waitMs for one",
         params: orgParams,
         querystring: pollQuery,
-        response: { 200: pollResponse, ...problemResponses(400, 503) },
+        response: { 200: pollResponse, ...problemResponses(400, 429, 503) },
       },
     },
     async (request, reply) => {
-      const { after, limit, waitMs } = request.query;
+      const { limit, waitMs } = request.query;
+      const orgId = request.params.org;
+      const after = parts.cursors.decode(orgId, request.query.after);
+      if (!after.ok) {
+        const message = `querystring/after: ${after.error}`;
+        throw new ValidationError(message, {
+          details: [{ path: "querystring/after", message, keyword: "cursor" }],
+        });
+      }
       const types = parseTypes(request.query.types);
-      const poll = parts.polls.begin(reply);
+      const poll = parts.polls.begin(reply, { keyId: principalOf(request).keyId, orgId });
       try {
-        return await pollEvents(parts, {
-          orgId: request.params.org,
-          after,
+        const result = await pollEvents(parts, {
+          orgId,
+          after: after.value,
           types,
           limit,
           waitMs,
           signal: poll.signal,
         });
+        return {
+          events: result.events.map(({ seq, event }) => ({
+            cursor: parts.cursors.encode(orgId, seq),
+            event,
+          })),
+          next: parts.cursors.encode(orgId, result.next),
+        };
       } finally {
         poll.end();
         // The server waits for open connections when it stops; a kept-alive one would hold it up.
