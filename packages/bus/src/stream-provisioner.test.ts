@@ -62,6 +62,63 @@ describe("provisionStreams", () => {
     expect(info.state.messages).toBe(1);
   });
 
+  it("without limits keeps messages for ever, with no byte limit", async () => {
+    const jsm = await jetstreamManager(nc);
+    const { config } = await jsm.streams.info("P1_EVENTS");
+    expect(config).toMatchObject({ max_age: 0, max_bytes: -1 });
+  });
+
+  it("applies retention limits, also to streams made before them, and drops messages past their age", async () => {
+    const opts = { namespace: "prov4", prefix: "P4_", replicas: 1, duplicateWindowMs: 120_000 };
+    await provisionStreams(nc, opts);
+    const limits = { eventsMaxAgeMs: 3_600_000, inboundMaxAgeMs: 1_000, dlqMaxAgeMs: 7_200_000, maxBytes: 0 };
+    await provisionStreams(nc, { ...opts, limits });
+    const jsm = await jetstreamManager(nc);
+    const config = async (name: string) => (await jsm.streams.info(name)).config;
+    expect(await config("P4_EVENTS")).toMatchObject({
+      max_age: nanos(3_600_000),
+      max_bytes: -1,
+      discard: "new",
+      duplicate_window: nanos(120_000),
+    });
+    expect(await config("P4_DLQ")).toMatchObject({ max_age: nanos(7_200_000) });
+    // The duplicate window cannot outlast the messages it remembers.
+    expect(await config("P4_INBOUND")).toMatchObject({
+      max_age: nanos(1_000),
+      duplicate_window: nanos(1_000),
+    });
+
+    await jsm.jetstream().publish("prov4.inbound.acme.labResult", "{}");
+    expect((await jsm.streams.info("P4_INBOUND")).state.messages).toBe(1);
+    await expect
+      .poll(async () => (await jsm.streams.info("P4_INBOUND")).state.messages, {
+        timeout: 15_000,
+        interval: 250,
+      })
+      .toBe(0);
+    expect((await jsm.streams.info("P4_EVENTS")).state.messages).toBe(0);
+  });
+
+  it("a stream at its byte limit refuses new messages and keeps the ones it has", async () => {
+    const opts = { namespace: "prov5", prefix: "P5_", replicas: 1, duplicateWindowMs: 60_000 };
+    await provisionStreams(nc, { ...opts, limits: { maxBytes: 4_096 } });
+    const js = (await jetstreamManager(nc)).jetstream();
+    const body = "x".repeat(1_000);
+    let refused: unknown;
+    let stored = 0;
+    for (let i = 0; i < 10 && refused === undefined; i++) {
+      await js.publish("prov5.events.acme.planCreated", body).then(
+        () => stored++,
+        (error: unknown) => (refused = error),
+      );
+    }
+    expect(stored).toBeGreaterThan(0);
+    expect(String(refused)).toMatch(/maximum bytes exceeded/i);
+    const info = await (await jetstreamManager(nc)).streams.info("P5_EVENTS");
+    expect(info.state.messages).toBe(stored);
+    expect(info.state.first_seq).toBe(1);
+  });
+
   it("refuses an unsafe namespace", async () => {
     await expect(
       provisionStreams(nc, { namespace: "a.b", prefix: "P3_", replicas: 1, duplicateWindowMs: 1000 }),

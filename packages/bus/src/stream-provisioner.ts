@@ -1,4 +1,5 @@
 import {
+  DiscardPolicy,
   jetstreamManager,
   RetentionPolicy,
   StorageType,
@@ -27,6 +28,22 @@ export interface StreamProvisioning {
   patienceMs?: number;
   /** Told of each failure that will be tried again. */
   onRetry?: (error: SwitchboardError) => void;
+  /** How long each stream keeps a message, and how large it may grow; default: for ever, unbounded. */
+  limits?: StreamLimits;
+}
+
+export interface StreamLimits {
+  /** Age after which a message leaves EVENTS (polls, replays and new webhook consumers then miss it). */
+  eventsMaxAgeMs?: number;
+  /** Age after which a message leaves INBOUND, read by the rules engine or not. */
+  inboundMaxAgeMs?: number;
+  /** Age after which a dead letter leaves DLQ, resolved or not. */
+  dlqMaxAgeMs?: number;
+  /**
+   * Bytes each stream may hold; 0: no limit. A full stream refuses new messages (publishers are told
+   * and retry, ingress answers 503) rather than dropping old ones a consumer may not have read.
+   */
+  maxBytes?: number;
 }
 
 type StreamSpec = Partial<StreamConfig> & { name: string; subjects: string[] };
@@ -52,19 +69,24 @@ async function provisionOnce(nc: NatsConnection, opts: StreamProvisioning): Prom
   const jsm = await jetstreamManager(nc).catch((error: unknown) => {
     throw toBusError(error, "JetStream");
   });
+  const limits = opts.limits ?? {};
   const kinds = [
-    [names.events, "events"],
-    [names.inbound, "inbound"],
-    [names.dlq, "dlq"],
+    [names.events, "events", limits.eventsMaxAgeMs],
+    [names.inbound, "inbound", limits.inboundMaxAgeMs],
+    [names.dlq, "dlq", limits.dlqMaxAgeMs],
   ] as const;
-  for (const [name, kind] of kinds) {
+  for (const [name, kind, maxAgeMs] of kinds) {
     await createOrUpdateStream(jsm, {
       name,
       subjects: [`${opts.namespace}.${kind}.>`],
       retention: RetentionPolicy.Limits,
       storage: StorageType.File,
       num_replicas: opts.replicas,
-      duplicate_window: nanos(opts.duplicateWindowMs),
+      // The broker drops repeats only while it still remembers them, so keep them at least that long.
+      duplicate_window: nanos(Math.min(opts.duplicateWindowMs, maxAgeMs ?? Infinity)),
+      max_age: maxAgeMs === undefined ? 0 : nanos(maxAgeMs),
+      max_bytes: limits.maxBytes === undefined || limits.maxBytes === 0 ? -1 : limits.maxBytes,
+      discard: DiscardPolicy.New,
     });
   }
 }

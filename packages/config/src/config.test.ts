@@ -16,6 +16,20 @@ describe("loadConfig", () => {
     });
   });
 
+  it("keeps nothing for ever by default: every store has a retention, every org a daily byte quota", () => {
+    const day = 86_400_000;
+    expect(loadConfig({})).toMatchObject({
+      streamLimits: { eventsMaxAgeMs: 7 * day, inboundMaxAgeMs: 7 * day, dlqMaxAgeMs: 30 * day, maxBytes: 0 },
+      orgBytesPerDay: 1_073_741_824,
+      ruleRunPayloadRetentionMs: 7 * day,
+      ruleRunRetentionMs: 90 * day,
+      sampleRetentionMs: 7 * day,
+      idempotencyRetentionMs: 31 * day,
+      outboxRetentionMs: day,
+      retentionSweepMs: 3_600_000,
+    });
+  });
+
   it("parses lists and numbers", () => {
     const config = loadConfig({ PORT: "9090", SWITCHBOARD_WEBHOOK_ALLOWLIST: "127.0.0.1, 10.0.0.0/8" });
     expect(config.port).toBe(9090);
@@ -52,6 +66,11 @@ describe("loadConfig", () => {
     [{ SWITCHBOARD_ADMIN_KEY: "ab".repeat(20) }, "SWITCHBOARD_ADMIN_KEY"],
     [{ NATS_TLS_CERT_FILE: "/etc/hostname" }, "NATS_TLS_KEY_FILE"],
     [{ LOG_LEVEL: "loud" }, "LOG_LEVEL"],
+    // A dead letter retried after its action keys were forgotten would repeat its actions.
+    [{ SWITCHBOARD_DLQ_MAX_AGE_MS: String(60 * 86_400_000) }, "SWITCHBOARD_IDEMPOTENCY_RETENTION_MS"],
+    [{ SWITCHBOARD_RULE_RUN_RETENTION_MS: String(86_400_000) }, "SWITCHBOARD_RULE_RUN_RETENTION_MS"],
+    [{ SWITCHBOARD_EVENTS_MAX_AGE_MS: "1000" }, "SWITCHBOARD_EVENTS_MAX_AGE_MS"],
+    [{ SWITCHBOARD_ORG_BYTES_PER_DAY: "-1" }, "SWITCHBOARD_ORG_BYTES_PER_DAY"],
   ])("names the variable in the error for %o", (env, variable) => {
     expect(() => loadConfig(env)).toThrowError(
       expect.objectContaining({ code: ErrorCodes.Config, variable }),

@@ -73,7 +73,31 @@ export interface Config {
   pollsPerKey: number;
   /** Long polls one org may have open at once, all its keys together. */
   pollsPerOrg: number;
+  /** How long each stream keeps messages, and how large it may grow (0: no byte limit). */
+  streamLimits: {
+    eventsMaxAgeMs: number;
+    inboundMaxAgeMs: number;
+    dlqMaxAgeMs: number;
+    maxBytes: number;
+  };
+  /** Bytes of inbound events one org may put on the bus per UTC day, all its keys and replicas together. */
+  orgBytesPerDay: number;
+  /** After this, a rule run's input, action parameters and results are removed (the run's outline stays). */
+  ruleRunPayloadRetentionMs: number;
+  /** After this, rule runs are deleted. */
+  ruleRunRetentionMs: number;
+  /** After this, inbound samples (kept for dry runs, at most 100 per event) are deleted. */
+  sampleRetentionMs: number;
+  /** After this, Idempotency-Keys and rule actions' keys are forgotten; at least the DLQ's max age. */
+  idempotencyRetentionMs: number;
+  /** After this, published (or set-aside) outbox rows are deleted. */
+  outboxRetentionMs: number;
+  /** How often each service deletes what is past its retention. */
+  retentionSweepMs: number;
 }
+
+const DAY_MS = 86_400_000;
+const TEN_YEARS_MS = 3_650 * DAY_MS;
 
 const NATS_PROTOCOLS = ["nats:", "tls:", "ws:", "wss:"];
 
@@ -143,6 +167,56 @@ export function loadConfig(env: Env = process.env): Config {
     ingressRatePerSecond: readInt(env, "SWITCHBOARD_INGRESS_RATE_PER_SECOND", 200, 1, 100_000),
     pollsPerKey: readInt(env, "SWITCHBOARD_POLLS_PER_KEY", 4, 1, 1_000),
     pollsPerOrg: readInt(env, "SWITCHBOARD_POLLS_PER_ORG", 16, 1, 10_000),
+    ...readRetention(env),
+  };
+}
+
+type Retention = Pick<
+  Config,
+  | "streamLimits"
+  | "orgBytesPerDay"
+  | "ruleRunPayloadRetentionMs"
+  | "ruleRunRetentionMs"
+  | "sampleRetentionMs"
+  | "idempotencyRetentionMs"
+  | "outboxRetentionMs"
+  | "retentionSweepMs"
+>;
+
+function readRetention(env: Env): Retention {
+  const age = (name: string, fallback: number) => readInt(env, name, fallback, 60_000, TEN_YEARS_MS);
+  const streamLimits = {
+    eventsMaxAgeMs: age("SWITCHBOARD_EVENTS_MAX_AGE_MS", 7 * DAY_MS),
+    inboundMaxAgeMs: age("SWITCHBOARD_INBOUND_MAX_AGE_MS", 7 * DAY_MS),
+    dlqMaxAgeMs: age("SWITCHBOARD_DLQ_MAX_AGE_MS", 30 * DAY_MS),
+    maxBytes: readInt(env, "SWITCHBOARD_STREAM_MAX_BYTES", 0, 0, 2 ** 50),
+  };
+  const ruleRunPayloadRetentionMs = age("SWITCHBOARD_RULE_RUN_PAYLOAD_RETENTION_MS", 7 * DAY_MS);
+  const ruleRunRetentionMs = age("SWITCHBOARD_RULE_RUN_RETENTION_MS", 90 * DAY_MS);
+  if (ruleRunRetentionMs < ruleRunPayloadRetentionMs) {
+    throw new ConfigError(
+      "SWITCHBOARD_RULE_RUN_RETENTION_MS",
+      `must be at least SWITCHBOARD_RULE_RUN_PAYLOAD_RETENTION_MS (${ruleRunPayloadRetentionMs})`,
+    );
+  }
+  const idempotencyRetentionMs = age("SWITCHBOARD_IDEMPOTENCY_RETENTION_MS", 31 * DAY_MS);
+  // A dead letter retried from the desk runs its rule's actions again under the same keys: they
+  // must still be known, or an action done before the message failed is done twice.
+  if (idempotencyRetentionMs < streamLimits.dlqMaxAgeMs) {
+    throw new ConfigError(
+      "SWITCHBOARD_IDEMPOTENCY_RETENTION_MS",
+      `must be at least SWITCHBOARD_DLQ_MAX_AGE_MS (${streamLimits.dlqMaxAgeMs}): a dead letter retried later would repeat actions already done`,
+    );
+  }
+  return {
+    streamLimits,
+    orgBytesPerDay: readInt(env, "SWITCHBOARD_ORG_BYTES_PER_DAY", 2 ** 30, 1_024, 2 ** 50),
+    ruleRunPayloadRetentionMs,
+    ruleRunRetentionMs,
+    sampleRetentionMs: age("SWITCHBOARD_SAMPLE_RETENTION_MS", 7 * DAY_MS),
+    idempotencyRetentionMs,
+    outboxRetentionMs: age("SWITCHBOARD_OUTBOX_RETENTION_MS", DAY_MS),
+    retentionSweepMs: readInt(env, "SWITCHBOARD_RETENTION_SWEEP_MS", 3_600_000, 100, DAY_MS),
   };
 }
 

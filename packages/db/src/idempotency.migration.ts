@@ -24,3 +24,19 @@ export function idempotencyMigration(): Migration {
     },
   };
 }
+
+/**
+ * Indexes the keys by age, for the sweep that forgets them after their retention; add it after
+ * `idempotencyMigration`.
+ */
+export function idempotencyRetentionMigration(): Migration {
+  return {
+    async up(db) {
+      await db.schema
+        .createIndex(`${IDEMPOTENCY_TABLE}_created`)
+        .on(IDEMPOTENCY_TABLE)
+        .column("created_at")
+        .execute();
+    },
+  };
+}

@@ -6,13 +6,21 @@ import type { TestDatabase } from "@switchboard/testing";
 import { sql } from "kysely";
 import type { Kysely, Transaction } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { idempotencyMigration, migrateSchema, openDatabase, runIdempotent } from "./index.js";
+import {
+  deleteIdempotencyKeysBefore,
+  idempotencyMigration,
+  idempotencyRetentionMigration,
+  migrateSchema,
+  openDatabase,
+  runIdempotent,
+} from "./index.js";
 import type { Database, Migration } from "./index.js";
 
 const SCHEMA = "plans";
 
 const migrations: Record<string, Migration> = {
   "0001_idempotency": idempotencyMigration(),
+  "0001b_idempotency_retention": idempotencyRetentionMigration(),
   "0002_plans": {
     async up(db) {
       await db.schema
@@ -204,6 +212,36 @@ describe("runIdempotent on PostgreSQL", () => {
     await expect(runIdempotent(db, SCHEMA, command, createPlan("org-a", "x"))).rejects.toMatchObject({
       code: "SB_ERR_VALIDATION",
     });
+  });
+
+  it("forgets keys older than the retention, in batches; a repeat after that runs again", async () => {
+    const command = (key: string) => ({
+      orgId: "org-r",
+      key,
+      operation: "plans.create",
+      request: { name: key },
+    });
+    for (const key of ["r-old-1", "r-old-2", "r-old-3", "r-new"]) {
+      await runIdempotent(db, SCHEMA, command(key), createPlan("org-r", key));
+    }
+    await sql`update plans.idempotency_keys set created_at = now() - interval '40 days'
+      where org_id = 'org-r' and key like 'r-old-%'`.execute(db);
+    const before = new Date(Date.now() - 31 * 86_400_000);
+    expect(await deleteIdempotencyKeysBefore(db, SCHEMA, before)).toBe(3);
+    expect(await deleteIdempotencyKeysBefore(db, SCHEMA, before)).toBe(0);
+    const kept = await db
+      .withSchema(SCHEMA)
+      .selectFrom("idempotency_keys")
+      .select("key")
+      .where("org_id", "=", "org-r")
+      .execute();
+    expect(kept.map((r) => r.key)).toEqual(["r-new"]);
+    expect((await runIdempotent(db, SCHEMA, command("r-new"), createPlan("org-r", "r-new"))).replayed).toBe(
+      true,
+    );
+    expect(
+      (await runIdempotent(db, SCHEMA, command("r-old-1"), createPlan("org-r", "r-old-1"))).replayed,
+    ).toBe(false);
   });
 });
 

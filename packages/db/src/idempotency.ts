@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { ConflictError, ValidationError } from "@switchboard/errors";
 import { sql } from "kysely";
+import { deleteInBatches } from "./delete-in-batches.js";
 import type { Kysely, Transaction } from "kysely";
 import { canonicalJson } from "./canonical-json.js";
 import { IDEMPOTENCY_TABLE } from "./idempotency.migration.js";
@@ -121,4 +122,12 @@ function toJson(value: unknown): string | null {
 
 function fromJson<T>(json: string | null): T {
   return (json === null ? undefined : JSON.parse(json)) as T;
+}
+
+/**
+ * Forgets the keys recorded before `before`: a repeat of one after that runs again. Keep them at
+ * least as long as anything may be retried (a dead letter retried from the desk).
+ */
+export function deleteIdempotencyKeysBefore(db: Kysely<any>, schema: string, before: Date): Promise<number> {
+  return deleteInBatches(db, schema, IDEMPOTENCY_TABLE, sql`created_at < ${before}`);
 }

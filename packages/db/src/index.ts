@@ -8,7 +8,8 @@ export type {
 } from "./database.types.js";
 export { migrateSchema } from "./migrate-schema.js";
 export type { Migration, MigrationFailure } from "./migrate-schema.js";
-export { idempotencyMigration } from "./idempotency.migration.js";
-export { runIdempotent } from "./idempotency.js";
+export { idempotencyMigration, idempotencyRetentionMigration } from "./idempotency.migration.js";
+export { deleteIdempotencyKeysBefore, runIdempotent } from "./idempotency.js";
+export { deleteInBatches } from "./delete-in-batches.js";
 export type { IdempotentCommand, IdempotentOutcome } from "./idempotency.js";
 export { canonicalJson } from "./canonical-json.js";

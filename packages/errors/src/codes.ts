@@ -11,6 +11,8 @@ export const ErrorCodes = {
   NotFound: "SB_ERR_NOT_FOUND",
   Conflict: "SB_ERR_CONFLICT",
   RateLimited: "SB_ERR_RATE_LIMITED",
+  /** An org used up a quota that resets later (its inbound bytes for the day). */
+  QuotaExceeded: "SB_ERR_QUOTA_EXCEEDED",
   Config: "SB_ERR_CONFIG",
   Unavailable: "SB_ERR_UNAVAILABLE",
   Timeout: "SB_ERR_TIMEOUT",

@@ -38,6 +38,7 @@ const PROBLEM_KINDS: Record<ErrorCode, ProblemKind> = {
   [ErrorCodes.BodyTooLarge]: { status: 413, title: "Request body too large" },
   [ErrorCodes.UnsupportedMediaType]: { status: 415, title: "Unsupported media type" },
   [ErrorCodes.RateLimited]: { status: 429, title: "Too many requests" },
+  [ErrorCodes.QuotaExceeded]: { status: 429, title: "Quota exceeded" },
   [ErrorCodes.Unavailable]: { status: 503, title: "Service unavailable" },
   [ErrorCodes.Timeout]: { status: 504, title: "Timed out" },
   [ErrorCodes.Internal]: { status: 500, title: "Internal error" },

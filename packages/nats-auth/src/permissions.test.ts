@@ -27,6 +27,13 @@ describe("servicePermissions", () => {
     }
   });
 
+  it("lets ingress alone write key-value buckets (its byte quota counts)", () => {
+    for (const service of SERVICE_NAMES) {
+      const kv = servicePermissions("ns", [service]).pub.allow.includes("$KV.>");
+      expect(kv, service).toBe(service === "ingress");
+    }
+  });
+
   it("joins the commands of every service a process runs", () => {
     expect(servicePermissions("sb", ["tenancy", "plans"]).sub.allow).toEqual([
       "_INBOX.plans+tenancy.>",

@@ -44,6 +44,8 @@ export function servicePermissions(namespace: string, services: readonly string[
     `${ns}.dlq.>`,
   ];
   if (services.some((s) => INBOUND_PUBLISHERS.includes(s))) pub.push(`${ns}.inbound.>`);
+  // Ingress adds up each org's inbound bytes in a key-value bucket shared by its replicas.
+  if (services.includes("ingress")) pub.push("$KV.>");
   const sub = [
     `${serviceInboxPrefix(services)}.>`,
     `${ns}.notify.>`,

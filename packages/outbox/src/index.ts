@@ -1,4 +1,9 @@
-export { outboxMigration, outboxSetAsideMigration } from "./outbox.table.js";
+export {
+  deleteOutboxRowsBefore,
+  outboxMigration,
+  outboxRetentionMigration,
+  outboxSetAsideMigration,
+} from "./outbox.table.js";
 export type { OutboxRow } from "./outbox.table.js";
 export { enqueueEvent } from "./enqueue.js";
 export type { OutboxMessage } from "./enqueue.js";

@@ -23,7 +23,12 @@ import {
 } from "@switchboard/testing";
 import { enqueueEvent } from "./enqueue.js";
 import { createOutboxRelay, type OutboxPublisher } from "./outbox-relay.js";
-import { outboxMigration, outboxSetAsideMigration } from "./outbox.table.js";
+import {
+  deleteOutboxRowsBefore,
+  outboxMigration,
+  outboxRetentionMigration,
+  outboxSetAsideMigration,
+} from "./outbox.table.js";
 
 const logger = createLogger({ level: "silent" });
 const NS = "switchboard";
@@ -58,6 +63,7 @@ describe("outbox relay", () => {
     const migrated = await migrateSchema(database.db, schema, {
       "001_outbox": outboxMigration(),
       "002_outbox_set_aside": outboxSetAsideMigration(),
+      "003_outbox_retention": outboxRetentionMigration(),
     });
     expect(migrated.ok).toBe(true);
   });
@@ -111,6 +117,37 @@ describe("outbox relay", () => {
       return publish(js, m.subject, m.data, { msgId: m.msgId, headers: m.headers });
     };
   }
+
+  it("deletes rows published or set aside before the cutoff, never a row still to publish", async () => {
+    const { ns } = await provision();
+    const ids = await enqueue(ns, 5);
+    const relay = createOutboxRelay({
+      db: database.db,
+      schema,
+      logger,
+      publish: countingPublisher(new Map()),
+    });
+    expect(await relay.drainOnce()).toBe(5);
+    const pending = await enqueue(ns, 1); // waiting, and as old as the others
+    const rows = database.db.withSchema(schema).updateTable("outbox");
+    await rows.set({ created_at: sql`now() - interval '3 days'` }).execute();
+    await rows
+      .set({ published_at: sql`now() - interval '2 days'` })
+      .where("message_id", "in", ids.slice(0, 3))
+      .execute();
+    await rows
+      .set({ published_at: null, set_aside_at: sql`now() - interval '2 days'` })
+      .where("message_id", "=", ids[3]!)
+      .execute();
+    expect(await deleteOutboxRowsBefore(database.db, schema, new Date(Date.now() - 86_400_000))).toBe(4);
+    const left = await database.db
+      .withSchema(schema)
+      .selectFrom("outbox")
+      .select("message_id")
+      .orderBy("id")
+      .execute();
+    expect(left.map((r) => r.message_id)).toEqual([ids[4], pending[0]]);
+  });
 
   it("publishes each row with Nats-Msg-Id = messageId and the exact JSON, then marks it", async () => {
     const { ns, stream } = await provision();

@@ -1,4 +1,5 @@
 import { sql, type Kysely } from "kysely";
+import { deleteInBatches } from "@switchboard/db";
 
 /** Creates `<schema>.outbox`; add it to a service's migrations. Rows are claimed by lease, never by long locks. */
 export function outboxMigration() {
@@ -39,6 +40,37 @@ export function outboxSetAsideMigration() {
       await db.schema.alterTable("outbox").addColumn("set_aside_at", "timestamptz").execute();
     },
   };
+}
+
+/**
+ * Indexes the rows that are done (published or set aside) by when, for the sweep that deletes them
+ * after their retention. Add it after `outboxSetAsideMigration`.
+ */
+export function outboxRetentionMigration() {
+  return {
+    async up(db: Kysely<any>): Promise<void> {
+      await db.schema
+        .createIndex("outbox_published")
+        .on("outbox")
+        .column("published_at")
+        .where(sql.ref("published_at"), "is not", null)
+        .execute();
+      await db.schema
+        .createIndex("outbox_set_aside")
+        .on("outbox")
+        .column("set_aside_at")
+        .where(sql.ref("set_aside_at"), "is not", null)
+        .execute();
+    },
+  };
+}
+
+/** Deletes the rows published, or set aside, before `before`; answers how many went. */
+export async function deleteOutboxRowsBefore(db: Kysely<any>, schema: string, before: Date): Promise<number> {
+  return (
+    (await deleteInBatches(db, schema, "outbox", sql`published_at < ${before}`)) +
+    (await deleteInBatches(db, schema, "outbox", sql`set_aside_at < ${before}`))
+  );
 }
 
 export interface OutboxRow {

@@ -9,12 +9,13 @@ import {
   type CommandServer,
 } from "@switchboard/bus";
 import { ErrorCodes, isSwitchboardError } from "@switchboard/errors";
-import type { Migration } from "@switchboard/db";
-import { createOutboxRelay, type EventSource } from "@switchboard/outbox";
+import { deleteIdempotencyKeysBefore, type Migration } from "@switchboard/db";
+import { createOutboxRelay, deleteOutboxRowsBefore, type EventSource } from "@switchboard/outbox";
 import type { CommandCaller } from "./command-call.js";
 import { migrateOrThrow } from "./migrate.js";
 import { serveServiceCommands } from "./command-registration.js";
 import type { Service, ServiceContext } from "./service.js";
+import { startSweeps, type Sweep, type Sweeps } from "./sweeps.js";
 
 /** What a domain service's routes and commands work with. */
 export interface DomainParts {
@@ -33,6 +34,10 @@ export interface DomainServiceSpec {
   migrations: Record<string, Migration>;
   commands?: (parts: DomainParts) => Record<string, CommandHandler>;
   routes?: (app: FastifyInstance, parts: DomainParts) => Promise<void>;
+  /** The schema has `idempotency_keys` (idempotencyMigration): forget keys after their retention. */
+  idempotencyKeys?: boolean;
+  /** What else the service deletes after its retention; the outbox's done rows always are. */
+  sweeps?: (parts: DomainParts) => Sweep[];
 }
 
 /**
@@ -90,19 +95,39 @@ export function createDomainService(ctx: ServiceContext, spec: DomainServiceSpec
     eventsWritten: () => relay.kick(),
     call: ctx.call,
   };
+  const sweepList: Sweep[] = [
+    {
+      what: `${spec.name} outbox rows`,
+      retentionMs: config.outboxRetentionMs,
+      run: (before) => deleteOutboxRowsBefore(db, spec.schema, before),
+    },
+    ...(spec.idempotencyKeys
+      ? [
+          {
+            what: `${spec.name} idempotency keys`,
+            retentionMs: config.idempotencyRetentionMs,
+            run: (before: Date) => deleteIdempotencyKeysBefore(db, spec.schema, before),
+          },
+        ]
+      : []),
+    ...(spec.sweeps?.(parts) ?? []),
+  ];
   let commands: CommandServer | undefined;
+  let sweeps: Sweeps | undefined;
   return {
     name: spec.name,
     ...(spec.routes ? { routes: (app: FastifyInstance) => spec.routes!(app, parts) } : {}),
     async start() {
       await migrateOrThrow(db, spec.schema, spec.migrations);
       relay.start();
+      sweeps = startSweeps({ sweeps: sweepList, everyMs: config.retentionSweepMs, now: ctx.now, logger });
       if (spec.commands) {
         commands = serveServiceCommands(ctx, spec.name, spec.commands(parts));
       }
     },
     async stop() {
       await commands?.stop();
+      await sweeps?.stop();
       await relay.stop();
     },
   };

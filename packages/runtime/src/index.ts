@@ -15,3 +15,5 @@ export { commandMeta } from "./command-meta.js";
 export type { CommandMeta } from "./command-meta.js";
 export { migrateOrThrow } from "./migrate.js";
 export { sendOutcome } from "./outcome-reply.js";
+export { startSweeps } from "./sweeps.js";
+export type { Sweep, Sweeps } from "./sweeps.js";

@@ -89,6 +89,7 @@ function provisionPatiently(nc: NatsConnection, options: StartOptions): Promise<
     prefix: config.streamPrefix,
     replicas: config.streamReplicas,
     duplicateWindowMs: config.duplicateWindowMs,
+    limits: config.streamLimits,
     patienceMs: 120_000,
     onRetry: (error) =>
       logger.warn({ err: error }, "provisioning the streams failed on JetStream's side; asking again"),

@@ -9,6 +9,7 @@ export function createFormsService(ctx: ServiceContext): Service {
     name: "forms",
     schema: SCHEMA,
     migrations,
+    idempotencyKeys: true,
     commands: formsCommands,
     routes: formsRoutes,
   });

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { encodePayload, publish, type JetStreamClient, type JetStreamManager } from "@switchboard/bus";
 import { ErrorCodes, SwitchboardError, UnavailableError } from "@switchboard/errors";
 import { inboundSubject, type SchemaError } from "@switchboard/events";
+import type { ByteQuota } from "./byte-quota.js";
 import type { InboundEvent } from "./cloudevents.js";
 import type { Declaration } from "./definition-cache.js";
 import { brokerMessageId } from "./message-id.js";
@@ -14,6 +15,8 @@ export interface IngestParts {
   /** The server's max_payload, once connected. */
   maxPayloadBytes: () => number | undefined;
   isUp: () => boolean;
+  /** Each org's inbound bytes per day, all replicas together. */
+  quota: ByteQuota;
 }
 
 export interface IngestTarget {
@@ -55,24 +58,43 @@ export async function ingestEvent(
     headers["ce-type"] = event.cloudEvent.type;
   }
   const data = encodePayload(event.payload);
-  assertFits(data.length + headerBytes(headers) + msgId.length, parts.maxPayloadBytes());
+  const bytes = data.length + headerBytes(headers) + msgId.length;
+  assertFits(bytes, parts.maxPayloadBytes());
   if (!parts.isUp()) {
     throw new UnavailableError("NATS is unreachable; the event was not stored, send it again later", {
       details: { retryAfterSeconds: 5 },
     });
   }
+  await chargeQuota(parts.quota, target.orgId, bytes);
   const subject = inboundSubject(parts.namespace, target.orgId, name);
   const send = (id: string) =>
     publish(parts.js, subject, data, { msgId: id, headers, expectStream: parts.inboundStream });
-  const receipt = await send(msgId);
-  if (receipt.duplicate && !(await storedOn(parts, receipt.seq, subject))) {
-    // The id is held by a message on another subject: another org's third party published with
-    // this org's id on NATS (the duplicate window spans the stream). Store the event under an id
-    // no one can take; the rules engine still knows it by its own id (Switchboard-Message-Id).
-    const stored = await send(`${msgId}/${randomUUID()}`);
-    return { outcome: "accepted", messageId, seq: stored.seq, duplicate: false };
+  try {
+    const receipt = await send(msgId);
+    if (receipt.duplicate && !(await storedOn(parts, receipt.seq, subject))) {
+      // The id is held by a message on another subject: another org's third party published with
+      // this org's id on NATS (the duplicate window spans the stream). Store the event under an id
+      // no one can take; the rules engine still knows it by its own id (Switchboard-Message-Id).
+      const stored = await send(`${msgId}/${randomUUID()}`);
+      return { outcome: "accepted", messageId, seq: stored.seq, duplicate: false };
+    }
+    return { outcome: "accepted", messageId, seq: receipt.seq, duplicate: receipt.duplicate };
+  } catch (error) {
+    // Not stored (as far as the answer tells): the client sends it again, and pays for it then.
+    parts.quota.refund(target.orgId, bytes);
+    throw error;
   }
-  return { outcome: "accepted", messageId, seq: receipt.seq, duplicate: receipt.duplicate };
+}
+
+/** Counts the event's bytes against the org's daily quota; refused with 429 once it is used up. */
+async function chargeQuota(quota: ByteQuota, orgId: string, bytes: number): Promise<void> {
+  const decision = await quota.charge(orgId, bytes);
+  if (decision.allowed) return;
+  throw new SwitchboardError(
+    ErrorCodes.QuotaExceeded,
+    `org "${orgId}" has put ${decision.usedBytes} of its ${quota.bytesPerDay} bytes per day on the bus; this event needs ${bytes} more; the quota resets at ${decision.resetsAt}`,
+    { details: { retryAfterSeconds: decision.retryAfterSeconds } },
+  );
 }
 
 /** Whether the message the broker says holds the id (the PubAck's sequence) is on this subject. */

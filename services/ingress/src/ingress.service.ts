@@ -1,4 +1,5 @@
 import type { FastifyInstance } from "fastify";
+import { Kvm, type KV } from "@nats-io/kv";
 import { jetstream, jetstreamManager, streamNames, type JetStreamManager } from "@switchboard/bus";
 import { ConfigError } from "@switchboard/errors";
 import type { Service, ServiceContext } from "@switchboard/runtime";
@@ -12,6 +13,7 @@ import { watchNatsLink, type NatsLink } from "./nats-link.js";
 import { pollRoutes } from "./poll.routes.js";
 import { cursorCodec } from "./poll-cursor.js";
 import { KeyRateLimiter } from "./rate-limiter.js";
+import { ByteQuota, kvUsageStore, type UsageStore } from "./byte-quota.js";
 
 /**
  * HTTP ingress of inbound events and the poll API over system events. A service of its own: it
@@ -29,6 +31,25 @@ export function createIngressService(ctx: ServiceContext): Service {
   let changes: DefinitionChanges | undefined;
   let jsm: Promise<JetStreamManager> | undefined;
   const polls = new ActivePolls({ perKey: config.pollsPerKey, perOrg: config.pollsPerOrg });
+  // Opened on first use, and again after a failure: ingress starts while NATS may still be away.
+  let usageBucket: Promise<KV> | undefined;
+  const openUsage = (): Promise<KV> =>
+    (usageBucket ??= new Kvm(nc)
+      .create(`${config.streamPrefix}USAGE`, {
+        history: 1,
+        // A day's count is needed for that day only.
+        ttl: 3 * 86_400_000,
+        replicas: config.streamReplicas,
+        description: "Switchboard: inbound bytes per org and UTC day, added up by the ingress replicas",
+      })
+      .catch((error: unknown) => {
+        usageBucket = undefined;
+        throw error;
+      }));
+  const usage: UsageStore = {
+    add: async (orgId, day, bytes) => kvUsageStore(await openUsage()).add(orgId, day, bytes),
+  };
+  const quota = new ByteQuota({ bytesPerDay: config.orgBytesPerDay, store: usage, logger });
   const parts: IngressParts = {
     js: jetstream(nc),
     jsm: () => (jsm ??= jetstreamManager(nc, { checkAPI: false })),
@@ -37,6 +58,7 @@ export function createIngressService(ctx: ServiceContext): Service {
     eventsStream: names.events,
     maxPayloadBytes: () => nc.info?.max_payload,
     isUp: () => link?.isUp() ?? !nc.isClosed(),
+    quota,
     logger: logger.child({ service: "ingress" }),
     definitions,
     limiter: new KeyRateLimiter({
@@ -63,6 +85,7 @@ export function createIngressService(ctx: ServiceContext): Service {
     async stop() {
       polls.abortAll();
       await changes?.stop();
+      await quota.stop();
       link?.stop();
     },
   };

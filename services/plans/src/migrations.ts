@@ -1,6 +1,6 @@
 import { sql, type Kysely } from "kysely";
-import { idempotencyMigration, type Migration } from "@switchboard/db";
-import { outboxMigration, outboxSetAsideMigration } from "@switchboard/outbox";
+import { idempotencyMigration, idempotencyRetentionMigration, type Migration } from "@switchboard/db";
+import { outboxMigration, outboxRetentionMigration, outboxSetAsideMigration } from "@switchboard/outbox";
 
 export const SCHEMA = "plans";
 
@@ -37,4 +37,6 @@ export const migrations: Record<string, Migration> = {
     },
   },
   "004_outbox_set_aside": outboxSetAsideMigration(),
+  "005_outbox_retention": outboxRetentionMigration(),
+  "006_idempotency_retention": idempotencyRetentionMigration(),
 };

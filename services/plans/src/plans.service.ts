@@ -9,6 +9,7 @@ export function createPlansService(ctx: ServiceContext): Service {
     name: "plans",
     schema: SCHEMA,
     migrations,
+    idempotencyKeys: true,
     commands: plansCommands,
     routes: plansRoutes,
   });

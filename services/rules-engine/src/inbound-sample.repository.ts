@@ -1,4 +1,5 @@
-import type { Kysely } from "kysely";
+import { sql, type Kysely } from "kysely";
+import { deleteInBatches } from "@switchboard/db";
 import { SCHEMA } from "./migrations.js";
 
 /** An inbound message as the engine received it, kept for dry runs against real traffic. */
@@ -64,4 +65,9 @@ export async function recentSamples(
     .limit(n)
     .execute();
   return rows.map((r) => toSample(r as Row));
+}
+
+/** Deletes the samples received before `before` (at most 100 per event are kept anyway). */
+export function deleteSamplesBefore(db: Kysely<any>, before: Date): Promise<number> {
+  return deleteInBatches(db, SCHEMA, "inbound_samples", sql`received_at < ${before}`);
 }

@@ -1,6 +1,6 @@
 import { sql, type Kysely } from "kysely";
 import type { Migration } from "@switchboard/db";
-import { outboxMigration, outboxSetAsideMigration } from "@switchboard/outbox";
+import { outboxMigration, outboxRetentionMigration, outboxSetAsideMigration } from "@switchboard/outbox";
 
 export const SCHEMA = "rules_engine";
 
@@ -140,6 +140,26 @@ const claimMessageIndex: Migration = {
   },
 };
 
+/**
+ * Retention: a run's payload is removed after a while (the run's outline stays), runs and samples
+ * are deleted by age, and a dedup claim on a payload key keeps only the key's hash: claims are kept
+ * for ever, so they must not hold the data the key was made of.
+ */
+const retention: Migration = {
+  async up(db: Kysely<any>): Promise<void> {
+    await db.schema.alterTable("rule_runs").addColumn("payload_removed_at", "timestamptz").execute();
+    await db.schema.createIndex("rule_runs_created").on("rule_runs").column("created_at").execute();
+    await db.schema
+      .createIndex("inbound_samples_received")
+      .on("inbound_samples")
+      .column("received_at")
+      .execute();
+    await sql`
+      update dedup_claims set value = encode(sha256(convert_to(value, 'UTF8')), 'hex')
+      where kind = 'key'`.execute(db);
+  },
+};
+
 export const migrations: Record<string, Migration> = {
   "001_outbox": outboxMigration(),
   "002_inbound_definitions": definitions,
@@ -148,4 +168,6 @@ export const migrations: Record<string, Migration> = {
   "005_claim_holder": claimHolder,
   "006_claim_message_index": claimMessageIndex,
   "007_outbox_set_aside": outboxSetAsideMigration(),
+  "008_outbox_retention": outboxRetentionMigration(),
+  "009_retention": retention,
 };

@@ -1,4 +1,5 @@
-import type { Kysely } from "kysely";
+import { sql, type Kysely } from "kysely";
+import { deleteInBatches } from "@switchboard/db";
 import { SCHEMA } from "./migrations.js";
 import type { TriggerKind } from "./rule.repository.js";
 
@@ -16,9 +17,11 @@ export interface RuleRun {
   actions: unknown;
   error: string | undefined;
   createdAt: string;
+  /** When the run's payload (input, action parameters and results, dedup key) was removed. */
+  payloadRemovedAt?: string;
 }
 
-export type RuleRunWrite = Omit<RuleRun, "id" | "createdAt" | "error"> & {
+export type RuleRunWrite = Omit<RuleRun, "id" | "createdAt" | "error" | "payloadRemovedAt"> & {
   error?: string | undefined;
   createdAt?: Date;
 };
@@ -37,6 +40,7 @@ type Row = {
   actions: unknown;
   error: string | null;
   created_at: Date | string;
+  payload_removed_at?: Date | string | null;
 };
 
 const toRun = (r: Row): RuleRun => ({
@@ -52,6 +56,7 @@ const toRun = (r: Row): RuleRun => ({
   actions: r.actions,
   error: r.error ?? undefined,
   createdAt: new Date(r.created_at).toISOString(),
+  ...(r.payload_removed_at ? { payloadRemovedAt: new Date(r.payload_removed_at).toISOString() } : {}),
 });
 
 /** Records runs, in the caller's transaction (the engine writes them with the dedup record). */
@@ -92,4 +97,41 @@ export async function listRuleRuns(
   if (filter.before !== undefined) q = q.where("id", "<", filter.before);
   const rows = await q.orderBy("id", "desc").limit(filter.limit).execute();
   return rows.map((r) => toRun(r as Row));
+}
+
+/**
+ * Removes the payload of runs made before `before`: their input, their actions' parameters and
+ * results, their dedup key (made of payload fields in key mode). What ran, when, with which outcome
+ * stays, until deleteRuleRunsBefore. Returns how many runs were stripped.
+ */
+export async function stripRuleRunPayloadsBefore(
+  db: Kysely<any>,
+  before: Date,
+  batchSize = 5_000,
+): Promise<number> {
+  const runs = sql.table(`${SCHEMA}.rule_runs`);
+  let total = 0;
+  for (;;) {
+    const result = await sql`
+      update ${runs} set
+        input = 'null'::jsonb,
+        dedup_key = '',
+        actions = (
+          select coalesce(jsonb_agg(jsonb_build_object(
+            'index', a -> 'index', 'type', a -> 'type', 'outcome', a -> 'outcome')), '[]'::jsonb)
+          from jsonb_array_elements(case when jsonb_typeof(actions) = 'array' then actions else '[]'::jsonb end) a),
+        payload_removed_at = now()
+      where id = any(array(
+        select id from ${runs}
+        where created_at < ${before} and payload_removed_at is null
+        limit ${batchSize}))`.execute(db);
+    const changed = Number(result.numAffectedRows ?? 0n);
+    total += changed;
+    if (changed < batchSize) return total;
+  }
+}
+
+/** Deletes the runs made before `before`; returns how many went. */
+export function deleteRuleRunsBefore(db: Kysely<any>, before: Date): Promise<number> {
+  return deleteInBatches(db, SCHEMA, "rule_runs", sql`created_at < ${before}`);
 }

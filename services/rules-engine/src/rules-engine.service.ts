@@ -1,3 +1,5 @@
+import { deleteSamplesBefore } from "./inbound-sample.repository.js";
+import { deleteRuleRunsBefore, stripRuleRunPayloadsBefore } from "./rule-run.repository.js";
 import type { FastifyInstance } from "fastify";
 import {
   createDomainService,
@@ -47,6 +49,23 @@ export function createRulesEngineService(ctx: ServiceContext): RulesEngineServic
     migrations,
     commands: definitionCommands,
     routes,
+    sweeps: ({ db: database }) => [
+      {
+        what: "rule run payloads",
+        retentionMs: ctx.config.ruleRunPayloadRetentionMs,
+        run: (before) => stripRuleRunPayloadsBefore(database, before),
+      },
+      {
+        what: "rule runs",
+        retentionMs: ctx.config.ruleRunRetentionMs,
+        run: (before) => deleteRuleRunsBefore(database, before),
+      },
+      {
+        what: "inbound samples",
+        retentionMs: ctx.config.sampleRetentionMs,
+        run: (before) => deleteSamplesBefore(database, before),
+      },
+    ],
   });
 
   return {

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from "kysely";
-import { outboxMigration, outboxSetAsideMigration } from "@switchboard/outbox";
+import { outboxMigration, outboxRetentionMigration, outboxSetAsideMigration } from "@switchboard/outbox";
 
 export const SCHEMA = "tenancy";
 
@@ -61,4 +61,5 @@ export const migrations = {
     },
   },
   "004_outbox_set_aside": outboxSetAsideMigration(),
+  "005_outbox_retention": outboxRetentionMigration(),
 };

@@ -1,6 +1,6 @@
 import { sql, type Kysely } from "kysely";
 import type { Migration } from "@switchboard/db";
-import { outboxMigration, outboxSetAsideMigration } from "@switchboard/outbox";
+import { outboxMigration, outboxRetentionMigration, outboxSetAsideMigration } from "@switchboard/outbox";
 
 export const SCHEMA = "webhook_bridge";
 
@@ -67,4 +67,5 @@ export const migrations: Record<string, Migration> = {
     },
   },
   "003_outbox_set_aside": outboxSetAsideMigration(),
+  "004_outbox_retention": outboxRetentionMigration(),
 };

@@ -9,6 +9,7 @@ export function createWorkQueuesService(ctx: ServiceContext): Service {
     name: "work-queues",
     schema: SCHEMA,
     migrations,
+    idempotencyKeys: true,
     commands: workQueuesCommands,
     routes: workQueuesRoutes,
   });

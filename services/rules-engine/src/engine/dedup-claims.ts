@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { CompiledQuery, sql, type Kysely, type Transaction } from "kysely";
 import type { DedupKey } from "./dedup-keys.js";
 
@@ -27,6 +28,17 @@ function cachedSql(name: string, keyCount: number, build: () => string): string 
   let text = claimSql.get(id);
   if (text === undefined) claimSql.set(id, (text = build()));
   return text;
+}
+
+/**
+ * A key as its claim stores it. Claims are kept for ever, so a key made of payload fields (a
+ * patient number and a date) is stored as its SHA-256, never as the data; the payload's own key is a
+ * hash already, and the message id is kept as it is (the claim names the message anyway).
+ */
+export function storedKey(key: DedupKey): DedupKey {
+  return key.kind === "key"
+    ? { kind: "key", value: createHash("sha256").update(key.value, "utf8").digest("hex") }
+    : key;
 }
 
 /** Insert the keys as `processing` for this message and holder, leaving existing claims alone. */
@@ -62,6 +74,7 @@ export async function claimKeys(
   messageId: string,
   holder: string,
 ): Promise<ClaimOutcome> {
+  keys = keys.map(storedKey);
   await trx.executeQuery(insertClaims([orgId, eventName, messageId, holder], keys));
   const { rows } = await trx.executeQuery<ClaimRow>(selectClaims([orgId, eventName], keys));
   const others = rows.filter((r) => r.message_id !== messageId);

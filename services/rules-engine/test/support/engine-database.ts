@@ -1,4 +1,4 @@
-import { migrateSchema, openDatabase } from "@switchboard/db";
+import { migrateSchema, openDatabase, type Migration } from "@switchboard/db";
 import { createTestDatabase } from "@switchboard/testing";
 import type { Kysely } from "kysely";
 import { migrations, SCHEMA } from "../../src/migrations.js";
@@ -9,10 +9,13 @@ export interface EngineDatabase {
 }
 
 /** A database of its own with the engine's schema, for tests of the engine's transactions. */
-export async function openEngineDatabase(prefix: string): Promise<EngineDatabase> {
+export async function openEngineDatabase(
+  prefix: string,
+  upTo: Record<string, Migration> = migrations,
+): Promise<EngineDatabase> {
   const testDb = await createTestDatabase(prefix);
   const database = await openDatabase({ url: testDb.url });
-  const migrated = await migrateSchema(database.db, SCHEMA, migrations);
+  const migrated = await migrateSchema(database.db, SCHEMA, upTo);
   if (!migrated.ok) throw new Error(`migrations failed: ${JSON.stringify(migrated.error)}`);
   return {
     db: database.db,

@@ -1,4 +1,5 @@
-import type { Kysely } from "kysely";
+import { sql, type Kysely } from "kysely";
+import { deleteInBatches } from "@switchboard/db";
 import type { AttemptView } from "../contracts.js";
 import { SCHEMA } from "../migrations.js";
 import { toAttemptView } from "../subscriptions/index.js";
@@ -99,29 +100,6 @@ export async function findStreamSeq(
  * Deletes attempts logged before `cutoff`, a batch at a time so no statement holds many row locks;
  * returns how many went.
  */
-export async function deleteAttemptsBefore(
-  db: Kysely<any>,
-  cutoff: Date,
-  batchSize = 5_000,
-): Promise<number> {
-  let total = 0;
-  for (;;) {
-    const result = await db
-      .withSchema(SCHEMA)
-      .deleteFrom(ATTEMPTS)
-      .where(
-        "id",
-        "in",
-        db
-          .withSchema(SCHEMA)
-          .selectFrom(ATTEMPTS)
-          .select("id")
-          .where("created_at", "<", cutoff)
-          .limit(batchSize),
-      )
-      .executeTakeFirst();
-    const deleted = Number(result.numDeletedRows);
-    total += deleted;
-    if (deleted < batchSize) return total;
-  }
+export function deleteAttemptsBefore(db: Kysely<any>, cutoff: Date, batchSize = 5_000): Promise<number> {
+  return deleteInBatches(db, SCHEMA, ATTEMPTS, sql`created_at < ${cutoff}`, batchSize);
 }

@@ -4,7 +4,8 @@ import type { DomainParts, ServiceContext } from "@switchboard/runtime";
 import type { Keyring } from "@switchboard/secrets";
 import { createDeliveryPools, type Resolve } from "@switchboard/webhooks";
 import type { DeliveryControl } from "../contracts.js";
-import { startAttemptRetention, type AttemptRetention } from "./attempt-retention.js";
+import type { Sweeps } from "@switchboard/runtime";
+import { startAttemptRetention } from "./attempt-retention.js";
 import { announceChange, type SubscriptionChange } from "./change-notification.js";
 import { watchSubscriptionChanges, type ChangeWatcher } from "./change-watcher.js";
 import { DeliveryCounters } from "./delivery-counters.js";
@@ -115,7 +116,7 @@ export function createDeliveryEngine(
   });
   const replayer = new Replayer(rt, nc, settings.stream);
   let watcher: ChangeWatcher | undefined;
-  let retention: AttemptRetention | undefined;
+  let retention: Sweeps | undefined;
 
   return {
     async start() {
