@@ -294,15 +294,16 @@ describe("rules engine: declared inbound events, JSON rules, dedup, effects once
     );
     expect(decoy.status).toBe(201);
     await publisher.publish(SUBJECT, booking(9), "sched-msg-preempt");
-    const assigned = await waitFor(async () => {
-      const found = (await reminders()).filter(
-        (a: { prefill: { appointmentTime?: string } }) => a.prefill.appointmentTime === booking(9).slot.start,
-      );
-      return found.length > 0 && found;
-    });
-    expect(assigned).toHaveLength(1);
-    const runs = await cm.get("/v1/orgs/hrh/rule-runs?ruleId=slot-booked-assigns-reminder");
-    const run = runs.body.runs.find((r: { messageId: string }) => r.messageId === "sched-msg-preempt");
+    // The run is recorded after its actions, so once it is there the assignment it made is too.
+    const run = await waitFor(async () =>
+      (await cm.get("/v1/orgs/hrh/rule-runs?ruleId=slot-booked-assigns-reminder")).body.runs.find(
+        (r: { messageId: string }) => r.messageId === "sched-msg-preempt",
+      ),
+    );
     expect(run).toMatchObject({ status: "succeeded" });
+    const assigned = (await reminders()).filter(
+      (a: { prefill: { appointmentTime?: string } }) => a.prefill.appointmentTime === booking(9).slot.start,
+    );
+    expect(assigned).toHaveLength(1);
   });
 });
