@@ -19,11 +19,20 @@ export interface ApiProblem {
 
 export type ApiResult<T> = { ok: true; status: number; body: T } | { ok: false; problem: ApiProblem };
 
+/** A warning of a saved (or dry-run) rule: `path` is a JSON pointer into the rule document. */
+export interface ApiWarning {
+  path: string;
+  message: string;
+  code: string;
+}
+
 export interface SavedRule {
   ruleId: string;
   version: number;
   activeVersion: number | null;
   enabled: boolean;
+  /** Absent from servers older than warnings. */
+  warnings?: ApiWarning[];
 }
 
 export interface SavedDefinition {
@@ -58,7 +67,7 @@ export function createApiClient(connection: Connection) {
     activateRule: (ruleId: string, version: number) =>
       call<SavedRule>("POST", `/rules/${encodeURIComponent(ruleId)}/activate`, { version }),
     dryRun: (body: { rule: unknown; payload: unknown } | { rule: unknown; recent: number }) =>
-      call<{ results: DryRunResult[] }>("POST", "/rules/dry-run", body),
+      call<{ results: DryRunResult[]; warnings?: ApiWarning[] }>("POST", "/rules/dry-run", body),
   };
 }
 

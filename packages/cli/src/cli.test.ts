@@ -35,7 +35,7 @@ describe("switchboard command line", () => {
     [["rules"], "no rules command given (validate, apply or dry-run)"],
     [["rules", "check", "x"], 'unknown command "rules check"'],
     [["rules", "validate"], "no file or directory given"],
-    [["rules", "validate", "--strict", "x"], "unknown flag --strict"],
+    [["rules", "validate", "--strikt", "x"], "unknown flag --strikt"],
     [["rules", "apply", "x", "--activate=yes"], "--activate takes no value"],
     [["rules", "apply", "x", "--org"], "--org needs a value"],
     [["rules", "dry-run", "rule.json"], "give either --payload <file> or --recent <n>"],

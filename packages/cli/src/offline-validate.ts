@@ -2,7 +2,7 @@ import { validateRule, type Trigger } from "@switchboard/rules";
 import { checkDefinition } from "./definition-check.js";
 import { systemEvents, type SystemEvents } from "./event-schemas.js";
 import { loadFiles } from "./file-loader.js";
-import type { Problem } from "./problems.js";
+import { asWarnings, type Problem } from "./problems.js";
 import { problemsAt, readDocument, type SourceDocument } from "./source-documents.js";
 
 export interface CheckedFiles {
@@ -10,6 +10,8 @@ export interface CheckedFiles {
   definitions: SourceDocument[];
   rules: SourceDocument[];
   problems: Problem[];
+  /** What the server would save but warn of (a var path an open object does not declare). */
+  warnings: Problem[];
 }
 
 /**
@@ -33,8 +35,13 @@ export async function checkPaths(
   for (const definition of definitions) problems.push(...problemsAt(definition, checkDefinition(definition)));
   problems.push(...duplicates(definitions, "name", "inbound event"), ...duplicates(rules, "id", "rule id"));
   const declared = declaredSchemas(definitions);
-  for (const rule of rules) problems.push(...problemsAt(rule, checkRule(rule, declared, events)));
-  return { fileCount: loaded.files.length, definitions, rules, problems };
+  const warnings: Problem[] = [];
+  for (const rule of rules) {
+    const checked = checkRule(rule, declared, events);
+    problems.push(...problemsAt(rule, checked.problems));
+    warnings.push(...asWarnings(problemsAt(rule, checked.warnings)));
+  }
+  return { fileCount: loaded.files.length, definitions, rules, problems, warnings };
 }
 
 function checkRule(rule: SourceDocument, declared: Map<string, object>, events: SystemEvents) {
@@ -44,9 +51,10 @@ function checkRule(rule: SourceDocument, declared: Map<string, object>, events: 
     // Inbound schemas cannot refer outside themselves, so only event schemas have refs to follow.
     resolveRef: events.resolveRef,
   });
-  if (checked.ok) return [];
+  const { warnings } = checked;
+  if (checked.ok) return { problems: [], warnings };
   // Offline, "declared" means declared by one of the files given: say so, not "for this org".
-  return checked.error.map((problem) => {
+  const problems = checked.error.map((problem) => {
     const name = inboundName(rule.value);
     if (problem.code !== "unknown-trigger" || name === undefined) return problem;
     return {
@@ -54,6 +62,7 @@ function checkRule(rule: SourceDocument, declared: Map<string, object>, events: 
       message: `inbound event ${JSON.stringify(name)} is not declared: no definition file given names it${declaredHint(declared)}`,
     };
   });
+  return { problems, warnings };
 }
 
 /** The names that are declared, when few enough to read: a typo is then easy to see. */

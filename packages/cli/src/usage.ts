@@ -37,18 +37,23 @@ const RULES = `Usage: switchboard rules <validate|apply|dry-run> … [options]
 Files are JSON. An inbound event definition has "name", "description", "schema" and optional
 "dedup"; a rule has "on" and "actions". A directory is searched recursively for *.json files.
 
-  switchboard rules validate <file|dir>…
+  switchboard rules validate <file|dir>… [--strict]
       Offline: checks every file against the formats, each rule against the definitions given
       with it (or the system event schemas for "on": {"event": …}). Exit 1 if any problem.
+      Warnings (a field an open object's schema does not declare) are printed; they pass.
+      --strict       count warnings as problems (exit 1)
 
-  switchboard rules apply <file|dir>… [--activate] [connection]
+  switchboard rules apply <file|dir>… [--activate] [--strict] [connection]
       Validates as above and applies nothing if a file has a problem; then saves every
-      definition, then every rule (a changed rule becomes a new version).
+      definition, then every rule (a changed rule becomes a new version), printing the
+      server's warnings for each rule.
       --activate     make each rule's newest version the active one
+      --strict       apply nothing if a file has a warning
 
   switchboard rules dry-run <rule-file> (--payload <file> | --recent <n>) [connection]
       Sends the draft rule to the server, which checks it against the org's definitions and
       evaluates it on the payload, or on the last n stored inbound events; nothing is done.
+      Prints the warnings a save of the rule would give.
 
 ${CONNECTION}
 

@@ -5,7 +5,13 @@ import { checkLogic } from "./logic-guard.js";
 import { operatorOf } from "./logic-shape.js";
 import { expressionsIn, jsonType } from "./param-literals.js";
 import { article, compileSchema, describeErrors } from "./schema-errors.js";
-import { ACTION_TYPES, type ActionType, type RefResolver, type RuleProblem } from "./types.js";
+import {
+  ACTION_TYPES,
+  type ActionType,
+  type RefResolver,
+  type RuleFindings,
+  type RuleProblem,
+} from "./types.js";
 import { checkVarPaths } from "./var-paths.js";
 import { isPlainObject } from "./value-preview.js";
 
@@ -17,11 +23,12 @@ export interface TriggerView {
   schemaName: string;
 }
 
-/** Every problem of one action document at `/actions/<index>`. */
-export function checkAction(action: unknown, pointer: string, trigger: TriggerView): RuleProblem[] {
-  const problem = (path: string, message: string, code: RuleProblem["code"] = "action"): RuleProblem[] => [
-    { path, message, code },
-  ];
+/** Every problem and warning of one action document at `/actions/<index>`. */
+export function checkAction(action: unknown, pointer: string, trigger: TriggerView): RuleFindings {
+  const problem = (path: string, message: string, code: RuleProblem["code"] = "action"): RuleFindings => ({
+    problems: [{ path, message, code }],
+    warnings: [],
+  });
   const example = 'e.g. {"assignForm": {…}}';
   if (!isPlainObject(action))
     return problem(pointer, `an action must be an object with one action type as its key, ${example}`);
@@ -43,12 +50,13 @@ export function checkAction(action: unknown, pointer: string, trigger: TriggerVi
   if (!isPlainObject(params))
     return problem(at, `the parameters of ${type} must be an object of name: value`);
   const spec = ACTION_SPECS[type as ActionType];
-  return [
-    ...checkParamNames(type, spec, params, at),
-    ...Object.entries(params).flatMap(([name, value]) =>
-      checkParam(spec, name, value, childPointer(at, name), trigger),
-    ),
-  ];
+  const found: RuleFindings = { problems: checkParamNames(type, spec, params, at), warnings: [] };
+  for (const [name, value] of Object.entries(params)) {
+    const param = checkParam(spec, name, value, childPointer(at, name), trigger);
+    found.problems.push(...param.problems);
+    found.warnings.push(...param.warnings);
+  }
+  return found;
 }
 
 function checkParamNames(
@@ -95,25 +103,26 @@ function checkParam(
   value: unknown,
   pointer: string,
   trigger: TriggerView,
-): RuleProblem[] {
+): RuleFindings {
   const param = spec.params[name];
-  if (param === undefined || !Object.hasOwn(spec.params, name)) return [];
+  const found: RuleFindings = { problems: [], warnings: [] };
+  if (param === undefined || !Object.hasOwn(spec.params, name)) return found;
   const expressions = expressionsIn(value, pointer);
-  const problems = expressions.flatMap(({ logic, pointer: at }) => {
-    const logicProblems = checkLogic(logic, at);
-    if (trigger.schema === undefined) return logicProblems;
-    return [
-      ...logicProblems,
-      ...checkVarPaths(logic, at, trigger.schema, trigger.resolveRef, trigger.schemaName),
-    ];
-  });
+  const { problems, warnings } = found;
+  for (const { logic, pointer: at } of expressions) {
+    problems.push(...checkLogic(logic, at));
+    if (trigger.schema === undefined) continue;
+    const paths = checkVarPaths(logic, at, trigger.schema, trigger.resolveRef, trigger.schemaName);
+    problems.push(...paths.problems);
+    warnings.push(...paths.warnings);
+  }
   if (expressions.length === 0 && operatorOf(value) !== undefined && !allowsType(param.schema, "object")) {
     // A one-key object where no object belongs was meant as an expression: name its operator.
     problems.push(...checkLogic(value, pointer));
   } else if (expressions.length === 0) problems.push(...literalProblems(name, param.schema, value, pointer));
   else if (expressions[0]!.pointer !== pointer)
     problems.push(...containerProblems(name, param.schema, value, pointer));
-  return problems;
+  return found;
 }
 
 function literalProblems(name: string, schema: object, value: unknown, pointer: string): RuleProblem[] {

@@ -43,7 +43,9 @@ export function validateDedup(
     );
   const key = spec["key"];
   const problems = checkLogic(key, "/dedup/key");
-  problems.push(...checkVarPaths(key, "/dedup/key", schema, resolveRef, "the schema of this inbound event"));
+  // Only problems: a dedup key is part of the definition, whose save answers no warnings.
+  const paths = checkVarPaths(key, "/dedup/key", schema, resolveRef, "the schema of this inbound event");
+  problems.push(...paths.problems);
   return problems.length > 0 ? err(problems) : ok({ mode: "key", key });
 }
 

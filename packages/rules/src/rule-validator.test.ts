@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, test } from "vitest";
 import { validateRule, type RuleProblem, type Trigger } from "./index.js";
-import { EXAMPLE_RULE, validationContext } from "./test-fixtures.js";
+import { EXAMPLE_RULE, SLOT_BOOKED_SCHEMA, validationContext } from "./test-fixtures.js";
 
 const ctx = validationContext();
 
@@ -22,7 +22,7 @@ function problemsOf(doc: unknown): RuleProblem[] {
 
 describe("validateRule accepts", () => {
   test("the ARCHITECTURE example against the declared scheduling.slotBooked schema", () => {
-    expect(validateRule(EXAMPLE_RULE, ctx)).toEqual({ ok: true, value: EXAMPLE_RULE });
+    expect(validateRule(EXAMPLE_RULE, ctx)).toEqual({ ok: true, value: EXAMPLE_RULE, warnings: [] });
   });
 
   test("a rule without when, description or enabled, and drops an editor's $schema", () => {
@@ -35,6 +35,7 @@ describe("validateRule accepts", () => {
     expect(validateRule(doc, ctx)).toEqual({
       ok: true,
       value: { id: "r.1_x-y", on: doc.on, actions: doc.actions },
+      warnings: [],
     });
   });
 
@@ -444,6 +445,59 @@ describe("validateRule refuses, with a pointer and a message a content manager c
   });
 });
 
+describe("validateRule warns of paths an open object does not declare, and saves the rule", () => {
+  // The scheduling payload with `slot` listing its fields but no longer closed.
+  const openSlot = structuredClone(SLOT_BOOKED_SCHEMA) as { properties: { slot: Record<string, unknown> } };
+  delete openSlot.properties.slot["additionalProperties"];
+  const openCtx = { ...ctx, triggerSchema: (t: Trigger) => ("inbound" in t ? openSlot : undefined) };
+  const assign = (prefill: unknown) => ({
+    assignForm: {
+      formName: "AppointmentReminder",
+      userId: { var: "patientId" },
+      plan: { templateName: "maternity-care" },
+      prefill,
+    },
+  });
+
+  test("in when and in action parameters, each at its pointer, with a did-you-mean", () => {
+    const doc = rule({
+      when: { "!!": { var: "slot.strat" } },
+      actions: [assign({ appointmentTime: { var: "slot.begin" } })],
+    });
+    const result = validateRule(doc, openCtx);
+    expect(result.ok).toBe(true);
+    expect(result.warnings).toEqual([
+      {
+        path: "/when/!!/var",
+        code: "undeclared-path",
+        message:
+          'var "slot.strat" is not declared in the schema of inbound event "scheduling.slotBooked" (did you mean "slot.start"?)',
+      },
+      {
+        path: "/actions/0/assignForm/prefill/appointmentTime/var",
+        code: "undeclared-path",
+        message:
+          'var "slot.begin" is not declared in the schema of inbound event "scheduling.slotBooked"; "slot" has end, location, start',
+      },
+    ]);
+  });
+
+  test("alongside the problems of a rule that is refused, and none for declared paths", () => {
+    const refused = validateRule(rule({ when: { and: [{ var: "slot.ned" }, { var: "stauts" }] } }), openCtx);
+    expect(refused).toMatchObject({
+      ok: false,
+      error: [{ path: "/when/and/1/var", code: "unknown-path" }],
+      warnings: [{ path: "/when/and/0/var", code: "undeclared-path" }],
+    });
+    expect(validateRule(EXAMPLE_RULE, openCtx)).toEqual({ ok: true, value: EXAMPLE_RULE, warnings: [] });
+  });
+
+  test("the closed schema still refuses the same typo, with no warning", () => {
+    const result = validateRule(rule({ when: { var: "slot.strat" } }), ctx);
+    expect(result).toMatchObject({ ok: false, error: [{ code: "unknown-path" }], warnings: [] });
+  });
+});
+
 describe("validateRule with the repository's system event schemas", () => {
   const dir = new URL("../../../schemas/events/", import.meta.url);
   const load = (file: string): object | undefined => {
@@ -475,7 +529,7 @@ describe("validateRule with the repository's system event schemas", () => {
         { var: "info.data.anything" },
       ],
     };
-    expect(validateRule(onEvent("formSubmitted", when), eventsCtx).ok).toBe(true);
+    expect(validateRule(onEvent("formSubmitted", when), eventsCtx)).toMatchObject({ ok: true, warnings: [] });
     expect(validateRule(onEvent("workQueueItemStatusUpdated", { var: "info.oldStatus" }), eventsCtx).ok).toBe(
       true,
     );

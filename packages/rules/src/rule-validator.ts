@@ -1,4 +1,4 @@
-import { err, ok, ValidationError, type Result } from "@switchboard/errors";
+import { err, ok, ValidationError } from "@switchboard/errors";
 import { ACTION_SPECS } from "./action-specs.js";
 import { compileLogic } from "./logic-compiler.js";
 import { compileParams } from "./param-resolver.js";
@@ -7,7 +7,15 @@ import { childPointer } from "./json-pointer.js";
 import { checkLogic } from "./logic-guard.js";
 import { EVENT_TYPE_PATTERN, INBOUND_NAME_PATTERN, RULE_SCHEMA } from "./rule-schema.js";
 import { compileSchema, describeErrors } from "./schema-errors.js";
-import type { ActionType, RuleDocument, RuleProblem, Trigger, ValidationContext } from "./types.js";
+import type {
+  ActionType,
+  RuleDocument,
+  RuleProblem,
+  RuleValidation,
+  RuleWarning,
+  Trigger,
+  ValidationContext,
+} from "./types.js";
 import { isPlainObject } from "./value-preview.js";
 import { checkVarPaths } from "./var-paths.js";
 
@@ -16,28 +24,37 @@ import { checkVarPaths } from "./var-paths.js";
  * with a JSON pointer: the document's shape, the trigger (declared for the org?), `when` (allowed
  * operators, safe and existing data paths) and each action (known type, its parameters, literal
  * parameter types, expressions in parameters). On success, the document without `$schema`.
+ * Warnings (paths an open object does not declare) come with either answer and refuse nothing.
  */
-export function validateRule(doc: unknown, ctx: ValidationContext): Result<RuleDocument, RuleProblem[]> {
+export function validateRule(doc: unknown, ctx: ValidationContext): RuleValidation {
   if (!isPlainObject(doc))
-    return err([{ path: "", message: "a rule must be a JSON object", code: "schema" }]);
+    return {
+      ...err([{ path: "", message: "a rule must be a JSON object", code: "schema" as const }]),
+      warnings: [],
+    };
   const problems = shapeProblems(doc);
+  const warnings: RuleWarning[] = [];
   const trigger = triggerView(doc["on"], ctx, problems);
   if (Object.hasOwn(doc, "when")) {
     problems.push(...checkLogic(doc["when"], "/when"));
-    if (trigger.schema !== undefined)
-      problems.push(
-        ...checkVarPaths(doc["when"], "/when", trigger.schema, trigger.resolveRef, trigger.schemaName),
-      );
+    if (trigger.schema !== undefined) {
+      const { schema, resolveRef, schemaName } = trigger;
+      const paths = checkVarPaths(doc["when"], "/when", schema, resolveRef, schemaName);
+      problems.push(...paths.problems);
+      warnings.push(...paths.warnings);
+    }
   }
   if (Array.isArray(doc["actions"])) {
-    doc["actions"].forEach((action, i) =>
-      problems.push(...checkAction(action, childPointer("/actions", i), trigger)),
-    );
+    doc["actions"].forEach((action, i) => {
+      const found = checkAction(action, childPointer("/actions", i), trigger);
+      problems.push(...found.problems);
+      warnings.push(...found.warnings);
+    });
   }
   if (problems.length === 0) problems.push(...budgetProblems(doc));
-  if (problems.length > 0) return err(problems);
+  if (problems.length > 0) return { ...err(problems), warnings };
   const { $schema: _ignored, ...rule } = doc;
-  return ok(rule as unknown as RuleDocument);
+  return { ...ok(rule as unknown as RuleDocument), warnings };
 }
 
 /**

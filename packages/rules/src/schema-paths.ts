@@ -2,9 +2,18 @@ import { Expander, declaredNames, emptyNode, merge, unresolvedRefs, type Node } 
 import type { RefResolver } from "./types.js";
 import { isPlainObject } from "./value-preview.js";
 
-/** Found, or where the path leaves the schema, what is declared there, and refs that could not be followed. */
+/** Where a path leaves what the schema declares (segment index), and the names declared there. */
+export interface PathGap {
+  at: number;
+  siblings: string[];
+}
+
+/**
+ * Found (possibly only because an object is left open: then `undeclared` says where), or where
+ * the path leaves the schema, what is declared there, and refs that could not be followed.
+ */
 export type PathLookup =
-  { found: true } | { found: false; at: number; siblings: string[]; unresolved: string[] };
+  { found: true; undeclared?: PathGap } | ({ found: false; unresolved: string[] } & PathGap);
 
 /**
  * Whether a data path can exist in a value that a JSON Schema accepts. The schema is read as
@@ -12,7 +21,10 @@ export type PathLookup =
  * must allow a field), `anyOf`/`oneOf` (and `then`/`else`) are alternatives (one suffices).
  * A field is refused only where the schema closes the object (`additionalProperties: false`, or
  * `unevaluatedProperties: false` and no subschema declares it), or the value is not an object or
- * an array; below a value the schema leaves free, any path is accepted.
+ * an array; below a value the schema leaves free, any path is accepted. A field that an open
+ * object does not list among its `properties`, where nothing else admits it (a matching
+ * `patternProperties`, an `additionalProperties` or `unevaluatedProperties` schema, `required`),
+ * is accepted but `undeclared`: likely a typo, since the schema names the fields it expects.
  */
 export function lookupPath(
   schema: unknown,
@@ -23,7 +35,10 @@ export function lookupPath(
   let node = expander.expand(schema, { root: schema, base: undefined });
   for (let i = 0; i < segments.length; i++) {
     const outcome = step(expander, node, segments[i]!);
-    if (outcome.kind === "open") return { found: true };
+    if (outcome.kind === "open") {
+      if (!undeclared(node, segments[i]!)) return { found: true };
+      return { found: true, undeclared: { at: i, siblings: [...declaredNames(node)].sort() } };
+    }
     if (outcome.kind === "missing") {
       return {
         found: false,
@@ -167,6 +182,34 @@ function declaresAnywhere(node: Node, segment: string): boolean {
   return (
     node.facets.some(({ schema }) => names(schema)) ||
     node.groups.some((group) => group.some((alternative) => declaresAnywhere(alternative, segment)))
+  );
+}
+
+/**
+ * The value lists the fields it expects and `segment` is none of them, nor admitted otherwise.
+ * An unresolved `$ref` might declare it, so then nothing is said.
+ */
+function undeclared(node: Node, segment: string): boolean {
+  return (
+    declaredNames(node).size > 0 &&
+    unresolvedRefs(node).size === 0 &&
+    !declaresAnywhere(node, segment) &&
+    !admitsAnywhere(node, segment)
+  );
+}
+
+/** Some facet or alternative names the segment as required, or takes extra fields by a schema of their own. */
+function admitsAnywhere(node: Node, segment: string): boolean {
+  const admits = (schema: Record<string, unknown>) => {
+    const required = schema["required"];
+    if (Array.isArray(required) && required.includes(segment)) return true;
+    return ["additionalProperties", "unevaluatedProperties"].some(
+      (keyword) => schema[keyword] === true || isPlainObject(schema[keyword]),
+    );
+  };
+  return (
+    node.facets.some(({ schema }) => admits(schema)) ||
+    node.groups.some((group) => group.some((alternative) => admitsAnywhere(alternative, segment)))
   );
 }
 

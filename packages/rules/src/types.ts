@@ -2,6 +2,7 @@
  * The contract of the rules package: what a rule document is, what validating and compiling it
  * give back. Pure: no I/O, no clock, no NATS; the rules engine service does the effects.
  */
+import type { Result } from "@switchboard/errors";
 
 /** A JSON Logic expression: an object with exactly one operator key, or a literal. */
 export type JsonLogic = unknown;
@@ -47,6 +48,26 @@ export interface RuleProblem {
     | "param-type"
     | "budget";
 }
+
+/**
+ * Something in a rule that is likely a mistake but does not stop it being saved; `path` is a JSON
+ * pointer into the document, as for a problem. `undeclared-path`: a data path into an object whose
+ * schema lists its fields but leaves it open, and the field read is not among them.
+ */
+export interface RuleWarning {
+  path: string;
+  message: string;
+  code: "undeclared-path";
+}
+
+/** What a check found: problems refuse the document, warnings do not. */
+export interface RuleFindings {
+  problems: RuleProblem[];
+  warnings: RuleWarning[];
+}
+
+/** A checked rule document, or its problems; the warnings either way. */
+export type RuleValidation = Result<RuleDocument, RuleProblem[]> & { warnings: RuleWarning[] };
 
 /** Looks up the JSON Schema of a trigger's payload (what `var` paths read): the inbound definition's
  * schema, or the system event's whole envelope schema. Undefined when no such trigger is declared. */

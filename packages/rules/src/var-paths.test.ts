@@ -3,8 +3,10 @@ import { checkVarPaths, varPaths } from "./index.js";
 import { FORM_SUBMITTED_SCHEMA, SLOT_BOOKED_SCHEMA, resolveRef } from "./test-fixtures.js";
 
 const SLOT = 'the schema of inbound event "scheduling.slotBooked"';
-const check = (logic: unknown, schema: object = SLOT_BOOKED_SCHEMA) =>
+const findings = (logic: unknown, schema: object = SLOT_BOOKED_SCHEMA) =>
   checkVarPaths(logic, "/when", schema, resolveRef, SLOT);
+const check = (logic: unknown, schema?: object) => findings(logic, schema).problems;
+const warnings = (logic: unknown, schema?: object) => findings(logic, schema).warnings;
 
 describe("varPaths", () => {
   test("lists every literal data path with its pointer", () => {
@@ -197,6 +199,119 @@ describe("checkVarPaths against an inbound schema", () => {
   });
 });
 
+describe("checkVarPaths warns of paths an open object does not declare", () => {
+  /** Like the scheduling payload, but `slot` lists its fields without closing itself. */
+  const OPEN_SLOT = {
+    type: "object",
+    properties: {
+      status: { type: "string" },
+      slot: {
+        type: "object",
+        properties: { start: { type: "string" }, end: { type: "string" }, location: { type: "string" } },
+      },
+      meta: { type: "object" },
+    },
+    additionalProperties: false,
+  };
+
+  test("accepts a typo into an open object with a warning that names the path and the field meant", () => {
+    expect(findings({ "==": [{ var: "slot.strat" }, "x"] }, OPEN_SLOT)).toEqual({
+      problems: [],
+      warnings: [
+        {
+          path: "/when/==/0/var",
+          code: "undeclared-path",
+          message:
+            'var "slot.strat" is not declared in the schema of inbound event "scheduling.slotBooked" (did you mean "slot.start"?)',
+        },
+      ],
+    });
+    expect(warnings({ missing: ["slot.ned"] }, OPEN_SLOT)).toEqual([
+      expect.objectContaining({
+        path: "/when/missing/0",
+        message: expect.stringContaining('"slot.ned" (in missing) is not declared in'),
+      }),
+    ]);
+  });
+
+  test("lists the declared fields when none is spelled close", () => {
+    expect(warnings({ var: "slot.begin" }, OPEN_SLOT)).toEqual([
+      expect.objectContaining({
+        message:
+          'var "slot.begin" is not declared in the schema of inbound event "scheduling.slotBooked"; "slot" has end, location, start',
+      }),
+    ]);
+  });
+
+  test("still refuses what a closed object cannot have, with no warning", () => {
+    expect(findings({ var: "slot.strat" })).toEqual({
+      problems: [expect.objectContaining({ code: "unknown-path", path: "/when/var" })],
+      warnings: [],
+    });
+    expect(findings({ var: "stauts" }, OPEN_SLOT).problems).toHaveLength(1);
+  });
+
+  test("says nothing of declared paths, nor below objects that declare no field", () => {
+    const logic = {
+      and: [{ var: "slot.start" }, { var: "slot.location" }, { var: "meta.any.thing" }, { var: "status" }],
+    };
+    expect(findings(logic, OPEN_SLOT)).toEqual({ problems: [], warnings: [] });
+    expect(findings({ var: "extra.whatever" })).toEqual({ problems: [], warnings: [] });
+  });
+
+  test("says nothing where the schema admits other fields: additionalProperties or unevaluatedProperties schema, patternProperties, required", () => {
+    const admitting = (extra: object) => ({
+      type: "object",
+      properties: { slot: { type: "object", properties: { start: { type: "string" } }, ...extra } },
+    });
+    const quiet = { problems: [], warnings: [] };
+    expect(findings({ var: "slot.room" }, admitting({ additionalProperties: { type: "string" } }))).toEqual(
+      quiet,
+    );
+    expect(findings({ var: "slot.room" }, admitting({ additionalProperties: true }))).toEqual(quiet);
+    expect(findings({ var: "slot.room" }, admitting({ unevaluatedProperties: {} }))).toEqual(quiet);
+    expect(findings({ var: "slot.x-room" }, admitting({ patternProperties: { "^x-": {} } }))).toEqual(quiet);
+    expect(findings({ var: "slot.room" }, admitting({ required: ["room"] }))).toEqual(quiet);
+    expect(warnings({ var: "slot.room" }, admitting({ patternProperties: { "^x-": {} } }))).toHaveLength(1);
+  });
+
+  test("looks at every allOf part and anyOf branch before warning", () => {
+    const schema = {
+      type: "object",
+      properties: {
+        contact: {
+          anyOf: [
+            { type: "object", properties: { phone: {} } },
+            { type: "object", properties: { email: {} } },
+          ],
+        },
+        both: {
+          allOf: [
+            { type: "object", properties: { a: {} } },
+            { type: "object", additionalProperties: { type: "string" } },
+          ],
+        },
+      },
+    };
+    expect(findings({ and: [{ var: "contact.email" }, { var: "both.b" }] }, schema)).toEqual({
+      problems: [],
+      warnings: [],
+    });
+    expect(warnings({ var: "contact.emial" }, schema)[0]!.message).toContain(
+      '(did you mean "contact.email"?)',
+    );
+  });
+
+  test("skips paths read per element, as problems are", () => {
+    const schema = {
+      type: "object",
+      properties: { items: { type: "array", items: { type: "object", properties: { n: {} } } } },
+    };
+    expect(warnings({ some: [{ var: "items" }, { var: "m" }] }, schema)).toEqual([]);
+    expect(warnings({ var: "items.0.m" }, schema)).toHaveLength(1);
+  });
+});
+
 describe("checkVarPaths against a system event schema with $refs to another file", () => {
   const check = (logic: unknown, resolver = resolveRef) =>
     checkVarPaths(
@@ -205,7 +320,7 @@ describe("checkVarPaths against a system event schema with $refs to another file
       FORM_SUBMITTED_SCHEMA,
       resolver,
       'the schema of system event "formSubmitted"',
-    );
+    ).problems;
 
   test("sees fields of the event, of the envelope it refers to, and of the envelope's definitions", () => {
     expect(

@@ -13,7 +13,7 @@ import {
   unsafeSegment,
 } from "./logic-shape.js";
 import { lookupPath } from "./schema-paths.js";
-import type { RefResolver, RuleProblem } from "./types.js";
+import type { RefResolver, RuleFindings } from "./types.js";
 
 export interface VarPath {
   /** The dotted path as written ("" for the whole data). */
@@ -66,8 +66,9 @@ function collect(node: unknown, pointer: string, scoped: boolean, depth: number,
 
 /**
  * Every payload path (not scoped to an array element) that the schema cannot have, named with a
- * did-you-mean among its siblings. `schemaName` finishes the message: `the schema of inbound event "x"`.
- * Paths through unsafe segments are skipped: checkLogic refuses them.
+ * did-you-mean among its siblings, as a problem; every one that an open object admits without
+ * listing it among the fields it declares, as a warning. `schemaName` finishes the messages:
+ * `the schema of inbound event "x"`. Paths through unsafe segments are skipped: checkLogic refuses them.
  */
 export function checkVarPaths(
   logic: unknown,
@@ -75,30 +76,39 @@ export function checkVarPaths(
   schema: object,
   resolveRef?: RefResolver,
   schemaName = "the declared schema",
-): RuleProblem[] {
-  const problems: RuleProblem[] = [];
+): RuleFindings {
+  const found: RuleFindings = { problems: [], warnings: [] };
   for (const entry of varPaths(logic, pointer)) {
     if (entry.scoped || unsafeSegment(entry.path) !== undefined) continue;
     const segments = pathSegments(entry.path);
     const lookup = lookupPath(schema, segments, resolveRef);
-    if (lookup.found) continue;
     const what =
       entry.operator === "var"
         ? `var ${JSON.stringify(entry.path)}`
         : `${JSON.stringify(entry.path)} (in ${entry.operator})`;
+    if (lookup.found) {
+      const gap = lookup.undeclared;
+      if (gap !== undefined)
+        found.warnings.push({
+          path: entry.pointer,
+          message: `${what} is not declared in ${schemaName}${suggestion(segments, gap.at, gap.siblings)}`,
+          code: "undeclared-path",
+        });
+      continue;
+    }
     if (lookup.unresolved.length > 0) {
       const refs = lookup.unresolved.map((r) => JSON.stringify(r)).join(", ");
       const message = `cannot check ${what} against ${schemaName}: its $ref ${refs} could not be resolved`;
-      problems.push({ path: entry.pointer, message, code: "unknown-path" });
+      found.problems.push({ path: entry.pointer, message, code: "unknown-path" });
       continue;
     }
-    problems.push({
+    found.problems.push({
       path: entry.pointer,
       message: `${what} is not in ${schemaName}${suggestion(segments, lookup.at, lookup.siblings)}`,
       code: "unknown-path",
     });
   }
-  return problems;
+  return found;
 }
 
 function suggestion(segments: string[], at: number, siblings: string[]): string {

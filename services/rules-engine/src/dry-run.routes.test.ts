@@ -3,7 +3,16 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startRulesStack, type RulesStack } from "../test/support/rules-stack.js";
 import type { Api } from "../test/support/api.js";
 import { expectProblem } from "../test/support/problem.js";
-import { bookedPayload, reminderRule, slotDefinition, SLOT_BOOKED } from "../test/support/fixtures.js";
+import {
+  bookedPayload,
+  openSlotDefinition,
+  reminderRule,
+  slotDefinition,
+  typoRule,
+  SLOT_BOOKED,
+  SLOT_OFFERED,
+  TYPO_WARNING,
+} from "../test/support/fixtures.js";
 import { insertSample } from "./inbound-sample.repository.js";
 
 const DRY_RUN = "/v1/orgs/org-a/rules/dry-run";
@@ -58,8 +67,25 @@ describe("dry run", () => {
     expect(res.body).toMatchObject({
       ruleId: "slot-booked-assigns-reminder",
       trigger: { kind: "inbound", name: SLOT_BOOKED },
+      warnings: [],
     });
     expect(res.body.results).toEqual([{ valid: true, matched: true, actions: [expectedAction] }]);
+  });
+
+  it("says what a save would warn of, for a draft and for a saved version", async () => {
+    expect((await cm.put(`/v1/orgs/org-a/inbound-events/${SLOT_OFFERED}`, openSlotDefinition)).status).toBe(
+      201,
+    );
+    const payload = { patientId: "p-1", slot: { start: "2026-11-21T10:00:00Z", strat: "typo" } };
+    const draft = await cm.post(DRY_RUN, { rule: typoRule(), payload });
+    expect(draft.status).toBe(200);
+    expect(draft.body).toMatchObject({ ruleId: "slot-offered-typo", warnings: [TYPO_WARNING] });
+    expect(draft.body.results).toEqual([
+      { valid: true, matched: true, actions: [{ ...expectedAction, params: expect.any(Object) }] },
+    ]);
+    expect((await cm.put("/v1/orgs/org-a/rules/slot-offered-typo", typoRule())).status).toBe(201);
+    const saved = await cm.post(DRY_RUN, { ruleId: "slot-offered-typo", payload });
+    expect(saved.body).toMatchObject({ version: 1, warnings: [TYPO_WARNING] });
   });
 
   it("reports a payload that does not match, and one that breaks the schema", async () => {

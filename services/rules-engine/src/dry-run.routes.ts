@@ -2,7 +2,7 @@ import type { FastifyInstance } from "fastify";
 import { problemResponses } from "@switchboard/http";
 import { runDryRun, type DryRunRequest } from "./dry-run.js";
 import type { RulesEngineParts } from "./engine-parts.js";
-import { dryRunBody, orgParams } from "./rules-engine.schemas.js";
+import { dryRunBody, dryRunResponse, orgParams } from "./rules-engine.schemas.js";
 import { RULE_READERS, RULE_TAGS } from "./rules.routes.js";
 
 type Org = { org: string };
@@ -15,10 +15,10 @@ export async function dryRunRoutes(app: FastifyInstance, parts: RulesEngineParts
       schema: {
         tags: RULE_TAGS,
         summary:
-          "What a rule (draft or saved) would do with a payload or the last N messages; no side effects",
+          "What a rule (draft or saved) would do with a payload or the last N messages, and the warnings a save of it would give; no side effects",
         params: orgParams,
         body: dryRunBody,
-        response: problemResponses(400),
+        response: { 200: dryRunResponse, ...problemResponses(400) },
       },
     },
     async (request) => runDryRun(parts.db, parts, request.params.org, request.body),

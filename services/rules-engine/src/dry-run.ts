@@ -1,6 +1,6 @@
 import type { Kysely } from "kysely";
 import { NotFoundError, ValidationError, err } from "@switchboard/errors";
-import { compileRule, dryRun, type CompiledRule } from "@switchboard/rules";
+import { compileRule, dryRun, type CompiledRule, type RuleWarning } from "@switchboard/rules";
 import type { RulesEngineParts } from "./engine-parts.js";
 import { recentSamples } from "./inbound-sample.repository.js";
 import type { PayloadValidator } from "./payload-schema.js";
@@ -26,6 +26,8 @@ export interface DryRunReport {
   version: number | undefined;
   trigger: { kind: "inbound" | "event"; name: string };
   results: DryRunItem[];
+  /** What a save of this document would warn of (paths an open object does not declare). */
+  warnings: RuleWarning[];
 }
 
 /**
@@ -46,10 +48,10 @@ export async function runDryRun(
     throw new ValidationError("give either payload or recent");
   if (request.rule !== undefined && request.version !== undefined)
     throw new ValidationError("version goes with ruleId, not with a draft rule");
-  const { compiled, version } =
+  const { compiled, version, warnings } =
     request.rule !== undefined
       ? await draft(db, sources, orgId, request.rule)
-      : await saved(db, orgId, request);
+      : await saved(db, sources, orgId, request);
   const { kind, name } = compiled.trigger;
   const validate =
     (await payloadValidatorOf(
@@ -65,26 +67,33 @@ export async function runDryRun(
     ...(messageId === undefined ? {} : { messageId }),
     ...dryRun(compiled, payload, validate),
   }));
-  return { ruleId: compiled.id, version, trigger: compiled.trigger, results };
+  return { ruleId: compiled.id, version, trigger: compiled.trigger, results, warnings };
 }
+
+type Chosen = { compiled: CompiledRule; warnings: RuleWarning[] };
 
 async function draft(
   db: Kysely<any>,
   sources: Sources,
   orgId: string,
   document: unknown,
-): Promise<{ compiled: CompiledRule; version: undefined }> {
+): Promise<Chosen & { version: undefined }> {
   const checked = await checkRule(db, sources, orgId, document);
   if (!checked.ok) throw invalidRule(checked.error);
-  return { compiled: compileRule(checked.value, { version: 0 }), version: undefined };
+  const compiled = compileRule(checked.value, { version: 0 });
+  return { compiled, version: undefined, warnings: checked.warnings };
 }
 
-/** The given version, else the active one, else the latest. */
+/**
+ * The given version, else the active one, else the latest. It is checked again only for its
+ * warnings, against its trigger's schema as it is now; the dry run shows it as it would run.
+ */
 async function saved(
   db: Kysely<any>,
+  sources: Sources,
   orgId: string,
   request: DryRunRequest,
-): Promise<{ compiled: CompiledRule; version: number }> {
+): Promise<Chosen & { version: number }> {
   const ruleId = request.ruleId!;
   const head = await findRule(db, orgId, ruleId);
   if (head === undefined) throw new NotFoundError(`rule ${ruleId} does not exist`);
@@ -92,7 +101,8 @@ async function saved(
   const found = await findRuleVersion(db, orgId, ruleId, version);
   if (found === undefined)
     throw new NotFoundError(`rule ${ruleId} has no version ${version} (latest: ${head.latestVersion})`);
-  return { compiled: compileRule(found.document, { version }), version };
+  const { warnings } = await checkRule(db, sources, orgId, found.document);
+  return { compiled: compileRule(found.document, { version }), version, warnings };
 }
 
 async function samples(

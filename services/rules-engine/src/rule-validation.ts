@@ -1,6 +1,12 @@
 import type { Kysely } from "kysely";
 import { ConflictError, ValidationError, err, type Result } from "@switchboard/errors";
-import { validateRule, type RuleDocument, type RuleProblem, type Trigger } from "@switchboard/rules";
+import {
+  validateRule,
+  type RuleDocument,
+  type RuleProblem,
+  type RuleValidation,
+  type Trigger,
+} from "@switchboard/rules";
 import type { RulesEngineParts } from "./engine-parts.js";
 import { noRefs, peekTrigger, triggerSchemaOf } from "./trigger-schemas.js";
 
@@ -9,14 +15,15 @@ type Sources = Pick<RulesEngineParts, "schemas" | "eventRefs">;
 /**
  * Validates a rule document against the org's current declaration of its trigger. The trigger's
  * schema is read first (validation itself is pure and synchronous), so pass the transaction that
- * holds the org's config lock when the answer must still hold at commit.
+ * holds the org's config lock when the answer must still hold at commit. Warnings (paths an open
+ * object does not declare) come with either answer; they refuse nothing.
  */
 export async function checkRule(
   db: Kysely<any>,
   sources: Sources,
   orgId: string,
   document: unknown,
-): Promise<Result<RuleDocument, RuleProblem[]>> {
+): Promise<RuleValidation> {
   const trigger = peekTrigger(document);
   const found = trigger === undefined ? undefined : await triggerSchemaOf(db, sources, orgId, trigger);
   return validateRule(document, {
@@ -26,11 +33,7 @@ export async function checkRule(
 }
 
 /** Validates a rule against a schema that is not stored yet (a definition about to change). */
-export function checkRuleAgainst(
-  document: unknown,
-  trigger: Trigger,
-  schema: object,
-): Result<RuleDocument, RuleProblem[]> {
+export function checkRuleAgainst(document: unknown, trigger: Trigger, schema: object): RuleValidation {
   return validateRule(document, {
     triggerSchema: (t) => (sameTrigger(t, trigger) ? schema : undefined),
     resolveRef: noRefs,

@@ -105,3 +105,71 @@ export const ruleRunsQuery = {
   },
   additionalProperties: false,
 } as const;
+
+const RULE_WARNINGS = {
+  type: "array",
+  description:
+    "things the author should look at that did not stop the save, e.g. a var path an open object does not declare; empty when none",
+  items: {
+    type: "object",
+    properties: {
+      path: { type: "string", description: "JSON pointer into the rule document" },
+      message: { type: "string" },
+      code: { type: "string", enum: ["undeclared-path"] },
+    },
+    required: ["path", "message", "code"],
+  },
+} as const;
+
+export const savedRuleResponse = {
+  type: "object",
+  properties: {
+    ruleId: RULE_ID,
+    version: VERSION,
+    activeVersion: { type: ["integer", "null"] },
+    enabled: { type: "boolean" },
+    warnings: RULE_WARNINGS,
+  },
+  required: ["ruleId", "version", "activeVersion", "enabled", "warnings"],
+} as const;
+
+const RESOLVED_ACTION = {
+  type: "object",
+  properties: {
+    index: { type: "integer" },
+    type: { type: "string" },
+    target: { type: "object", additionalProperties: true },
+    params: { type: "object", additionalProperties: true },
+  },
+  required: ["index", "type", "target", "params"],
+} as const;
+
+export const dryRunResponse = {
+  type: "object",
+  properties: {
+    ruleId: RULE_ID,
+    version: { ...VERSION, description: "absent for a draft" },
+    trigger: {
+      type: "object",
+      properties: { kind: { type: "string", enum: ["inbound", "event"] }, name: { type: "string" } },
+      required: ["kind", "name"],
+    },
+    results: {
+      type: "array",
+      items: {
+        type: "object",
+        properties: {
+          messageId: { type: "string" },
+          valid: { type: "boolean" },
+          errors: { type: "array", items: { type: "object", additionalProperties: true } },
+          matched: { type: "boolean" },
+          actions: { type: "array", items: RESOLVED_ACTION },
+          error: { type: "string" },
+        },
+        required: ["valid", "matched", "actions"],
+      },
+    },
+    warnings: RULE_WARNINGS,
+  },
+  required: ["ruleId", "trigger", "results", "warnings"],
+} as const;

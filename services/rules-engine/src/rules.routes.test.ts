@@ -2,7 +2,16 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startRulesStack, type RulesStack } from "../test/support/rules-stack.js";
 import type { Api } from "../test/support/api.js";
 import { expectProblem } from "../test/support/problem.js";
-import { reminderRule, slotDefinition, slotSchema, SLOT_BOOKED } from "../test/support/fixtures.js";
+import {
+  openSlotDefinition,
+  reminderRule,
+  slotDefinition,
+  slotSchema,
+  typoRule,
+  SLOT_BOOKED,
+  SLOT_OFFERED,
+  TYPO_WARNING,
+} from "../test/support/fixtures.js";
 
 const RULES = "/v1/orgs/org-a/rules";
 const ID = "slot-booked-assigns-reminder";
@@ -21,7 +30,7 @@ describe("rules over HTTP: versions, activation, rollback, switch", () => {
   it("saves a first version that is not active until activated", async () => {
     const saved = await cm.put(`${RULES}/${ID}`, reminderRule());
     expect(saved.status).toBe(201);
-    expect(saved.body).toEqual({ ruleId: ID, version: 1, activeVersion: null, enabled: true });
+    expect(saved.body).toEqual({ ruleId: ID, version: 1, activeVersion: null, enabled: true, warnings: [] });
     const shown = await cm.get(`${RULES}/${ID}`);
     expect(shown.body).toMatchObject({
       ruleId: ID,
@@ -38,7 +47,7 @@ describe("rules over HTTP: versions, activation, rollback, switch", () => {
     const reordered = Object.fromEntries(Object.entries(reminderRule()).reverse());
     const again = await cm.put(`${RULES}/${ID}`, reordered);
     expect(again.status).toBe(200);
-    expect(again.body).toEqual({ ruleId: ID, version: 1, activeVersion: null, enabled: true });
+    expect(again.body).toEqual({ ruleId: ID, version: 1, activeVersion: null, enabled: true, warnings: [] });
     expect((await cm.get(`${RULES}/${ID}/versions`)).body.versions).toHaveLength(1);
   });
 
@@ -53,7 +62,7 @@ describe("rules over HTTP: versions, activation, rollback, switch", () => {
       enabled: true,
     });
     const v3 = await cm.put(`${RULES}/${ID}?activate=true`, reminderRule({ description: "third" }));
-    expect(v3.body).toEqual({ ruleId: ID, version: 3, activeVersion: 3, enabled: true });
+    expect(v3.body).toEqual({ ruleId: ID, version: 3, activeVersion: 3, enabled: true, warnings: [] });
     const v4 = await cm.put(`${RULES}/${ID}`, reminderRule({ description: "draft" }));
     expect(v4.body).toMatchObject({ version: 4, activeVersion: 3 });
     expect((await cm.get(`${RULES}/${ID}`)).body).toMatchObject({
@@ -101,6 +110,37 @@ describe("rules over HTTP: versions, activation, rollback, switch", () => {
       document: { description: "second" },
     });
     expectProblem(await cm.get(`${RULES}/${ID}/versions/99`), 404, "SB_ERR_NOT_FOUND");
+  });
+
+  it("saves a rule reading a field an open object does not declare, and answers a warning naming it", async () => {
+    const declared = await cm.put(`/v1/orgs/org-a/inbound-events/${SLOT_OFFERED}`, openSlotDefinition);
+    expect(declared.status).toBe(201);
+    const typo = "slot-offered-typo";
+    const saved = await cm.put(`${RULES}/${typo}`, typoRule());
+    expect(saved.status).toBe(201);
+    expect(saved.body).toEqual({
+      ruleId: typo,
+      version: 1,
+      activeVersion: null,
+      enabled: true,
+      warnings: [TYPO_WARNING],
+    });
+    // The same document again saves nothing, and still says what is wrong with it.
+    const again = await cm.put(`${RULES}/${typo}?activate=true`, typoRule());
+    expect(again.status).toBe(200);
+    expect(again.body).toMatchObject({ version: 1, activeVersion: 1, warnings: [TYPO_WARNING] });
+    const next = await cm.put(`${RULES}/${typo}`, typoRule({ description: "second" }));
+    expect(next.status).toBe(201);
+    expect(next.body).toMatchObject({ version: 2, warnings: [TYPO_WARNING] });
+    const fixed = await cm.put(`${RULES}/${typo}`, typoRule({ when: { "!!": { var: "slot.start" } } }));
+    expect(fixed.body).toMatchObject({ version: 3, warnings: [] });
+    // A field the closed schema does not have is still refused, not warned of.
+    const refused = expectProblem(
+      await cm.put(`${RULES}/${ID}`, reminderRule({ when: { "!!": { var: "slot.strat" } } })),
+      400,
+      "SB_ERR_VALIDATION",
+    );
+    expect(refused.errors).toEqual([expect.objectContaining({ path: "/when/!!/var", code: "unknown-path" })]);
   });
 
   it("switches a rule off and on without a new version", async () => {

@@ -4,7 +4,14 @@ import { problemResponses, requestMeta } from "@switchboard/http";
 import type { RulesEngineParts } from "./engine-parts.js";
 import { deactivateRule, setRuleEnabled } from "./rule-activation.js";
 import { findRule, findRuleVersion, listRules, type RuleHead } from "./rule.repository.js";
-import { orgParams, patchRuleBody, ruleBody, ruleParams, saveRuleQuery } from "./rules-engine.schemas.js";
+import {
+  orgParams,
+  patchRuleBody,
+  ruleBody,
+  ruleParams,
+  savedRuleResponse,
+  saveRuleQuery,
+} from "./rules-engine.schemas.js";
 import { saveRule } from "./save-rule.js";
 
 type Org = { org: string };
@@ -29,11 +36,11 @@ export async function ruleRoutes(app: FastifyInstance, parts: RulesEngineParts):
       schema: {
         tags: RULE_TAGS,
         summary:
-          "Save a rule document as a new version (201; 200 when equal to the latest); ?activate=true also makes it the active one",
+          "Save a rule document as a new version (201; 200 when equal to the latest); ?activate=true also makes it the active one. `warnings` lists what the author should look at (a var path an open object does not declare); they do not stop the save",
         params: ruleParams,
         querystring: saveRuleQuery,
         body: ruleBody,
-        response: problemResponses(400),
+        response: { 200: savedRuleResponse, 201: savedRuleResponse, ...problemResponses(400) },
       },
     },
     async (request, reply) => {

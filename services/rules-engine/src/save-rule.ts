@@ -1,6 +1,6 @@
 import type { Kysely } from "kysely";
 import { canonicalJson } from "@switchboard/db";
-import type { RuleDocument } from "@switchboard/rules";
+import type { RuleDocument, RuleWarning } from "@switchboard/rules";
 import type { RulesEngineParts } from "./engine-parts.js";
 import { withOrgConfigLock } from "./org-config-lock.js";
 import {
@@ -16,12 +16,14 @@ import type { Author } from "./save-definition.js";
 
 type Sources = Pick<RulesEngineParts, "schemas" | "eventRefs">;
 
-export type SaveRuleOutcome = RuleState & { created: boolean };
+/** The rule's state after the save, whether a version was created, and what the author should look at. */
+export type SaveRuleOutcome = RuleState & { created: boolean; warnings: RuleWarning[] };
 
 /**
  * Saves a rule document as its next immutable version. A document equal to the latest version
  * saves nothing. The active version changes only when asked (`activate`): a saved draft does not
- * run until a content manager has dry-run and activated it. Invalid documents change nothing.
+ * run until a content manager has dry-run and activated it. Invalid documents change nothing;
+ * warnings are saved past and answered.
  */
 export async function saveRule(
   db: Kysely<any>,
@@ -37,6 +39,7 @@ export async function saveRule(
     const same = checkRuleId(checked.value, ruleId);
     if (!same.ok) throw invalidRule(same.error);
     const document = checked.value;
+    const { warnings } = checked;
     const head = await findRule(trx, author.orgId, ruleId);
     const latest =
       head === undefined ? undefined : await findRuleVersion(trx, author.orgId, ruleId, head.latestVersion);
@@ -52,9 +55,9 @@ export async function saveRule(
       });
     }
     if (identical && (!options.activate || head!.activeVersion === version))
-      return { ...ruleState(head!, version), created: false };
+      return { ...ruleState(head!, version), created: false, warnings };
     const saved = await upsertRuleHead(trx, nextHead(author.orgId, head, document, version, options));
-    return { ...ruleState(saved, version), created: !identical };
+    return { ...ruleState(saved, version), created: !identical, warnings };
   });
 }
 

@@ -248,6 +248,60 @@ describe("rules apply and dry-run against a running Switchboard", () => {
     expect(result.code).toBe(1);
   });
 
+  it("prints the server's warnings for a saved rule and a dry run; --strict applies nothing on a warning", async () => {
+    // The example definition lists the practitioner's fields without closing the object.
+    const typo = [
+      "{",
+      '  "id": "practitioner-typo",',
+      '  "on": { "inbound": "scheduling.slotBooked" },',
+      '  "when": { "!!": { "var": "practitioner.nmae" } },',
+      '  "actions": [{ "emit": { "eventType": "practitionerSeen", "info": { "id": { "var": "bookingId" } } } }]',
+      "}",
+    ].join("\n");
+    cpSync(
+      join(EXAMPLES_DIR, "scheduling.slotBooked.inbound.json"),
+      join(work.dir, "warned/slot.inbound.json"),
+    );
+    work.write("warned/typo.rule.json", typo);
+    const warning =
+      /^warned\/typo\.rule\.json:4:\d+: warning: var "practitioner\.nmae" is not declared in the schema of inbound event "scheduling\.slotBooked" \(did you mean "practitioner\.name"\?\) \[undeclared-path\]$/m;
+
+    const strict = await runCommand(["rules", "apply", "warned", "--strict"], { cwd: work.dir, env });
+    expect(strict.stdout).toMatch(warning);
+    expect(strict.stdout).toContain("--strict counts warnings as problems");
+    expect(strict.stdout).toContain("nothing was applied");
+    expect(strict.code).toBe(1);
+    const head = await call(
+      server.url,
+      env["SWITCHBOARD_KEY"]!,
+      "GET",
+      `/v1/orgs/${ORG}/rules/practitioner-typo`,
+    );
+    expect(head.status).toBe(404);
+
+    const applied = await runCommand(["rules", "apply", "warned"], { cwd: work.dir, env });
+    expect(applied.stdout).toContain(
+      "rule practitioner-typo: version 1 (none active: apply with --activate)",
+    );
+    expect(applied.stdout).toMatch(warning);
+    expect(applied.stdout).toContain(
+      `applied 1 inbound event definition and 1 rule to org ${ORG}, 1 warning`,
+    );
+    expect(applied.code).toBe(0);
+
+    work.write(
+      "practitioner.json",
+      '{ "bookingId": "b-9", "status": "booked", "patientId": "p", "slot": { "start": "2026-11-24T09:30:00Z", "end": "2026-11-24T10:00:00Z" }, "practitioner": { "nmae": "Dr Typo" } }',
+    );
+    const dry = await runCommand(
+      ["rules", "dry-run", "warned/typo.rule.json", "--payload", "practitioner.json"],
+      { cwd: work.dir, env },
+    );
+    expect(dry.stdout).toMatch(warning);
+    expect(dry.stdout).toContain("practitioner.json: valid, matched: 1 action");
+    expect(dry.code).toBe(0);
+  });
+
   it("reports a key the server refuses", async () => {
     const refused = await runCommand(["rules", "apply", "rules"], {
       cwd: work.dir,

@@ -4,28 +4,31 @@ import { resolveConnection } from "../connection.js";
 import { ExitCodes, type ExitCode } from "../errors.js";
 import type { CliIo } from "../io.js";
 import { checkPaths } from "../offline-validate.js";
-import { formatProblem, plural } from "../problems.js";
+import { asWarnings, formatProblem, plural } from "../problems.js";
 import { serverProblems } from "../server-problems.js";
-import type { SourceDocument } from "../source-documents.js";
-import { reportProblems, requirePaths } from "./validate.js";
+import { problemsAt, type SourceDocument } from "../source-documents.js";
+import { isStrict, reportProblems, requirePaths } from "./validate.js";
 
 export const APPLY_FLAGS: FlagSpec = {
   org: { type: "string" },
   url: { type: "string" },
   key: { type: "string" },
   activate: { type: "boolean" },
+  strict: { type: "boolean" },
 };
 
 /**
  * Validates every file offline and applies nothing unless all pass; then saves definitions before
- * rules, since a rule is checked against its trigger's definition as stored on the server.
+ * rules, since a rule is checked against its trigger's definition as stored on the server. The
+ * warnings the server answers for a rule are printed at its file's lines; with `--strict`, the same
+ * warnings found offline stop anything from being applied.
  */
 export async function runApply(args: ParsedCommandLine, io: CliIo): Promise<ExitCode> {
   const paths = requirePaths(args, "rules apply");
   const connection = resolveConnection(args.flags, io.env, "rules apply");
   const api = createApiClient(connection);
   const checked = await checkPaths(paths);
-  if (reportProblems(checked, io)) {
+  if (reportProblems(checked, io, isStrict(args))) {
     io.out("nothing was applied");
     return ExitCodes.Problems;
   }
@@ -36,14 +39,18 @@ export async function runApply(args: ParsedCommandLine, io: CliIo): Promise<Exit
     io.out(`no rule was applied: the server refused ${plural(refused, "definition")}`);
     return ExitCodes.Problems;
   }
-  for (const rule of checked.rules)
-    refused += (await applyRule(api, rule, args.flags["activate"] === true, io)) ? 0 : 1;
+  let warned = 0;
+  for (const rule of checked.rules) {
+    const saved = await applyRule(api, rule, args.flags["activate"] === true, io);
+    if (saved === undefined) refused += 1;
+    else warned += saved.warnings;
+  }
   if (refused > 0) {
     io.out(`the server refused ${refused} of ${plural(checked.rules.length, "rule")}`);
     return ExitCodes.Problems;
   }
   const applied = `${plural(checked.definitions.length, "inbound event definition")} and ${plural(checked.rules.length, "rule")}`;
-  io.out(`applied ${applied} to org ${connection.org}`);
+  io.out(`applied ${applied} to org ${connection.org}${warned > 0 ? `, ${plural(warned, "warning")}` : ""}`);
   return ExitCodes.Ok;
 }
 
@@ -69,16 +76,18 @@ async function applyRule(
   document: SourceDocument,
   activate: boolean,
   io: CliIo,
-): Promise<boolean> {
+): Promise<{ warnings: number } | undefined> {
   const ruleId = document.value["id"] as string;
   const saved = await api.putRule(ruleId, document.value, activate);
   if (!saved.ok) {
     for (const problem of serverProblems(document, saved.problem)) io.out(formatProblem(problem));
-    return false;
+    return undefined;
   }
   // 201: a new version was saved; 200: the document equals the latest version.
   io.out(`rule ${ruleId}: ${saved.status === 200 ? "unchanged, " : ""}${describeRule(saved.body)}`);
-  return true;
+  const warnings = asWarnings(problemsAt(document, saved.body.warnings ?? []));
+  for (const warning of warnings) io.out(formatProblem(warning));
+  return { warnings: warnings.length };
 }
 
 function describeRule(saved: SavedRule): string {

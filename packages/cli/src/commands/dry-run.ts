@@ -6,7 +6,7 @@ import { ExitCodes, UsageError, type ExitCode } from "../errors.js";
 import { loadFiles } from "../file-loader.js";
 import type { CliIo } from "../io.js";
 import { parseJsonWithPositions, type Position } from "../json-positions.js";
-import { formatProblem, type Problem } from "../problems.js";
+import { asWarnings, formatProblem, type Problem } from "../problems.js";
 import { serverProblems } from "../server-problems.js";
 import { problemsAt, readDocument, type SourceDocument } from "../source-documents.js";
 
@@ -27,8 +27,8 @@ type Payload = { file: string; value: unknown; locate(pointer: string): Position
 /**
  * Sends a draft rule with a sample payload (or asks for the last n inbound events) and prints what
  * would happen. The server checks the draft against the org's stored definitions, which a single
- * rule file does not carry, so only its JSON is checked here. Matched or not, the exit status is 0:
- * the command answered the question.
+ * rule file does not carry, so only its JSON is checked here. Matched or not, warned of or not, the
+ * exit status is 0: the command answered the question.
  */
 export async function runDryRun(args: ParsedCommandLine, io: CliIo): Promise<ExitCode> {
   const [ruleFile, ...extra] = args.positionals;
@@ -55,7 +55,9 @@ export async function runDryRun(args: ParsedCommandLine, io: CliIo): Promise<Exi
     for (const problem of serverProblems(draft, answer.problem, "/rule")) io.out(formatProblem(problem));
     return ExitCodes.Problems;
   }
-  const { results } = answer.body;
+  const { results, warnings = [] } = answer.body;
+  // The server's warnings are what a save of this draft would answer; they change nothing here.
+  for (const warning of asWarnings(problemsAt(draft, warnings))) io.out(formatProblem(warning));
   if (results.length === 0)
     io.out("no inbound event of this trigger is stored yet: nothing to run the rule on");
   results.forEach((result, i) => {

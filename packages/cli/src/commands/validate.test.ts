@@ -177,6 +177,59 @@ describe("switchboard rules validate", () => {
     expect(result.code).toBe(1);
   });
 
+  // The example definition lists the practitioner's fields without closing the object.
+  const PRACTITIONER_TYPO =
+    /^case-warned-rule-json\/warned\.rule\.json:4:\d+: warning: var "practitioner\.nmae" is not declared in the schema of inbound event "scheduling\.slotBooked" \(did you mean "practitioner\.name"\?\) \[undeclared-path\]$/m;
+
+  it("prints a warning for a field an open object does not declare, and passes", async () => {
+    const result = await validateWith("warned.rule.json", rule('{ "!!": { "var": "practitioner.nmae" } }'));
+    expect(result.stdout).toMatch(PRACTITIONER_TYPO);
+    expect(result.stdout).toMatch(
+      /^2 files checked: 1 inbound event definition, 1 rule: no problems, 1 warning$/m,
+    );
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+  });
+
+  it("fails on warnings with --strict, and says that is why", async () => {
+    await validateWith("warned.rule.json", rule('{ "!!": { "var": "practitioner.nmae" } }'));
+    const result = await runCommand(["rules", "validate", "--strict", "case-warned-rule-json"], {
+      cwd: work.dir,
+    });
+    expect(result.stdout).toMatch(
+      /^case-warned-rule-json\/warned\.rule\.json:4:\d+: warning: var "practitioner\.nmae"/m,
+    );
+    expect(result.stdout).toMatch(
+      /^1 warning in 1 file \(2 files checked: 1 inbound event definition, 1 rule\); --strict counts warnings as problems$/m,
+    );
+    expect(result.code).toBe(1);
+    const declared = await validateWith(
+      "declared.rule.json",
+      rule('{ "!!": { "var": "practitioner.name" } }'),
+    );
+    expect(declared.stdout).toBe("2 files checked: 1 inbound event definition, 1 rule: no problems\n");
+    const strictClean = await runCommand(["rules", "validate", "--strict", "case-declared-rule-json"], {
+      cwd: work.dir,
+    });
+    expect(strictClean.code).toBe(0);
+  });
+
+  it("prints warnings among the problems, in file order", async () => {
+    const result = await validateWith(
+      "both.rule.json",
+      rule('{ "and": [{ "var": "practitioner.nmae" }, { "var": "stauts" }] }'),
+    );
+    const printed = result.stdout.trim().split("\n");
+    expect(printed[0]).toMatch(
+      /both\.rule\.json:4:\d+: warning: var "practitioner\.nmae" .*\[undeclared-path\]$/,
+    );
+    expect(printed[1]).toMatch(/both\.rule\.json:4:\d+: var "stauts" is not in .*\[unknown-path\]$/);
+    expect(printed[2]).toBe(
+      "1 problem and 1 warning in 1 file (2 files checked: 1 inbound event definition, 1 rule)",
+    );
+    expect(result.code).toBe(1);
+  });
+
   it("refuses two files that define the same rule", async () => {
     work.write("same/one.rule.json", rule("true"));
     work.write("same/two.rule.json", rule("false"));

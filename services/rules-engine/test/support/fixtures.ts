@@ -49,3 +49,39 @@ export const bookedPayload = {
   patientId: "p-1",
   slot: { start: "2026-11-21T10:00:00Z", room: "3" },
 };
+
+/** An event whose `slot` lists its fields but leaves the object open: reading another field is only warned of. */
+export const SLOT_OFFERED = "scheduling.slotOffered";
+
+export const openSlotDefinition = {
+  description: "A slot was offered to a patient; the scheduling system may add fields to the slot",
+  schema: {
+    type: "object",
+    properties: {
+      patientId: { type: "string", minLength: 1 },
+      slot: {
+        type: "object",
+        properties: { start: { type: "string", format: "date-time" }, room: { type: "string" } },
+        required: ["start"],
+      },
+    },
+    required: ["patientId", "slot"],
+    additionalProperties: false,
+  },
+};
+
+/** The reminder rule on the open event, reading `slot.strat` for `slot.start`. */
+export function typoRule(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return reminderRule({
+    id: "slot-offered-typo",
+    on: { inbound: SLOT_OFFERED },
+    when: { "!!": { var: "slot.strat" } },
+    ...overrides,
+  });
+}
+
+export const TYPO_WARNING = {
+  path: "/when/!!/var",
+  code: "undeclared-path",
+  message: `var "slot.strat" is not declared in the schema of inbound event "${SLOT_OFFERED}" (did you mean "slot.start"?)`,
+};
