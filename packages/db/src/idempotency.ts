@@ -1,9 +1,9 @@
 import { createHash } from "node:crypto";
+import { canonicalJson } from "@switchboard/canonical-json";
 import { ConflictError, ValidationError } from "@switchboard/errors";
 import { sql } from "kysely";
 import { deleteInBatches } from "./delete-in-batches.js";
 import type { Kysely, Transaction } from "kysely";
-import { canonicalJson } from "./canonical-json.js";
 import { IDEMPOTENCY_TABLE } from "./idempotency.migration.js";
 import { assertSchemaName } from "./schema-name.js";
 

@@ -12,4 +12,3 @@ export { idempotencyMigration, idempotencyRetentionMigration } from "./idempoten
 export { deleteIdempotencyKeysBefore, runIdempotent } from "./idempotency.js";
 export { deleteInBatches } from "./delete-in-batches.js";
 export type { IdempotentCommand, IdempotentOutcome } from "./idempotency.js";
-export { canonicalJson } from "./canonical-json.js";

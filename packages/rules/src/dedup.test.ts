@@ -100,6 +100,11 @@ describe("dedupKeyOf", () => {
     }
   });
 
+  test("has no key when the value is not JSON data, such as a division by zero", () => {
+    expect(dedupKeyOf({ mode: "key", key: { "/": [1, 0] } }, {})).toBeUndefined();
+    expect(dedupKeyOf({ mode: "key", key: { merge: [[1], { "/": [0, 0] }] } }, {})).toBeUndefined();
+  });
+
   test("never throws: hostile values and invalid expressions give no key", () => {
     expect(dedupKeyOf({ mode: "key", key: { var: "deep" } }, { deep: deeplyNested(10_000) })).toBeUndefined();
     expect(

@@ -1,5 +1,6 @@
+import { canonicalJson } from "@switchboard/canonical-json";
 import { err, ok, type Result } from "@switchboard/errors";
-import { canonicalJson } from "./canonical-json.js";
+import { isJsonData } from "./json-data.js";
 import { compileLogic, type Evaluator } from "./logic-compiler.js";
 import { checkLogic } from "./logic-guard.js";
 import type { DedupSpec, JsonLogic, RefResolver, RuleProblem } from "./types.js";
@@ -53,9 +54,9 @@ const keyEvaluators = new WeakMap<object, Evaluator>();
 
 /**
  * The dedup key of a payload: the key expression's value, a string as it is and anything else as
- * canonical JSON (so equal values give equal keys whatever their key order). undefined, meaning
- * "no key: fall back to the message id", when the value is null, "" or [] , cannot be
- * canonicalised, or the expression fails on this payload. Never throws.
+ * canonical JSON (RFC 8785, so equal values give equal keys whatever their key order). undefined,
+ * meaning "no key: fall back to the message id", when the value is null, "" or [], is not JSON
+ * data, or the expression fails on this payload. Never throws.
  */
 export function dedupKeyOf(spec: { mode: "key"; key: JsonLogic }, payload: unknown): string | undefined {
   let value: unknown;
@@ -66,7 +67,8 @@ export function dedupKeyOf(spec: { mode: "key"; key: JsonLogic }, payload: unkno
   }
   if (value === undefined || value === null || value === "" || (Array.isArray(value) && value.length === 0))
     return undefined;
-  return typeof value === "string" ? value : canonicalJson(value);
+  if (typeof value === "string") return value;
+  return isJsonData(value) ? canonicalJson(value) : undefined;
 }
 
 // The engine calls this per message with the definition's spec object: compile it once per object.

@@ -1,6 +1,6 @@
-import { ErrorCodes, isSwitchboardError } from "@switchboard/errors";
 import type { OrgExists } from "@switchboard/http";
 import type { CommandCaller } from "./command-call.js";
+import { StaleCache } from "./stale-cache.js";
 
 export interface OrgCheckerOptions {
   /** How long an org found to exist is trusted without asking again. */
@@ -16,28 +16,14 @@ export interface OrgCheckerOptions {
  * keys do, rather than failing every request of that org.
  */
 export function createOrgChecker(call: CommandCaller, options: OrgCheckerOptions = {}): OrgExists {
-  const cacheMs = options.cacheMs ?? 60_000;
-  const staleMs = options.staleMs ?? 10 * 60_000;
-  const found = new Map<string, number>();
-  return async (orgId) => {
-    const at = found.get(orgId);
-    if (at !== undefined && Date.now() - at < cacheMs) return true;
-    let org: unknown;
-    try {
-      org = await call<unknown>("tenancy", "getOrg", { orgId, params: {} });
-    } catch (error) {
-      if (unreachable(error) && at !== undefined && Date.now() - at < staleMs) return true;
-      throw error;
-    }
-    if (org === null || org === undefined) return false;
-    if (found.size > 10_000) found.clear();
-    found.set(orgId, Date.now());
-    return true;
-  };
-}
-
-function unreachable(error: unknown): boolean {
-  return (
-    isSwitchboardError(error) && (error.code === ErrorCodes.Unavailable || error.code === ErrorCodes.Timeout)
-  );
+  const found = new StaleCache<true>({
+    load: async (orgId) => {
+      const org = await call<unknown>("tenancy", "getOrg", { orgId, params: {} });
+      return org === null || org === undefined ? undefined : true;
+    },
+    ttlMs: options.cacheMs ?? 60_000,
+    staleMs: options.staleMs ?? 10 * 60_000,
+    max: 10_000,
+  });
+  return async (orgId) => (await found.get(orgId)) === true;
 }

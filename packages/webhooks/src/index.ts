@@ -23,5 +23,3 @@ export {
   nextAttemptDelay,
   validateRetrySchedule,
 } from "./retry-schedule.js";
-export { createRateLimiter } from "./rate-limiter.js";
-export type { RateLimiter } from "./rate-limiter.js";

@@ -1,3 +1,5 @@
+import { createTokenBucket, type TokenBucket } from "@switchboard/rate-limit";
+
 export type RateDecision = { allowed: true } | { allowed: false; retryAfterSeconds: number };
 
 export interface RateLimiterOptions {
@@ -10,8 +12,6 @@ export interface RateLimiterOptions {
   maxKeys?: number;
 }
 
-type Bucket = { tokens: number; at: number };
-
 /**
  * A token bucket per key, in this process only. A request costing n events is let through when
  * the bucket holds min(n, burst) tokens and then takes all n, possibly going below zero: a batch
@@ -22,12 +22,11 @@ export class KeyRateLimiter {
   readonly #burst: number;
   readonly #now: () => number;
   readonly #maxKeys: number;
-  readonly #buckets = new Map<string, Bucket>();
+  readonly #buckets = new Map<string, TokenBucket>();
 
   constructor(options: RateLimiterOptions) {
-    if (!(options.ratePerSecond > 0) || !(options.burst >= 1)) {
-      throw new RangeError("a rate limiter needs a positive rate and a burst of at least 1");
-    }
+    // Refuses a rate or burst that cannot work now, not at the first request.
+    createTokenBucket(options.ratePerSecond, options.burst);
     this.#rate = options.ratePerSecond;
     this.#burst = options.burst;
     this.#now = options.nowMs ?? Date.now;
@@ -40,22 +39,20 @@ export class KeyRateLimiter {
 
   take(key: string, cost = 1): RateDecision {
     const now = this.#now();
-    const bucket = this.#buckets.get(key) ?? { tokens: this.#burst, at: now };
-    const tokens = Math.min(this.#burst, bucket.tokens + ((now - bucket.at) / 1000) * this.#rate);
-    const needed = Math.min(cost, this.#burst);
-    if (tokens < needed) {
-      this.#buckets.set(key, { tokens, at: now });
-      return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((needed - tokens) / this.#rate)) };
+    let bucket = this.#buckets.get(key);
+    if (bucket === undefined) {
+      if (this.#buckets.size >= this.#maxKeys) this.#sweep(now);
+      bucket = createTokenBucket(this.#rate, this.#burst);
+      this.#buckets.set(key, bucket);
     }
-    if (!this.#buckets.has(key) && this.#buckets.size >= this.#maxKeys) this.#sweep(now);
-    this.#buckets.set(key, { tokens: tokens - cost, at: now });
-    return { allowed: true };
+    const waitMs = bucket.take(now, cost);
+    return waitMs === 0
+      ? { allowed: true }
+      : { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)) };
   }
 
   /** Drops buckets that have refilled: a full bucket behaves exactly like no bucket. */
   #sweep(now: number): void {
-    for (const [key, bucket] of this.#buckets) {
-      if (bucket.tokens + ((now - bucket.at) / 1000) * this.#rate >= this.#burst) this.#buckets.delete(key);
-    }
+    for (const [key, bucket] of this.#buckets) if (bucket.isFull(now)) this.#buckets.delete(key);
   }
 }

@@ -1,5 +1,5 @@
 import type { Kysely } from "kysely";
-import { canonicalJson } from "@switchboard/db";
+import { canonicalJson } from "@switchboard/canonical-json";
 import { ConflictError, ValidationError } from "@switchboard/errors";
 import { assertInboundName } from "@switchboard/events";
 import { validateDedup, type DedupSpec } from "@switchboard/rules";

@@ -1,5 +1,5 @@
 import type { Kysely } from "kysely";
-import { canonicalJson } from "@switchboard/db";
+import { canonicalJson } from "@switchboard/canonical-json";
 import type { RuleDocument, RuleWarning } from "@switchboard/rules";
 import type { RulesEngineParts } from "./engine-parts.js";
 import { withOrgConfigLock } from "./org-config-lock.js";

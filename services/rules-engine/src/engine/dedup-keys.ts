@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { canonicalJson } from "@switchboard/db";
+import { canonicalJson } from "@switchboard/canonical-json";
 import { dedupKeyOf, type DedupSpec } from "@switchboard/rules";
 
 export type DedupKind = "id" | "payload" | "key";

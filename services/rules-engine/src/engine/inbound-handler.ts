@@ -1,17 +1,22 @@
 import type { ConsumedMessage, HandlerOutcome, MessageHandler } from "@switchboard/bus";
 import { parseSubject } from "@switchboard/events";
-import { findForbiddenKey } from "@switchboard/http";
+import { exceedsDepth, findForbiddenKey } from "@switchboard/http";
 import type { RuleIndex } from "../rule-index.js";
 import { processTriggered, type ProcessorDeps } from "./message-processor.js";
-import { exceedsDepth, MAX_PAYLOAD_DEPTH } from "./payload-limits.js";
 import { saveSample } from "./samples.js";
 
 const decoder = new TextDecoder("utf-8", { fatal: true });
 
+/** Deeper payloads are refused before anything recursive (schema validation, hashing, rules) sees them. */
+const MAX_PAYLOAD_DEPTH = 64;
+
 /** Parses without throwing; the engine must survive any bytes a third party publishes. */
-function parsePayload(data: Uint8Array): { ok: true; value: unknown } | { ok: false; reason: string } {
+function parsePayload(
+  data: Uint8Array,
+): { ok: true; value: unknown; text: string } | { ok: false; reason: string } {
   try {
-    return { ok: true, value: JSON.parse(decoder.decode(data)) };
+    const text = decoder.decode(data);
+    return { ok: true, value: JSON.parse(text), text };
   } catch (error) {
     return { ok: false, reason: `payload is not valid JSON: ${(error as Error).message}` };
   }
@@ -56,7 +61,7 @@ export function inboundHandler(deps: ProcessorDeps & { index: RuleIndex; stream:
     const messageId = messageIdOf(msg, deps.stream);
     const parsed = parsePayload(msg.data);
     if (!parsed.ok) return { kind: "dead", stage: "invalid", reason: parsed.reason };
-    if (exceedsDepth(parsed.value)) {
+    if (exceedsDepth(parsed.text, MAX_PAYLOAD_DEPTH)) {
       return {
         kind: "dead",
         stage: "invalid",

@@ -1,7 +1,7 @@
-import { createRateLimiter, type RateLimiter } from "@switchboard/webhooks";
+import { createTokenBucket, type TokenBucket } from "@switchboard/rate-limit";
 import type { SubscriptionRecord } from "../contracts.js";
 
-type Bucket = { rate: number; limiter: RateLimiter };
+type Bucket = { rate: number; limiter: TokenBucket };
 
 /**
  * One token bucket per subscription, in this replica: a subscription's limit holds per replica, so
@@ -33,10 +33,10 @@ export class RateLimits {
     this.buckets.delete(subscriptionId);
   }
 
-  private limiterFor(id: string, rate: number): RateLimiter {
+  private limiterFor(id: string, rate: number): TokenBucket {
     const bucket = this.buckets.get(id);
     if (bucket !== undefined && bucket.rate === rate) return bucket.limiter;
-    const fresh = { rate, limiter: createRateLimiter(rate) };
+    const fresh = { rate, limiter: createTokenBucket(rate) };
     this.buckets.set(id, fresh);
     return fresh.limiter;
   }

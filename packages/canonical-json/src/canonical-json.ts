@@ -1,8 +1,10 @@
 /**
- * JSON with object keys sorted by UTF-16 code unit at every depth, so equal data always gives
- * equal text (the ordering RFC 8785 uses). Otherwise it follows JSON.stringify: `toJSON` is
- * honoured, non-finite numbers become null, and values JSON cannot hold (undefined, functions,
- * symbols) are left out of objects and become null in arrays and at the top. bigint and cycles throw.
+ * The JSON Canonicalization Scheme (RFC 8785) for JSON data: object keys sorted by UTF-16 code unit
+ * at every depth, numbers as ECMAScript writes them (1e+21, 0.000001), strings escaped as
+ * JSON.stringify does, no whitespace; so equal data always gives equal text, fit to hash. Beyond
+ * JSON data it follows JSON.stringify (where RFC 8785 would refuse): `toJSON` is honoured,
+ * non-finite numbers become null, and values JSON cannot hold (undefined, functions, symbols) are
+ * left out of objects and become null in arrays and at the top. bigint and cycles throw.
  */
 export function canonicalJson(value: unknown): string {
   return write(value, new Set()) ?? "null";

@@ -1,0 +1,2 @@
+export { createTokenBucket } from "./token-bucket.js";
+export type { TokenBucket } from "./token-bucket.js";
