@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { LRUCache } from "lru-cache";
 import { isSwitchboardError, ErrorCodes, UnavailableError } from "@switchboard/errors";
 import type { Authenticator, Principal } from "@switchboard/http";
+import { commandClient, tenancyContract } from "@switchboard/contracts";
 import type { CommandCaller } from "./command-call.js";
 
 export interface KeyAuthenticatorOptions {
@@ -36,15 +37,12 @@ export function createKeyAuthenticator(
   const known = new LRUCache<string, Known>({ max: options.maxKeys ?? 10_000 });
   const unknown = new LRUCache<string, number>({ max: options.maxUnknown ?? 1_000 });
   const asking = new Map<string, Promise<Principal | undefined>>();
+  const tenancy = commandClient(call, tenancyContract);
 
   const ask = async (tokenHash: string, hit: Known | undefined): Promise<Principal | undefined> => {
     let principal: Principal | undefined;
     try {
-      principal =
-        (await call<Principal | null>("tenancy", "authenticate", {
-          orgId: "_platform",
-          params: { tokenHash },
-        })) ?? undefined;
+      principal = (await tenancy.authenticate({ orgId: "_platform", params: { tokenHash } })) ?? undefined;
     } catch (error) {
       const unreachable =
         isSwitchboardError(error) &&

@@ -1,5 +1,6 @@
 import { ErrorCodes, isSwitchboardError } from "@switchboard/errors";
 import type { OrgExists } from "@switchboard/http";
+import { commandClient, tenancyContract } from "@switchboard/contracts";
 import type { CommandCaller } from "./command-call.js";
 
 export interface OrgCheckerOptions {
@@ -19,12 +20,13 @@ export function createOrgChecker(call: CommandCaller, options: OrgCheckerOptions
   const cacheMs = options.cacheMs ?? 60_000;
   const staleMs = options.staleMs ?? 10 * 60_000;
   const found = new Map<string, number>();
+  const tenancy = commandClient(call, tenancyContract);
   return async (orgId) => {
     const at = found.get(orgId);
     if (at !== undefined && Date.now() - at < cacheMs) return true;
     let org: unknown;
     try {
-      org = await call<unknown>("tenancy", "getOrg", { orgId, params: {} });
+      org = await tenancy.getOrg({ orgId, params: {} });
     } catch (error) {
       if (unreachable(error) && at !== undefined && Date.now() - at < staleMs) return true;
       throw error;
