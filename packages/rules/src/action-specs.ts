@@ -62,7 +62,8 @@ function commandAction<C extends Contract, K extends CommandName<C>>(
         { required: needed.has(param), schema: schema.properties[param]!, description: about },
       ]),
     ),
-    ...(schema.oneOf === undefined ? {} : { oneOf: schema.oneOf.map((group) => group.required) }),
+    // `oneOf: [{ required: ["a"] }, { required: ["b"] }]`: exactly one of a and b.
+    ...(schema.oneOf === undefined ? {} : { oneOf: [schema.oneOf.flatMap((branch) => branch.required)] }),
   };
 }
 
