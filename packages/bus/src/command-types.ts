@@ -1,12 +1,7 @@
-/** What every command carries; `params` is the command's own input. */
-export interface CommandRequest {
-  orgId: string;
-  /** The service stores it with the result: a repeat returns the first result and changes nothing. */
-  idempotencyKey?: string;
-  requestedBy?: string;
-  traceId?: string;
-  params: unknown;
-}
+import type { CommandRequestOf } from "@switchboard/contracts";
+
+/** What every command carries; `params` is the command's own input, checked by the service. */
+export type CommandRequest = CommandRequestOf<unknown>;
 
 export interface CommandFailure {
   code: string;

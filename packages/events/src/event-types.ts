@@ -1,20 +1,11 @@
-/**
- * The system event types and the TypeScript shape of each one's `info`. The JSON Schemas in
- * `schemas/events/` are the contract; these types mirror them so publishers get compile-time help,
- * and a test keeps the list here equal to the schema files.
- */
-export const EVENT_TYPES = [
-  "planCreated",
-  "formAssigned",
-  "formSubmitted",
-  "workQueueItemCreated",
-  "workQueueItemStatusUpdated",
-  "webhookEndpointDisabled",
-  "natsCredentialCreated",
-  "natsCredentialRevoked",
-] as const;
+import { EVENT_TYPES, type EventType } from "@switchboard/contracts";
 
-export type EventType = (typeof EVENT_TYPES)[number];
+/**
+ * The TypeScript shape of each system event type's `info`. The list of types is the contracts'
+ * (`EVENT_TYPES`); the JSON Schemas in `schemas/events/` describe each one, and a test keeps the
+ * list equal to the schema files.
+ */
+export { EVENT_TYPES, type EventType };
 
 export function isEventType(value: unknown): value is EventType {
   return (EVENT_TYPES as readonly unknown[]).includes(value);

@@ -3,7 +3,7 @@
 /// <reference types="@fastify/swagger" preserve="true" />
 export { buildHttpServer } from "./server.js";
 export type { HttpServerOptions } from "./server.js";
-export { ROLES } from "./roles.js";
+export { ROLES, isRole } from "./roles.js";
 export type { Role, Principal, Authenticator } from "./roles.js";
 export { authorize, principalOf } from "./auth.js";
 export { decideAccess, isPlatformAdmin } from "./access.js";

@@ -1,22 +1,12 @@
-/** What an API key may do. Stored on keys by name, so never rename one; only add. */
-export type Role = "platform-admin" | "org-admin" | "content-manager" | "integration" | "app" | "viewer";
+import { ROLES, type ResultOf, type tenancyContract } from "@switchboard/contracts";
 
-export const ROLES: readonly Role[] = Object.freeze([
-  "platform-admin",
-  "org-admin",
-  "content-manager",
-  "integration",
-  "app",
-  "viewer",
-]);
+/** What an API key may do (tenancy's contract lists them). Stored on keys by name, so never rename one; only add. */
+export type Role = (typeof ROLES)[number];
 
-/** The caller behind a request, as resolved from its API key. */
-export type Principal = {
-  keyId: string;
-  /** `null` for a platform key, which belongs to no org. */
-  orgId: string | null;
-  roles: Role[];
-};
+export { ROLES };
+
+/** The caller behind a request, as tenancy's `authenticate` resolves it from its API key (orgId null: a platform key). */
+export type Principal = NonNullable<ResultOf<typeof tenancyContract, "authenticate">>;
 
 /** Resolves a bearer token to its principal; `undefined` when the key is unknown or revoked. */
 export type Authenticator = (token: string) => Promise<Principal | undefined>;

@@ -1,3 +1,11 @@
+import {
+  EVENT_TYPES,
+  formsContract,
+  plansContract,
+  workQueuesContract,
+  type CommandName,
+  type Contract,
+} from "@switchboard/contracts";
 import type { ActionTarget, ActionType } from "./types.js";
 
 export interface ParamSpec {
@@ -15,107 +23,91 @@ export interface ActionSpec {
   oneOf?: readonly (readonly string[])[];
 }
 
-// The same limits as the commands these actions become, so a rule is refused when it is saved
-// rather than failing in the domain service at run time.
-const NAME = { type: "string", minLength: 1, maxLength: 100, pattern: "^[A-Za-z0-9_.-]+$" };
-const USER_ID = { type: "string", minLength: 1, maxLength: 200 };
-const UUID = { type: "string", format: "uuid" };
-const STATUS = { type: "string", minLength: 1, maxLength: 100 };
-
 /** The system event types the platform's services publish; a rule must not forge them. */
-export const PLATFORM_EVENT_TYPES: readonly string[] = Object.freeze([
-  "planCreated",
-  "formAssigned",
-  "formSubmitted",
-  "workQueueItemCreated",
-  "workQueueItemStatusUpdated",
-  "webhookEndpointDisabled",
-  "natsCredentialCreated",
-  "natsCredentialRevoked",
-]);
+export const PLATFORM_EVENT_TYPES: readonly string[] = EVENT_TYPES;
 
-const command = (service: string, name: string): ActionTarget => ({
-  kind: "command",
-  service,
-  command: name,
-});
 const required = (schema: object, description: string): ParamSpec => ({
   required: true,
   schema,
   description,
 });
-const optional = (schema: object, description: string): ParamSpec => ({
-  required: false,
-  schema,
-  description,
-});
+
+type ParamsSchema = {
+  readonly properties: Readonly<Record<string, object>>;
+  readonly required?: readonly string[];
+  readonly oneOf?: readonly { readonly required: readonly string[] }[];
+};
+
+type ParamNames<S> = S extends { readonly properties: infer P } ? keyof P & string : never;
+
+/**
+ * An action that becomes a command: its parameters are the command's, with the command's own
+ * schemas (so a rule is refused when it is saved rather than failing in the domain service at run
+ * time), each described for rule authors, in the order given.
+ */
+function commandAction<C extends Contract, K extends CommandName<C>>(
+  contract: C,
+  name: K,
+  description: string,
+  params: { readonly [P in ParamNames<C["commands"][K]["params"]>]: string },
+): ActionSpec {
+  const schema = contract.commands[name]!.params as ParamsSchema;
+  const needed = new Set(schema.required ?? []);
+  return {
+    target: { kind: "command", service: contract.service, command: name },
+    description,
+    params: Object.fromEntries(
+      Object.entries(params as Record<string, string>).map(([param, about]) => [
+        param,
+        { required: needed.has(param), schema: schema.properties[param]!, description: about },
+      ]),
+    ),
+    // `oneOf: [{ required: ["a"] }, { required: ["b"] }]`: exactly one of a and b.
+    ...(schema.oneOf === undefined ? {} : { oneOf: [schema.oneOf.flatMap((branch) => branch.required)] }),
+  };
+}
 
 export const ACTION_SPECS: Readonly<Record<ActionType, ActionSpec>> = deepFreeze({
-  assignForm: {
-    target: command("forms", "assignForm"),
-    description: "Assign a form to a user, in a plan given by id or as the user's latest plan of a template.",
-    params: {
-      formName: required(NAME, "The form to assign (a form of the plan's template)."),
-      userId: required(USER_ID, "The user who gets the form."),
-      planId: optional(UUID, "The plan, by id. Give this or plan."),
-      plan: optional(
-        {
-          type: "object",
-          properties: { templateName: NAME },
-          required: ["templateName"],
-          additionalProperties: false,
-        },
-        'The user\'s latest plan of a template: {"templateName": …}. Give this or planId.',
-      ),
-      prefill: optional({ type: "object" }, "Initial answers of the form, by field name."),
+  assignForm: commandAction(
+    formsContract,
+    "assignForm",
+    "Assign a form to a user, in a plan given by id or as the user's latest plan of a template.",
+    {
+      formName: "The form to assign (a form of the plan's template).",
+      userId: "The user who gets the form.",
+      planId: "The plan, by id. Give this or plan.",
+      plan: 'The user\'s latest plan of a template: {"templateName": …}. Give this or planId.',
+      prefill: "Initial answers of the form, by field name.",
     },
-    oneOf: [["planId", "plan"]],
-  },
-  createWorkQueueItem: {
-    target: command("work-queues", "createItem"),
-    description: "Put an item for a plan on a work queue.",
-    params: {
-      queue: required(NAME, "The work queue's name."),
-      planId: required(UUID, "The plan the item is about."),
-      priority: required({ type: "integer", minimum: 0, maximum: 1000 }, "0 to 1000."),
-      serviceLocation: optional(
-        { type: ["string", "null"], maxLength: 500 },
-        "Where the service happens, or null.",
-      ),
-      status: optional(STATUS, "The initial status (default: the queue's first status)."),
+  ),
+  createWorkQueueItem: commandAction(
+    workQueuesContract,
+    "createItem",
+    "Put an item for a plan on a work queue.",
+    {
+      queue: "The work queue's name.",
+      planId: "The plan the item is about.",
+      priority: "0 to 1000.",
+      serviceLocation: "Where the service happens, or null.",
+      status: "The initial status (default: the queue's first status).",
     },
-  },
-  setWorkQueueItemStatus: {
-    target: command("work-queues", "setItemStatus"),
-    description: "Change the status (and optionally the priority) of a work-queue item.",
-    params: {
-      workQueueItemId: required(UUID, "The item."),
-      status: required(STATUS, "The new status (one of the queue's statuses)."),
-      priority: optional({ type: "integer", minimum: 0, maximum: 1000 }, "A new priority, 0 to 1000."),
+  ),
+  setWorkQueueItemStatus: commandAction(
+    workQueuesContract,
+    "setItemStatus",
+    "Change the status (and optionally the priority) of a work-queue item.",
+    {
+      workQueueItemId: "The item.",
+      status: "The new status (one of the queue's statuses).",
+      priority: "A new priority, 0 to 1000.",
     },
-  },
-  createPlan: {
-    target: command("plans", "createPlan"),
-    description: "Create a plan of a template for a user.",
-    params: {
-      templateName: required(NAME, "The plan template."),
-      userId: required(USER_ID, "The user the plan is for."),
-      isTest: optional({ type: "boolean" }, "True for a test user's plan."),
-      roleAssignments: optional(
-        {
-          type: "array",
-          maxItems: 100,
-          items: {
-            type: "object",
-            properties: { roleId: NAME, userId: USER_ID },
-            required: ["roleId", "userId"],
-            additionalProperties: false,
-          },
-        },
-        'Who holds which role of the plan: [{"roleId": …, "userId": …}].',
-      ),
-    },
-  },
+  ),
+  createPlan: commandAction(plansContract, "createPlan", "Create a plan of a template for a user.", {
+    templateName: "The plan template.",
+    userId: "The user the plan is for.",
+    isTest: "True for a test user's plan.",
+    roleAssignments: 'Who holds which role of the plan: [{"roleId": …, "userId": …}].',
+  }),
   emit: {
     target: { kind: "emit" },
     description: "Publish a custom system event of the org.",

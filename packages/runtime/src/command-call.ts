@@ -1,9 +1,14 @@
 import type { NatsConnection } from "@nats-io/transport-node";
 import { sendCommand, type CommandRequest } from "@switchboard/bus";
 import { ErrorCodes, SwitchboardError, isSwitchboardError, type ErrorCode } from "@switchboard/errors";
+import type { CommandTransport } from "@switchboard/contracts";
 import type { LocalCommands } from "./local-commands.js";
 
-export type CommandCaller = <T>(service: string, command: string, request: CommandRequest) => Promise<T>;
+/**
+ * Sends any service's command by name and answers what it answered, untyped: what the typed clients
+ * of `@switchboard/contracts` send through, and what runs rules' actions, whose targets are data.
+ */
+export type CommandCaller = CommandTransport;
 
 /**
  * Calls another service's command and returns its result, or throws its failure as a SwitchboardError
@@ -16,18 +21,18 @@ export function commandCaller(
   local: LocalCommands,
   timeoutMs = 5_000,
 ): CommandCaller {
-  return async <T>(service: string, command: string, request: CommandRequest): Promise<T> => {
+  return async (service: string, command: string, request: CommandRequest): Promise<unknown> => {
     const handler = local.find(service, command);
     if (handler !== undefined) {
       try {
         const result = await handler(JSON.parse(JSON.stringify(request)) as CommandRequest);
-        return (result === undefined ? undefined : JSON.parse(JSON.stringify(result))) as T;
+        return result === undefined ? undefined : (JSON.parse(JSON.stringify(result)) as unknown);
       } catch (error) {
         if (isSwitchboardError(error)) throw error;
         throw new SwitchboardError(ErrorCodes.Internal, `${service}.${command} failed`, { cause: error });
       }
     }
-    const reply = await sendCommand<T>(nc, { namespace, service, command, request, timeoutMs });
+    const reply = await sendCommand<unknown>(nc, { namespace, service, command, request, timeoutMs });
     if (reply.ok) return reply.value;
     throw new SwitchboardError(reply.error.code as ErrorCode, reply.error.message, {
       details: reply.error.details,

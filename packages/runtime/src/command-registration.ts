@@ -1,12 +1,10 @@
-import { serveCommands, type CommandHandler, type CommandServer } from "@switchboard/bus";
+import { serveCommands, type CommandServer } from "@switchboard/bus";
+import type { ImplementedCommands } from "./implement-commands.js";
 import type { ServiceContext } from "./service.js";
 
 /** Serves a service's commands over NATS (queue group per service) and to services in this process. */
-export function serveServiceCommands(
-  ctx: ServiceContext,
-  service: string,
-  handlers: Record<string, CommandHandler>,
-): CommandServer {
+export function serveServiceCommands(ctx: ServiceContext, commands: ImplementedCommands): CommandServer {
+  const { service, handlers } = commands;
   ctx.localCommands.register(service, handlers);
   const server = serveCommands(ctx.nc, {
     namespace: ctx.config.namespace,

@@ -1,17 +1,12 @@
 import type { FastifyInstance } from "fastify";
 import type { Kysely } from "kysely";
-import {
-  jetstream,
-  publish,
-  publishDeadLetterOf,
-  streamNames,
-  type CommandHandler,
-  type CommandServer,
-} from "@switchboard/bus";
+import { jetstream, publish, publishDeadLetterOf, streamNames, type CommandServer } from "@switchboard/bus";
 import { ErrorCodes, isSwitchboardError } from "@switchboard/errors";
 import { deleteIdempotencyKeysBefore, type Migration } from "@switchboard/db";
 import { createOutboxRelay, deleteOutboxRowsBefore, type EventSource } from "@switchboard/outbox";
+import type { Commands } from "@switchboard/contracts";
 import type { CommandCaller } from "./command-call.js";
+import type { ImplementedCommands } from "./implement-commands.js";
 import { migrateOrThrow } from "./migrate.js";
 import { serveServiceCommands } from "./command-registration.js";
 import type { Service, ServiceContext } from "./service.js";
@@ -23,8 +18,10 @@ export interface DomainParts {
   source: EventSource;
   /** Call after a commit that wrote events, so the relay publishes them now rather than at its next poll. */
   eventsWritten(): void;
-  /** Another service's command, its failure thrown with its own code. */
+  /** Another service's command by name, untyped (for targets that are data), its failure thrown with its own code. */
   call: CommandCaller;
+  /** Other services' commands, typed by their contracts, failures thrown with their own codes. */
+  commands: Commands;
 }
 
 export interface DomainServiceSpec {
@@ -32,7 +29,8 @@ export interface DomainServiceSpec {
   /** The PostgreSQL schema the service owns; its migrations must include the outbox table. */
   schema: string;
   migrations: Record<string, Migration>;
-  commands?: (parts: DomainParts) => Record<string, CommandHandler>;
+  /** The service's commands: `implement(<its contract>, handlers)`, served under the contract's service name. */
+  commands?: (parts: DomainParts) => ImplementedCommands;
   routes?: (app: FastifyInstance, parts: DomainParts) => Promise<void>;
   /** The schema has `idempotency_keys` (idempotencyMigration): forget keys after their retention. */
   idempotencyKeys?: boolean;
@@ -94,6 +92,7 @@ export function createDomainService(ctx: ServiceContext, spec: DomainServiceSpec
     },
     eventsWritten: () => relay.kick(),
     call: ctx.call,
+    commands: ctx.commands,
   };
   const sweepList: Sweep[] = [
     {
@@ -122,7 +121,10 @@ export function createDomainService(ctx: ServiceContext, spec: DomainServiceSpec
       relay.start();
       sweeps = startSweeps({ sweeps: sweepList, everyMs: config.retentionSweepMs, now: ctx.now, logger });
       if (spec.commands) {
-        commands = serveServiceCommands(ctx, spec.name, spec.commands(parts));
+        const implemented = spec.commands(parts);
+        if (implemented.service !== spec.name)
+          throw new Error(`service ${spec.name} implements the contract of ${implemented.service}`);
+        commands = serveServiceCommands(ctx, implemented);
       }
     },
     async stop() {

@@ -11,6 +11,8 @@ export { commandCaller } from "./command-call.js";
 export type { CommandCaller } from "./command-call.js";
 export { LocalCommands } from "./local-commands.js";
 export { serveServiceCommands } from "./command-registration.js";
+export { implement } from "./implement-commands.js";
+export type { ImplementedCommands } from "./implement-commands.js";
 export type { KeyAuthenticatorOptions } from "./key-authenticator.js";
 export type { StaleCacheOptions } from "./stale-cache.js";
 export { commandMeta } from "./command-meta.js";

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { UnavailableError } from "@switchboard/errors";
 import type { Authenticator, Principal } from "@switchboard/http";
+import { commandClient, tenancyContract } from "@switchboard/contracts";
 import type { CommandCaller } from "./command-call.js";
 import { StaleCache } from "./stale-cache.js";
 
@@ -28,12 +29,10 @@ export function createKeyAuthenticator(
   call: CommandCaller,
   options: KeyAuthenticatorOptions = {},
 ): Authenticator {
+  const tenancy = commandClient(call, tenancyContract);
   const principals = new StaleCache<Principal>({
     load: async (tokenHash) =>
-      (await call<Principal | null>("tenancy", "authenticate", {
-        orgId: "_platform",
-        params: { tokenHash },
-      })) ?? undefined,
+      (await tenancy.authenticate({ orgId: "_platform", params: { tokenHash } })) ?? undefined,
     ttlMs: options.cacheMs ?? 5_000,
     staleMs: options.staleMs ?? 10 * 60_000,
     max: options.maxKeys ?? 10_000,

@@ -1,4 +1,5 @@
 import type { OrgExists } from "@switchboard/http";
+import { commandClient, tenancyContract } from "@switchboard/contracts";
 import type { CommandCaller } from "./command-call.js";
 import { StaleCache } from "./stale-cache.js";
 
@@ -16,9 +17,10 @@ export interface OrgCheckerOptions {
  * keys do, rather than failing every request of that org.
  */
 export function createOrgChecker(call: CommandCaller, options: OrgCheckerOptions = {}): OrgExists {
+  const tenancy = commandClient(call, tenancyContract);
   const found = new StaleCache<true>({
     load: async (orgId) => {
-      const org = await call<unknown>("tenancy", "getOrg", { orgId, params: {} });
+      const org = await tenancy.getOrg({ orgId, params: {} });
       return org === null || org === undefined ? undefined : true;
     },
     ttlMs: options.cacheMs ?? 60_000,

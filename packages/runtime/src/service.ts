@@ -2,6 +2,7 @@ import type { FastifyInstance } from "fastify";
 import type { NatsConnection } from "@nats-io/transport-node";
 import type { BusCredentials } from "@switchboard/bus";
 import type { Config } from "@switchboard/config";
+import type { Commands } from "@switchboard/contracts";
 import type { Database } from "@switchboard/db";
 import type { SchemaRegistry } from "@switchboard/events";
 import type { Logger } from "@switchboard/logger";
@@ -20,8 +21,10 @@ export interface ServiceContext {
   now: () => Date;
   /** Command handlers of the services in this process. */
   localCommands: LocalCommands;
-  /** Calls any service's command, in-process when it runs here. */
+  /** Calls any service's command by name, untyped, in-process when it runs here. */
   call: CommandCaller;
+  /** The same, typed by each service's contract: `commands.plans.getPlan({ orgId, params: { planId } })`. */
+  commands: Commands;
 }
 
 /** A service as the runner sees it; the same object runs all-in-one or alone. */

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import { connectBus, provisionStreams, streamNames, type BusCredentials } from "@switchboard/bus";
 import type { Config } from "@switchboard/config";
+import { commandClients } from "@switchboard/contracts";
 import { ping, type Database } from "@switchboard/db";
 import type { NatsConnection } from "@nats-io/transport-node";
 import { createSchemaRegistry } from "@switchboard/events";
@@ -124,6 +125,7 @@ function connectNats(
 
 function createContext(options: StartOptions, nc: NatsConnection): ServiceContext {
   const localCommands = new LocalCommands();
+  const call = commandCaller(nc, options.config.namespace, localCommands);
   return {
     config: options.config,
     logger: options.logger,
@@ -133,7 +135,8 @@ function createContext(options: StartOptions, nc: NatsConnection): ServiceContex
     schemas: createSchemaRegistry(),
     now: () => new Date(),
     localCommands,
-    call: commandCaller(nc, options.config.namespace, localCommands),
+    call,
+    commands: commandClients(call),
   };
 }
 

@@ -18,7 +18,7 @@ export function createDeadLettersService(ctx: ServiceContext): Service {
     js: jetstream(ctx.nc),
     namespace: config.namespace,
     streams,
-    call: ctx.call,
+    commands: ctx.commands,
     logger: ctx.logger.child({ component: "dead-letters" }),
   };
   return {

@@ -1,7 +1,7 @@
 import { publish, type JetStreamClient, type StreamNames } from "@switchboard/bus";
 import { ErrorCodes, isSwitchboardError } from "@switchboard/errors";
 import type { Logger } from "@switchboard/logger";
-import type { CommandCaller } from "@switchboard/runtime";
+import type { Commands } from "@switchboard/contracts";
 import { actionsOf, insertAction, lockEntry } from "./action.repository.js";
 import { toEntry, type DeadLetterEntry, type StoredLetter } from "./dead-letter-entry.js";
 import type { QueryDeps } from "./dead-letter-queries.js";
@@ -12,7 +12,7 @@ export interface RetryDeps extends QueryDeps {
   js: JetStreamClient;
   namespace: string;
   streams: StreamNames;
-  call: CommandCaller;
+  commands: Pick<Commands, "webhook-bridge">;
   logger: Logger;
 }
 
@@ -99,7 +99,7 @@ async function replayWebhook(
     };
   }
   try {
-    await deps.call("webhook-bridge", "replay", {
+    await deps.commands["webhook-bridge"].replay({
       orgId,
       idempotencyKey: `dead-letters/${entry.id}/retry-${attempt}`,
       requestedBy: by,

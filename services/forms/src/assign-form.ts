@@ -2,28 +2,20 @@ import { randomUUID } from "node:crypto";
 import { NotFoundError, ValidationError } from "@switchboard/errors";
 import { runIdempotent } from "@switchboard/db";
 import { emitEvent } from "@switchboard/outbox";
+import type { ParamsOf, ResultOf, formsContract, plansContract } from "@switchboard/contracts";
 import type { CommandMeta, DomainParts } from "@switchboard/runtime";
 import { insertAssignment, type FormAssignment } from "./form-assignment.repository.js";
 
-export interface AssignFormInput {
-  planId?: string;
-  plan?: { templateName: string };
-  formName: string;
-  userId: string;
-  prefill?: Record<string, unknown>;
-}
+export type AssignFormInput = ParamsOf<typeof formsContract, "assignForm">;
 
-type PlanView = {
-  plan: { id: string; isTest: boolean; userId: string };
-  template: { name: string; forms: string[] } | null;
-};
+type PlanView = ResultOf<typeof plansContract, "getPlan">;
 
 /** The plan the form goes on: by id, or the user's most recent plan of the named template. */
 async function resolvePlan(parts: DomainParts, meta: CommandMeta, input: AssignFormInput): Promise<PlanView> {
   let planId = input.planId;
   if (planId === undefined) {
     const templateName = input.plan!.templateName;
-    const found = await parts.call<{ plans: { id: string }[] }>("plans", "findPlans", {
+    const found = await parts.commands.plans.findPlans({
       orgId: meta.orgId,
       params: { userId: input.userId, templateName },
     });
@@ -31,7 +23,7 @@ async function resolvePlan(parts: DomainParts, meta: CommandMeta, input: AssignF
     if (planId === undefined)
       throw new NotFoundError(`user "${input.userId}" has no plan of template "${templateName}"`);
   }
-  return parts.call<PlanView>("plans", "getPlan", { orgId: meta.orgId, params: { planId } });
+  return parts.commands.plans.getPlan({ orgId: meta.orgId, params: { planId } });
 }
 
 /** Assigns a form on a plan and emits formAssigned, once per idempotency key. */

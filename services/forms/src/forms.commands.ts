@@ -1,28 +1,20 @@
-import type { CommandHandler } from "@switchboard/bus";
-import { compileParamsValidator } from "@switchboard/events";
-import { commandMeta, type DomainParts } from "@switchboard/runtime";
-import { assignForm, type AssignFormInput } from "./assign-form.js";
-import { assignFormCommand, submitFormCommand } from "./forms.schemas.js";
+import { formsContract } from "@switchboard/contracts";
+import { commandMeta, implement, type DomainParts, type ImplementedCommands } from "@switchboard/runtime";
+import { assignForm } from "./assign-form.js";
 import { submitForm } from "./submit-form.js";
 
-const assignParams = compileParamsValidator<AssignFormInput>(assignFormCommand, "assignForm params");
-const submitParams = compileParamsValidator<{ formAssignmentId: string; data: Record<string, unknown> }>(
-  submitFormCommand,
-  "submitForm params",
-);
-
 /** `<ns>.cmd.forms.*`: the rules engine assigns forms through these. */
-export function formsCommands(parts: DomainParts): Record<string, CommandHandler> {
-  return {
+export function formsCommands(parts: DomainParts): ImplementedCommands {
+  return implement(formsContract, {
     async assignForm(req) {
-      const outcome = await assignForm(parts, commandMeta(req), assignParams(req.params));
+      const outcome = await assignForm(parts, commandMeta(req), req.params);
       if (!outcome.replayed) parts.eventsWritten();
       return outcome.result;
     },
     async submitForm(req) {
-      const outcome = await submitForm(parts, commandMeta(req), submitParams(req.params));
+      const outcome = await submitForm(parts, commandMeta(req), req.params);
       if (!outcome.replayed) parts.eventsWritten();
       return outcome.result;
     },
-  };
+  });
 }

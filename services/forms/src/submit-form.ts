@@ -1,6 +1,7 @@
 import { ConflictError, NotFoundError } from "@switchboard/errors";
 import { runIdempotent } from "@switchboard/db";
 import { emitEvent } from "@switchboard/outbox";
+import type { ParamsOf, formsContract } from "@switchboard/contracts";
 import type { CommandMeta, DomainParts } from "@switchboard/runtime";
 import { findAssignmentForUpdate, markSubmitted, type FormAssignment } from "./form-assignment.repository.js";
 
@@ -8,7 +9,7 @@ import { findAssignmentForUpdate, markSubmitted, type FormAssignment } from "./f
 export async function submitForm(
   parts: DomainParts,
   meta: CommandMeta,
-  input: { formAssignmentId: string; data: Record<string, unknown> },
+  input: ParamsOf<typeof formsContract, "submitForm">,
 ): Promise<{ result: FormAssignment; replayed: boolean }> {
   return runIdempotent(
     parts.db,

@@ -1,13 +1,9 @@
 import { StaleCache } from "@switchboard/runtime";
+import type { ResultOf, rulesEngineContract } from "@switchboard/contracts";
 import { compilePayloadValidator, type PayloadValidator } from "./payload-validator.js";
 
 /** What `rules-engine.getDefinition` answers for a declared inbound event. */
-export interface DeclaredSchema {
-  name: string;
-  version: number;
-  schema: Record<string, unknown>;
-  updatedAt: string;
-}
+export type DeclaredSchema = NonNullable<ResultOf<typeof rulesEngineContract, "getDefinition">>;
 
 /** A declaration ready for the hot path: its schema compiled. */
 export interface Declaration {

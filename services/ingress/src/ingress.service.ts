@@ -5,7 +5,7 @@ import { ConfigError } from "@switchboard/errors";
 import type { Service, ServiceContext } from "@switchboard/runtime";
 import { parseKeyring, type Keyring } from "@switchboard/secrets";
 import { ActivePolls } from "./active-polls.js";
-import { DefinitionCache, type DeclaredSchema } from "./definition-cache.js";
+import { DefinitionCache } from "./definition-cache.js";
 import { listenForDefinitionChanges, type DefinitionChanges } from "./definition-changes.js";
 import type { IngressParts } from "./ingress-parts.js";
 import { ingressRoutes } from "./ingress.routes.js";
@@ -24,8 +24,7 @@ export function createIngressService(ctx: ServiceContext): Service {
   const { config, nc, logger } = ctx;
   const names = streamNames(config.streamPrefix);
   const definitions = new DefinitionCache({
-    fetch: (orgId, name) =>
-      ctx.call<DeclaredSchema | null>("rules-engine", "getDefinition", { orgId, params: { name } }),
+    fetch: (orgId, name) => ctx.commands["rules-engine"].getDefinition({ orgId, params: { name } }),
   });
   let link: NatsLink | undefined;
   let changes: DefinitionChanges | undefined;

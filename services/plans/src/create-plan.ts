@@ -1,18 +1,14 @@
 import { randomUUID } from "node:crypto";
 import type { Kysely } from "kysely";
+import type { ParamsOf, plansContract } from "@switchboard/contracts";
 import { NotFoundError, ValidationError } from "@switchboard/errors";
 import { runIdempotent } from "@switchboard/db";
 import { emitEvent, type EventSource } from "@switchboard/outbox";
 import type { CommandMeta } from "@switchboard/runtime";
 import { findTemplate } from "./plan-template.repository.js";
-import { insertPlan, type Plan, type RoleAssignment } from "./plan.repository.js";
+import { insertPlan, type Plan } from "./plan.repository.js";
 
-export interface CreatePlanInput {
-  templateName: string;
-  userId: string;
-  isTest?: boolean;
-  roleAssignments?: RoleAssignment[];
-}
+export type CreatePlanInput = ParamsOf<typeof plansContract, "createPlan">;
 
 /** Creates a plan and its planCreated event in one transaction; a repeated idempotency key replays. */
 export async function createPlan(

@@ -1,7 +1,5 @@
+import { NAME, USER_ID, UUID, createPlanParams } from "@switchboard/contracts";
 import { ORG_ID_SCHEMA } from "@switchboard/http";
-
-const NAME = { type: "string", minLength: 1, maxLength: 100, pattern: "^[A-Za-z0-9_.-]+$" } as const;
-const USER_ID = { type: "string", minLength: 1, maxLength: 200 } as const;
 
 export const orgParams = {
   type: "object",
@@ -21,45 +19,13 @@ export const templateBody = {
   additionalProperties: false,
 } as const;
 
-export const createPlanBody = {
-  type: "object",
-  properties: {
-    templateName: NAME,
-    userId: USER_ID,
-    isTest: { type: "boolean" },
-    roleAssignments: {
-      type: "array",
-      maxItems: 100,
-      items: {
-        type: "object",
-        properties: { roleId: NAME, userId: USER_ID },
-        required: ["roleId", "userId"],
-        additionalProperties: false,
-      },
-    },
-  },
-  required: ["templateName", "userId"],
-  additionalProperties: false,
-} as const;
+/** The HTTP body is the command's params. */
+export const createPlanBody = createPlanParams;
 
 export const planIdParams = {
   type: "object",
-  properties: { org: orgParams.properties.org, planId: { type: "string", format: "uuid" } },
+  properties: { org: orgParams.properties.org, planId: UUID },
   required: ["org", "planId"],
-} as const;
-
-export const getPlanParams = {
-  type: "object",
-  properties: { planId: { type: "string", format: "uuid" } },
-  required: ["planId"],
-  additionalProperties: false,
-} as const;
-
-export const findPlansParams = {
-  type: "object",
-  properties: { userId: USER_ID, templateName: NAME },
-  required: ["userId"],
-  additionalProperties: false,
 } as const;
 
 export const listPlansQuery = {

@@ -1,4 +1,5 @@
-import { createDomainService, type Service, type ServiceContext } from "@switchboard/runtime";
+import { tenancyContract } from "@switchboard/contracts";
+import { createDomainService, implement, type Service, type ServiceContext } from "@switchboard/runtime";
 import { ensureAdminKey } from "./admin-key.js";
 import { authenticate } from "./authenticate.command.js";
 import { migrations, SCHEMA } from "./migrations.js";
@@ -34,10 +35,11 @@ export function createTenancyService(ctx: ServiceContext, options: TenancyOption
     name: "tenancy",
     schema: SCHEMA,
     migrations,
-    commands: () => ({
-      authenticate: (req) => authenticate(db, req.params),
-      getOrg: async (req) => (await findOrg(db, req.orgId)) ?? null,
-    }),
+    commands: () =>
+      implement(tenancyContract, {
+        authenticate: (req) => authenticate(db, req.params),
+        getOrg: async (req) => (await findOrg(db, req.orgId)) ?? null,
+      }),
     routes: async (app, parts) => {
       if (issuer !== undefined && publisher !== undefined) {
         credentials = natsCredentialService({

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { NotFoundError, ValidationError } from "@switchboard/errors";
 import { runIdempotent } from "@switchboard/db";
 import { emitEvent } from "@switchboard/outbox";
+import type { ParamsOf, workQueuesContract } from "@switchboard/contracts";
 import type { CommandMeta, DomainParts } from "@switchboard/runtime";
 import {
   findItemForUpdate,
@@ -13,13 +14,7 @@ import { findQueue } from "./work-queue.repository.js";
 
 export type Outcome = { result: WorkQueueItem; replayed: boolean };
 
-export interface CreateItemInput {
-  queue: string;
-  planId: string;
-  priority: number;
-  serviceLocation?: string | null;
-  status?: string;
-}
+export type CreateItemInput = ParamsOf<typeof workQueuesContract, "createItem">;
 
 function checkStatus(queue: { name: string; statuses: string[] }, status: string): void {
   if (!queue.statuses.includes(status)) {
@@ -35,7 +30,7 @@ export async function createItem(
   meta: CommandMeta,
   input: CreateItemInput,
 ): Promise<Outcome> {
-  const { plan } = await parts.call<{ plan: { id: string; isTest: boolean } }>("plans", "getPlan", {
+  const { plan } = await parts.commands.plans.getPlan({
     orgId: meta.orgId,
     params: { planId: input.planId },
   });
@@ -76,7 +71,7 @@ export async function createItem(
 export async function setItemStatus(
   parts: DomainParts,
   meta: CommandMeta,
-  input: { workQueueItemId: string; status: string; priority?: number },
+  input: ParamsOf<typeof workQueuesContract, "setItemStatus">,
 ): Promise<Outcome> {
   return runIdempotent(
     parts.db,

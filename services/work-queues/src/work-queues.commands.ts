@@ -1,27 +1,19 @@
-import type { CommandHandler } from "@switchboard/bus";
-import { compileParamsValidator } from "@switchboard/events";
-import { commandMeta, type DomainParts } from "@switchboard/runtime";
-import { createItem, setItemStatus, type CreateItemInput } from "./item-commands.js";
-import { createItemCommand, setStatusCommand } from "./work-queues.schemas.js";
-
-const createParams = compileParamsValidator<CreateItemInput>(createItemCommand, "createItem params");
-const statusParams = compileParamsValidator<{ workQueueItemId: string; status: string; priority?: number }>(
-  setStatusCommand,
-  "setItemStatus params",
-);
+import { workQueuesContract } from "@switchboard/contracts";
+import { commandMeta, implement, type DomainParts, type ImplementedCommands } from "@switchboard/runtime";
+import { createItem, setItemStatus } from "./item-commands.js";
 
 /** `<ns>.cmd.work-queues.*`: what rules do to work queues. */
-export function workQueuesCommands(parts: DomainParts): Record<string, CommandHandler> {
-  return {
+export function workQueuesCommands(parts: DomainParts): ImplementedCommands {
+  return implement(workQueuesContract, {
     async createItem(req) {
-      const outcome = await createItem(parts, commandMeta(req), createParams(req.params));
+      const outcome = await createItem(parts, commandMeta(req), req.params);
       if (!outcome.replayed) parts.eventsWritten();
       return outcome.result;
     },
     async setItemStatus(req) {
-      const outcome = await setItemStatus(parts, commandMeta(req), statusParams(req.params));
+      const outcome = await setItemStatus(parts, commandMeta(req), req.params);
       if (!outcome.replayed) parts.eventsWritten();
       return outcome.result;
     },
-  };
+  });
 }

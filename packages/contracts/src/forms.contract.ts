@@ -1,0 +1,66 @@
+import { defineContract } from "./contract.js";
+import { NAME, OBJECT, TIMESTAMP, USER_ID, UUID } from "./fragments.js";
+
+const FORM_ASSIGNMENT = {
+  type: "object",
+  properties: {
+    id: UUID,
+    planId: UUID,
+    formName: NAME,
+    userId: USER_ID,
+    prefill: OBJECT,
+    isTest: { type: "boolean" },
+    status: { type: "string", enum: ["assigned", "submitted"] },
+    data: { anyOf: [OBJECT, { type: "null" }] },
+    createdAt: TIMESTAMP,
+    submittedAt: { anyOf: [TIMESTAMP, { type: "null" }] },
+  },
+  required: [
+    "id",
+    "planId",
+    "formName",
+    "userId",
+    "prefill",
+    "isTest",
+    "status",
+    "data",
+    "createdAt",
+    "submittedAt",
+  ],
+  additionalProperties: false,
+} as const;
+
+/** `<ns>.cmd.forms.*`: the rules engine assigns forms through these. */
+export const formsContract = defineContract("forms", {
+  /** Assigns a form on a plan given by id, or on the user's latest plan of a template (what rules name). */
+  assignForm: {
+    params: {
+      type: "object",
+      properties: {
+        planId: UUID,
+        plan: {
+          type: "object",
+          properties: { templateName: NAME },
+          required: ["templateName"],
+          additionalProperties: false,
+        },
+        formName: NAME,
+        userId: USER_ID,
+        prefill: OBJECT,
+      },
+      required: ["formName", "userId"],
+      oneOf: [{ required: ["planId"] }, { required: ["plan"] }],
+      additionalProperties: false,
+    },
+    result: FORM_ASSIGNMENT,
+  },
+  submitForm: {
+    params: {
+      type: "object",
+      properties: { formAssignmentId: UUID, data: OBJECT },
+      required: ["formAssignmentId", "data"],
+      additionalProperties: false,
+    },
+    result: FORM_ASSIGNMENT,
+  },
+});

@@ -1,0 +1,23 @@
+export { defineContract } from "./contract.js";
+export type {
+  CommandSpec,
+  Contract,
+  CommandName,
+  ParamsOf,
+  ResultOf,
+  CommandRequestOf,
+  CommandFunctions,
+} from "./contract.js";
+export { commandClient } from "./command-client.js";
+export type { CommandTransport } from "./command-client.js";
+export { CONTRACTS, commandClients } from "./contracts.js";
+export type { Commands, ServiceName } from "./contracts.js";
+export { NAME, USER_ID, UUID, STATUS, TIMESTAMP, OBJECT } from "./fragments.js";
+export { EVENT_TYPES } from "./event-types.js";
+export type { EventType } from "./event-types.js";
+export { plansContract, createPlanParams } from "./plans.contract.js";
+export { formsContract } from "./forms.contract.js";
+export { workQueuesContract, createItemBody, PRIORITY, SERVICE_LOCATION } from "./work-queues.contract.js";
+export { tenancyContract, ROLES } from "./tenancy.contract.js";
+export { rulesEngineContract } from "./rules-engine.contract.js";
+export { webhookBridgeContract } from "./webhook-bridge.contract.js";
