@@ -67,6 +67,13 @@ describe("parseJsonWithPositions", () => {
     });
   });
 
+  it("points at a line break left unescaped in a string", () => {
+    expect(failure('{\n  "a": "one\ntwo"\n}')).toMatchObject({
+      message: 'not JSON: unexpected "\\n"',
+      position: { line: 2, column: 12 },
+    });
+  });
+
   it("says where an unfinished or empty file ends", () => {
     expect(failure('{\n  "a": [1,')).toMatchObject({
       message: "not JSON: the file ends before the JSON value is complete",

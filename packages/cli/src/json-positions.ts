@@ -1,13 +1,23 @@
-import jsonSourceMap from "json-source-map";
+import {
+  duplicateKeyProblems,
+  scanJson,
+  textPositions,
+  type JsonSyntaxError,
+  type RuleProblem,
+  type TextPosition,
+} from "@switchboard/rules";
 
 /** One-based, as editors and compilers print them. */
-export interface Position {
-  line: number;
-  column: number;
-}
+export type Position = TextPosition;
 
 export type ParsedJson =
-  | { ok: true; value: unknown; locate(pointer: string): Position }
+  | {
+      ok: true;
+      value: unknown;
+      locate(pointer: string): Position;
+      /** Keys given twice, which JSON.parse would silently collapse, each at its second pointer. */
+      duplicates: RuleProblem[];
+    }
   | { ok: false; message: string; position: Position };
 
 /**
@@ -15,25 +25,19 @@ export type ParsedJson =
  * shown at its line and column. A syntax error is a value with its position, not a throw.
  */
 export function parseJsonWithPositions(text: string): ParsedJson {
-  // Editors on Windows save a byte-order mark that JSON itself does not allow.
-  const source = text.startsWith("\uFEFF") ? text.slice(1) : text;
-  const offsets = lineOffsets(source);
-  const at = (pos: number): Position => positionAt(offsets, pos);
-  let parsed: ReturnType<typeof jsonSourceMap.parse>;
-  try {
-    parsed = jsonSourceMap.parse(source);
-  } catch (error) {
-    return { ok: false, ...describeSyntaxError(source, error, at) };
-  }
-  const { data, pointers } = parsed;
+  const scan = scanJson(text);
+  const at = textPositions(scan.text);
+  if (!scan.ok) return { ok: false, ...describeSyntaxError(scan.text, scan.error, at) };
+  const { written } = scan;
   return {
     ok: true,
-    value: data,
+    value: scan.value,
+    duplicates: duplicateKeyProblems(scan),
     locate(pointer) {
       // A problem about a missing member points below anything written: show its nearest written parent.
       for (let current = pointer; ; current = parentPointer(current)) {
-        const found = pointers[current];
-        if (found !== undefined) return at((found.key ?? found.value).pos);
+        const found = written.get(current);
+        if (found !== undefined) return at(found.key ?? found.value);
         if (current === "") return { line: 1, column: 1 };
       }
     },
@@ -42,26 +46,32 @@ export function parseJsonWithPositions(text: string): ParsedJson {
 
 function describeSyntaxError(
   source: string,
-  error: unknown,
-  at: (pos: number) => Position,
+  error: JsonSyntaxError,
+  at: (offset: number) => Position,
 ): { message: string; position: Position } {
-  const text = error instanceof Error ? error.message : String(error);
-  // Nesting deep enough to exhaust the parser's stack is not a syntax error, but it is no document either.
-  if (!(error instanceof SyntaxError)) return { message: `cannot be read as JSON: ${text}`, position: at(0) };
-  const match = /at position (\d+)/.exec(text);
-  if (match === null) {
-    const end = source.trimEnd().length;
-    return {
-      message:
-        end === 0
-          ? "not JSON: the file is empty"
-          : "not JSON: the file ends before the JSON value is complete",
-      position: at(end),
-    };
+  switch (error.kind) {
+    // Too deep to be a document anyone wrote, though no character in it is wrong.
+    case "depth":
+      return { message: `cannot be read as JSON: ${error.message}`, position: at(0) };
+    case "empty":
+      return { message: "not JSON: the file is empty", position: at(error.offset) };
+    case "end":
+      return {
+        message: "not JSON: the file ends before the JSON value is complete",
+        position: at(error.offset),
+      };
+    case "unexpected":
+      return describeUnexpected(source, error.offset, at);
   }
-  const pos = Number(match[1]);
-  const found = source[pos] ?? "";
-  const before = source.slice(0, pos).trimEnd();
+}
+
+function describeUnexpected(
+  source: string,
+  offset: number,
+  at: (offset: number) => Position,
+): { message: string; position: Position } {
+  const found = source[offset] ?? "";
+  const before = source.slice(0, offset).trimEnd();
   if ((found === "}" || found === "]") && before.endsWith(",")) {
     return {
       message: `not JSON: a trailing comma before "${found}", which JSON does not allow`,
@@ -70,7 +80,7 @@ function describeSyntaxError(
   }
   return {
     message: `not JSON: unexpected ${JSON.stringify(found)}${hint(found, before)}`,
-    position: at(pos),
+    position: at(offset),
   };
 }
 
@@ -87,22 +97,4 @@ function hint(found: string, before: string): string {
 function parentPointer(pointer: string): string {
   const slash = pointer.lastIndexOf("/");
   return slash <= 0 ? "" : pointer.slice(0, slash);
-}
-
-function lineOffsets(source: string): number[] {
-  const offsets = [0];
-  for (let i = source.indexOf("\n"); i !== -1; i = source.indexOf("\n", i + 1)) offsets.push(i + 1);
-  return offsets;
-}
-
-// Columns count characters, so a tab is one column, as in most compilers' messages.
-function positionAt(offsets: number[], pos: number): Position {
-  let low = 0;
-  let high = offsets.length - 1;
-  while (low < high) {
-    const mid = Math.ceil((low + high) / 2);
-    if ((offsets[mid] as number) <= pos) low = mid;
-    else high = mid - 1;
-  }
-  return { line: low + 1, column: pos - (offsets[low] as number) + 1 };
 }

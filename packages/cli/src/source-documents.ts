@@ -1,4 +1,3 @@
-import { parseJsonDocument } from "@switchboard/rules";
 import { parseJsonWithPositions, type Position } from "./json-positions.js";
 import type { SourceFile } from "./file-loader.js";
 import type { Problem } from "./problems.js";
@@ -35,11 +34,10 @@ export function readDocument(source: SourceFile): SourceDocument | Problem[] {
   const parsed = parseJsonWithPositions(source.text);
   if (!parsed.ok)
     return [{ file: source.path, position: parsed.position, message: parsed.message, code: "json" }];
-  const { value, locate } = parsed;
+  const { value, locate, duplicates } = parsed;
   // JSON.parse keeps the last of two equal keys; a second "when" would silently replace the first.
-  const strict = parseJsonDocument(source.text);
-  if (!strict.ok)
-    return strict.error.map(({ path, message, code }) => ({
+  if (duplicates.length > 0)
+    return duplicates.map(({ path, message, code }) => ({
       file: source.path,
       position: locate(path),
       message,
