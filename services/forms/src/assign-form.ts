@@ -4,6 +4,7 @@ import { runIdempotent } from "@switchboard/db";
 import { emitEvent } from "@switchboard/outbox";
 import type { CommandMeta, DomainParts } from "@switchboard/runtime";
 import { insertAssignment, type FormAssignment } from "./form-assignment.repository.js";
+import type { FormsDB } from "./forms.tables.js";
 
 export interface AssignFormInput {
   planId?: string;
@@ -19,7 +20,11 @@ type PlanView = {
 };
 
 /** The plan the form goes on: by id, or the user's most recent plan of the named template. */
-async function resolvePlan(parts: DomainParts, meta: CommandMeta, input: AssignFormInput): Promise<PlanView> {
+async function resolvePlan(
+  parts: DomainParts<FormsDB>,
+  meta: CommandMeta,
+  input: AssignFormInput,
+): Promise<PlanView> {
   let planId = input.planId;
   if (planId === undefined) {
     const templateName = input.plan!.templateName;
@@ -36,7 +41,7 @@ async function resolvePlan(parts: DomainParts, meta: CommandMeta, input: AssignF
 
 /** Assigns a form on a plan and emits formAssigned, once per idempotency key. */
 export async function assignForm(
-  parts: DomainParts,
+  parts: DomainParts<FormsDB>,
   meta: CommandMeta,
   input: AssignFormInput,
 ): Promise<{ result: FormAssignment; replayed: boolean }> {

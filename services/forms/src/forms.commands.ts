@@ -4,6 +4,7 @@ import { commandMeta, type DomainParts } from "@switchboard/runtime";
 import { assignForm, type AssignFormInput } from "./assign-form.js";
 import { assignFormCommand, submitFormCommand } from "./forms.schemas.js";
 import { submitForm } from "./submit-form.js";
+import type { FormsDB } from "./forms.tables.js";
 
 const assignParams = compileParamsValidator<AssignFormInput>(assignFormCommand, "assignForm params");
 const submitParams = compileParamsValidator<{ formAssignmentId: string; data: Record<string, unknown> }>(
@@ -12,7 +13,7 @@ const submitParams = compileParamsValidator<{ formAssignmentId: string; data: Re
 );
 
 /** `<ns>.cmd.forms.*`: the rules engine assigns forms through these. */
-export function formsCommands(parts: DomainParts): Record<string, CommandHandler> {
+export function formsCommands(parts: DomainParts<FormsDB>): Record<string, CommandHandler> {
   return {
     async assignForm(req) {
       const outcome = await assignForm(parts, commandMeta(req), assignParams(req.params));

@@ -3,10 +3,11 @@ import { runIdempotent } from "@switchboard/db";
 import { emitEvent } from "@switchboard/outbox";
 import type { CommandMeta, DomainParts } from "@switchboard/runtime";
 import { findAssignmentForUpdate, markSubmitted, type FormAssignment } from "./form-assignment.repository.js";
+import type { FormsDB } from "./forms.tables.js";
 
 /** Records a submission and emits formSubmitted; a form is submitted once. */
 export async function submitForm(
-  parts: DomainParts,
+  parts: DomainParts<FormsDB>,
   meta: CommandMeta,
   input: { formAssignmentId: string; data: Record<string, unknown> },
 ): Promise<{ result: FormAssignment; replayed: boolean }> {

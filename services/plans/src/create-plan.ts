@@ -6,6 +6,7 @@ import { emitEvent, type EventSource } from "@switchboard/outbox";
 import type { CommandMeta } from "@switchboard/runtime";
 import { findTemplate } from "./plan-template.repository.js";
 import { insertPlan, type Plan, type RoleAssignment } from "./plan.repository.js";
+import type { PlansDB } from "./plans.tables.js";
 
 export interface CreatePlanInput {
   templateName: string;
@@ -16,7 +17,7 @@ export interface CreatePlanInput {
 
 /** Creates a plan and its planCreated event in one transaction; a repeated idempotency key replays. */
 export async function createPlan(
-  db: Kysely<any>,
+  db: Kysely<PlansDB>,
   source: EventSource,
   meta: CommandMeta,
   input: CreatePlanInput,

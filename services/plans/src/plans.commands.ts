@@ -6,6 +6,7 @@ import { createPlan, type CreatePlanInput } from "./create-plan.js";
 import { findTemplate } from "./plan-template.repository.js";
 import { findPlan, listPlans } from "./plan.repository.js";
 import { createPlanBody, findPlansParams, getPlanParams } from "./plans.schemas.js";
+import type { PlansDB } from "./plans.tables.js";
 
 const createParams = compileParamsValidator<CreatePlanInput>(createPlanBody, "createPlan params");
 const getParams = compileParamsValidator<{ planId: string }>(getPlanParams, "getPlan params");
@@ -15,7 +16,7 @@ const findParams = compileParamsValidator<{ userId: string; templateName?: strin
 );
 
 /** `<ns>.cmd.plans.*`: what other services (the rules engine, forms, work queues) ask of plans. */
-export function plansCommands(parts: DomainParts): Record<string, CommandHandler> {
+export function plansCommands(parts: DomainParts<PlansDB>): Record<string, CommandHandler> {
   const { db, source } = parts;
   return {
     async createPlan(req) {

@@ -2,6 +2,7 @@ import type { CommandHandler } from "@switchboard/bus";
 import { assertInboundName, assertOrgId, compileParamsValidator } from "@switchboard/events";
 import type { DomainParts } from "@switchboard/runtime";
 import { findDefinition } from "./inbound-definition.repository.js";
+import type { RulesEngineDB } from "./rules-engine.tables.js";
 
 /** What another service may know of a declaration: enough to validate a payload, nothing more. */
 export interface DeclaredSchema {
@@ -25,7 +26,7 @@ const getParams = compileParamsValidator<{ name: string }>(
  * `<ns>.cmd.rules-engine.*`: the declared payload schemas belong to the rules engine, so the HTTP
  * ingress asks for them here instead of reading this service's tables.
  */
-export function definitionCommands(parts: DomainParts): Record<string, CommandHandler> {
+export function definitionCommands(parts: DomainParts<RulesEngineDB>): Record<string, CommandHandler> {
   return {
     /** The declaration of one inbound event of the request's org, or null when it is not declared. */
     async getDefinition(req): Promise<DeclaredSchema | null> {

@@ -7,6 +7,7 @@ import type { PayloadValidator } from "./payload-schema.js";
 import { findRule, findRuleVersion } from "./rule.repository.js";
 import { checkRule, invalidRule } from "./rule-validation.js";
 import { payloadValidatorOf } from "./trigger-schemas.js";
+import type { RulesEngineDB } from "./rules-engine.tables.js";
 
 type Sources = Pick<RulesEngineParts, "schemas" | "eventRefs">;
 
@@ -34,7 +35,7 @@ export interface DryRunReport {
  * reads: no command is sent, nothing is recorded.
  */
 export async function runDryRun(
-  db: Kysely<any>,
+  db: Kysely<RulesEngineDB>,
   sources: Sources,
   orgId: string,
   request: DryRunRequest,
@@ -69,7 +70,7 @@ export async function runDryRun(
 }
 
 async function draft(
-  db: Kysely<any>,
+  db: Kysely<RulesEngineDB>,
   sources: Sources,
   orgId: string,
   document: unknown,
@@ -81,7 +82,7 @@ async function draft(
 
 /** The given version, else the active one, else the latest. */
 async function saved(
-  db: Kysely<any>,
+  db: Kysely<RulesEngineDB>,
   orgId: string,
   request: DryRunRequest,
 ): Promise<{ compiled: CompiledRule; version: number }> {
@@ -96,7 +97,7 @@ async function saved(
 }
 
 async function samples(
-  db: Kysely<any>,
+  db: Kysely<RulesEngineDB>,
   orgId: string,
   compiled: CompiledRule,
   n: number,

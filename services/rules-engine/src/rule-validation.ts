@@ -3,6 +3,7 @@ import { ConflictError, ValidationError, err, type Result } from "@switchboard/e
 import { validateRule, type RuleDocument, type RuleProblem, type Trigger } from "@switchboard/rules";
 import type { RulesEngineParts } from "./engine-parts.js";
 import { noRefs, peekTrigger, triggerSchemaOf } from "./trigger-schemas.js";
+import type { RulesEngineDB } from "./rules-engine.tables.js";
 
 type Sources = Pick<RulesEngineParts, "schemas" | "eventRefs">;
 
@@ -12,7 +13,7 @@ type Sources = Pick<RulesEngineParts, "schemas" | "eventRefs">;
  * holds the org's config lock when the answer must still hold at commit.
  */
 export async function checkRule(
-  db: Kysely<any>,
+  db: Kysely<RulesEngineDB>,
   sources: Sources,
   orgId: string,
   document: unknown,

@@ -5,6 +5,7 @@ import type { Keyring } from "@switchboard/secrets";
 import type { Kysely } from "kysely";
 import type { DeliveryControl } from "./contracts.js";
 import { loadSubscription } from "./subscriptions/index.js";
+import type { WebhookBridgeDB } from "./webhook-bridge.tables.js";
 
 const replayParams = compileParamsValidator<{ subscriptionId: string; messageId: string }>(
   {
@@ -24,7 +25,7 @@ const replayParams = compileParamsValidator<{ subscriptionId: string; messageId:
  * dead-letter desk's retry of a webhook that ran out of attempts.
  */
 export function webhookBridgeCommands(
-  db: Kysely<any>,
+  db: Kysely<WebhookBridgeDB>,
   keyring: Keyring,
   delivery: () => DeliveryControl,
 ): Record<string, CommandHandler> {

@@ -3,6 +3,7 @@ import { compileParamsValidator } from "@switchboard/events";
 import { commandMeta, type DomainParts } from "@switchboard/runtime";
 import { createItem, setItemStatus, type CreateItemInput } from "./item-commands.js";
 import { createItemCommand, setStatusCommand } from "./work-queues.schemas.js";
+import type { WorkQueuesDB } from "./work-queues.tables.js";
 
 const createParams = compileParamsValidator<CreateItemInput>(createItemCommand, "createItem params");
 const statusParams = compileParamsValidator<{ workQueueItemId: string; status: string; priority?: number }>(
@@ -11,7 +12,7 @@ const statusParams = compileParamsValidator<{ workQueueItemId: string; status: s
 );
 
 /** `<ns>.cmd.work-queues.*`: what rules do to work queues. */
-export function workQueuesCommands(parts: DomainParts): Record<string, CommandHandler> {
+export function workQueuesCommands(parts: DomainParts<WorkQueuesDB>): Record<string, CommandHandler> {
   return {
     async createItem(req) {
       const outcome = await createItem(parts, commandMeta(req), createParams(req.params));

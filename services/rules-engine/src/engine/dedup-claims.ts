@@ -3,6 +3,7 @@ import { CompiledQuery, sql, type Kysely, type Transaction } from "kysely";
 import type { DedupKey } from "./dedup-keys.js";
 
 import { SCHEMA } from "../migrations.js";
+import type { RulesEngineDB } from "../rules-engine.tables.js";
 
 /**
  * `claimed`: this message may run (first time, or a redelivery of the message that claimed it).
@@ -67,7 +68,7 @@ function selectClaims(fixed: unknown[], keys: DedupKey[]): CompiledQuery {
  * but another copy of the same id (posted over HTTP and published on NATS) must wait for it.
  */
 export async function claimKeys(
-  trx: Transaction<any>,
+  trx: Transaction<RulesEngineDB>,
   orgId: string,
   eventName: string,
   keys: DedupKey[],
@@ -105,7 +106,7 @@ export async function claimKeys(
  * idempotent actions, and the lock lets only the first record its runs.
  */
 export async function lockClaimsForRecording(
-  trx: Transaction<any>,
+  trx: Transaction<RulesEngineDB>,
   orgId: string,
   eventName: string,
   messageId: string,
@@ -124,7 +125,7 @@ export async function lockClaimsForRecording(
 
 /** Marks the message's claims done, in the transaction that records what it did. */
 export async function completeClaims(
-  trx: Transaction<any>,
+  trx: Transaction<RulesEngineDB>,
   orgId: string,
   eventName: string,
   messageId: string,
@@ -139,7 +140,7 @@ export async function completeClaims(
 
 /** Frees a message's claims when it leaves for the dead-letter queue, so a retry (or a copy) may run. */
 export async function releaseClaims(
-  db: Kysely<any>,
+  db: Kysely<RulesEngineDB>,
   orgId: string,
   eventName: string,
   messageId: string,
@@ -152,7 +153,7 @@ export async function releaseClaims(
  * while PostgreSQL was away): only that copy's, and only while still `processing`.
  */
 export async function releaseAbandoned(
-  db: Kysely<any>,
+  db: Kysely<RulesEngineDB>,
   orgId: string,
   eventName: string,
   messageId: string,
@@ -165,7 +166,7 @@ export async function releaseAbandoned(
 }
 
 async function releaseOwn(
-  trx: Transaction<any>,
+  trx: Transaction<RulesEngineDB>,
   orgId: string,
   eventName: string,
   keys: DedupKey[],
@@ -178,7 +179,7 @@ async function releaseOwn(
 
 /** Drops the claims this copy inserted, and only those: the copy holding the others is still at work. */
 async function releaseHeld(
-  trx: Transaction<any>,
+  trx: Transaction<RulesEngineDB>,
   orgId: string,
   eventName: string,
   messageId: string,
@@ -188,7 +189,7 @@ async function releaseHeld(
 }
 
 /** Deletes a message's claims that are not done; the callers narrow it down. */
-function unfinishedClaims(db: Kysely<any>, orgId: string, eventName: string, messageId: string) {
+function unfinishedClaims(db: Kysely<RulesEngineDB>, orgId: string, eventName: string, messageId: string) {
   return db
     .withSchema(SCHEMA)
     .deleteFrom("dedup_claims")
