@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { CompiledQuery, sql, type Kysely, type Transaction } from "kysely";
+import { sql, type Kysely, type Selectable, type Transaction } from "kysely";
 import type { DedupKey } from "./dedup-keys.js";
 
 import { SCHEMA } from "../migrations.js";
@@ -17,19 +17,14 @@ export type ClaimOutcome =
   /** `holder`: the stream copy holding the claim, to tell whether it is still at work. */
   | { outcome: "busy"; by: string; holder: string | null };
 
-type ClaimRow = { kind: string; value: string; message_id: string; status: string; holder: string | null };
+type ClaimRow = Pick<
+  Selectable<RulesEngineDB["dedup_claims"]>,
+  "kind" | "value" | "message_id" | "status" | "holder"
+>;
 
-// The claim's two statements run for every message; their text depends only on the number of keys
-// (one or two), so it is written once per count instead of built by the query builder each time.
-const CLAIMS = `"${SCHEMA}"."dedup_claims"`;
-const claimSql = new Map<string, string>();
-
-function cachedSql(name: string, keyCount: number, build: () => string): string {
-  const id = `${name}/${keyCount}`;
-  let text = claimSql.get(id);
-  if (text === undefined) claimSql.set(id, (text = build()));
-  return text;
-}
+// The claim's two statements run for every message: written as SQL templates, whose parameters
+// kysely numbers, rather than built by the query builder each time.
+const CLAIMS = sql.table(`${SCHEMA}.dedup_claims`);
 
 /**
  * A key as its claim stores it. Claims are kept for ever, so a key made of payload fields (a
@@ -42,22 +37,24 @@ export function storedKey(key: DedupKey): DedupKey {
     : key;
 }
 
+/** Who claims: the message, for one org's event, as one stream copy. */
+type ClaimOf = { orgId: string; eventName: string; messageId: string; holder: string };
+
 /** Insert the keys as `processing` for this message and holder, leaving existing claims alone. */
-function insertClaims(fixed: unknown[], keys: DedupKey[]): CompiledQuery {
-  const text = cachedSql("insert", keys.length, () => {
-    const rows = keys.map((_, i) => `($1, $2, $${5 + 2 * i}, $${6 + 2 * i}, $3, 'processing', $4)`);
-    return `insert into ${CLAIMS} (org_id, event_name, kind, value, message_id, status, holder) values ${rows.join(", ")} on conflict (org_id, event_name, kind, value) do nothing`;
-  });
-  return CompiledQuery.raw(text, [...fixed, ...keys.flatMap((k) => [k.kind, k.value])]);
+function insertClaims(claim: ClaimOf, keys: DedupKey[]) {
+  const rows = keys.map(
+    (k) =>
+      sql`(${claim.orgId}, ${claim.eventName}, ${k.kind}, ${k.value}, ${claim.messageId}, 'processing', ${claim.holder})`,
+  );
+  return sql`insert into ${CLAIMS} (org_id, event_name, kind, value, message_id, status, holder)
+    values ${sql.join(rows)} on conflict (org_id, event_name, kind, value) do nothing`;
 }
 
 /** The claims of the keys, whoever holds them, locked for this transaction. */
-function selectClaims(fixed: unknown[], keys: DedupKey[]): CompiledQuery {
-  const text = cachedSql("select", keys.length, () => {
-    const pairs = keys.map((_, i) => `(kind = $${3 + 2 * i} and value = $${4 + 2 * i})`);
-    return `select kind, value, message_id, status, holder from ${CLAIMS} where org_id = $1 and event_name = $2 and (${pairs.join(" or ")}) for update`;
-  });
-  return CompiledQuery.raw(text, [...fixed, ...keys.flatMap((k) => [k.kind, k.value])]);
+function selectClaims(claim: ClaimOf, keys: DedupKey[]) {
+  const pairs = keys.map((k) => sql`(kind = ${k.kind} and value = ${k.value})`);
+  return sql<ClaimRow>`select kind, value, message_id, status, holder from ${CLAIMS}
+    where org_id = ${claim.orgId} and event_name = ${claim.eventName} and (${sql.join(pairs, sql` or `)}) for update`;
 }
 
 /**
@@ -76,8 +73,9 @@ export async function claimKeys(
   holder: string,
 ): Promise<ClaimOutcome> {
   keys = keys.map(storedKey);
-  await trx.executeQuery(insertClaims([orgId, eventName, messageId, holder], keys));
-  const { rows } = await trx.executeQuery<ClaimRow>(selectClaims([orgId, eventName], keys));
+  const claim = { orgId, eventName, messageId, holder };
+  await insertClaims(claim, keys).execute(trx);
+  const { rows } = await selectClaims(claim, keys).execute(trx);
   const others = rows.filter((r) => r.message_id !== messageId);
   const done = others.find((r) => r.status === "done");
   if (done !== undefined) {
@@ -111,7 +109,7 @@ export async function lockClaimsForRecording(
   eventName: string,
   messageId: string,
 ): Promise<boolean> {
-  const rows = (await trx
+  const rows = await trx
     .withSchema(SCHEMA)
     .selectFrom("dedup_claims")
     .select("status")
@@ -119,7 +117,7 @@ export async function lockClaimsForRecording(
     .where("event_name", "=", eventName)
     .where("message_id", "=", messageId)
     .forUpdate()
-    .execute()) as { status: string }[];
+    .execute();
   return rows.some((r) => r.status === "done");
 }
 
@@ -130,12 +128,8 @@ export async function completeClaims(
   eventName: string,
   messageId: string,
 ): Promise<void> {
-  await trx.executeQuery(
-    CompiledQuery.raw(
-      `update ${CLAIMS} set status = 'done', done_at = now() where org_id = $1 and event_name = $2 and message_id = $3`,
-      [orgId, eventName, messageId],
-    ),
-  );
+  await sql`update ${CLAIMS} set status = 'done', done_at = now()
+    where org_id = ${orgId} and event_name = ${eventName} and message_id = ${messageId}`.execute(trx);
 }
 
 /** Frees a message's claims when it leaves for the dead-letter queue, so a retry (or a copy) may run. */
