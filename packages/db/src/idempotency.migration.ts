@@ -11,7 +11,7 @@ export interface IdempotencyTables {
     key: string;
     operation: string;
     request_hash: string;
-    /** The work's result as JSON text; null while it runs, or when it returned undefined. */
+    /** The work's result; null while it runs, or when it returned undefined. */
     result: Json<unknown> | null;
     created_at: Generated<Date>;
   };
