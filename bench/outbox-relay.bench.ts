@@ -8,6 +8,7 @@ import {
   enqueueEvent,
   outboxMigration,
   outboxSetAsideMigration,
+  type OutboxTables,
 } from "@switchboard/outbox";
 import { createTestDatabase, startNatsServer } from "@switchboard/testing";
 import { ratioOf, type Bench, type BenchResult } from "./types.js";
@@ -41,7 +42,7 @@ async function benchOutboxRelay(opts: {
   events: number;
 }): Promise<BenchResult[]> {
   const nc = await connectBus({ servers: opts.natsUrl, name: "bench", logger });
-  const db = await openDatabase({ url: opts.databaseUrl });
+  const db = await openDatabase<OutboxTables>({ url: opts.databaseUrl });
   try {
     await provisionStreams(nc, {
       namespace: "bench",

@@ -1,5 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { schemaTables } from "@switchboard/db";
+import type { OutboxTables } from "@switchboard/outbox";
 import { waitFor } from "@switchboard/testing";
 import { api, type Api, type ApiResponse } from "./support/api.js";
 import { expectProblem, send, type Problem, type RawRequest } from "./support/problem.js";
@@ -931,7 +933,7 @@ describe("after the barrage", () => {
   });
 
   it("the EVENTS stream holds one event per successful write and nothing for any rejected one", async () => {
-    const db = stack.app.context.database.db;
+    const db = schemaTables<OutboxTables>(stack.app.context.database.db);
     await waitFor(
       async () => {
         for (const schema of ["plans", "forms", "work_queues"]) {

@@ -9,6 +9,7 @@ import { bareConsume, publishAll } from "./jetstream.js";
 import { perSecond, runInFlight, waitForCount } from "./load.js";
 import { insertRuleVersion, upsertRuleHead } from "../../services/rules-engine/src/rule.repository.js";
 import { triggerOfDocument } from "../../services/rules-engine/src/rule-state.js";
+import type { RulesEngineDB } from "../../services/rules-engine/src/rules-engine.tables.js";
 import { createOrg, expectStatus, type BenchStack } from "./stack.js";
 
 /** Messages one engine replica works on at once (SWITCHBOARD_RULES_CONCURRENCY), and the bare loop too. */
@@ -67,7 +68,7 @@ export async function prepareRulesOrg(stack: BenchStack, orgId: string): Promise
  */
 export async function addIdleRules(org: RulesOrg, from: number, to: number): Promise<number> {
   const base = reminderRule() as RuleDocument;
-  const db = await openDatabase({ url: org.stack.database.url });
+  const db = await openDatabase<RulesEngineDB>({ url: org.stack.database.url });
   const started = performance.now();
   try {
     const chunks = Math.ceil((to - from) / 500);

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, ping } from "./index.js";
 import type { Database, DatabaseLogger } from "./index.js";
 
-async function expectNumericParsing(db: Kysely<any>): Promise<void> {
+async function expectNumericParsing(db: Kysely<object>): Promise<void> {
   const { rows } = await sql<Record<string, unknown>>`
     select count(*) as count,
            9007199254740993::int8 as big,

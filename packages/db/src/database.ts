@@ -8,15 +8,20 @@ import { openPostgres } from "./postgres.js";
  * Opens PostgreSQL (a pg pool) or embedded PGlite and checks it answers, so a wrong URL fails at
  * start rather than at the first request. Throws UnavailableError when it cannot connect.
  */
-export async function openDatabase(options: OpenDatabaseOptions, logger?: DatabaseLogger): Promise<Database> {
+export async function openDatabase<DB = object>(
+  options: OpenDatabaseOptions,
+  logger?: DatabaseLogger,
+): Promise<Database<DB>> {
   const database =
-    "pgliteDir" in options ? await openPglite(options.pgliteDir) : await openPostgres(options, logger);
+    "pgliteDir" in options
+      ? await openPglite<DB>(options.pgliteDir)
+      : await openPostgres<DB>(options, logger);
   logger?.info({ kind: database.kind, database: database.description }, "database opened");
   return { db: database.db, kind: database.kind, close: once(database.close) };
 }
 
 /** Whether the database answers a trivial query within `timeoutMs`; never throws. */
-export async function ping(db: Kysely<any>, timeoutMs = 5_000): Promise<boolean> {
+export async function ping<DB>(db: Kysely<DB>, timeoutMs = 5_000): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<boolean>((resolve) => {
     timer = setTimeout(() => resolve(false), timeoutMs);

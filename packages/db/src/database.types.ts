@@ -1,7 +1,11 @@
 import type { Kysely } from "kysely";
 
-export type Database = {
-  db: Kysely<any>;
+/**
+ * An open database. `db` names the tables `DB` (none by default: the handle a process opens is
+ * shared by every service; each sees it through its own tables, see `schemaTables`).
+ */
+export type Database<DB = object> = {
+  db: Kysely<DB>;
   kind: "postgres" | "pglite";
   /** Ends the pool or closes PGlite; calling it again is harmless. */
   close(): Promise<void>;
@@ -30,7 +34,7 @@ export interface DatabaseLogger {
 }
 
 /** A database as a driver module opens it, before `openDatabase` wraps it. */
-export type OpenedDatabase = Database & {
+export type OpenedDatabase<DB = object> = Database<DB> & {
   /** Where it is, safe to log (never a password). */
   description: string;
 };

@@ -5,10 +5,10 @@ import { assertSchemaName } from "./schema-name.js";
  * Deletes the rows of `<schema>.<table>` that `where` selects, `batchSize` at a time so no single
  * statement holds many locks or a long transaction; returns how many went.
  */
-export async function deleteInBatches(
-  db: Kysely<any>,
+export async function deleteInBatches<DB>(
+  db: Kysely<DB>,
   schema: string,
-  table: string,
+  table: keyof DB & string,
   where: RawBuilder<unknown>,
   batchSize = 5_000,
 ): Promise<number> {

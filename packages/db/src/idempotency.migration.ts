@@ -1,7 +1,21 @@
-import { sql } from "kysely";
+import { sql, type Generated } from "kysely";
+import type { Json } from "./column-types.js";
 import type { Migration } from "./migrate-schema.js";
 
 export const IDEMPOTENCY_TABLE = "idempotency_keys";
+
+/** `<schema>.idempotency_keys`, as `idempotencyMigration` creates it; a service's tables extend it. */
+export interface IdempotencyTables {
+  idempotency_keys: {
+    org_id: string;
+    key: string;
+    operation: string;
+    request_hash: string;
+    /** The work's result; null while it runs, or when it returned undefined. */
+    result: Json<unknown> | null;
+    created_at: Generated<Date>;
+  };
+}
 
 /** Creates `<schema>.idempotency_keys`; add it to the service's migrations under a name of its choosing. */
 export function idempotencyMigration(): Migration {

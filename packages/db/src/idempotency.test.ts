@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { createTestDatabase } from "@switchboard/testing";
 import type { TestDatabase } from "@switchboard/testing";
 import { sql } from "kysely";
-import type { Kysely, Transaction } from "kysely";
+import type { Generated, Kysely, Transaction } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   deleteIdempotencyKeysBefore,
@@ -14,9 +14,13 @@ import {
   openDatabase,
   runIdempotent,
 } from "./index.js";
-import type { Database, Migration } from "./index.js";
+import type { Database, IdempotencyTables, Migration } from "./index.js";
 
 const SCHEMA = "plans";
+
+interface PlanTables extends IdempotencyTables {
+  plans: { id: Generated<number>; org_id: string; name: string };
+}
 
 const migrations: Record<string, Migration> = {
   "0001_idempotency": idempotencyMigration(),
@@ -35,18 +39,18 @@ const migrations: Record<string, Migration> = {
 
 /** The command under test: writes one plan row and answers with its id. */
 function createPlan(orgId: string, name: string) {
-  return async (trx: Transaction<any>) => {
+  return async (trx: Transaction<PlanTables>) => {
     const row = await trx
       .withSchema(SCHEMA)
       .insertInto("plans")
       .values({ org_id: orgId, name })
       .returning("id")
       .executeTakeFirstOrThrow();
-    return { planId: row.id as number, name };
+    return { planId: row.id, name };
   };
 }
 
-async function countRows(db: Kysely<any>, table: "plans" | "idempotency_keys"): Promise<number> {
+async function countRows(db: Kysely<PlanTables>, table: "plans" | "idempotency_keys"): Promise<number> {
   const row = await db
     .withSchema(SCHEMA)
     .selectFrom(table)
@@ -55,7 +59,7 @@ async function countRows(db: Kysely<any>, table: "plans" | "idempotency_keys"): 
   return row.n as number;
 }
 
-async function startDatabase(open: () => Promise<Database>): Promise<Database> {
+async function startDatabase(open: () => Promise<Database<PlanTables>>): Promise<Database<PlanTables>> {
   const database = await open();
   const migrated = await migrateSchema(database.db, SCHEMA, migrations);
   if (!migrated.ok) throw new Error(migrated.error.message);
@@ -64,12 +68,12 @@ async function startDatabase(open: () => Promise<Database>): Promise<Database> {
 
 describe("runIdempotent on PostgreSQL", () => {
   let testDb: TestDatabase;
-  let database: Database;
-  let db: Kysely<any>;
+  let database: Database<PlanTables>;
+  let db: Kysely<PlanTables>;
 
   beforeAll(async () => {
     testDb = await createTestDatabase("sb_db");
-    database = await startDatabase(() => openDatabase({ url: testDb.url, poolSize: 12 }));
+    database = await startDatabase(() => openDatabase<PlanTables>({ url: testDb.url, poolSize: 12 }));
     db = database.db;
   });
 
@@ -92,7 +96,7 @@ describe("runIdempotent on PostgreSQL", () => {
     // Open ten connections first, so the callers start together rather than one per new connection.
     await Promise.all(Array.from({ length: 10 }, () => sql`select pg_sleep(0.05)`.execute(db)));
     const command = { orgId: "org-a", key: "k-race", operation: "plans.create", request: { name: "Race" } };
-    const slowCreatePlan = async (trx: Transaction<any>) => {
+    const slowCreatePlan = async (trx: Transaction<PlanTables>) => {
       // Keeps the first caller's transaction open while the others arrive at the key.
       await sql`select pg_sleep(0.1)`.execute(trx);
       return createPlan("org-a", "Race")(trx);
@@ -247,11 +251,11 @@ describe("runIdempotent on PostgreSQL", () => {
 
 describe("runIdempotent on PGlite", () => {
   let dir: string;
-  let database: Database;
+  let database: Database<PlanTables>;
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), "sb-db-"));
-    database = await startDatabase(() => openDatabase({ pgliteDir: dir }));
+    database = await startDatabase(() => openDatabase<PlanTables>({ pgliteDir: dir }));
   });
 
   afterAll(async () => {

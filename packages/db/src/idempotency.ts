@@ -4,8 +4,9 @@ import { ConflictError, ValidationError } from "@switchboard/errors";
 import { sql } from "kysely";
 import { deleteInBatches } from "./delete-in-batches.js";
 import type { Kysely, Transaction } from "kysely";
-import { IDEMPOTENCY_TABLE } from "./idempotency.migration.js";
+import { IDEMPOTENCY_TABLE, type IdempotencyTables } from "./idempotency.migration.js";
 import { assertSchemaName } from "./schema-name.js";
+import { tablesOf } from "./tables.js";
 
 export type IdempotentCommand = {
   orgId: string;
@@ -33,11 +34,11 @@ const MAX_KEY_LENGTH = 512;
  *
  * Throws ConflictError (SB_ERR_CONFLICT) when the key was used for a different operation or request.
  */
-export async function runIdempotent<T>(
-  db: Kysely<any>,
+export async function runIdempotent<DB extends IdempotencyTables, T>(
+  db: Kysely<DB>,
   schema: string,
   command: IdempotentCommand,
-  work: (trx: Transaction<any>) => Promise<T>,
+  work: (trx: Transaction<DB>) => Promise<T>,
 ): Promise<IdempotentOutcome<T>> {
   assertSchemaName(schema);
   const { key } = command;
@@ -52,7 +53,7 @@ export async function runIdempotent<T>(
     .transaction()
     .setIsolationLevel("read committed")
     .execute(async (trx) => {
-      const keys = trx.withSchema(schema);
+      const keys = tablesOf<DB, IdempotencyTables>(trx).withSchema(schema);
       if (!(await claimKey(keys, command.orgId, key, command.operation, requestHash))) {
         return replay<T>(keys, command, key, requestHash);
       }
@@ -69,7 +70,7 @@ export async function runIdempotent<T>(
 
 /** Inserts the key row; false when it already exists (committed by an earlier caller). */
 async function claimKey(
-  keys: Kysely<any>,
+  keys: Kysely<IdempotencyTables>,
   orgId: string,
   key: string,
   operation: string,
@@ -85,7 +86,7 @@ async function claimKey(
 }
 
 async function replay<T>(
-  keys: Kysely<any>,
+  keys: Kysely<IdempotencyTables>,
   command: IdempotentCommand,
   key: string,
   requestHash: string,
@@ -128,6 +129,15 @@ function fromJson<T>(json: string | null): T {
  * Forgets the keys recorded before `before`: a repeat of one after that runs again. Keep them at
  * least as long as anything may be retried (a dead letter retried from the desk).
  */
-export function deleteIdempotencyKeysBefore(db: Kysely<any>, schema: string, before: Date): Promise<number> {
-  return deleteInBatches(db, schema, IDEMPOTENCY_TABLE, sql`created_at < ${before}`);
+export function deleteIdempotencyKeysBefore<DB extends IdempotencyTables>(
+  db: Kysely<DB>,
+  schema: string,
+  before: Date,
+): Promise<number> {
+  return deleteInBatches(
+    tablesOf<DB, IdempotencyTables>(db),
+    schema,
+    IDEMPOTENCY_TABLE,
+    sql`created_at < ${before}`,
+  );
 }

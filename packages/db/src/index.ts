@@ -9,6 +9,9 @@ export type {
 export { migrateSchema } from "./migrate-schema.js";
 export type { Migration, MigrationFailure } from "./migrate-schema.js";
 export { idempotencyMigration, idempotencyRetentionMigration } from "./idempotency.migration.js";
+export type { IdempotencyTables } from "./idempotency.migration.js";
+export { schemaTables, tablesOf } from "./tables.js";
+export type { Int8, Json, JsonWithDefault } from "./column-types.js";
 export { deleteIdempotencyKeysBefore, runIdempotent } from "./idempotency.js";
 export { deleteInBatches } from "./delete-in-batches.js";
 export type { IdempotentCommand, IdempotentOutcome } from "./idempotency.js";

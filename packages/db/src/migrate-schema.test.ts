@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { createTestDatabase } from "@switchboard/testing";
 import type { TestDatabase } from "@switchboard/testing";
 import { sql } from "kysely";
-import type { Kysely } from "kysely";
+import type { Generated, Kysely } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { migrateSchema, openDatabase } from "./index.js";
 import type { Database, Migration } from "./index.js";
@@ -27,14 +27,20 @@ const itemMigrations: Record<string, Migration> = {
   },
 };
 
-async function tablesOf(db: Kysely<any>, schema: string): Promise<string[]> {
+/** The tables the tests query. */
+interface ItemTables {
+  items: { id: Generated<number>; label: string };
+  kysely_migration: { name: string; timestamp: string };
+}
+
+async function tablesOf(db: Kysely<ItemTables>, schema: string): Promise<string[]> {
   const { rows } = await sql<{ name: string }>`
     select table_name as name from information_schema.tables
     where table_schema = ${schema} order by table_name`.execute(db);
   return rows.map((r) => r.name);
 }
 
-async function expectAppliesOnce(db: Kysely<any>, schema: string): Promise<void> {
+async function expectAppliesOnce(db: Kysely<ItemTables>, schema: string): Promise<void> {
   expect(await migrateSchema(db, schema, itemMigrations)).toEqual({
     ok: true,
     value: { applied: ["0001_items", "0002_item_notes"] },
@@ -51,13 +57,13 @@ async function expectAppliesOnce(db: Kysely<any>, schema: string): Promise<void>
 
 describe("migrateSchema on PostgreSQL", () => {
   let testDb: TestDatabase;
-  let database: Database;
-  let second: Database;
+  let database: Database<ItemTables>;
+  let second: Database<ItemTables>;
 
   beforeAll(async () => {
     testDb = await createTestDatabase("sb_db");
-    database = await openDatabase({ url: testDb.url });
-    second = await openDatabase({ url: testDb.url });
+    database = await openDatabase<ItemTables>({ url: testDb.url });
+    second = await openDatabase<ItemTables>({ url: testDb.url });
   });
 
   afterAll(async () => {
@@ -164,11 +170,11 @@ describe("migrateSchema on PostgreSQL", () => {
 
 describe("migrateSchema on PGlite", () => {
   let dir: string;
-  let database: Database;
+  let database: Database<ItemTables>;
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), "sb-db-"));
-    database = await openDatabase({ pgliteDir: dir });
+    database = await openDatabase<ItemTables>({ pgliteDir: dir });
   });
 
   afterAll(async () => {

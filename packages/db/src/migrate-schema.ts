@@ -29,8 +29,8 @@ export type MigrationFailure = {
  * failure leaves nothing half-applied. Migrators of the same schema exclude each other with a lock
  * per schema (on databases opened by `openDatabase`; other handles share one lock for all schemas).
  */
-export async function migrateSchema(
-  db: Kysely<any>,
+export async function migrateSchema<DB>(
+  db: Kysely<DB>,
   schema: string,
   migrations: Record<string, Migration>,
 ): Promise<Result<{ applied: string[] }, MigrationFailure>> {

@@ -19,12 +19,12 @@ function lockKeyLiteral(schema: string) {
  * migrators of the same schema apart while services migrate side by side.
  */
 class SchemaMigrationLockAdapter extends PostgresAdapter {
-  override async acquireMigrationLock(db: Kysely<any>, options: MigrationLockOptions): Promise<void> {
+  override async acquireMigrationLock(db: Kysely<object>, options: MigrationLockOptions): Promise<void> {
     if (options.lockTableSchema === undefined) return super.acquireMigrationLock(db, options);
     await sql`select pg_advisory_lock(${lockKeyLiteral(options.lockTableSchema)})`.execute(db);
   }
 
-  override async releaseMigrationLock(db: Kysely<any>, options: MigrationLockOptions): Promise<void> {
+  override async releaseMigrationLock(db: Kysely<object>, options: MigrationLockOptions): Promise<void> {
     if (options.lockTableSchema === undefined) return super.releaseMigrationLock(db, options);
     await sql`select pg_advisory_unlock(${lockKeyLiteral(options.lockTableSchema)})`.execute(db);
   }

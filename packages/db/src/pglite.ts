@@ -12,7 +12,7 @@ import { pgliteTypeParsers } from "./type-parsers.js";
  * transactions run one after another instead of interleaving. The flip side: inside a
  * transaction, a query on the outer `db` instead of `trx` waits for itself forever.
  */
-export async function openPglite(dir: string): Promise<OpenedDatabase> {
+export async function openPglite<DB = object>(dir: string): Promise<OpenedDatabase<DB>> {
   const dataDir = resolve(dir);
   try {
     await mkdir(dataDir, { recursive: true });
@@ -22,7 +22,7 @@ export async function openPglite(dir: string): Promise<OpenedDatabase> {
       import("kysely-pglite-dialect"),
     ]);
     const pglite = await PGlite.create({ dataDir, parsers: pgliteTypeParsers });
-    const db = new Kysely<any>({ dialect: withSchemaMigrationLocks(new PGliteDialect(pglite)) });
+    const db = new Kysely<DB>({ dialect: withSchemaMigrationLocks(new PGliteDialect(pglite)) });
     return { db, kind: "pglite", description: dataDir, close: () => db.destroy() };
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);

@@ -6,10 +6,10 @@ import { withSchemaMigrationLocks } from "./migration-lock.js";
 import { pgTypeParsers } from "./type-parsers.js";
 import { messageOf, reportingUnavailable } from "./unavailable.js";
 
-export async function openPostgres(
+export async function openPostgres<DB = object>(
   options: PostgresOptions,
   logger?: DatabaseLogger,
-): Promise<OpenedDatabase> {
+): Promise<OpenedDatabase<DB>> {
   const description = describeUrl(options.url);
   const pool = new pg.Pool({
     connectionString: options.url,
@@ -30,7 +30,7 @@ export async function openPostgres(
       logger?.warn({ err: error, database: description }, "PostgreSQL connection in use failed"),
     ),
   );
-  const db = new Kysely<any>({
+  const db = new Kysely<DB>({
     dialect: withSchemaMigrationLocks(new PostgresDialect({ pool: reportingUnavailable(pool, description) })),
   });
   try {

@@ -2,6 +2,7 @@ import type { Kysely, Transaction } from "kysely";
 import { SwitchboardError, ErrorCodes } from "@switchboard/errors";
 import { buildEvent, eventSubject, type EventEnvelope, type SchemaRegistry } from "@switchboard/events";
 import { enqueueEvent } from "./enqueue.js";
+import type { OutboxTables } from "./outbox.table.js";
 
 /** What every event a service emits shares: where it is published and which deployment says it. */
 export interface EventSource {
@@ -30,8 +31,8 @@ export interface EventCause {
  * Builds a system event, checks it against its published schema (a service must never emit an event
  * its subscribers cannot validate), and writes it to the outbox in the caller's transaction.
  */
-export async function emitEvent<I extends object>(
-  trx: Transaction<any> | Kysely<any>,
+export async function emitEvent<DB extends OutboxTables, I extends object>(
+  trx: Transaction<DB> | Kysely<DB>,
   source: EventSource,
   cause: EventCause,
   eventType: string,

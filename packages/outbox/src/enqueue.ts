@@ -1,5 +1,7 @@
 import type { Kysely, Transaction } from "kysely";
+import { tablesOf } from "@switchboard/db";
 import type { EventEnvelope } from "@switchboard/events";
+import type { OutboxTables } from "./outbox.table.js";
 
 export interface OutboxMessage {
   subject: string;
@@ -11,14 +13,15 @@ export interface OutboxMessage {
  * Writes an event to the service's outbox inside the caller's transaction, so the event exists
  * exactly when the state change it describes does. The relay publishes it later.
  */
-export async function enqueueEvent(
-  trx: Transaction<any> | Kysely<any>,
+export async function enqueueEvent<DB extends OutboxTables>(
+  trx: Transaction<DB> | Kysely<DB>,
   schema: string,
   message: OutboxMessage,
   /** "ignore": an event whose messageId is already in the outbox is not written again (deterministic ids). */
   onDuplicate: "error" | "ignore" = "error",
 ): Promise<void> {
-  const insert = trx
+  const outbox: Kysely<OutboxTables> = tablesOf(trx);
+  const insert = outbox
     .withSchema(schema)
     .insertInto("outbox")
     .values({

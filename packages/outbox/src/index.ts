@@ -4,7 +4,7 @@ export {
   outboxRetentionMigration,
   outboxSetAsideMigration,
 } from "./outbox.table.js";
-export type { OutboxRow } from "./outbox.table.js";
+export type { OutboxRow, OutboxTables } from "./outbox.table.js";
 export { enqueueEvent } from "./enqueue.js";
 export type { OutboxMessage } from "./enqueue.js";
 export { createOutboxRelay } from "./outbox-relay.js";

@@ -25,6 +25,7 @@ import { enqueueEvent } from "./enqueue.js";
 import { createOutboxRelay, type OutboxPublisher } from "./outbox-relay.js";
 import {
   deleteOutboxRowsBefore,
+  type OutboxTables,
   outboxMigration,
   outboxRetentionMigration,
   outboxSetAsideMigration,
@@ -36,14 +37,14 @@ const NS = "switchboard";
 describe("outbox relay", () => {
   let nats: NatsServer;
   let testDb: TestDatabase;
-  let database: Database;
+  let database: Database<OutboxTables>;
   let nc: NatsConnection;
   let schemaCount = 0;
 
   beforeAll(async () => {
     nats = await startNatsServer();
     testDb = await createTestDatabase();
-    database = await openDatabase({ url: testDb.url, poolSize: 8 });
+    database = await openDatabase<OutboxTables>({ url: testDb.url, poolSize: 8 });
     nc = await connectBus({ servers: nats.url, name: "outbox-test", logger });
   });
 

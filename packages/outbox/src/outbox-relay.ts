@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { sql, type Kysely } from "kysely";
 import type { Logger } from "@switchboard/logger";
-import type { OutboxRow } from "./outbox.table.js";
+import { tablesOf } from "@switchboard/db";
+import type { OutboxRow, OutboxTables } from "./outbox.table.js";
 
 /** Publishes one message to JetStream and resolves only after the PubAck. */
 export type OutboxPublisher = (message: {
@@ -11,8 +12,8 @@ export type OutboxPublisher = (message: {
   headers: Record<string, string>;
 }) => Promise<{ seq: number; duplicate: boolean }>;
 
-export interface OutboxRelayOptions {
-  db: Kysely<any>;
+export interface OutboxRelayOptions<DB extends OutboxTables> {
+  db: Kysely<DB>;
   schema: string;
   publish: OutboxPublisher;
   logger: Logger;
@@ -57,8 +58,9 @@ export interface OutboxRelay {
 
 const encoder = new TextEncoder();
 
-export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
-  const { db, schema, publish, logger } = options;
+export function createOutboxRelay<DB extends OutboxTables>(options: OutboxRelayOptions<DB>): OutboxRelay {
+  const { schema, publish, logger } = options;
+  const db: Kysely<OutboxTables> = tablesOf(options.db);
   const pollMs = options.pollMs ?? 250;
   const batchSize = options.batchSize ?? 500;
   const leaseMs = options.leaseMs ?? 30_000;

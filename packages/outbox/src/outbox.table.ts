@@ -1,5 +1,24 @@
-import { sql, type Kysely } from "kysely";
-import { deleteInBatches } from "@switchboard/db";
+import { sql, type Generated, type Kysely, type Selectable } from "kysely";
+import { deleteInBatches, tablesOf, type Int8, type JsonWithDefault } from "@switchboard/db";
+
+/** `<schema>.outbox`, as its migrations below leave it; every service's tables extend it. */
+export interface OutboxTables {
+  outbox: {
+    id: Generated<Int8>;
+    message_id: string;
+    subject: string;
+    // The exact JSON text that was enqueued, published byte for byte.
+    payload: string;
+    headers: JsonWithDefault<Record<string, string>>;
+    created_at: Generated<Date>;
+    claimed_by: string | null;
+    claimed_until: Date | null;
+    attempts: Generated<number>;
+    last_error: string | null;
+    published_at: Date | null;
+    set_aside_at: Date | null;
+  };
+}
 
 /** Creates `<schema>.outbox`; add it to a service's migrations. Rows are claimed by lease, never by long locks. */
 export function outboxMigration() {
@@ -66,19 +85,20 @@ export function outboxRetentionMigration() {
 }
 
 /** Deletes the rows published, or set aside, before `before`; answers how many went. */
-export async function deleteOutboxRowsBefore(db: Kysely<any>, schema: string, before: Date): Promise<number> {
+export async function deleteOutboxRowsBefore<DB extends OutboxTables>(
+  db: Kysely<DB>,
+  schema: string,
+  before: Date,
+): Promise<number> {
+  const outbox: Kysely<OutboxTables> = tablesOf(db);
   return (
-    (await deleteInBatches(db, schema, "outbox", sql`published_at < ${before}`)) +
-    (await deleteInBatches(db, schema, "outbox", sql`set_aside_at < ${before}`))
+    (await deleteInBatches(outbox, schema, "outbox", sql`published_at < ${before}`)) +
+    (await deleteInBatches(outbox, schema, "outbox", sql`set_aside_at < ${before}`))
   );
 }
 
-export interface OutboxRow {
-  id: string;
-  message_id: string;
-  subject: string;
-  // The exact JSON text that was enqueued, published byte for byte.
-  payload: string;
-  headers: Record<string, string>;
-  attempts: number;
-}
+/** A row the relay claimed to publish. */
+export type OutboxRow = Pick<
+  Selectable<OutboxTables["outbox"]>,
+  "id" | "message_id" | "subject" | "payload" | "headers" | "attempts"
+>;

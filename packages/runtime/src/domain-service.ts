@@ -2,8 +2,18 @@ import type { FastifyInstance } from "fastify";
 import type { Kysely } from "kysely";
 import { jetstream, publish, publishDeadLetterOf, streamNames, type CommandServer } from "@switchboard/bus";
 import { ErrorCodes, isSwitchboardError } from "@switchboard/errors";
-import { deleteIdempotencyKeysBefore, type Migration } from "@switchboard/db";
-import { createOutboxRelay, deleteOutboxRowsBefore, type EventSource } from "@switchboard/outbox";
+import {
+  deleteIdempotencyKeysBefore,
+  schemaTables,
+  type IdempotencyTables,
+  type Migration,
+} from "@switchboard/db";
+import {
+  createOutboxRelay,
+  deleteOutboxRowsBefore,
+  type EventSource,
+  type OutboxTables,
+} from "@switchboard/outbox";
 import type { Commands } from "@switchboard/contracts";
 import type { CommandCaller } from "./command-call.js";
 import type { ImplementedCommands } from "./implement-commands.js";
@@ -12,9 +22,9 @@ import { serveServiceCommands } from "./command-registration.js";
 import type { Service, ServiceContext } from "./service.js";
 import { startSweeps, type Sweep, type Sweeps } from "./sweeps.js";
 
-/** What a domain service's routes and commands work with. */
-export interface DomainParts {
-  db: Kysely<any>;
+/** What a domain service's routes and commands work with; `DB` is the tables of its schema. */
+export interface DomainParts<DB> {
+  db: Kysely<DB>;
   source: EventSource;
   /** Call after a commit that wrote events, so the relay publishes them now rather than at its next poll. */
   eventsWritten(): void;
@@ -24,27 +34,33 @@ export interface DomainParts {
   commands: Commands;
 }
 
-export interface DomainServiceSpec {
+export interface DomainServiceSpec<DB extends OutboxTables> {
   name: string;
   /** The PostgreSQL schema the service owns; its migrations must include the outbox table. */
   schema: string;
   migrations: Record<string, Migration>;
   /** The service's commands: `implement(<its contract>, handlers)`, served under the contract's service name. */
-  commands?: (parts: DomainParts) => ImplementedCommands;
-  routes?: (app: FastifyInstance, parts: DomainParts) => Promise<void>;
-  /** The schema has `idempotency_keys` (idempotencyMigration): forget keys after their retention. */
-  idempotencyKeys?: boolean;
+  commands?: (parts: DomainParts<DB>) => ImplementedCommands;
+  routes?: (app: FastifyInstance, parts: DomainParts<DB>) => Promise<void>;
+  /**
+   * The schema has `idempotency_keys` (idempotencyMigration): forget keys after their retention.
+   * Only a service whose tables include them may say so.
+   */
+  idempotencyKeys?: DB extends IdempotencyTables ? boolean : never;
   /** What else the service deletes after its retention; the outbox's done rows always are. */
-  sweeps?: (parts: DomainParts) => Sweep[];
+  sweeps?: (parts: DomainParts<DB>) => Sweep[];
 }
 
 /**
  * The shape every domain service shares: migrate its schema, relay its outbox to JetStream, answer
  * its commands on `<ns>.cmd.<name>.*`, serve its routes.
  */
-export function createDomainService(ctx: ServiceContext, spec: DomainServiceSpec): Service {
+export function createDomainService<DB extends OutboxTables>(
+  ctx: ServiceContext,
+  spec: DomainServiceSpec<DB>,
+): Service {
   const { config, logger } = ctx;
-  const db = ctx.database.db;
+  const db = schemaTables<DB>(ctx.database.db);
   const js = jetstream(ctx.nc);
   const streams = streamNames(config.streamPrefix);
   const eventsStream = streams.events;
@@ -80,7 +96,7 @@ export function createDomainService(ctx: ServiceContext, spec: DomainServiceSpec
       );
     },
   });
-  const parts: DomainParts = {
+  const parts: DomainParts<DB> = {
     db,
     source: {
       namespace: config.namespace,
@@ -105,7 +121,12 @@ export function createDomainService(ctx: ServiceContext, spec: DomainServiceSpec
           {
             what: `${spec.name} idempotency keys`,
             retentionMs: config.idempotencyRetentionMs,
-            run: (before: Date) => deleteIdempotencyKeysBefore(db, spec.schema, before),
+            run: (before: Date) =>
+              deleteIdempotencyKeysBefore(
+                schemaTables<IdempotencyTables>(ctx.database.db),
+                spec.schema,
+                before,
+              ),
           },
         ]
       : []),

@@ -3,8 +3,8 @@ import { migrateSchema, type Migration } from "@switchboard/db";
 import { ErrorCodes, SwitchboardError } from "@switchboard/errors";
 
 /** Brings a service's schema up to date at start, or stops the start with the failing migration named. */
-export async function migrateOrThrow(
-  db: Kysely<any>,
+export async function migrateOrThrow<DB>(
+  db: Kysely<DB>,
   schema: string,
   migrations: Record<string, Migration>,
 ): Promise<void> {

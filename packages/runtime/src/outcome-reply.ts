@@ -6,7 +6,7 @@ import type { DomainParts } from "./domain-service.js";
  * true` and wrote nothing; a first run wrote events, so the relay is woken to publish them now.
  */
 export function sendOutcome<T>(
-  parts: Pick<DomainParts, "eventsWritten">,
+  parts: Pick<DomainParts<unknown>, "eventsWritten">,
   reply: FastifyReply,
   status: number,
   outcome: { result: T; replayed: boolean },

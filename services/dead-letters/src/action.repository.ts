@@ -1,5 +1,6 @@
-import { sql, type Kysely } from "kysely";
+import { sql, type Kysely, type Selectable } from "kysely";
 import { SCHEMA } from "./migrations.js";
+import type { DeadLettersDB } from "./dead-letters.tables.js";
 
 /** One thing done about a dead letter, as the trail shows it. */
 export interface ActionView {
@@ -21,15 +22,7 @@ export interface ActionWrite {
   newMsgId?: string | null;
 }
 
-type Row = {
-  id: number | string | bigint;
-  dlq_seq: number | string | bigint;
-  action: ActionView["action"];
-  comment: string | null;
-  by: string;
-  new_msg_id: string | null;
-  created_at: Date | string;
-};
+type Row = Selectable<DeadLettersDB["actions"]>;
 
 const toView = (r: Row): ActionView => ({
   id: Number(r.id),
@@ -42,20 +35,20 @@ const toView = (r: Row): ActionView => ({
 
 /** The trails of these entries of an org, oldest action first, keyed by DLQ sequence. */
 export async function actionsOf(
-  db: Kysely<any>,
+  db: Kysely<DeadLettersDB>,
   orgId: string,
   seqs: readonly number[],
 ): Promise<Map<number, ActionView[]>> {
   const trails = new Map<number, ActionView[]>();
   if (seqs.length === 0) return trails;
-  const rows = (await db
+  const rows = await db
     .withSchema(SCHEMA)
     .selectFrom("actions")
     .selectAll()
     .where("org_id", "=", orgId)
     .where("dlq_seq", "in", [...new Set(seqs)])
     .orderBy("id")
-    .execute()) as Row[];
+    .execute();
   for (const row of rows) {
     const seq = Number(row.dlq_seq);
     const trail = trails.get(seq) ?? [];
@@ -66,7 +59,10 @@ export async function actionsOf(
 }
 
 /** Adds to the trail; undefined when the database refused it (a second resolve). */
-export async function insertAction(db: Kysely<any>, write: ActionWrite): Promise<ActionView | undefined> {
+export async function insertAction(
+  db: Kysely<DeadLettersDB>,
+  write: ActionWrite,
+): Promise<ActionView | undefined> {
   const row = await db
     .withSchema(SCHEMA)
     .insertInto("actions")
@@ -81,14 +77,14 @@ export async function insertAction(db: Kysely<any>, write: ActionWrite): Promise
     .onConflict((oc) => oc.doNothing())
     .returningAll()
     .executeTakeFirst();
-  return row === undefined ? undefined : toView(row as Row);
+  return row === undefined ? undefined : toView(row);
 }
 
 /**
  * Serialises the desk's changes to one entry for the rest of the transaction, so two retries do not
  * pick the same attempt number and a retry and a resolve do not cross.
  */
-export async function lockEntry(db: Kysely<any>, orgId: string, dlqSeq: number): Promise<void> {
+export async function lockEntry(db: Kysely<DeadLettersDB>, orgId: string, dlqSeq: number): Promise<void> {
   await sql`select pg_advisory_xact_lock(hashtextextended(${`dead-letters:${orgId}:${dlqSeq}`}, 0))`.execute(
     db,
   );

@@ -3,6 +3,7 @@ import { actionsOf, type ActionView } from "./action.repository.js";
 import { toEntry, type DeadLetterEntry } from "./dead-letter-entry.js";
 import type { DlqReader } from "./dlq-reader.js";
 import { statusOf, type EntryStatus } from "./entry-status.js";
+import type { DeadLettersDB } from "./dead-letters.tables.js";
 
 /** A dead letter with what the desk did about it. */
 export interface DeadLetterView extends DeadLetterEntry {
@@ -11,7 +12,7 @@ export interface DeadLetterView extends DeadLetterEntry {
 }
 
 export interface QueryDeps {
-  db: Kysely<any>;
+  db: Kysely<DeadLettersDB>;
   reader: DlqReader;
 }
 

@@ -1,8 +1,10 @@
 import { jetstream, streamNames } from "@switchboard/bus";
+import { schemaTables } from "@switchboard/db";
 import { migrateOrThrow, type Service, type ServiceContext } from "@switchboard/runtime";
 import { deadLetterRoutes } from "./dead-letters.routes.js";
 import { createDlqReader } from "./dlq-reader.js";
 import { migrations, SCHEMA } from "./migrations.js";
+import type { DeadLettersDB } from "./dead-letters.tables.js";
 import type { RetryDeps } from "./retry-dead-letter.js";
 
 /**
@@ -13,7 +15,7 @@ export function createDeadLettersService(ctx: ServiceContext): Service {
   const { config } = ctx;
   const streams = streamNames(config.streamPrefix);
   const deps: RetryDeps = {
-    db: ctx.database.db,
+    db: schemaTables<DeadLettersDB>(ctx.database.db),
     reader: createDlqReader(ctx.nc, { namespace: config.namespace, stream: streams.dlq }),
     js: jetstream(ctx.nc),
     namespace: config.namespace,

@@ -5,13 +5,18 @@ import { emitEvent } from "@switchboard/outbox";
 import type { ParamsOf, ResultOf, formsContract, plansContract } from "@switchboard/contracts";
 import type { CommandMeta, DomainParts } from "@switchboard/runtime";
 import { insertAssignment, type FormAssignment } from "./form-assignment.repository.js";
+import type { FormsDB } from "./forms.tables.js";
 
 export type AssignFormInput = ParamsOf<typeof formsContract, "assignForm">;
 
 type PlanView = ResultOf<typeof plansContract, "getPlan">;
 
 /** The plan the form goes on: by id, or the user's most recent plan of the named template. */
-async function resolvePlan(parts: DomainParts, meta: CommandMeta, input: AssignFormInput): Promise<PlanView> {
+async function resolvePlan(
+  parts: DomainParts<FormsDB>,
+  meta: CommandMeta,
+  input: AssignFormInput,
+): Promise<PlanView> {
   let planId = input.planId;
   if (planId === undefined) {
     const templateName = input.plan!.templateName;
@@ -28,7 +33,7 @@ async function resolvePlan(parts: DomainParts, meta: CommandMeta, input: AssignF
 
 /** Assigns a form on a plan and emits formAssigned, once per idempotency key. */
 export async function assignForm(
-  parts: DomainParts,
+  parts: DomainParts<FormsDB>,
   meta: CommandMeta,
   input: AssignFormInput,
 ): Promise<{ result: FormAssignment; replayed: boolean }> {

@@ -1,7 +1,8 @@
-import { sql, type Kysely } from "kysely";
+import { sql, type Kysely, type Selectable } from "kysely";
+import type { AssignmentStatus, FormsDB } from "./forms.tables.js";
 import { SCHEMA } from "./migrations.js";
 
-export type AssignmentStatus = "assigned" | "submitted";
+export type { AssignmentStatus } from "./forms.tables.js";
 
 export interface FormAssignment {
   id: string;
@@ -16,18 +17,7 @@ export interface FormAssignment {
   submittedAt: string | null;
 }
 
-type Row = {
-  id: string;
-  plan_id: string;
-  form_name: string;
-  user_id: string;
-  prefill: Record<string, unknown>;
-  is_test: boolean;
-  status: AssignmentStatus;
-  data: Record<string, unknown> | null;
-  created_at: Date | string;
-  submitted_at: Date | string | null;
-};
+type Row = Selectable<FormsDB["form_assignments"]>;
 
 const toAssignment = (r: Row): FormAssignment => ({
   id: r.id,
@@ -43,7 +33,7 @@ const toAssignment = (r: Row): FormAssignment => ({
 });
 
 export async function insertAssignment(
-  db: Kysely<any>,
+  db: Kysely<FormsDB>,
   orgId: string,
   a: Pick<FormAssignment, "id" | "planId" | "formName" | "userId" | "prefill" | "isTest">,
 ): Promise<FormAssignment> {
@@ -62,12 +52,12 @@ export async function insertAssignment(
     })
     .returningAll()
     .executeTakeFirstOrThrow();
-  return toAssignment(row as Row);
+  return toAssignment(row);
 }
 
 /** Locks the row, so two submissions of one assignment cannot both pass the status check. */
 export async function findAssignmentForUpdate(
-  db: Kysely<any>,
+  db: Kysely<FormsDB>,
   orgId: string,
   id: string,
 ): Promise<FormAssignment | undefined> {
@@ -79,11 +69,11 @@ export async function findAssignmentForUpdate(
     .where("id", "=", id)
     .forUpdate()
     .executeTakeFirst();
-  return row === undefined ? undefined : toAssignment(row as Row);
+  return row === undefined ? undefined : toAssignment(row);
 }
 
 export async function findAssignment(
-  db: Kysely<any>,
+  db: Kysely<FormsDB>,
   orgId: string,
   id: string,
 ): Promise<FormAssignment | undefined> {
@@ -94,11 +84,11 @@ export async function findAssignment(
     .where("org_id", "=", orgId)
     .where("id", "=", id)
     .executeTakeFirst();
-  return row === undefined ? undefined : toAssignment(row as Row);
+  return row === undefined ? undefined : toAssignment(row);
 }
 
 export async function markSubmitted(
-  db: Kysely<any>,
+  db: Kysely<FormsDB>,
   orgId: string,
   id: string,
   data: unknown,
@@ -111,11 +101,11 @@ export async function markSubmitted(
     .where("id", "=", id)
     .returningAll()
     .executeTakeFirstOrThrow();
-  return toAssignment(row as Row);
+  return toAssignment(row);
 }
 
 export async function listAssignments(
-  db: Kysely<any>,
+  db: Kysely<FormsDB>,
   orgId: string,
   filter: { userId?: string; planId?: string; status?: AssignmentStatus; limit: number },
 ): Promise<FormAssignment[]> {
@@ -124,5 +114,5 @@ export async function listAssignments(
   if (filter.planId !== undefined) q = q.where("plan_id", "=", filter.planId);
   if (filter.status !== undefined) q = q.where("status", "=", filter.status);
   const rows = await q.orderBy("created_at", "desc").limit(filter.limit).execute();
-  return rows.map((r) => toAssignment(r as Row));
+  return rows.map(toAssignment);
 }

@@ -2,9 +2,10 @@ import { formsContract } from "@switchboard/contracts";
 import { commandMeta, implement, type DomainParts, type ImplementedCommands } from "@switchboard/runtime";
 import { assignForm } from "./assign-form.js";
 import { submitForm } from "./submit-form.js";
+import type { FormsDB } from "./forms.tables.js";
 
 /** `<ns>.cmd.forms.*`: the rules engine assigns forms through these. */
-export function formsCommands(parts: DomainParts): ImplementedCommands {
+export function formsCommands(parts: DomainParts<FormsDB>): ImplementedCommands {
   return implement(formsContract, {
     async assignForm(req) {
       const outcome = await assignForm(parts, commandMeta(req), req.params);

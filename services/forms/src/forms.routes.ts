@@ -13,10 +13,11 @@ import {
   submitBody,
 } from "./forms.schemas.js";
 import { submitForm } from "./submit-form.js";
+import type { FormsDB } from "./forms.tables.js";
 
 const READERS = ["viewer", "app", "content-manager"] as const;
 
-export async function formsRoutes(app: FastifyInstance, parts: DomainParts): Promise<void> {
+export async function formsRoutes(app: FastifyInstance, parts: DomainParts<FormsDB>): Promise<void> {
   app.post<{
     Params: { org: string; planId: string };
     Body: { formName: string; userId: string; prefill?: Record<string, unknown> };

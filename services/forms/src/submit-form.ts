@@ -4,10 +4,11 @@ import { emitEvent } from "@switchboard/outbox";
 import type { ParamsOf, formsContract } from "@switchboard/contracts";
 import type { CommandMeta, DomainParts } from "@switchboard/runtime";
 import { findAssignmentForUpdate, markSubmitted, type FormAssignment } from "./form-assignment.repository.js";
+import type { FormsDB } from "./forms.tables.js";
 
 /** Records a submission and emits formSubmitted; a form is submitted once. */
 export async function submitForm(
-  parts: DomainParts,
+  parts: DomainParts<FormsDB>,
   meta: CommandMeta,
   input: ParamsOf<typeof formsContract, "submitForm">,
 ): Promise<{ result: FormAssignment; replayed: boolean }> {

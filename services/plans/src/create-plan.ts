@@ -6,13 +6,14 @@ import { runIdempotent } from "@switchboard/db";
 import { emitEvent, type EventSource } from "@switchboard/outbox";
 import type { CommandMeta } from "@switchboard/runtime";
 import { findTemplate } from "./plan-template.repository.js";
-import { insertPlan, type Plan } from "./plan.repository.js";
+import { insertPlan, type Plan, type RoleAssignment } from "./plan.repository.js";
+import type { PlansDB } from "./plans.tables.js";
 
 export type CreatePlanInput = ParamsOf<typeof plansContract, "createPlan">;
 
 /** Creates a plan and its planCreated event in one transaction; a repeated idempotency key replays. */
 export async function createPlan(
-  db: Kysely<any>,
+  db: Kysely<PlansDB>,
   source: EventSource,
   meta: CommandMeta,
   input: CreatePlanInput,

@@ -1,5 +1,6 @@
-import type { Kysely } from "kysely";
+import type { Kysely, Selectable } from "kysely";
 import { SCHEMA } from "./migrations.js";
+import type { PlansDB } from "./plans.tables.js";
 
 export interface PlanTemplate {
   name: string;
@@ -9,13 +10,7 @@ export interface PlanTemplate {
   createdAt: string;
 }
 
-type Row = {
-  name: string;
-  roles: string[];
-  forms: string[];
-  work_queues: string[];
-  created_at: Date | string;
-};
+type Row = Selectable<PlansDB["plan_templates"]>;
 
 const toTemplate = (r: Row): PlanTemplate => ({
   name: r.name,
@@ -27,7 +22,7 @@ const toTemplate = (r: Row): PlanTemplate => ({
 
 /** Inserts a template; undefined when the org already has one of that name. */
 export async function insertTemplate(
-  db: Kysely<any>,
+  db: Kysely<PlansDB>,
   orgId: string,
   t: { name: string; roles: string[]; forms: string[]; workQueues: string[] },
 ): Promise<PlanTemplate | undefined> {
@@ -44,11 +39,11 @@ export async function insertTemplate(
     .onConflict((oc) => oc.columns(["org_id", "name"]).doNothing())
     .returningAll()
     .executeTakeFirst();
-  return row === undefined ? undefined : toTemplate(row as Row);
+  return row === undefined ? undefined : toTemplate(row);
 }
 
 export async function findTemplate(
-  db: Kysely<any>,
+  db: Kysely<PlansDB>,
   orgId: string,
   name: string,
 ): Promise<PlanTemplate | undefined> {
@@ -59,10 +54,10 @@ export async function findTemplate(
     .where("org_id", "=", orgId)
     .where("name", "=", name)
     .executeTakeFirst();
-  return row === undefined ? undefined : toTemplate(row as Row);
+  return row === undefined ? undefined : toTemplate(row);
 }
 
-export async function listTemplates(db: Kysely<any>, orgId: string): Promise<PlanTemplate[]> {
+export async function listTemplates(db: Kysely<PlansDB>, orgId: string): Promise<PlanTemplate[]> {
   const rows = await db
     .withSchema(SCHEMA)
     .selectFrom("plan_templates")
@@ -70,5 +65,5 @@ export async function listTemplates(db: Kysely<any>, orgId: string): Promise<Pla
     .where("org_id", "=", orgId)
     .orderBy("name")
     .execute();
-  return rows.map((r) => toTemplate(r as Row));
+  return rows.map(toTemplate);
 }

@@ -1,10 +1,8 @@
-import type { Kysely } from "kysely";
+import type { Kysely, Selectable } from "kysely";
 import { SCHEMA } from "./migrations.js";
+import type { PlansDB, RoleAssignment } from "./plans.tables.js";
 
-export interface RoleAssignment {
-  roleId: string;
-  userId: string;
-}
+export type { RoleAssignment } from "./plans.tables.js";
 
 export interface Plan {
   id: string;
@@ -15,14 +13,7 @@ export interface Plan {
   createdAt: string;
 }
 
-type Row = {
-  id: string;
-  template_name: string;
-  user_id: string;
-  is_test: boolean;
-  role_assignments: RoleAssignment[];
-  created_at: Date | string;
-};
+type Row = Selectable<PlansDB["plans"]>;
 
 const toPlan = (r: Row): Plan => ({
   id: r.id,
@@ -34,7 +25,7 @@ const toPlan = (r: Row): Plan => ({
 });
 
 export async function insertPlan(
-  db: Kysely<any>,
+  db: Kysely<PlansDB>,
   orgId: string,
   plan: Omit<Plan, "createdAt">,
 ): Promise<Plan> {
@@ -51,10 +42,10 @@ export async function insertPlan(
     })
     .returningAll()
     .executeTakeFirstOrThrow();
-  return toPlan(row as Row);
+  return toPlan(row);
 }
 
-export async function findPlan(db: Kysely<any>, orgId: string, id: string): Promise<Plan | undefined> {
+export async function findPlan(db: Kysely<PlansDB>, orgId: string, id: string): Promise<Plan | undefined> {
   const row = await db
     .withSchema(SCHEMA)
     .selectFrom("plans")
@@ -62,11 +53,11 @@ export async function findPlan(db: Kysely<any>, orgId: string, id: string): Prom
     .where("org_id", "=", orgId)
     .where("id", "=", id)
     .executeTakeFirst();
-  return row === undefined ? undefined : toPlan(row as Row);
+  return row === undefined ? undefined : toPlan(row);
 }
 
 export async function listPlans(
-  db: Kysely<any>,
+  db: Kysely<PlansDB>,
   orgId: string,
   filter: { userId?: string; templateName?: string; limit: number },
 ): Promise<Plan[]> {
@@ -74,5 +65,5 @@ export async function listPlans(
   if (filter.userId !== undefined) q = q.where("user_id", "=", filter.userId);
   if (filter.templateName !== undefined) q = q.where("template_name", "=", filter.templateName);
   const rows = await q.orderBy("created_at", "desc").limit(filter.limit).execute();
-  return rows.map((r) => toPlan(r as Row));
+  return rows.map(toPlan);
 }

@@ -4,9 +4,10 @@ import { commandMeta, implement, type DomainParts, type ImplementedCommands } fr
 import { createPlan } from "./create-plan.js";
 import { findTemplate } from "./plan-template.repository.js";
 import { findPlan, listPlans } from "./plan.repository.js";
+import type { PlansDB } from "./plans.tables.js";
 
 /** `<ns>.cmd.plans.*`: what other services (the rules engine, forms, work queues) ask of plans. */
-export function plansCommands(parts: DomainParts): ImplementedCommands {
+export function plansCommands(parts: DomainParts<PlansDB>): ImplementedCommands {
   const { db, source } = parts;
   return implement(plansContract, {
     async createPlan(req) {

@@ -6,13 +6,14 @@ import { createPlan, type CreatePlanInput } from "./create-plan.js";
 import { findTemplate, insertTemplate, listTemplates } from "./plan-template.repository.js";
 import { findPlan, listPlans } from "./plan.repository.js";
 import { createPlanBody, listPlansQuery, orgParams, planIdParams, templateBody } from "./plans.schemas.js";
+import type { PlansDB } from "./plans.tables.js";
 
 type Org = { org: string };
 type TemplateInput = { name: string; roles: string[]; forms?: string[]; workQueues?: string[] };
 
 const READERS = ["viewer", "app", "content-manager"] as const;
 
-export async function plansRoutes(app: FastifyInstance, parts: DomainParts): Promise<void> {
+export async function plansRoutes(app: FastifyInstance, parts: DomainParts<PlansDB>): Promise<void> {
   const { db } = parts;
 
   app.post<{ Params: Org; Body: TemplateInput }>(

@@ -2,12 +2,13 @@ import { rulesEngineContract } from "@switchboard/contracts";
 import { assertInboundName, assertOrgId } from "@switchboard/events";
 import { implement, type DomainParts, type ImplementedCommands } from "@switchboard/runtime";
 import { findDefinition } from "./inbound-definition.repository.js";
+import type { RulesEngineDB } from "./rules-engine.tables.js";
 
 /**
  * `<ns>.cmd.rules-engine.*`: the declared payload schemas belong to the rules engine, so the HTTP
  * ingress asks for them here instead of reading this service's tables.
  */
-export function definitionCommands(parts: DomainParts): ImplementedCommands {
+export function definitionCommands(parts: DomainParts<RulesEngineDB>): ImplementedCommands {
   return implement(rulesEngineContract, {
     /** The declaration of one inbound event of the request's org, or null when it is not declared. */
     async getDefinition(req) {

@@ -3,9 +3,14 @@ import { ConflictError, NotFoundError } from "@switchboard/errors";
 import { deleteDefinition } from "./inbound-definition.repository.js";
 import { withOrgConfigLock } from "./org-config-lock.js";
 import { activeRulesOn } from "./rule.repository.js";
+import type { RulesEngineDB } from "./rules-engine.tables.js";
 
 /** Removes a declaration that no active rule reads; its messages become undeclared (dead-lettered). */
-export async function removeDefinition(db: Kysely<any>, orgId: string, name: string): Promise<void> {
+export async function removeDefinition(
+  db: Kysely<RulesEngineDB>,
+  orgId: string,
+  name: string,
+): Promise<void> {
   await withOrgConfigLock(db, orgId, async (trx) => {
     const users = await activeRulesOn(trx, orgId, "inbound", name);
     if (users.length > 0) {

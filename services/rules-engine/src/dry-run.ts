@@ -7,6 +7,7 @@ import type { PayloadValidator } from "./payload-schema.js";
 import { findRule, findRuleVersion } from "./rule.repository.js";
 import { checkRule, invalidRule } from "./rule-validation.js";
 import { payloadValidatorOf } from "./trigger-schemas.js";
+import type { RulesEngineDB } from "./rules-engine.tables.js";
 
 type Sources = Pick<RulesEngineParts, "schemas" | "eventRefs">;
 
@@ -36,7 +37,7 @@ export interface DryRunReport {
  * reads: no command is sent, nothing is recorded.
  */
 export async function runDryRun(
-  db: Kysely<any>,
+  db: Kysely<RulesEngineDB>,
   sources: Sources,
   orgId: string,
   request: DryRunRequest,
@@ -73,7 +74,7 @@ export async function runDryRun(
 type Chosen = { compiled: CompiledRule; warnings: RuleWarning[] };
 
 async function draft(
-  db: Kysely<any>,
+  db: Kysely<RulesEngineDB>,
   sources: Sources,
   orgId: string,
   document: unknown,
@@ -89,7 +90,7 @@ async function draft(
  * warnings, against its trigger's schema as it is now; the dry run shows it as it would run.
  */
 async function saved(
-  db: Kysely<any>,
+  db: Kysely<RulesEngineDB>,
   sources: Sources,
   orgId: string,
   request: DryRunRequest,
@@ -106,7 +107,7 @@ async function saved(
 }
 
 async function samples(
-  db: Kysely<any>,
+  db: Kysely<RulesEngineDB>,
   orgId: string,
   compiled: CompiledRule,
   n: number,

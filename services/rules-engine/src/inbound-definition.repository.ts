@@ -1,6 +1,7 @@
-import type { Kysely } from "kysely";
+import type { Kysely, Selectable } from "kysely";
 import type { DedupSpec } from "@switchboard/rules";
 import { SCHEMA } from "./migrations.js";
+import type { RulesEngineDB } from "./rules-engine.tables.js";
 
 /** A declared inbound event: its payload schema and how duplicates are recognised. */
 export interface InboundDefinition {
@@ -14,16 +15,7 @@ export interface InboundDefinition {
   updatedAt: string;
 }
 
-type Row = {
-  org_id: string;
-  name: string;
-  description: string;
-  schema: Record<string, unknown>;
-  dedup: DedupSpec;
-  version: number;
-  updated_by: string;
-  updated_at: Date | string;
-};
+type Row = Selectable<RulesEngineDB["inbound_definitions"]>;
 
 const toDefinition = (r: Row): InboundDefinition => ({
   orgId: r.org_id,
@@ -37,7 +29,7 @@ const toDefinition = (r: Row): InboundDefinition => ({
 });
 
 export async function findDefinition(
-  db: Kysely<any>,
+  db: Kysely<RulesEngineDB>,
   orgId: string,
   name: string,
 ): Promise<InboundDefinition | undefined> {
@@ -48,24 +40,27 @@ export async function findDefinition(
     .where("org_id", "=", orgId)
     .where("name", "=", name)
     .executeTakeFirst();
-  return row === undefined ? undefined : toDefinition(row as Row);
+  return row === undefined ? undefined : toDefinition(row);
 }
 
 /** One org's definitions by name, or every org's when `orgId` is undefined (the engine's full load). */
 export async function listDefinitions(
-  db: Kysely<any>,
+  db: Kysely<RulesEngineDB>,
   orgId: string | undefined,
 ): Promise<InboundDefinition[]> {
   let q = db.withSchema(SCHEMA).selectFrom("inbound_definitions").selectAll();
   if (orgId !== undefined) q = q.where("org_id", "=", orgId);
   const rows = await q.orderBy("org_id").orderBy("name").execute();
-  return rows.map((r) => toDefinition(r as Row));
+  return rows.map(toDefinition);
 }
 
 export type DefinitionWrite = Omit<InboundDefinition, "updatedAt"> & { updatedAt: Date };
 
 /** Inserts or replaces the definition; the caller has chosen the version. */
-export async function upsertDefinition(db: Kysely<any>, d: DefinitionWrite): Promise<InboundDefinition> {
+export async function upsertDefinition(
+  db: Kysely<RulesEngineDB>,
+  d: DefinitionWrite,
+): Promise<InboundDefinition> {
   const values = {
     description: d.description,
     schema: JSON.stringify(d.schema),
@@ -81,10 +76,14 @@ export async function upsertDefinition(db: Kysely<any>, d: DefinitionWrite): Pro
     .onConflict((oc) => oc.columns(["org_id", "name"]).doUpdateSet(values))
     .returningAll()
     .executeTakeFirstOrThrow();
-  return toDefinition(row as Row);
+  return toDefinition(row);
 }
 
-export async function deleteDefinition(db: Kysely<any>, orgId: string, name: string): Promise<boolean> {
+export async function deleteDefinition(
+  db: Kysely<RulesEngineDB>,
+  orgId: string,
+  name: string,
+): Promise<boolean> {
   const result = await db
     .withSchema(SCHEMA)
     .deleteFrom("inbound_definitions")

@@ -1,6 +1,7 @@
-import { sql, type Kysely } from "kysely";
+import { sql, type Kysely, type Selectable } from "kysely";
 import { deleteInBatches } from "@switchboard/db";
 import { SCHEMA } from "./migrations.js";
+import type { RulesEngineDB } from "./rules-engine.tables.js";
 
 /** An inbound message as the engine received it, kept for dry runs against real traffic. */
 export interface InboundSample {
@@ -11,13 +12,10 @@ export interface InboundSample {
   receivedAt: string;
 }
 
-type Row = {
-  id: number | bigint | string;
-  message_id: string;
-  payload: unknown;
-  valid: boolean;
-  received_at: Date | string;
-};
+type Row = Pick<
+  Selectable<RulesEngineDB["inbound_samples"]>,
+  "id" | "message_id" | "payload" | "valid" | "received_at"
+>;
 
 const toSample = (r: Row): InboundSample => ({
   id: Number(r.id),
@@ -28,7 +26,7 @@ const toSample = (r: Row): InboundSample => ({
 });
 
 export async function insertSample(
-  db: Kysely<any>,
+  db: Kysely<RulesEngineDB>,
   orgId: string,
   sample: { name: string; messageId: string; payload: unknown; valid: boolean; receivedAt?: Date },
 ): Promise<InboundSample> {
@@ -45,12 +43,12 @@ export async function insertSample(
     })
     .returningAll()
     .executeTakeFirstOrThrow();
-  return toSample(row as Row);
+  return toSample(row);
 }
 
 /** The last `n` messages received for an inbound event, newest first. */
 export async function recentSamples(
-  db: Kysely<any>,
+  db: Kysely<RulesEngineDB>,
   orgId: string,
   name: string,
   n: number,
@@ -64,10 +62,10 @@ export async function recentSamples(
     .orderBy("id", "desc")
     .limit(n)
     .execute();
-  return rows.map((r) => toSample(r as Row));
+  return rows.map(toSample);
 }
 
 /** Deletes the samples received before `before` (at most 100 per event are kept anyway). */
-export function deleteSamplesBefore(db: Kysely<any>, before: Date): Promise<number> {
+export function deleteSamplesBefore(db: Kysely<RulesEngineDB>, before: Date): Promise<number> {
   return deleteInBatches(db, SCHEMA, "inbound_samples", sql`received_at < ${before}`);
 }

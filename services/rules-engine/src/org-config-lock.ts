@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { sql, type Kysely, type Transaction } from "kysely";
+import type { RulesEngineDB } from "./rules-engine.tables.js";
 
 /**
  * Runs `work` in a transaction that holds the org's rules-configuration lock. Definition and rule
@@ -7,9 +8,9 @@ import { sql, type Kysely, type Transaction } from "kysely";
  * checks against each other's old state; writes of different orgs do not wait for each other.
  */
 export async function withOrgConfigLock<T>(
-  db: Kysely<any>,
+  db: Kysely<RulesEngineDB>,
   orgId: string,
-  work: (trx: Transaction<any>) => Promise<T>,
+  work: (trx: Transaction<RulesEngineDB>) => Promise<T>,
 ): Promise<T> {
   return db.transaction().execute(async (trx) => {
     await sql`select pg_advisory_xact_lock(${sql.lit(lockKey(orgId).toString())}::bigint)`.execute(trx);

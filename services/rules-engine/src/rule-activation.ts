@@ -5,6 +5,7 @@ import { withOrgConfigLock } from "./org-config-lock.js";
 import { findRule, findRuleVersion, upsertRuleHead, type RuleHead } from "./rule.repository.js";
 import { enabledOf, ruleState, triggerOfDocument, type RuleState } from "./rule-state.js";
 import { checkRule, staleRule } from "./rule-validation.js";
+import type { RulesEngineDB } from "./rules-engine.tables.js";
 
 type Sources = Pick<RulesEngineParts, "schemas" | "eventRefs">;
 
@@ -13,7 +14,7 @@ type Sources = Pick<RulesEngineParts, "schemas" | "eventRefs">;
  * validated again first: its trigger's schema may have changed since it was saved.
  */
 export async function activateRule(
-  db: Kysely<any>,
+  db: Kysely<RulesEngineDB>,
   sources: Sources,
   orgId: string,
   ruleId: string,
@@ -39,7 +40,7 @@ export async function activateRule(
 
 /** Switches a rule on or off without a new version. Switching on checks the active version still fits. */
 export async function setRuleEnabled(
-  db: Kysely<any>,
+  db: Kysely<RulesEngineDB>,
   sources: Sources,
   orgId: string,
   ruleId: string,
@@ -60,7 +61,7 @@ export async function setRuleEnabled(
 
 /** Stops a rule: no version is active any more. Its versions and runs stay, and saving it again continues them. */
 export async function deactivateRule(
-  db: Kysely<any>,
+  db: Kysely<RulesEngineDB>,
   orgId: string,
   ruleId: string,
   now: () => Date,
@@ -81,7 +82,7 @@ export async function deactivateRule(
   });
 }
 
-async function requireRule(db: Kysely<any>, orgId: string, ruleId: string): Promise<RuleHead> {
+async function requireRule(db: Kysely<RulesEngineDB>, orgId: string, ruleId: string): Promise<RuleHead> {
   const head = await findRule(db, orgId, ruleId);
   if (head === undefined) throw new NotFoundError(`rule ${ruleId} does not exist`);
   return head;

@@ -3,6 +3,7 @@ import type { ServiceContext } from "@switchboard/runtime";
 import { ReloadQueue } from "./reload-queue.js";
 import type { RuleIndex } from "./rule-index.js";
 import { parseRulesChanged, rulesChangedSubject } from "./rules-changed.js";
+import type { RulesEngineDB } from "./rules-engine.tables.js";
 
 export interface RuleChangeWatcher {
   /** Reload an org now, e.g. after a change made in this process (works while NATS is down). */
@@ -25,7 +26,7 @@ export interface WatchOptions {
 export function watchRuleChanges(
   ctx: Pick<ServiceContext, "nc" | "config" | "logger">,
   index: RuleIndex,
-  db: Kysely<any>,
+  db: Kysely<RulesEngineDB>,
   options: WatchOptions = {},
 ): RuleChangeWatcher {
   const logger = ctx.logger.child({ component: "rule-change-watcher" });

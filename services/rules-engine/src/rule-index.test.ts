@@ -9,6 +9,7 @@ import type { Api } from "../test/support/api.js";
 import { bookedPayload, reminderRule, slotDefinition, SLOT_BOOKED } from "../test/support/fixtures.js";
 import { watchRuleChanges, type RuleChangeWatcher } from "./rule-change-watcher.js";
 import { RuleIndex } from "./rule-index.js";
+import type { RulesEngineDB } from "./rules-engine.tables.js";
 import { rulesChangedSubject } from "./rules-changed.js";
 
 const logger = createLogger({ level: "silent" });
@@ -23,7 +24,7 @@ describe("rule index and change propagation", () => {
   let cm: Api;
   // A second replica: its own NATS connection, database handle, index and watcher.
   let nc: NatsConnection;
-  let database: Database;
+  let database: Database<RulesEngineDB>;
   let replica: RuleIndex;
   let watcher: RuleChangeWatcher;
 
@@ -31,7 +32,7 @@ describe("rule index and change propagation", () => {
     stack = await startRulesStack();
     cm = stack.client("cmA");
     nc = await connectBus({ servers: stack.nats.url, name: "replica", logger });
-    database = await openDatabase({ url: stack.database.url });
+    database = await openDatabase<RulesEngineDB>({ url: stack.database.url });
     replica = new RuleIndex({ logger });
     await replica.load(database.db);
     watcher = watchRuleChanges({ nc, config: loadConfig({}), logger }, replica, database.db);

@@ -3,6 +3,7 @@ import type { Logger } from "@switchboard/logger";
 import type { CompiledRule } from "@switchboard/rules";
 import { buildOrgRules, type IndexedDefinition, type OrgRules } from "./org-rules.js";
 import { readRunnable, type OrgSnapshot } from "./runnable-rules.js";
+import type { RulesEngineDB } from "./rules-engine.tables.js";
 
 export type { IndexedDefinition } from "./org-rules.js";
 
@@ -28,14 +29,14 @@ export class RuleIndex {
   }
 
   /** Loads every org; orgs that no longer have definitions or rules are dropped. */
-  async load(db: Kysely<any>): Promise<void> {
+  async load(db: Kysely<RulesEngineDB>): Promise<void> {
     const ticket = ++this.#tickets;
     const snapshot = await readRunnable(db, undefined);
     const orgs = new Set([...snapshot.keys(), ...this.#orgs.keys()]);
     for (const orgId of orgs) this.#apply(orgId, ticket, snapshot.get(orgId));
   }
 
-  async reloadOrg(db: Kysely<any>, orgId: string): Promise<void> {
+  async reloadOrg(db: Kysely<RulesEngineDB>, orgId: string): Promise<void> {
     const ticket = ++this.#tickets;
     const snapshot = await readRunnable(db, orgId);
     this.#apply(orgId, ticket, snapshot.get(orgId));

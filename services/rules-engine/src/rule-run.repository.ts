@@ -1,7 +1,8 @@
-import { sql, type Kysely } from "kysely";
+import { sql, type Kysely, type Selectable } from "kysely";
 import { deleteInBatches } from "@switchboard/db";
 import { SCHEMA } from "./migrations.js";
-import type { TriggerKind } from "./rule.repository.js";
+import type { TriggerKind } from "./rules-engine.tables.js";
+import type { RulesEngineDB } from "./rules-engine.tables.js";
 
 /** What one rule did with one message. */
 export interface RuleRun {
@@ -26,22 +27,7 @@ export type RuleRunWrite = Omit<RuleRun, "id" | "createdAt" | "error" | "payload
   createdAt?: Date;
 };
 
-type Row = {
-  id: number | bigint | string;
-  org_id: string;
-  rule_id: string;
-  version: number;
-  trigger_kind: TriggerKind;
-  trigger_name: string;
-  message_id: string;
-  dedup_key: string;
-  status: string;
-  input: unknown;
-  actions: unknown;
-  error: string | null;
-  created_at: Date | string;
-  payload_removed_at?: Date | string | null;
-};
+type Row = Selectable<RulesEngineDB["rule_runs"]>;
 
 const toRun = (r: Row): RuleRun => ({
   id: Number(r.id),
@@ -60,7 +46,7 @@ const toRun = (r: Row): RuleRun => ({
 });
 
 /** Records runs, in the caller's transaction (the engine writes them with the dedup record). */
-export async function insertRuleRuns(db: Kysely<any>, runs: RuleRunWrite[]): Promise<RuleRun[]> {
+export async function insertRuleRuns(db: Kysely<RulesEngineDB>, runs: RuleRunWrite[]): Promise<RuleRun[]> {
   if (runs.length === 0) return [];
   const rows = await db
     .withSchema(SCHEMA)
@@ -83,12 +69,12 @@ export async function insertRuleRuns(db: Kysely<any>, runs: RuleRunWrite[]): Pro
     )
     .returningAll()
     .execute();
-  return rows.map((r) => toRun(r as Row));
+  return rows.map(toRun);
 }
 
 /** An org's runs, newest first; `before` is the id of the last run of the previous page. */
 export async function listRuleRuns(
-  db: Kysely<any>,
+  db: Kysely<RulesEngineDB>,
   orgId: string,
   filter: { ruleId?: string | undefined; limit: number; before?: number | undefined },
 ): Promise<RuleRun[]> {
@@ -96,7 +82,7 @@ export async function listRuleRuns(
   if (filter.ruleId !== undefined) q = q.where("rule_id", "=", filter.ruleId);
   if (filter.before !== undefined) q = q.where("id", "<", filter.before);
   const rows = await q.orderBy("id", "desc").limit(filter.limit).execute();
-  return rows.map((r) => toRun(r as Row));
+  return rows.map(toRun);
 }
 
 /**
@@ -105,7 +91,7 @@ export async function listRuleRuns(
  * stays, until deleteRuleRunsBefore. Returns how many runs were stripped.
  */
 export async function stripRuleRunPayloadsBefore(
-  db: Kysely<any>,
+  db: Kysely<RulesEngineDB>,
   before: Date,
   batchSize = 5_000,
 ): Promise<number> {
@@ -132,6 +118,6 @@ export async function stripRuleRunPayloadsBefore(
 }
 
 /** Deletes the runs made before `before`; returns how many went. */
-export function deleteRuleRunsBefore(db: Kysely<any>, before: Date): Promise<number> {
+export function deleteRuleRunsBefore(db: Kysely<RulesEngineDB>, before: Date): Promise<number> {
   return deleteInBatches(db, SCHEMA, "rule_runs", sql`created_at < ${before}`);
 }

@@ -9,6 +9,7 @@ import {
 } from "@switchboard/rules";
 import type { RulesEngineParts } from "./engine-parts.js";
 import { noRefs, peekTrigger, triggerSchemaOf } from "./trigger-schemas.js";
+import type { RulesEngineDB } from "./rules-engine.tables.js";
 
 type Sources = Pick<RulesEngineParts, "schemas" | "eventRefs">;
 
@@ -19,7 +20,7 @@ type Sources = Pick<RulesEngineParts, "schemas" | "eventRefs">;
  * object does not declare) come with either answer; they refuse nothing.
  */
 export async function checkRule(
-  db: Kysely<any>,
+  db: Kysely<RulesEngineDB>,
   sources: Sources,
   orgId: string,
   document: unknown,

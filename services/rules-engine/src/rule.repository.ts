@@ -1,8 +1,9 @@
-import type { Kysely } from "kysely";
+import type { Kysely, Selectable } from "kysely";
 import type { RuleDocument } from "@switchboard/rules";
 import { SCHEMA } from "./migrations.js";
+import type { RulesEngineDB, TriggerKind } from "./rules-engine.tables.js";
 
-export type TriggerKind = "inbound" | "event";
+export type { TriggerKind } from "./rules-engine.tables.js";
 
 /** A rule's state: which of its versions runs, and whether it runs at all. */
 export interface RuleHead {
@@ -17,16 +18,7 @@ export interface RuleHead {
   updatedAt: string;
 }
 
-type HeadRow = {
-  org_id: string;
-  rule_id: string;
-  enabled: boolean;
-  active_version: number | null;
-  latest_version: number;
-  trigger_kind: TriggerKind;
-  trigger_name: string;
-  updated_at: Date | string;
-};
+type HeadRow = Selectable<RulesEngineDB["rules"]>;
 
 const toHead = (r: HeadRow): RuleHead => ({
   orgId: r.org_id,
@@ -39,7 +31,7 @@ const toHead = (r: HeadRow): RuleHead => ({
 });
 
 export async function findRule(
-  db: Kysely<any>,
+  db: Kysely<RulesEngineDB>,
   orgId: string,
   ruleId: string,
 ): Promise<RuleHead | undefined> {
@@ -50,10 +42,10 @@ export async function findRule(
     .where("org_id", "=", orgId)
     .where("rule_id", "=", ruleId)
     .executeTakeFirst();
-  return row === undefined ? undefined : toHead(row as HeadRow);
+  return row === undefined ? undefined : toHead(row);
 }
 
-export async function listRules(db: Kysely<any>, orgId: string): Promise<RuleHead[]> {
+export async function listRules(db: Kysely<RulesEngineDB>, orgId: string): Promise<RuleHead[]> {
   const rows = await db
     .withSchema(SCHEMA)
     .selectFrom("rules")
@@ -61,12 +53,12 @@ export async function listRules(db: Kysely<any>, orgId: string): Promise<RuleHea
     .where("org_id", "=", orgId)
     .orderBy("rule_id")
     .execute();
-  return rows.map((r) => toHead(r as HeadRow));
+  return rows.map(toHead);
 }
 
 /** Rules with an active version on this trigger, enabled or not: a disabled rule may be enabled again. */
 export async function activeRulesOn(
-  db: Kysely<any>,
+  db: Kysely<RulesEngineDB>,
   orgId: string,
   kind: TriggerKind,
   name: string,
@@ -81,7 +73,7 @@ export async function activeRulesOn(
     .where("active_version", "is not", null)
     .orderBy("rule_id")
     .execute();
-  return rows.map((r) => toHead(r as HeadRow));
+  return rows.map(toHead);
 }
 
 export interface RuleHeadWrite {
@@ -94,7 +86,7 @@ export interface RuleHeadWrite {
   updatedAt: Date;
 }
 
-export async function upsertRuleHead(db: Kysely<any>, h: RuleHeadWrite): Promise<RuleHead> {
+export async function upsertRuleHead(db: Kysely<RulesEngineDB>, h: RuleHeadWrite): Promise<RuleHead> {
   const values = {
     enabled: h.enabled,
     active_version: h.activeVersion ?? null,
@@ -110,7 +102,7 @@ export async function upsertRuleHead(db: Kysely<any>, h: RuleHeadWrite): Promise
     .onConflict((oc) => oc.columns(["org_id", "rule_id"]).doUpdateSet(values))
     .returningAll()
     .executeTakeFirstOrThrow();
-  return toHead(row as HeadRow);
+  return toHead(row);
 }
 
 /** One immutable saved document of a rule. */
@@ -122,13 +114,10 @@ export interface RuleVersion {
   createdAt: string;
 }
 
-type VersionRow = {
-  rule_id: string;
-  version: number;
-  document: RuleDocument;
-  author: string;
-  created_at: Date | string;
-};
+type VersionRow = Pick<
+  Selectable<RulesEngineDB["rule_versions"]>,
+  "rule_id" | "version" | "document" | "author" | "created_at"
+>;
 
 const toVersion = (r: VersionRow): RuleVersion => ({
   ruleId: r.rule_id,
@@ -139,7 +128,7 @@ const toVersion = (r: VersionRow): RuleVersion => ({
 });
 
 export async function findRuleVersion(
-  db: Kysely<any>,
+  db: Kysely<RulesEngineDB>,
   orgId: string,
   ruleId: string,
   version: number,
@@ -152,12 +141,12 @@ export async function findRuleVersion(
     .where("rule_id", "=", ruleId)
     .where("version", "=", version)
     .executeTakeFirst();
-  return row === undefined ? undefined : toVersion(row as VersionRow);
+  return row === undefined ? undefined : toVersion(row);
 }
 
 /** Versions in ascending order, at most `limit` of them ending before `before` (newest page first). */
 export async function listRuleVersions(
-  db: Kysely<any>,
+  db: Kysely<RulesEngineDB>,
   orgId: string,
   ruleId: string,
   page: { limit: number; before?: number | undefined },
@@ -170,11 +159,11 @@ export async function listRuleVersions(
     .where("rule_id", "=", ruleId);
   if (page.before !== undefined) q = q.where("version", "<", page.before);
   const rows = await q.orderBy("version", "desc").limit(page.limit).execute();
-  return rows.map((r) => toVersion(r as VersionRow)).reverse();
+  return rows.map((r) => toVersion(r)).reverse();
 }
 
 export async function insertRuleVersion(
-  db: Kysely<any>,
+  db: Kysely<RulesEngineDB>,
   orgId: string,
   v: { ruleId: string; version: number; document: RuleDocument; author: string; createdAt: Date },
 ): Promise<RuleVersion> {
@@ -191,12 +180,12 @@ export async function insertRuleVersion(
     })
     .returningAll()
     .executeTakeFirstOrThrow();
-  return toVersion(row as VersionRow);
+  return toVersion(row);
 }
 
 /** Active, enabled rules with their active documents: what the engine runs, for one org or all. */
 export async function listRunnableRules(
-  db: Kysely<any>,
+  db: Kysely<RulesEngineDB>,
   orgId: string | undefined,
 ): Promise<{ orgId: string; ruleId: string; version: number; document: RuleDocument }[]> {
   let q = db
@@ -211,11 +200,6 @@ export async function listRunnableRules(
     .select(["r.org_id", "r.rule_id", "v.version", "v.document"])
     .where("r.enabled", "=", true);
   if (orgId !== undefined) q = q.where("r.org_id", "=", orgId);
-  const rows = (await q.orderBy("r.org_id").orderBy("r.rule_id").execute()) as {
-    org_id: string;
-    rule_id: string;
-    version: number;
-    document: RuleDocument;
-  }[];
+  const rows = await q.orderBy("r.org_id").orderBy("r.rule_id").execute();
   return rows.map((r) => ({ orgId: r.org_id, ruleId: r.rule_id, version: r.version, document: r.document }));
 }

@@ -10,12 +10,14 @@ import {
 import { definitionCommands } from "./definition.commands.js";
 import type { RulesEngineParts } from "./engine-parts.js";
 import { startEngine, type Engine } from "./engine/engine.js";
+import { schemaTables } from "@switchboard/db";
 import { createEventRefResolver } from "@switchboard/events";
 import { migrations, SCHEMA } from "./migrations.js";
 import { watchRuleChanges, type RuleChangeWatcher } from "./rule-change-watcher.js";
 import { RuleIndex } from "./rule-index.js";
 import { publishRulesChanged } from "./rules-changed.js";
 import { rulesEngineRoutes } from "./rules-engine.routes.js";
+import type { RulesEngineDB } from "./rules-engine.tables.js";
 
 export interface RulesEngineService extends Service {
   /** The in-memory rules of every org, loaded at start and kept current by the watcher. */
@@ -27,23 +29,23 @@ export interface RulesEngineService extends Service {
  * index every replica keeps current; and (started in `start()`) the engine's consumers.
  */
 export function createRulesEngineService(ctx: ServiceContext): RulesEngineService {
-  const db = ctx.database.db;
+  const db = schemaTables<RulesEngineDB>(ctx.database.db);
   const index = new RuleIndex({ logger: ctx.logger });
   const eventRefs = createEventRefResolver();
   let watcher: RuleChangeWatcher | undefined;
   let engine: Engine | undefined;
   // Parts as the domain service hands them to routes; the runner registers routes before start().
-  let domainParts: DomainParts | undefined;
+  let domainParts: DomainParts<RulesEngineDB> | undefined;
   const changed = (orgId: string): void => {
     publishRulesChanged(ctx.nc, ctx.config.namespace, orgId, ctx.logger);
     watcher?.changed(orgId);
   };
-  const routes = async (app: FastifyInstance, parts: DomainParts): Promise<void> => {
+  const routes = async (app: FastifyInstance, parts: DomainParts<RulesEngineDB>): Promise<void> => {
     domainParts = parts;
     const engineParts: RulesEngineParts = { ...parts, schemas: ctx.schemas, eventRefs, changed };
     await rulesEngineRoutes(app, engineParts);
   };
-  const domain = createDomainService(ctx, {
+  const domain = createDomainService<RulesEngineDB>(ctx, {
     name: "rules-engine",
     schema: SCHEMA,
     migrations,

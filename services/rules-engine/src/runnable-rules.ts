@@ -2,6 +2,7 @@ import type { Kysely } from "kysely";
 import type { RuleDocument } from "@switchboard/rules";
 import { listDefinitions, type InboundDefinition } from "./inbound-definition.repository.js";
 import { listRunnableRules } from "./rule.repository.js";
+import type { RulesEngineDB } from "./rules-engine.tables.js";
 
 /** What one org runs, as stored. */
 export interface OrgSnapshot {
@@ -14,7 +15,7 @@ export interface OrgSnapshot {
  * definition and the rules that read it are seen at the same moment.
  */
 export async function readRunnable(
-  db: Kysely<any>,
+  db: Kysely<RulesEngineDB>,
   orgId: string | undefined,
 ): Promise<Map<string, OrgSnapshot>> {
   const [definitions, rules] = await db

@@ -9,6 +9,7 @@ import { compilePayloadSchema } from "./payload-schema.js";
 import { findRuleVersion, activeRulesOn } from "./rule.repository.js";
 import { checkRuleAgainst, summarize } from "./rule-validation.js";
 import { noRefs } from "./trigger-schemas.js";
+import type { RulesEngineDB } from "./rules-engine.tables.js";
 
 export interface DefinitionInput {
   description: string;
@@ -32,7 +33,7 @@ export type SaveDefinitionOutcome = {
  * the versions that run keep fitting the payloads they read. Each change gets the next version.
  */
 export async function saveDefinition(
-  db: Kysely<any>,
+  db: Kysely<RulesEngineDB>,
   author: Author,
   name: string,
   input: DefinitionInput,
@@ -82,7 +83,7 @@ function sameContent(current: InboundDefinition, input: DefinitionInput, dedup: 
 
 /** The active version of every rule on this event must still validate against the new schema. */
 async function assertActiveRulesFit(
-  trx: Kysely<any>,
+  trx: Kysely<RulesEngineDB>,
   orgId: string,
   name: string,
   schema: object,

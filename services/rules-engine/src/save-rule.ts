@@ -13,6 +13,7 @@ import {
 import { enabledOf, ruleState, triggerOfDocument, type RuleState } from "./rule-state.js";
 import { checkRule, checkRuleId, invalidRule } from "./rule-validation.js";
 import type { Author } from "./save-definition.js";
+import type { RulesEngineDB } from "./rules-engine.tables.js";
 
 type Sources = Pick<RulesEngineParts, "schemas" | "eventRefs">;
 
@@ -26,7 +27,7 @@ export type SaveRuleOutcome = RuleState & { created: boolean; warnings: RuleWarn
  * warnings are saved past and answered.
  */
 export async function saveRule(
-  db: Kysely<any>,
+  db: Kysely<RulesEngineDB>,
   sources: Sources,
   author: Author,
   ruleId: string,

@@ -4,6 +4,7 @@ import type { RefResolver, Trigger } from "@switchboard/rules";
 import type { RulesEngineParts } from "./engine-parts.js";
 import { findDefinition } from "./inbound-definition.repository.js";
 import { compilePayloadSchema, type PayloadValidator } from "./payload-schema.js";
+import type { RulesEngineDB } from "./rules-engine.tables.js";
 
 type Sources = Pick<RulesEngineParts, "schemas" | "eventRefs">;
 
@@ -26,7 +27,7 @@ export const triggerName = (t: Trigger): string => ("inbound" in t ? t.inbound :
 
 /** What a trigger's `var` paths read, and how to follow its references; undefined when not declared. */
 export async function triggerSchemaOf(
-  db: Kysely<any>,
+  db: Kysely<RulesEngineDB>,
   sources: Sources,
   orgId: string,
   trigger: Trigger,
@@ -41,7 +42,7 @@ export async function triggerSchemaOf(
 
 /** How a payload for this trigger is checked, as the engine would check it; undefined when not declared. */
 export async function payloadValidatorOf(
-  db: Kysely<any>,
+  db: Kysely<RulesEngineDB>,
   sources: Sources,
   orgId: string,
   trigger: Trigger,

@@ -6,16 +6,17 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ensureAdminKey } from "./admin-key.js";
 import { findKeyByHash } from "./api-key.repository.js";
 import { migrations, SCHEMA } from "./migrations.js";
+import type { TenancyDB } from "./tenancy.tables.js";
 
 const KEY = "sbk_tenancy_test_0123456789abcdefghijk";
 const hash = (token: string) => createHash("sha256").update(token).digest("hex");
 
 describe("the platform-admin key", () => {
   let testDb: TestDatabase;
-  let database: Database;
+  let database: Database<TenancyDB>;
   beforeAll(async () => {
     testDb = await createTestDatabase("sb_tenancy");
-    database = await openDatabase({ url: testDb.url });
+    database = await openDatabase<TenancyDB>({ url: testDb.url });
     await migrateOrThrow(database.db, SCHEMA, migrations);
   });
   afterAll(async () => {

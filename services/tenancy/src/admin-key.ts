@@ -3,6 +3,7 @@ import { sql, type Kysely } from "kysely";
 import { generateApiKey, hashToken } from "./api-key.js";
 import { hasPlatformKey, insertApiKey } from "./api-key.repository.js";
 import { SCHEMA } from "./migrations.js";
+import type { TenancyDB } from "./tenancy.tables.js";
 
 const ENV_KEY_NAME = "platform admin (SWITCHBOARD_ADMIN_KEY)";
 const GENERATED_KEY_NAME = "platform admin (generated at first start)";
@@ -18,7 +19,7 @@ export type AdminKeyOutcome =
  * be printed; later starts find it and print nothing.
  */
 export async function ensureAdminKey(
-  db: Kysely<any>,
+  db: Kysely<TenancyDB>,
   configuredKey: string | undefined,
 ): Promise<AdminKeyOutcome> {
   return db.transaction().execute(async (trx) => {

@@ -1,5 +1,6 @@
-import { sql, type Kysely } from "kysely";
+import { sql, type Kysely, type Selectable } from "kysely";
 import { SCHEMA } from "./migrations.js";
+import type { TenancyDB } from "./tenancy.tables.js";
 
 export interface ApiKeyRecord {
   id: string;
@@ -9,7 +10,7 @@ export interface ApiKeyRecord {
   createdAt: string;
 }
 
-type Row = { id: string; org_id: string | null; name: string; roles: string[]; created_at: Date | string };
+type Row = Pick<Selectable<TenancyDB["api_keys"]>, "id" | "org_id" | "name" | "roles" | "created_at">;
 
 function toKey(row: Row): ApiKeyRecord {
   return {
@@ -22,7 +23,7 @@ function toKey(row: Row): ApiKeyRecord {
 }
 
 export async function insertApiKey(
-  db: Kysely<any>,
+  db: Kysely<TenancyDB>,
   key: { id: string; orgId: string | null; name: string; roles: string[]; tokenHash: string },
 ): Promise<ApiKeyRecord> {
   const row = await db
@@ -37,11 +38,14 @@ export async function insertApiKey(
     })
     .returning(["id", "org_id", "name", "roles", "created_at"])
     .executeTakeFirstOrThrow();
-  return toKey(row as Row);
+  return toKey(row);
 }
 
 /** The live key with this token hash, if any. */
-export async function findKeyByHash(db: Kysely<any>, tokenHash: string): Promise<ApiKeyRecord | undefined> {
+export async function findKeyByHash(
+  db: Kysely<TenancyDB>,
+  tokenHash: string,
+): Promise<ApiKeyRecord | undefined> {
   const row = await db
     .withSchema(SCHEMA)
     .selectFrom("api_keys")
@@ -49,10 +53,10 @@ export async function findKeyByHash(db: Kysely<any>, tokenHash: string): Promise
     .where("token_hash", "=", tokenHash)
     .where("revoked_at", "is", null)
     .executeTakeFirst();
-  return row === undefined ? undefined : toKey(row as Row);
+  return row === undefined ? undefined : toKey(row);
 }
 
-export async function listOrgKeys(db: Kysely<any>, orgId: string): Promise<ApiKeyRecord[]> {
+export async function listOrgKeys(db: Kysely<TenancyDB>, orgId: string): Promise<ApiKeyRecord[]> {
   const rows = await db
     .withSchema(SCHEMA)
     .selectFrom("api_keys")
@@ -61,11 +65,11 @@ export async function listOrgKeys(db: Kysely<any>, orgId: string): Promise<ApiKe
     .where("revoked_at", "is", null)
     .orderBy("created_at")
     .execute();
-  return rows.map((r) => toKey(r as Row));
+  return rows.map(toKey);
 }
 
 /** Revokes a key of the org; false when the org has no such live key. */
-export async function revokeKey(db: Kysely<any>, orgId: string, id: string): Promise<boolean> {
+export async function revokeKey(db: Kysely<TenancyDB>, orgId: string, id: string): Promise<boolean> {
   const result = await db
     .withSchema(SCHEMA)
     .updateTable("api_keys")
@@ -77,7 +81,7 @@ export async function revokeKey(db: Kysely<any>, orgId: string, id: string): Pro
   return Number(result.numUpdatedRows) > 0;
 }
 
-export async function hasPlatformKey(db: Kysely<any>): Promise<boolean> {
+export async function hasPlatformKey(db: Kysely<TenancyDB>): Promise<boolean> {
   const row = await db
     .withSchema(SCHEMA)
     .selectFrom("api_keys")

@@ -1,5 +1,6 @@
-import type { Kysely } from "kysely";
+import type { Kysely, Selectable } from "kysely";
 import { SCHEMA } from "./migrations.js";
+import type { TenancyDB } from "./tenancy.tables.js";
 
 export interface Org {
   id: string;
@@ -7,7 +8,7 @@ export interface Org {
   createdAt: string;
 }
 
-type Row = { id: string; name: string; created_at: Date | string };
+type Row = Selectable<TenancyDB["orgs"]>;
 
 function toOrg(row: Row): Org {
   return { id: row.id, name: row.name, createdAt: new Date(row.created_at).toISOString() };
@@ -15,7 +16,7 @@ function toOrg(row: Row): Org {
 
 /** Inserts the org; returns undefined when the id is taken. */
 export async function insertOrg(
-  db: Kysely<any>,
+  db: Kysely<TenancyDB>,
   org: { id: string; name: string },
 ): Promise<Org | undefined> {
   const row = await db
@@ -25,20 +26,20 @@ export async function insertOrg(
     .onConflict((oc) => oc.column("id").doNothing())
     .returningAll()
     .executeTakeFirst();
-  return row === undefined ? undefined : toOrg(row as Row);
+  return row === undefined ? undefined : toOrg(row);
 }
 
-export async function findOrg(db: Kysely<any>, id: string): Promise<Org | undefined> {
+export async function findOrg(db: Kysely<TenancyDB>, id: string): Promise<Org | undefined> {
   const row = await db
     .withSchema(SCHEMA)
     .selectFrom("orgs")
     .selectAll()
     .where("id", "=", id)
     .executeTakeFirst();
-  return row === undefined ? undefined : toOrg(row as Row);
+  return row === undefined ? undefined : toOrg(row);
 }
 
-export async function listOrgs(db: Kysely<any>): Promise<Org[]> {
+export async function listOrgs(db: Kysely<TenancyDB>): Promise<Org[]> {
   const rows = await db.withSchema(SCHEMA).selectFrom("orgs").selectAll().orderBy("id").execute();
-  return rows.map((r) => toOrg(r as Row));
+  return rows.map(toOrg);
 }

@@ -6,10 +6,11 @@ import { generateApiKey, hashToken } from "./api-key.js";
 import { insertApiKey, listOrgKeys, revokeKey } from "./api-key.repository.js";
 import { findOrg, insertOrg, listOrgs } from "./org.repository.js";
 import { apiKeySchema, createKeyBody, createOrgBody, orgParams, orgSchema } from "./tenancy.schemas.js";
+import type { TenancyDB } from "./tenancy.tables.js";
 
 type OrgParams = { org: string };
 
-export async function tenancyRoutes(app: FastifyInstance, db: Kysely<any>): Promise<void> {
+export async function tenancyRoutes(app: FastifyInstance, db: Kysely<TenancyDB>): Promise<void> {
   app.post<{ Body: { id: string; name: string } }>(
     "/v1/orgs",
     {
@@ -114,7 +115,7 @@ export async function tenancyRoutes(app: FastifyInstance, db: Kysely<any>): Prom
   );
 }
 
-export async function requireOrg(db: Kysely<any>, id: string) {
+export async function requireOrg(db: Kysely<TenancyDB>, id: string) {
   const org = await findOrg(db, id);
   if (org === undefined) throw new NotFoundError(`org "${id}" does not exist`);
   return org;

@@ -1,5 +1,6 @@
 import { tenancyContract } from "@switchboard/contracts";
 import { createDomainService, implement, type Service, type ServiceContext } from "@switchboard/runtime";
+import { schemaTables } from "@switchboard/db";
 import { ensureAdminKey } from "./admin-key.js";
 import { authenticate } from "./authenticate.command.js";
 import { migrations, SCHEMA } from "./migrations.js";
@@ -12,6 +13,7 @@ import { natsCredentialRoutes } from "./nats-credentials/nats-credential.routes.
 import { loadIssuer } from "./nats-credentials/nats-issuer.js";
 import { findOrg } from "./org.repository.js";
 import { requireOrg, tenancyRoutes } from "./tenancy.routes.js";
+import type { TenancyDB } from "./tenancy.tables.js";
 
 export interface TenancyOptions {
   /** Where the one-time generated admin key is shown. */
@@ -24,14 +26,14 @@ export interface TenancyOptions {
  * the servers' account (its revocations) current.
  */
 export function createTenancyService(ctx: ServiceContext, options: TenancyOptions): Service {
-  const db = ctx.database.db;
+  const db = schemaTables<TenancyDB>(ctx.database.db);
   const issuer = loadIssuer(ctx.config.natsIssuerFile);
   const publisher: AccountPublisher | undefined =
     issuer === undefined
       ? undefined
       : createAccountPublisher({ ctx, db, issuer, logger: ctx.logger, now: ctx.now });
   let credentials: NatsCredentialService | undefined;
-  const domain = createDomainService(ctx, {
+  const domain = createDomainService<TenancyDB>(ctx, {
     name: "tenancy",
     schema: SCHEMA,
     migrations,

@@ -4,13 +4,14 @@ import type { Keyring } from "@switchboard/secrets";
 import type { Kysely } from "kysely";
 import type { DeliveryControl } from "./contracts.js";
 import { loadSubscription } from "./subscriptions/index.js";
+import type { WebhookBridgeDB } from "./webhook-bridge.tables.js";
 
 /**
  * `<ns>.cmd.webhook-bridge.replay`: delivers one past event again to one subscription, for the
  * dead-letter desk's retry of a webhook that ran out of attempts.
  */
 export function webhookBridgeCommands(
-  db: Kysely<any>,
+  db: Kysely<WebhookBridgeDB>,
   keyring: Keyring,
   delivery: () => DeliveryControl,
 ): ImplementedCommands {

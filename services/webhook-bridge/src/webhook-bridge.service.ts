@@ -13,9 +13,10 @@ import { createDeliveryEngine } from "./delivery/index.js";
 import { migrations, SCHEMA } from "./migrations.js";
 import { webhookBridgeCommands } from "./webhook-bridge.commands.js";
 import { loadSecretsKeyring, webhookRoutes, type SubscriptionParts } from "./subscriptions/index.js";
+import type { WebhookBridgeDB } from "./webhook-bridge.tables.js";
 
 /** What the delivery side is built from. */
-export interface DeliveryParts extends DomainParts {
+export interface DeliveryParts extends DomainParts<WebhookBridgeDB> {
   ctx: ServiceContext;
   keyring: Keyring;
 }
@@ -40,7 +41,7 @@ export function createWebhookBridgeService(ctx: ServiceContext, options: Webhook
     ((parts: DeliveryParts) => createDeliveryEngine(parts.ctx, parts, { keyring: parts.keyring }));
   let delivery: DeliverySide | undefined;
   // The domain service hands out its parts to routes only, and the runner registers routes before start().
-  const routes = async (app: FastifyInstance, parts: DomainParts): Promise<void> => {
+  const routes = async (app: FastifyInstance, parts: DomainParts<WebhookBridgeDB>): Promise<void> => {
     delivery = makeDelivery({ ...parts, ctx, keyring });
     const subscriptionParts: SubscriptionParts = {
       db: parts.db,
@@ -52,12 +53,12 @@ export function createWebhookBridgeService(ctx: ServiceContext, options: Webhook
     };
     await webhookRoutes(app, subscriptionParts, delivery);
   };
-  const commands = (parts: DomainParts) =>
+  const commands = (parts: DomainParts<WebhookBridgeDB>) =>
     webhookBridgeCommands(parts.db, keyring, () => {
       if (delivery === undefined) throw wiring("its routes were not registered before start()");
       return delivery;
     });
-  const domain = createDomainService(ctx, {
+  const domain = createDomainService<WebhookBridgeDB>(ctx, {
     name: "webhook-bridge",
     schema: SCHEMA,
     migrations,

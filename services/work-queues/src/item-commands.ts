@@ -11,6 +11,7 @@ import {
   type WorkQueueItem,
 } from "./work-queue-item.repository.js";
 import { findQueue } from "./work-queue.repository.js";
+import type { WorkQueuesDB } from "./work-queues.tables.js";
 
 export type Outcome = { result: WorkQueueItem; replayed: boolean };
 
@@ -26,7 +27,7 @@ function checkStatus(queue: { name: string; statuses: string[] }, status: string
 
 /** Puts a plan's item on a queue in the queue's first status (or the one given); emits workQueueItemCreated. */
 export async function createItem(
-  parts: DomainParts,
+  parts: DomainParts<WorkQueuesDB>,
   meta: CommandMeta,
   input: CreateItemInput,
 ): Promise<Outcome> {
@@ -69,7 +70,7 @@ export async function createItem(
 
 /** Moves an item to a status of its queue; emits workQueueItemStatusUpdated when the status changes. */
 export async function setItemStatus(
-  parts: DomainParts,
+  parts: DomainParts<WorkQueuesDB>,
   meta: CommandMeta,
   input: ParamsOf<typeof workQueuesContract, "setItemStatus">,
 ): Promise<Outcome> {

@@ -1,5 +1,6 @@
-import { sql, type Kysely } from "kysely";
+import { sql, type Kysely, type Selectable } from "kysely";
 import { SCHEMA } from "./migrations.js";
+import type { WorkQueuesDB } from "./work-queues.tables.js";
 
 export interface WorkQueueItem {
   id: string;
@@ -13,17 +14,7 @@ export interface WorkQueueItem {
   updatedAt: string;
 }
 
-type Row = {
-  id: string;
-  queue_name: string;
-  plan_id: string;
-  status: string;
-  priority: number;
-  service_location: string | null;
-  is_test: boolean;
-  created_at: Date | string;
-  updated_at: Date | string;
-};
+type Row = Selectable<WorkQueuesDB["items"]>;
 
 const toItem = (r: Row): WorkQueueItem => ({
   id: r.id,
@@ -38,7 +29,7 @@ const toItem = (r: Row): WorkQueueItem => ({
 });
 
 export async function insertItem(
-  db: Kysely<any>,
+  db: Kysely<WorkQueuesDB>,
   orgId: string,
   item: Pick<
     WorkQueueItem,
@@ -60,12 +51,12 @@ export async function insertItem(
     })
     .returningAll()
     .executeTakeFirstOrThrow();
-  return toItem(row as Row);
+  return toItem(row);
 }
 
 /** Locks the item so concurrent status changes see each other's oldStatus. */
 export async function findItemForUpdate(
-  db: Kysely<any>,
+  db: Kysely<WorkQueuesDB>,
   orgId: string,
   id: string,
 ): Promise<WorkQueueItem | undefined> {
@@ -77,11 +68,11 @@ export async function findItemForUpdate(
     .where("id", "=", id)
     .forUpdate()
     .executeTakeFirst();
-  return row === undefined ? undefined : toItem(row as Row);
+  return row === undefined ? undefined : toItem(row);
 }
 
 export async function findItem(
-  db: Kysely<any>,
+  db: Kysely<WorkQueuesDB>,
   orgId: string,
   id: string,
 ): Promise<WorkQueueItem | undefined> {
@@ -92,11 +83,11 @@ export async function findItem(
     .where("org_id", "=", orgId)
     .where("id", "=", id)
     .executeTakeFirst();
-  return row === undefined ? undefined : toItem(row as Row);
+  return row === undefined ? undefined : toItem(row);
 }
 
 export async function updateItem(
-  db: Kysely<any>,
+  db: Kysely<WorkQueuesDB>,
   orgId: string,
   id: string,
   changes: { status: string; priority: number },
@@ -109,11 +100,11 @@ export async function updateItem(
     .where("id", "=", id)
     .returningAll()
     .executeTakeFirstOrThrow();
-  return toItem(row as Row);
+  return toItem(row);
 }
 
 export async function listItems(
-  db: Kysely<any>,
+  db: Kysely<WorkQueuesDB>,
   orgId: string,
   filter: { queue?: string; planId?: string; status?: string; limit: number },
 ): Promise<WorkQueueItem[]> {
@@ -122,5 +113,5 @@ export async function listItems(
   if (filter.planId !== undefined) q = q.where("plan_id", "=", filter.planId);
   if (filter.status !== undefined) q = q.where("status", "=", filter.status);
   const rows = await q.orderBy("priority", "desc").orderBy("created_at").limit(filter.limit).execute();
-  return rows.map((r) => toItem(r as Row));
+  return rows.map(toItem);
 }

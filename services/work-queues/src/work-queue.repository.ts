@@ -1,5 +1,6 @@
-import { sql, type Kysely } from "kysely";
+import { sql, type Kysely, type Selectable } from "kysely";
 import { SCHEMA } from "./migrations.js";
+import type { WorkQueuesDB } from "./work-queues.tables.js";
 
 export interface WorkQueue {
   name: string;
@@ -8,7 +9,7 @@ export interface WorkQueue {
   updatedAt: string;
 }
 
-type Row = { name: string; statuses: string[]; description: string | null; updated_at: Date | string };
+type Row = Pick<Selectable<WorkQueuesDB["work_queues"]>, "name" | "statuses" | "description" | "updated_at">;
 
 const toQueue = (r: Row): WorkQueue => ({
   name: r.name,
@@ -19,7 +20,7 @@ const toQueue = (r: Row): WorkQueue => ({
 
 /** Creates or replaces a queue's definition; returns it and whether it was new. */
 export async function upsertQueue(
-  db: Kysely<any>,
+  db: Kysely<WorkQueuesDB>,
   orgId: string,
   q: { name: string; statuses: string[]; description?: string | undefined },
 ): Promise<{ queue: WorkQueue; created: boolean }> {
@@ -41,11 +42,11 @@ export async function upsertQueue(
     )
     .returning(["name", "statuses", "description", "updated_at", sql<boolean>`xmax = 0`.as("inserted")])
     .executeTakeFirstOrThrow();
-  return { queue: toQueue(row as Row), created: Boolean((row as { inserted: boolean }).inserted) };
+  return { queue: toQueue(row), created: Boolean(row.inserted) };
 }
 
 export async function findQueue(
-  db: Kysely<any>,
+  db: Kysely<WorkQueuesDB>,
   orgId: string,
   name: string,
 ): Promise<WorkQueue | undefined> {
@@ -56,10 +57,10 @@ export async function findQueue(
     .where("org_id", "=", orgId)
     .where("name", "=", name)
     .executeTakeFirst();
-  return row === undefined ? undefined : toQueue(row as Row);
+  return row === undefined ? undefined : toQueue(row);
 }
 
-export async function listQueues(db: Kysely<any>, orgId: string): Promise<WorkQueue[]> {
+export async function listQueues(db: Kysely<WorkQueuesDB>, orgId: string): Promise<WorkQueue[]> {
   const rows = await db
     .withSchema(SCHEMA)
     .selectFrom("work_queues")
@@ -67,5 +68,5 @@ export async function listQueues(db: Kysely<any>, orgId: string): Promise<WorkQu
     .where("org_id", "=", orgId)
     .orderBy("name")
     .execute();
-  return rows.map((r) => toQueue(r as Row));
+  return rows.map(toQueue);
 }

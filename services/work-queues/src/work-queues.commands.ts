@@ -1,9 +1,10 @@
 import { workQueuesContract } from "@switchboard/contracts";
 import { commandMeta, implement, type DomainParts, type ImplementedCommands } from "@switchboard/runtime";
 import { createItem, setItemStatus } from "./item-commands.js";
+import type { WorkQueuesDB } from "./work-queues.tables.js";
 
 /** `<ns>.cmd.work-queues.*`: what rules do to work queues. */
-export function workQueuesCommands(parts: DomainParts): ImplementedCommands {
+export function workQueuesCommands(parts: DomainParts<WorkQueuesDB>): ImplementedCommands {
   return implement(workQueuesContract, {
     async createItem(req) {
       const outcome = await createItem(parts, commandMeta(req), req.params);

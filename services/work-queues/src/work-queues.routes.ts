@@ -14,10 +14,14 @@ import {
   queueParams,
   updateItemBody,
 } from "./work-queues.schemas.js";
+import type { WorkQueuesDB } from "./work-queues.tables.js";
 
 const READERS = ["viewer", "app", "content-manager"] as const;
 
-export async function workQueuesRoutes(app: FastifyInstance, parts: DomainParts): Promise<void> {
+export async function workQueuesRoutes(
+  app: FastifyInstance,
+  parts: DomainParts<WorkQueuesDB>,
+): Promise<void> {
   const { db } = parts;
 
   app.put<{ Params: { org: string; queue: string }; Body: { statuses: string[]; description?: string } }>(

@@ -1,8 +1,9 @@
 import { createHash } from "node:crypto";
-import { CompiledQuery, sql, type Kysely, type Transaction } from "kysely";
+import { sql, type Kysely, type Selectable, type Transaction } from "kysely";
 import type { DedupKey } from "./dedup-keys.js";
 
 import { SCHEMA } from "../migrations.js";
+import type { RulesEngineDB } from "../rules-engine.tables.js";
 
 /**
  * `claimed`: this message may run (first time, or a redelivery of the message that claimed it).
@@ -16,19 +17,14 @@ export type ClaimOutcome =
   /** `holder`: the stream copy holding the claim, to tell whether it is still at work. */
   | { outcome: "busy"; by: string; holder: string | null };
 
-type ClaimRow = { kind: string; value: string; message_id: string; status: string; holder: string | null };
+type ClaimRow = Pick<
+  Selectable<RulesEngineDB["dedup_claims"]>,
+  "kind" | "value" | "message_id" | "status" | "holder"
+>;
 
-// The claim's two statements run for every message; their text depends only on the number of keys
-// (one or two), so it is written once per count instead of built by the query builder each time.
-const CLAIMS = `"${SCHEMA}"."dedup_claims"`;
-const claimSql = new Map<string, string>();
-
-function cachedSql(name: string, keyCount: number, build: () => string): string {
-  const id = `${name}/${keyCount}`;
-  let text = claimSql.get(id);
-  if (text === undefined) claimSql.set(id, (text = build()));
-  return text;
-}
+// The claim's two statements run for every message: written as SQL templates, whose parameters
+// kysely numbers, rather than built by the query builder each time.
+const CLAIMS = sql.table(`${SCHEMA}.dedup_claims`);
 
 /**
  * A key as its claim stores it. Claims are kept for ever, so a key made of payload fields (a
@@ -41,22 +37,24 @@ export function storedKey(key: DedupKey): DedupKey {
     : key;
 }
 
+/** Who claims: the message, for one org's event, as one stream copy. */
+type ClaimOf = { orgId: string; eventName: string; messageId: string; holder: string };
+
 /** Insert the keys as `processing` for this message and holder, leaving existing claims alone. */
-function insertClaims(fixed: unknown[], keys: DedupKey[]): CompiledQuery {
-  const text = cachedSql("insert", keys.length, () => {
-    const rows = keys.map((_, i) => `($1, $2, $${5 + 2 * i}, $${6 + 2 * i}, $3, 'processing', $4)`);
-    return `insert into ${CLAIMS} (org_id, event_name, kind, value, message_id, status, holder) values ${rows.join(", ")} on conflict (org_id, event_name, kind, value) do nothing`;
-  });
-  return CompiledQuery.raw(text, [...fixed, ...keys.flatMap((k) => [k.kind, k.value])]);
+function insertClaims(claim: ClaimOf, keys: DedupKey[]) {
+  const rows = keys.map(
+    (k) =>
+      sql`(${claim.orgId}, ${claim.eventName}, ${k.kind}, ${k.value}, ${claim.messageId}, 'processing', ${claim.holder})`,
+  );
+  return sql`insert into ${CLAIMS} (org_id, event_name, kind, value, message_id, status, holder)
+    values ${sql.join(rows)} on conflict (org_id, event_name, kind, value) do nothing`;
 }
 
 /** The claims of the keys, whoever holds them, locked for this transaction. */
-function selectClaims(fixed: unknown[], keys: DedupKey[]): CompiledQuery {
-  const text = cachedSql("select", keys.length, () => {
-    const pairs = keys.map((_, i) => `(kind = $${3 + 2 * i} and value = $${4 + 2 * i})`);
-    return `select kind, value, message_id, status, holder from ${CLAIMS} where org_id = $1 and event_name = $2 and (${pairs.join(" or ")}) for update`;
-  });
-  return CompiledQuery.raw(text, [...fixed, ...keys.flatMap((k) => [k.kind, k.value])]);
+function selectClaims(claim: ClaimOf, keys: DedupKey[]) {
+  const pairs = keys.map((k) => sql`(kind = ${k.kind} and value = ${k.value})`);
+  return sql<ClaimRow>`select kind, value, message_id, status, holder from ${CLAIMS}
+    where org_id = ${claim.orgId} and event_name = ${claim.eventName} and (${sql.join(pairs, sql` or `)}) for update`;
 }
 
 /**
@@ -67,7 +65,7 @@ function selectClaims(fixed: unknown[], keys: DedupKey[]): CompiledQuery {
  * but another copy of the same id (posted over HTTP and published on NATS) must wait for it.
  */
 export async function claimKeys(
-  trx: Transaction<any>,
+  trx: Transaction<RulesEngineDB>,
   orgId: string,
   eventName: string,
   keys: DedupKey[],
@@ -75,8 +73,9 @@ export async function claimKeys(
   holder: string,
 ): Promise<ClaimOutcome> {
   keys = keys.map(storedKey);
-  await trx.executeQuery(insertClaims([orgId, eventName, messageId, holder], keys));
-  const { rows } = await trx.executeQuery<ClaimRow>(selectClaims([orgId, eventName], keys));
+  const claim = { orgId, eventName, messageId, holder };
+  await insertClaims(claim, keys).execute(trx);
+  const { rows } = await selectClaims(claim, keys).execute(trx);
   const others = rows.filter((r) => r.message_id !== messageId);
   const done = others.find((r) => r.status === "done");
   if (done !== undefined) {
@@ -105,12 +104,12 @@ export async function claimKeys(
  * idempotent actions, and the lock lets only the first record its runs.
  */
 export async function lockClaimsForRecording(
-  trx: Transaction<any>,
+  trx: Transaction<RulesEngineDB>,
   orgId: string,
   eventName: string,
   messageId: string,
 ): Promise<boolean> {
-  const rows = (await trx
+  const rows = await trx
     .withSchema(SCHEMA)
     .selectFrom("dedup_claims")
     .select("status")
@@ -118,28 +117,24 @@ export async function lockClaimsForRecording(
     .where("event_name", "=", eventName)
     .where("message_id", "=", messageId)
     .forUpdate()
-    .execute()) as { status: string }[];
+    .execute();
   return rows.some((r) => r.status === "done");
 }
 
 /** Marks the message's claims done, in the transaction that records what it did. */
 export async function completeClaims(
-  trx: Transaction<any>,
+  trx: Transaction<RulesEngineDB>,
   orgId: string,
   eventName: string,
   messageId: string,
 ): Promise<void> {
-  await trx.executeQuery(
-    CompiledQuery.raw(
-      `update ${CLAIMS} set status = 'done', done_at = now() where org_id = $1 and event_name = $2 and message_id = $3`,
-      [orgId, eventName, messageId],
-    ),
-  );
+  await sql`update ${CLAIMS} set status = 'done', done_at = now()
+    where org_id = ${orgId} and event_name = ${eventName} and message_id = ${messageId}`.execute(trx);
 }
 
 /** Frees a message's claims when it leaves for the dead-letter queue, so a retry (or a copy) may run. */
 export async function releaseClaims(
-  db: Kysely<any>,
+  db: Kysely<RulesEngineDB>,
   orgId: string,
   eventName: string,
   messageId: string,
@@ -152,7 +147,7 @@ export async function releaseClaims(
  * while PostgreSQL was away): only that copy's, and only while still `processing`.
  */
 export async function releaseAbandoned(
-  db: Kysely<any>,
+  db: Kysely<RulesEngineDB>,
   orgId: string,
   eventName: string,
   messageId: string,
@@ -165,7 +160,7 @@ export async function releaseAbandoned(
 }
 
 async function releaseOwn(
-  trx: Transaction<any>,
+  trx: Transaction<RulesEngineDB>,
   orgId: string,
   eventName: string,
   keys: DedupKey[],
@@ -178,7 +173,7 @@ async function releaseOwn(
 
 /** Drops the claims this copy inserted, and only those: the copy holding the others is still at work. */
 async function releaseHeld(
-  trx: Transaction<any>,
+  trx: Transaction<RulesEngineDB>,
   orgId: string,
   eventName: string,
   messageId: string,
@@ -188,7 +183,7 @@ async function releaseHeld(
 }
 
 /** Deletes a message's claims that are not done; the callers narrow it down. */
-function unfinishedClaims(db: Kysely<any>, orgId: string, eventName: string, messageId: string) {
+function unfinishedClaims(db: Kysely<RulesEngineDB>, orgId: string, eventName: string, messageId: string) {
   return db
     .withSchema(SCHEMA)
     .deleteFrom("dedup_claims")

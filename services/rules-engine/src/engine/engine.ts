@@ -11,6 +11,7 @@ import type { RuleIndex } from "../rule-index.js";
 import { eventHandler } from "./event-handler.js";
 import { inboundHandler } from "./inbound-handler.js";
 import type { ProcessorDeps } from "./message-processor.js";
+import type { RulesEngineDB } from "../rules-engine.tables.js";
 
 export interface Engine {
   stop(): Promise<void>;
@@ -22,7 +23,7 @@ export interface Engine {
  */
 export async function startEngine(
   ctx: ServiceContext,
-  parts: DomainParts,
+  parts: DomainParts<RulesEngineDB>,
   index: RuleIndex,
 ): Promise<Engine> {
   const { config, logger, nc } = ctx;

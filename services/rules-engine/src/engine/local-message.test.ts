@@ -53,7 +53,7 @@ describe("a message whose actions call no other service", () => {
     rules: [emitRule],
     sample: { orgId: "org-a", name: "slotBooked", messageId, payload: { n }, valid: true },
   });
-  const countOf = async (table: string, messageId: string) =>
+  const countOf = async (table: "rule_runs" | "inbound_samples", messageId: string) =>
     (
       await database.db
         .withSchema(SCHEMA)

@@ -8,6 +8,7 @@ import { insertRuleRuns } from "../rule-run.repository.js";
 import { completeClaims, lockClaimsForRecording, releaseClaims } from "./dedup-claims.js";
 
 import { SCHEMA } from "../migrations.js";
+import type { RulesEngineDB } from "../rules-engine.tables.js";
 
 export interface RuleRun {
   rule: CompiledRule;
@@ -42,7 +43,7 @@ export function emittedMessageId(idempotencyKey: string): string {
  * it first.
  */
 export async function recordMessage(
-  db: Kysely<any>,
+  db: Kysely<RulesEngineDB>,
   source: EventSource,
   record: MessageRecord,
 ): Promise<void> {
@@ -55,7 +56,7 @@ export async function recordMessage(
 
 /** What recordMessage writes, in a transaction that holds the message's claims locked already. */
 export async function writeRecord(
-  trx: Transaction<any>,
+  trx: Transaction<RulesEngineDB>,
   source: EventSource,
   record: MessageRecord,
 ): Promise<void> {
@@ -85,7 +86,7 @@ export async function writeRecord(
 }
 
 async function enqueueEmitted(
-  trx: Transaction<any>,
+  trx: Transaction<RulesEngineDB>,
   source: EventSource,
   record: MessageRecord,
   rule: CompiledRule,

@@ -1,6 +1,7 @@
 import { sql, type Kysely } from "kysely";
 import { insertSample } from "../inbound-sample.repository.js";
 import { SCHEMA } from "../migrations.js";
+import type { RulesEngineDB } from "../rules-engine.tables.js";
 
 const KEEP = 100;
 
@@ -16,7 +17,7 @@ export interface Sample {
  * Keeps the last messages of each inbound event, for dry runs against real traffic. A valid
  * message's sample is written in the transaction that claims it, so it costs no commit of its own.
  */
-export async function saveSample(db: Kysely<any>, sample: Sample): Promise<void> {
+export async function saveSample(db: Kysely<RulesEngineDB>, sample: Sample): Promise<void> {
   const saved = await insertSample(db, sample.orgId, sample);
   // Prune now and then rather than on every insert.
   if (saved.id % 25 === 0) {

@@ -8,9 +8,10 @@ import { releaseAbandoned, type ClaimOutcome } from "./dedup-claims.js";
 import { outcomeOf } from "./matches.js";
 import type { MessageRecord, RuleRun } from "./run-recorder.js";
 import type { Sample } from "./samples.js";
+import type { RulesEngineDB } from "../rules-engine.tables.js";
 
 export interface ProcessorDeps {
-  db: Kysely<any>;
+  db: Kysely<RulesEngineDB>;
   source: EventSource;
   call: CommandCaller;
   logger: Logger;

@@ -2,9 +2,10 @@ import { migrateSchema, openDatabase, type Migration } from "@switchboard/db";
 import { createTestDatabase } from "@switchboard/testing";
 import type { Kysely } from "kysely";
 import { migrations, SCHEMA } from "../../src/migrations.js";
+import type { RulesEngineDB } from "../../src/rules-engine.tables.js";
 
 export interface EngineDatabase {
-  db: Kysely<any>;
+  db: Kysely<RulesEngineDB>;
   close(): Promise<void>;
 }
 
@@ -14,7 +15,7 @@ export async function openEngineDatabase(
   upTo: Record<string, Migration> = migrations,
 ): Promise<EngineDatabase> {
   const testDb = await createTestDatabase(prefix);
-  const database = await openDatabase({ url: testDb.url });
+  const database = await openDatabase<RulesEngineDB>({ url: testDb.url });
   const migrated = await migrateSchema(database.db, SCHEMA, upTo);
   if (!migrated.ok) throw new Error(`migrations failed: ${JSON.stringify(migrated.error)}`);
   return {

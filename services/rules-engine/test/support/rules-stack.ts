@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { loadConfig } from "@switchboard/config";
-import { openDatabase } from "@switchboard/db";
+import { openDatabase, schemaTables } from "@switchboard/db";
 import { createLogger } from "@switchboard/logger";
 import { startServices, type RunningServices, type ServiceContext } from "@switchboard/runtime";
 import {
@@ -12,6 +12,7 @@ import {
 import type { Kysely } from "kysely";
 import { createRulesEngineService, type RulesEngineService } from "../../src/rules-engine.service.js";
 import { api, type Api } from "./api.js";
+import type { RulesEngineDB } from "../../src/rules-engine.tables.js";
 
 /** API keys of two orgs, by name; the stack answers key checks for exactly these. */
 export const KEYS = {
@@ -31,7 +32,7 @@ export interface RulesStack {
   database: TestDatabase;
   running: RunningServices;
   service: RulesEngineService;
-  db: Kysely<any>;
+  db: Kysely<RulesEngineDB>;
   url: string;
   client(key: KeyName): Api;
   close(): Promise<void>;
@@ -53,7 +54,7 @@ export async function startRulesStack(): Promise<RulesStack> {
       database,
       running,
       service,
-      db: running.context.database.db,
+      db: schemaTables<RulesEngineDB>(running.context.database.db),
       url: running.url,
       client: (key) => api(running.url, tokenOf(key)),
       async close() {

@@ -10,6 +10,7 @@ import {
 } from "@switchboard/nats-auth";
 import type { ServiceContext } from "@switchboard/runtime";
 import { activeRevocations } from "./nats-credential.repository.js";
+import type { TenancyDB } from "../tenancy.tables.js";
 
 /**
  * Keeps the servers' copy of the application account current: the account JWT, re-signed with every
@@ -25,7 +26,7 @@ export interface AccountPublisher {
 
 export interface AccountPublisherOptions {
   ctx: Pick<ServiceContext, "connectNats">;
-  db: Kysely<any>;
+  db: Kysely<TenancyDB>;
   issuer: Issuer;
   logger: Logger;
   now: () => Date;

@@ -19,9 +19,10 @@ import {
   recordAudit,
   type NatsCredentialRecord,
 } from "./nats-credential.repository.js";
+import type { TenancyDB } from "../tenancy.tables.js";
 
 export interface NatsCredentialDeps {
-  db: Kysely<any>;
+  db: Kysely<TenancyDB>;
   nc: NatsConnection;
   source: EventSource;
   issuer: Issuer;

@@ -1,6 +1,7 @@
-import { sql, type Kysely, type Transaction } from "kysely";
+import { sql, type Kysely, type Selectable, type Transaction } from "kysely";
 import type { CredentialAccess } from "@switchboard/nats-auth";
 import { SCHEMA } from "../migrations.js";
+import type { TenancyDB } from "../tenancy.tables.js";
 
 /** A NATS credential as the API shows it: never its seed, which only the creating response holds. */
 export interface NatsCredentialRecord {
@@ -16,20 +17,9 @@ export interface NatsCredentialRecord {
   revokedBy: string | null;
 }
 
-type Db = Kysely<any> | Transaction<any>;
+type Db = Kysely<TenancyDB> | Transaction<TenancyDB>;
 
-type Row = {
-  id: string;
-  org_id: string;
-  name: string;
-  access: CredentialAccess[];
-  public_key: string;
-  expires_at: Date | string | null;
-  created_at: Date | string;
-  created_by: string;
-  revoked_at: Date | string | null;
-  revoked_by: string | null;
-};
+type Row = Selectable<TenancyDB["nats_credentials"]>;
 
 const COLUMNS = [
   "id",
@@ -88,7 +78,7 @@ export async function insertCredential(
     })
     .returning(COLUMNS)
     .executeTakeFirstOrThrow();
-  return toRecord(row as Row);
+  return toRecord(row);
 }
 
 export async function findCredential(
@@ -103,7 +93,7 @@ export async function findCredential(
     .where("org_id", "=", orgId)
     .where("id", "=", id)
     .executeTakeFirst();
-  return row === undefined ? undefined : toRecord(row as Row);
+  return row === undefined ? undefined : toRecord(row);
 }
 
 export async function listCredentials(db: Db, orgId: string): Promise<NatsCredentialRecord[]> {
@@ -115,7 +105,7 @@ export async function listCredentials(db: Db, orgId: string): Promise<NatsCreden
     .orderBy("created_at")
     .orderBy("id")
     .execute();
-  return rows.map((r) => toRecord(r as Row));
+  return rows.map(toRecord);
 }
 
 /** Marks the credential revoked; undefined when it was revoked already (or is not the org's). */
@@ -134,7 +124,7 @@ export async function markRevoked(
     .where("revoked_at", "is", null)
     .returning(COLUMNS)
     .executeTakeFirst();
-  return row === undefined ? undefined : toRecord(row as Row);
+  return row === undefined ? undefined : toRecord(row);
 }
 
 /**
@@ -147,10 +137,11 @@ export async function activeRevocations(db: Db, now: Date): Promise<Record<strin
     .selectFrom("nats_credentials")
     .select(["public_key", "revoked_at"])
     .where("revoked_at", "is not", null)
+    .$narrowType<{ revoked_at: Date }>()
     .where((eb) => eb.or([eb("expires_at", "is", null), eb("expires_at", ">", now)]))
     .execute();
   const revocations: Record<string, number> = {};
-  for (const row of rows as { public_key: string; revoked_at: Date | string }[]) {
+  for (const row of rows) {
     // JWTs of the key issued at or before this second are refused. No other JWT of the key is ever
     // issued, so a minute of margin covers clocks that disagree (the JWT's, the database's).
     revocations[row.public_key] = Math.ceil(new Date(row.revoked_at).getTime() / 1000) + 60;
@@ -189,7 +180,7 @@ export async function auditOf(db: Db, orgId: string, credentialId: string): Prom
     .where("credential_id", "=", credentialId)
     .orderBy("id")
     .execute();
-  return (rows as { action: AuditEntry["action"]; actor: string; at: Date | string }[]).map((r) => ({
+  return rows.map((r) => ({
     action: r.action,
     actor: r.actor,
     at: iso(r.at)!,

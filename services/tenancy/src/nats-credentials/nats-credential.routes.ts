@@ -12,6 +12,7 @@ import {
   credentialParams,
   credentialWithAuditSchema,
 } from "./nats-credential.schemas.js";
+import type { TenancyDB } from "../tenancy.tables.js";
 
 type Org = { org: string };
 type Credential = Org & { id: string };
@@ -26,7 +27,7 @@ const TAGS = ["nats-credentials"];
  */
 export async function natsCredentialRoutes(
   app: FastifyInstance,
-  db: Kysely<any>,
+  db: Kysely<TenancyDB>,
   service: NatsCredentialService | undefined,
   requireOrg: (org: string) => Promise<unknown>,
 ): Promise<void> {

@@ -23,6 +23,7 @@ import {
   type EventPublisher,
 } from "../../test/support/delivery/event-publisher.js";
 import { WebhookReceiver } from "../../test/support/delivery/webhook-receiver.js";
+import type { WebhookBridgeDB } from "../webhook-bridge.tables.js";
 
 const logger = createLogger({ level: "silent" });
 const CHILD = fileURLToPath(new URL("../../test/support/delivery/bridge.child.ts", import.meta.url));
@@ -59,7 +60,7 @@ async function kill(child: ChildProcess | undefined): Promise<void> {
 describe("a bridge killed mid-delivery", () => {
   let nats: NatsServer;
   let testDb: TestDatabase;
-  let database: Database;
+  let database: Database<WebhookBridgeDB>;
   let nc: NatsConnection;
   let events: EventPublisher;
   let receiver: WebhookReceiver;
@@ -71,7 +72,7 @@ describe("a bridge killed mid-delivery", () => {
     testDb = await createTestDatabase("sb_delivery");
     env = webhookStackEnv(nats.url, testDb.url);
     nc = await connectBus({ servers: nats.url, name: "crash-test", logger });
-    database = await openDatabase({ url: testDb.url });
+    database = await openDatabase<WebhookBridgeDB>({ url: testDb.url });
     const migrated = await migrateSchema(database.db, SCHEMA, migrations);
     if (!migrated.ok) throw new Error(`migrations failed: ${JSON.stringify(migrated.error)}`);
     receiver = await new WebhookReceiver().start();

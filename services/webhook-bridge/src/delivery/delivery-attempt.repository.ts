@@ -3,6 +3,7 @@ import { deleteInBatches } from "@switchboard/db";
 import type { AttemptView } from "../contracts.js";
 import { SCHEMA } from "../migrations.js";
 import { toAttemptView } from "../subscriptions/index.js";
+import type { WebhookBridgeDB } from "../webhook-bridge.tables.js";
 
 export interface AttemptWrite {
   orgId: string;
@@ -42,24 +43,27 @@ function values(a: AttemptWrite) {
   };
 }
 
-export async function insertAttempt(db: Kysely<any>, attempt: AttemptWrite): Promise<void> {
+export async function insertAttempt(db: Kysely<WebhookBridgeDB>, attempt: AttemptWrite): Promise<void> {
   await db.withSchema(SCHEMA).insertInto(ATTEMPTS).values(values(attempt)).execute();
 }
 
 /** The same, answering with the attempt as the log shows it. */
-export async function insertAttemptView(db: Kysely<any>, attempt: AttemptWrite): Promise<AttemptView> {
+export async function insertAttemptView(
+  db: Kysely<WebhookBridgeDB>,
+  attempt: AttemptWrite,
+): Promise<AttemptView> {
   const row = await db
     .withSchema(SCHEMA)
     .insertInto(ATTEMPTS)
     .values(values(attempt))
     .returningAll()
     .executeTakeFirstOrThrow();
-  return toAttemptView(row as Parameters<typeof toAttemptView>[0]);
+  return toAttemptView(row);
 }
 
 /** Whether the log shows this message delivered to the subscription by its consumer already. */
 export async function wasDelivered(
-  db: Kysely<any>,
+  db: Kysely<WebhookBridgeDB>,
   subscriptionId: string,
   messageId: string,
 ): Promise<boolean> {
@@ -78,7 +82,7 @@ export async function wasDelivered(
 
 /** Where the subscription last met this message in EVENTS, if the log still says. */
 export async function findStreamSeq(
-  db: Kysely<any>,
+  db: Kysely<WebhookBridgeDB>,
   subscriptionId: string,
   messageId: string,
 ): Promise<number | undefined> {
@@ -92,7 +96,7 @@ export async function findStreamSeq(
     .orderBy("id", "desc")
     .limit(1)
     .executeTakeFirst();
-  const seq = (row as { stream_seq: string | number | null } | undefined)?.stream_seq;
+  const seq = row?.stream_seq;
   return seq === null || seq === undefined ? undefined : Number(seq);
 }
 
@@ -100,6 +104,10 @@ export async function findStreamSeq(
  * Deletes attempts logged before `cutoff`, a batch at a time so no statement holds many row locks;
  * returns how many went.
  */
-export function deleteAttemptsBefore(db: Kysely<any>, cutoff: Date, batchSize = 5_000): Promise<number> {
+export function deleteAttemptsBefore(
+  db: Kysely<WebhookBridgeDB>,
+  cutoff: Date,
+  batchSize = 5_000,
+): Promise<number> {
   return deleteInBatches(db, SCHEMA, ATTEMPTS, sql`created_at < ${cutoff}`, batchSize);
 }

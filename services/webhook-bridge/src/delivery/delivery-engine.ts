@@ -25,6 +25,7 @@ import { subscriptionLoopFactory } from "./subscription-loop-factory.js";
 import { SubscriptionLoops } from "./subscription-loops.js";
 import { SubscriptionSync } from "./subscription-sync.js";
 import { testEvent } from "./test-event.js";
+import type { WebhookBridgeDB } from "../webhook-bridge.tables.js";
 
 export interface DeliveryEngineDeps {
   /** Opens the subscriptions' sealed secrets. */
@@ -52,7 +53,7 @@ export interface DeliveryEngine extends DeliveryControl {
   runningLoops(): number;
 }
 
-type EngineParts = Pick<DomainParts, "db" | "source" | "eventsWritten">;
+type EngineParts = Pick<DomainParts<WebhookBridgeDB>, "db" | "source" | "eventsWritten">;
 
 /**
  * The delivery side of the webhook bridge: one durable consumer on EVENTS per subscription, pulled

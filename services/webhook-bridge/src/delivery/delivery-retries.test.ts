@@ -168,7 +168,7 @@ describe("delivery retries", () => {
       .select(["enabled", "disabled_reason", "failing_since"])
       .where("id", "=", sub.id)
       .executeTakeFirstOrThrow();
-    const since = new Date(row.failing_since).toISOString();
+    const since = row.failing_since!.toISOString();
     expect(row).toMatchObject({ enabled: false, disabled_reason: `failing since ${since}` });
     expect(disabled.info).toEqual({
       subscriptionId: sub.id,

@@ -5,10 +5,11 @@ import type { SubscriptionRecord } from "../contracts.js";
 import type { DeliveryCounters } from "./delivery-counters.js";
 import type { FailingClock } from "./failing-clock.js";
 import type { RateLimits } from "./rate-limits.js";
+import type { WebhookBridgeDB } from "../webhook-bridge.tables.js";
 
 /** What every delivery path (consumers, test sends, replays) of one engine shares. */
 export interface DeliveryRuntime {
-  db: Kysely<any>;
+  db: Kysely<WebhookBridgeDB>;
   logger: Logger;
   now: () => Date;
   /** Hosts and CIDRs webhooks may reach although private. */

@@ -4,12 +4,13 @@ import type { DomainParts } from "@switchboard/runtime";
 import type { SubscriptionRecord } from "../contracts.js";
 import { disableSubscription } from "../subscriptions/index.js";
 import type { SubscriptionChange } from "./change-notification.js";
+import type { WebhookBridgeDB } from "../webhook-bridge.tables.js";
 
 /** Who the webhookEndpointDisabled event names as having requested it. */
 export const BRIDGE_ACTOR = "webhook-bridge";
 
 export interface DisablerDeps {
-  parts: Pick<DomainParts, "db" | "source" | "eventsWritten">;
+  parts: Pick<DomainParts<WebhookBridgeDB>, "db" | "source" | "eventsWritten">;
   logger: Logger;
   now: () => Date;
   /** Stops this replica's loop; must not wait for it (the caller may be one of its handlers). */

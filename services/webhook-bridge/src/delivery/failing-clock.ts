@@ -1,6 +1,7 @@
 import type { Kysely } from "kysely";
 import type { SubscriptionRecord } from "../contracts.js";
 import { markFailing, markSucceeded } from "../subscriptions/index.js";
+import type { WebhookBridgeDB } from "../webhook-bridge.tables.js";
 
 /**
  * When a subscription started failing, kept in its row. A success clears it when this replica
@@ -12,7 +13,7 @@ export class FailingClock {
   private readonly failingHere = new Set<string>();
   private readonly cleared = new WeakSet<SubscriptionRecord>();
 
-  constructor(private readonly db: Kysely<any>) {}
+  constructor(private readonly db: Kysely<WebhookBridgeDB>) {}
 
   async succeeded(sub: SubscriptionRecord): Promise<void> {
     const recordSaysFailing = sub.failingSince !== null && !this.cleared.has(sub);

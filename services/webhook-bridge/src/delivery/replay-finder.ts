@@ -7,13 +7,14 @@ import { findStreamSeq } from "./delivery-attempt.repository.js";
 import { parseEventMessage } from "./event-message.js";
 import { readStoredEvent, scanEvents, type StoredEvent } from "./event-reader.js";
 import { filterSubjectOf, wantsEventType } from "./subscription-consumer.js";
+import type { WebhookBridgeDB } from "../webhook-bridge.tables.js";
 
 /** A replay call delivers at most this many events; a longer range is replayed in parts. */
 export const MAX_REPLAY_EVENTS = 10_000;
 
 export interface ReplaySource {
   nc: NatsConnection;
-  db: Kysely<any>;
+  db: Kysely<WebhookBridgeDB>;
   namespace: string;
   /** The EVENTS stream. */
   stream: string;

@@ -93,10 +93,10 @@ describe("bridge replicas", () => {
       message_id: `m-${daysAgo}`,
       event_type: "planCreated",
       attempt: 1,
-      kind: "delivery",
-      outcome: "delivered",
+      kind: "delivery" as const,
+      outcome: "delivered" as const,
       duration_ms: 3,
-      created_at: sql`now() - make_interval(days => ${daysAgo})`,
+      created_at: sql<Date>`now() - make_interval(days => ${daysAgo})`,
     });
     await db
       .withSchema("webhook_bridge")

@@ -7,9 +7,10 @@ import { listEnabledSubscriptions, loadSubscription } from "../subscriptions/ind
 import type { SubscriptionChange } from "./change-notification.js";
 import { CoalescedRuns } from "./coalesced-runs.js";
 import type { SubscriptionLoops } from "./subscription-loops.js";
+import type { WebhookBridgeDB } from "../webhook-bridge.tables.js";
 
 export interface SyncDeps {
-  db: Kysely<any>;
+  db: Kysely<WebhookBridgeDB>;
   keyring: Keyring;
   now: () => Date;
   logger: Logger;

@@ -1,6 +1,7 @@
-import type { Kysely } from "kysely";
+import type { Kysely, Selectable } from "kysely";
 import type { AttemptView } from "../contracts.js";
 import { SCHEMA } from "../migrations.js";
+import type { WebhookBridgeDB } from "../webhook-bridge.tables.js";
 
 export interface AttemptQuery {
   messageId?: string | undefined;
@@ -10,21 +11,7 @@ export interface AttemptQuery {
   before?: number | undefined;
 }
 
-type AttemptRow = {
-  id: string | number;
-  subscription_id: string;
-  message_id: string;
-  event_type: string;
-  attempt: number;
-  kind: AttemptView["kind"];
-  outcome: AttemptView["outcome"];
-  status: number | null;
-  duration_ms: number;
-  error: string | null;
-  response_excerpt: string | null;
-  next_attempt_at: Date | string | null;
-  created_at: Date | string;
-};
+type AttemptRow = Selectable<WebhookBridgeDB["delivery_attempts"]>;
 
 export const toAttemptView = (r: AttemptRow): AttemptView => ({
   id: Number(r.id),
@@ -44,7 +31,7 @@ export const toAttemptView = (r: AttemptRow): AttemptView => ({
 
 /** A subscription's delivery log, newest first (ids grow with time), scoped by org like every read. */
 export async function listAttempts(
-  db: Kysely<any>,
+  db: Kysely<WebhookBridgeDB>,
   orgId: string,
   subscriptionId: string,
   query: AttemptQuery,
@@ -57,7 +44,7 @@ export async function listAttempts(
     .where("subscription_id", "=", subscriptionId);
   if (query.messageId !== undefined) q = q.where("message_id", "=", query.messageId);
   if (query.outcome !== undefined) q = q.where("outcome", "=", query.outcome);
-  if (query.before !== undefined) q = q.where("id", "<", String(query.before));
+  if (query.before !== undefined) q = q.where("id", "<", query.before);
   const rows = await q.orderBy("id", "desc").limit(query.limit).execute();
-  return rows.map((r) => toAttemptView(r as AttemptRow));
+  return rows.map(toAttemptView);
 }

@@ -2,10 +2,11 @@ import type { Kysely } from "kysely";
 import type { SchemaRegistry } from "@switchboard/events";
 import type { Keyring } from "@switchboard/secrets";
 import type { Resolve } from "@switchboard/webhooks";
+import type { WebhookBridgeDB } from "../webhook-bridge.tables.js";
 
 /** What the subscriptions API's use cases work with. */
 export interface SubscriptionParts {
-  db: Kysely<any>;
+  db: Kysely<WebhookBridgeDB>;
   keyring: Keyring;
   now: () => Date;
   /** Hosts and CIDRs webhooks may reach although private. */

@@ -6,6 +6,7 @@ import { openAuth, openSigningSecrets, ownerOf } from "./sealed-secrets.js";
 import { validSigningSecrets, type SigningSecret } from "./signing-secrets.js";
 import { findSubscription, listEnabledRows } from "./subscription.repository.js";
 import { isoOrNull, type SubscriptionRow } from "./subscription.table.js";
+import type { WebhookBridgeDB } from "../webhook-bridge.tables.js";
 
 /** A row with its sealed values opened. Never leaves the service: it holds every secret. */
 export interface OpenedSubscription {
@@ -50,7 +51,7 @@ export function toRecord(opened: OpenedSubscription, now: Date): SubscriptionRec
  * valid at `now`. Another org's subscription is not found, like a missing one.
  */
 export async function loadSubscription(
-  db: Kysely<any>,
+  db: Kysely<WebhookBridgeDB>,
   keyring: Keyring,
   orgId: string,
   id: string,
@@ -68,7 +69,7 @@ export async function loadSubscription(
  * subscription's deliveries.
  */
 export async function listEnabledSubscriptions(
-  db: Kysely<any>,
+  db: Kysely<WebhookBridgeDB>,
   keyring: Keyring,
   now: Date = new Date(),
   onUnreadable?: (subscriptionId: string, error: unknown) => void,

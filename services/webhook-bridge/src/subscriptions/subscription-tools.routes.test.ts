@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "@switchboard/config";
 import { createTestDatabase, startNatsServer } from "@switchboard/testing";
+import type { AttemptView } from "../contracts.js";
 import { SCHEMA } from "../migrations.js";
 import type { Api } from "@switchboard/testing";
 import { createNoopDeliveryControlForTests } from "../../test/support/noop-delivery-control.js";
@@ -175,13 +176,13 @@ describe("webhook subscription tools: secret rotation, tests, mapping tests, del
   });
 
   it("lists delivery attempts newest first, by message and outcome, page by page", async () => {
-    const attempt = (messageId: string, n: number, outcome: string) => ({
+    const attempt = (messageId: string, n: number, outcome: AttemptView["outcome"]) => ({
       org_id: "org-a",
       subscription_id: id,
       message_id: messageId,
       event_type: "formSubmitted",
       attempt: n,
-      kind: "delivery",
+      kind: "delivery" as const,
       outcome,
       status: outcome === "delivered" ? 200 : 500,
       duration_ms: 12,

@@ -1,6 +1,7 @@
 import { sql, type Kysely } from "kysely";
 import { SCHEMA } from "../migrations.js";
 import { SUBSCRIPTIONS, type SubscriptionRow } from "./subscription.table.js";
+import type { WebhookBridgeDB } from "../webhook-bridge.tables.js";
 
 /** Every column a save writes; secrets already sealed. */
 export interface SubscriptionColumns {
@@ -61,10 +62,10 @@ export function columnsOf(row: SubscriptionRow): SubscriptionColumns {
   };
 }
 
-const table = (db: Kysely<any>) => db.withSchema(SCHEMA);
+const table = (db: Kysely<WebhookBridgeDB>) => db.withSchema(SCHEMA);
 
 export async function insertSubscription(
-  db: Kysely<any>,
+  db: Kysely<WebhookBridgeDB>,
   orgId: string,
   id: string,
   columns: SubscriptionColumns,
@@ -75,11 +76,11 @@ export async function insertSubscription(
     .values({ id, org_id: orgId, ...toValues(columns), created_at: now, updated_at: now })
     .returningAll()
     .executeTakeFirstOrThrow();
-  return row as SubscriptionRow;
+  return row;
 }
 
 export async function updateSubscription(
-  db: Kysely<any>,
+  db: Kysely<WebhookBridgeDB>,
   orgId: string,
   id: string,
   columns: SubscriptionColumns,
@@ -92,10 +93,14 @@ export async function updateSubscription(
     .where("id", "=", id)
     .returningAll()
     .executeTakeFirst();
-  return row as SubscriptionRow | undefined;
+  return row;
 }
 
-export async function deleteSubscription(db: Kysely<any>, orgId: string, id: string): Promise<boolean> {
+export async function deleteSubscription(
+  db: Kysely<WebhookBridgeDB>,
+  orgId: string,
+  id: string,
+): Promise<boolean> {
   const deleted = await table(db)
     .deleteFrom(SUBSCRIPTIONS)
     .where("org_id", "=", orgId)
@@ -106,36 +111,37 @@ export async function deleteSubscription(db: Kysely<any>, orgId: string, id: str
 
 /** `lock`: hold the row until the transaction ends, so a read-modify-write does not lose a concurrent one. */
 export async function findSubscription(
-  db: Kysely<any>,
+  db: Kysely<WebhookBridgeDB>,
   orgId: string,
   id: string,
   options: { lock?: boolean } = {},
 ): Promise<SubscriptionRow | undefined> {
   let q = table(db).selectFrom(SUBSCRIPTIONS).selectAll().where("org_id", "=", orgId).where("id", "=", id);
   if (options.lock === true) q = q.forUpdate();
-  return (await q.executeTakeFirst()) as SubscriptionRow | undefined;
+  return q.executeTakeFirst();
 }
 
-export async function listSubscriptions(db: Kysely<any>, orgId: string): Promise<SubscriptionRow[]> {
-  const rows = await table(db)
+export async function listSubscriptions(
+  db: Kysely<WebhookBridgeDB>,
+  orgId: string,
+): Promise<SubscriptionRow[]> {
+  return table(db)
     .selectFrom(SUBSCRIPTIONS)
     .selectAll()
     .where("org_id", "=", orgId)
     .orderBy("created_at")
     .orderBy("id")
     .execute();
-  return rows as SubscriptionRow[];
 }
 
-export async function listEnabledRows(db: Kysely<any>): Promise<SubscriptionRow[]> {
-  const rows = await table(db)
+export async function listEnabledRows(db: Kysely<WebhookBridgeDB>): Promise<SubscriptionRow[]> {
+  return table(db)
     .selectFrom(SUBSCRIPTIONS)
     .selectAll()
     .where("enabled", "=", true)
     .orderBy("org_id")
     .orderBy("id")
     .execute();
-  return rows as SubscriptionRow[];
 }
 
 /**
@@ -143,19 +149,23 @@ export async function listEnabledRows(db: Kysely<any>): Promise<SubscriptionRow[
  * when the endpoint started failing (null if the subscription is gone), which the delivery side
  * compares with its disable-after period.
  */
-export async function markFailing(db: Kysely<any>, id: string, since: Date): Promise<Date | null> {
+export async function markFailing(
+  db: Kysely<WebhookBridgeDB>,
+  id: string,
+  since: Date,
+): Promise<Date | null> {
   const row = await table(db)
     .updateTable(SUBSCRIPTIONS)
     .set({ failing_since: sql`coalesce(failing_since, ${since})` })
     .where("id", "=", id)
     .returning("failing_since")
     .executeTakeFirst();
-  const value = (row as { failing_since: Date | string | null } | undefined)?.failing_since ?? null;
+  const value = row?.failing_since ?? null;
   return value === null ? null : new Date(value);
 }
 
 /** A delivery succeeded: the endpoint is no longer failing. Writes only when it was. */
-export async function markSucceeded(db: Kysely<any>, id: string): Promise<void> {
+export async function markSucceeded(db: Kysely<WebhookBridgeDB>, id: string): Promise<void> {
   await table(db)
     .updateTable(SUBSCRIPTIONS)
     .set({ failing_since: null })
@@ -169,7 +179,7 @@ export async function markSucceeded(db: Kysely<any>, id: string): Promise<void> 
  * True only for the call that disabled it, so the caller announces it once across replicas.
  */
 export async function disableSubscription(
-  db: Kysely<any>,
+  db: Kysely<WebhookBridgeDB>,
   id: string,
   reason: string,
   now: Date = new Date(),

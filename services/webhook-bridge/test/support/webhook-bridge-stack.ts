@@ -1,11 +1,12 @@
 import { createHash } from "node:crypto";
 import type { Kysely } from "kysely";
-import { openDatabase } from "@switchboard/db";
+import { openDatabase, schemaTables } from "@switchboard/db";
 import { createLogger } from "@switchboard/logger";
 import { startServices, type RunningServices, type ServiceContext } from "@switchboard/runtime";
 import { generateKeyringEntry, type Keyring } from "@switchboard/secrets";
 import { loadSecretsKeyring } from "../../src/subscriptions/index.js";
 import { createWebhookBridgeService, type WebhookBridgeOptions } from "../../src/webhook-bridge.service.js";
+import type { WebhookBridgeDB } from "../../src/webhook-bridge.tables.js";
 import { api as apiClient, type Api } from "@switchboard/testing";
 
 /** API keys of two orgs, by name; the stack answers key checks for exactly these. */
@@ -43,7 +44,7 @@ export function webhookStackEnv(
 
 export interface WebhookBridgeStack {
   running: RunningServices;
-  db: Kysely<any>;
+  db: Kysely<WebhookBridgeDB>;
   keyring: Keyring;
   url: string;
   client(key: TestKeyName): Api;
@@ -75,7 +76,7 @@ export async function runWebhookBridgeStack(options: WebhookBridgeStackOptions):
     });
     return {
       running,
-      db: running.context.database.db,
+      db: schemaTables<WebhookBridgeDB>(running.context.database.db),
       keyring: loadSecretsKeyring(config.secretsKeyring),
       url: running.url,
       client: (key) => apiClient(running.url, tokenOf(key)),
