@@ -86,7 +86,7 @@ async function installNodeRed(): Promise<string> {
   if (versionThere() === NODE_RED_VERSION) return path.join(home, "red.js");
   const spec = `node-red@${NODE_RED_VERSION}`;
   console.error(
-    `bench: the Node-RED baseline needs ${spec}, which npm ci leaves out; installing it into bench/.node-red/ (once, about a minute)`,
+    `bench: the Node-RED baseline needs ${spec}, which npm ci leaves out; installing it into bench/.node-red/ (once, a minute or two)`,
   );
   mkdirSync(INSTALL_DIR, { recursive: true });
   // A package.json of its own, so npm installs here and not into the workspace above.
@@ -94,7 +94,6 @@ async function installNodeRed(): Promise<string> {
     path.join(INSTALL_DIR, "package.json"),
     `${JSON.stringify({ private: true, description: "Node-RED for the benchmark baseline", dependencies: { "node-red": NODE_RED_VERSION } }, null, 2)}\n`,
   );
-  const npm = process.platform === "win32" ? "npm.cmd" : "npm";
   const args = [
     "install",
     "--prefix",
@@ -104,7 +103,7 @@ async function installNodeRed(): Promise<string> {
     "--no-package-lock",
     "--omit=dev",
   ];
-  const child = spawn(npm, args, { stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn("npm", args, { stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   child.stdout.on("data", (c: Buffer) => (output += c.toString()));
   child.stderr.on("data", (c: Buffer) => (output += c.toString()));
