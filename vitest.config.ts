@@ -16,6 +16,8 @@ export const shared = {
     pool: "forks" as const,
     maxWorkers: 2,
     reporters: ["default", "./scripts/summary-reporter.ts"],
+    // PostgreSQL for the tests: the one on 127.0.0.1:5432 (or TEST_DATABASE_URL), else one of their own.
+    globalSetup: ["./scripts/test-setup.ts"],
   },
 };
 

@@ -1,8 +1,8 @@
 import type {
   FastifyInstance,
   FastifyRequest,
-  onRequestHookHandler,
-  preHandlerHookHandler,
+  onRequestAsyncHookHandler,
+  preHandlerAsyncHookHandler,
   RouteOptions,
 } from "fastify";
 import { NotFoundError } from "@switchboard/errors";
@@ -55,7 +55,7 @@ export function installRouteAuth(app: FastifyInstance, orgExists?: OrgExists): v
   });
 }
 
-function guard(orgParam: string | undefined, roles: readonly Role[]): onRequestHookHandler {
+function guard(orgParam: string | undefined, roles: readonly Role[]): onRequestAsyncHookHandler {
   return async (request: FastifyRequest) => {
     const orgId =
       orgParam === undefined ? undefined : (request.params as Record<string, string | undefined>)[orgParam];
@@ -67,7 +67,7 @@ function guard(orgParam: string | undefined, roles: readonly Role[]): onRequestH
  * An org key's org exists (keys belong to orgs), but a platform key may name any org. Checked after
  * validation, so a malformed org id is reported as such rather than as missing.
  */
-function existingOrg(orgParam: string, orgExists: OrgExists): preHandlerHookHandler {
+function existingOrg(orgParam: string, orgExists: OrgExists): preHandlerAsyncHookHandler {
   return async (request: FastifyRequest) => {
     if (request.principal === undefined || !isPlatformAdmin(request.principal)) return;
     const orgId = (request.params as Record<string, string | undefined>)[orgParam] ?? "";

@@ -164,17 +164,18 @@ export function createOutboxRelay<DB extends OutboxTables>(options: OutboxRelayO
       await markPublished(published);
       options.onPublished?.(published.map((r) => r.message_id));
     }
-    let retryLater: unknown;
+    // Boxed, so that a rejection whose reason is undefined still counts.
+    let retryLater: { reason: unknown } | undefined;
     for (const [i, result] of results.entries()) {
       if (result.status === "fulfilled") continue;
       const settled = await settleFailed(rows[i]!, result.reason).catch((e: unknown) => {
         log.warn({ err: e }, "could not release or set aside an outbox row");
         return "released" as const;
       });
-      if (settled === "released") retryLater ??= result.reason;
+      if (settled === "released") retryLater ??= { reason: result.reason };
     }
     // Rows wait for a retry (NATS away, say): back off before the next pass.
-    if (retryLater !== undefined) throw retryLater;
+    if (retryLater !== undefined) throw retryLater.reason;
     return published.length;
   }
 

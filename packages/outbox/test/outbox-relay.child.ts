@@ -6,10 +6,11 @@ import { connectBus, jetstream, publish } from "@switchboard/bus";
 import { openDatabase } from "@switchboard/db";
 import { createLogger } from "@switchboard/logger";
 import { createOutboxRelay } from "../src/outbox-relay.js";
+import type { OutboxTables } from "../src/outbox.table.js";
 
 const env = process.env;
 const logger = createLogger({ level: "warn" });
-const database = await openDatabase({ url: env.DATABASE_URL! });
+const database = await openDatabase<OutboxTables>({ url: env.DATABASE_URL! });
 const nc = await connectBus({ servers: env.NATS_URL!, name: "outbox-relay-child", logger });
 const js = jetstream(nc);
 const relay = createOutboxRelay({

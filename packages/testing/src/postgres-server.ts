@@ -1,5 +1,5 @@
 import { execFileSync, spawn, type ChildProcess, type SpawnOptions } from "node:child_process";
-import { chownSync, readdirSync } from "node:fs";
+import { accessSync, chownSync, constants, existsSync, readdirSync, realpathSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -27,30 +27,70 @@ export interface PostgresServer {
 const READY_TIMEOUT_MS = 60_000;
 const TAIL_BYTES = 16 * 1024;
 
-/** The newest PostgreSQL installed the Debian way, or PG_BIN_DIR. */
+const SERVER_BINARIES = ["initdb", "postgres"] as const;
+
+function hasServerBinaries(dir: string): boolean {
+  return SERVER_BINARIES.every((name) => {
+    try {
+      accessSync(path.join(dir, name), constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
+/**
+ * Where `initdb` and `postgres` are: the dir PG_BIN_DIR names, else the first dir on the PATH that
+ * holds both (symlinks followed, since postgres finds its share dir next to its real location), else
+ * the newest PostgreSQL installed the Debian way (/usr/lib/postgresql/<version>/bin). Undefined if
+ * none has them.
+ */
+export function findPostgresBinDir(
+  env: NodeJS.ProcessEnv = process.env,
+  versionsRoot = "/usr/lib/postgresql",
+): string | undefined {
+  if (env.PG_BIN_DIR !== undefined) return hasServerBinaries(env.PG_BIN_DIR) ? env.PG_BIN_DIR : undefined;
+  for (const dir of (env.PATH ?? "").split(path.delimiter)) {
+    if (dir !== "" && hasServerBinaries(dir)) return path.dirname(realpathSync(path.join(dir, "initdb")));
+  }
+  const versions = existsSync(versionsRoot)
+    ? readdirSync(versionsRoot)
+        .filter((v) => /^\d+$/.test(v))
+        .sort((a, b) => Number(b) - Number(a))
+    : [];
+  return versions.map((v) => path.join(versionsRoot, v, "bin")).find(hasServerBinaries);
+}
+
 function binDir(): string {
-  if (process.env.PG_BIN_DIR !== undefined) return process.env.PG_BIN_DIR;
-  const root = "/usr/lib/postgresql";
-  const versions = readdirSync(root)
-    .filter((v) => /^\d+$/.test(v))
-    .sort((a, b) => Number(b) - Number(a));
-  if (versions[0] === undefined) throw new Error(`no PostgreSQL server under ${root}`);
-  return path.join(root, versions[0], "bin");
+  const dir = findPostgresBinDir();
+  if (dir === undefined) {
+    throw new Error(
+      "no PostgreSQL server binaries (initdb, postgres): install postgresql, or name their dir in PG_BIN_DIR",
+    );
+  }
+  return dir;
 }
 
 /** initdb and postgres refuse to run as root: then they run as the `postgres` user, who owns the dir. */
 function runAs(): Pick<SpawnOptions, "uid" | "gid"> {
   if (process.getuid?.() !== 0) return {};
-  const id = (flag: string) => Number(execFileSync("id", [flag, "postgres"], { encoding: "utf8" }).trim());
-  return { uid: id("-u"), gid: id("-g") };
+  const id = (flag: string) =>
+    Number(execFileSync("id", [flag, "postgres"], { encoding: "utf8", stdio: "pipe" }).trim());
+  try {
+    return { uid: id("-u"), gid: id("-g") };
+  } catch {
+    throw new Error("initdb refuses to run as root, and there is no postgres user to run it as");
+  }
 }
 
 /** A PostgreSQL server of the test's own: its data dir in a temp dir, a free loopback port, trust auth. */
-export async function startPostgresServer(): Promise<PostgresServer> {
-  const dir = await mkdtemp(path.join(tmpdir(), "sb-pg-"));
+export async function startPostgresServer(options: { binDir?: string } = {}): Promise<PostgresServer> {
+  const bin = options.binDir ?? binDir();
   const owner = runAs();
+  const dir = await mkdtemp(path.join(tmpdir(), "sb-pg-"));
   if (owner.uid !== undefined) chownSync(dir, owner.uid, owner.gid!);
-  const server = new ManagedPostgres(dir, binDir(), owner);
+  const server = new ManagedPostgres(dir, bin, owner);
   try {
     await server.init();
     await server.restart();
