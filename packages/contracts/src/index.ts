@@ -1,4 +1,5 @@
 export { defineContract } from "./contract.js";
+export type { Infer } from "./infer.js";
 export type {
   CommandSpec,
   Contract,

@@ -20,3 +20,4 @@ export type { HttpMetrics } from "./metrics.js";
 export { requestMeta } from "./request-meta.js";
 export type { RequestMeta } from "./request-meta.js";
 export { ORG_ID_SCHEMA } from "./route-schemas.js";
+export type { SchemaTypeProvider } from "./type-provider.js";
