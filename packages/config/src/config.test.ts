@@ -30,6 +30,13 @@ describe("loadConfig", () => {
     });
   });
 
+  it("serves HTTP unless SWITCHBOARD_HTTP is off, and refuses anything else", () => {
+    expect(loadConfig({}).http).toBe(true);
+    expect(loadConfig({ SWITCHBOARD_HTTP: "on" }).http).toBe(true);
+    expect(loadConfig({ SWITCHBOARD_HTTP: "off" }).http).toBe(false);
+    expect(() => loadConfig({ SWITCHBOARD_HTTP: "no" })).toThrow(/SWITCHBOARD_HTTP/);
+  });
+
   it("parses lists and numbers", () => {
     const config = loadConfig({ PORT: "9090", SWITCHBOARD_WEBHOOK_ALLOWLIST: "127.0.0.1, 10.0.0.0/8" });
     expect(config.port).toBe(9090);

@@ -48,6 +48,8 @@ export interface Config {
   logLevel: LogLevel;
   /** Which services this process runs; empty means all. */
   services: string[];
+  /** Whether this process serves HTTP; false runs the services' consumers and commands only. */
+  http: boolean;
   bodyLimitBytes: number;
   maxJsonDepth: number;
   outboxPollMs: number;
@@ -129,6 +131,7 @@ export function loadConfig(env: Env = process.env): Config {
     branch: readToken(env, "SWITCHBOARD_BRANCH", "master"),
     logLevel: readEnum(env, "LOG_LEVEL", LOG_LEVELS, "info"),
     services: readList(env, "SWITCHBOARD_SERVICES"),
+    http: readEnum(env, "SWITCHBOARD_HTTP", ["on", "off"], "on") === "on",
     bodyLimitBytes: readInt(env, "SWITCHBOARD_BODY_LIMIT_BYTES", 1_048_576, 1024, 64 * 1_048_576),
     maxJsonDepth: readInt(env, "SWITCHBOARD_MAX_JSON_DEPTH", 32, 2, 256),
     outboxPollMs: readInt(env, "SWITCHBOARD_OUTBOX_POLL_MS", 250, 10, 60_000),

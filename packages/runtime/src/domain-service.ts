@@ -1,7 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import type { Kysely } from "kysely";
 import { jetstream, publish, publishDeadLetterOf, streamNames, type CommandServer } from "@switchboard/bus";
-import { ErrorCodes, isSwitchboardError } from "@switchboard/errors";
+import { ErrorCodes, isSwitchboardError, SwitchboardError } from "@switchboard/errors";
 import {
   deleteIdempotencyKeysBefore,
   schemaTables,
@@ -51,14 +51,19 @@ export interface DomainServiceSpec<DB extends OutboxTables> {
   sweeps?: (parts: DomainParts<DB>) => Sweep[];
 }
 
+/** A domain service, with the parts it is built from, ready at creation: engines need no HTTP to get them. */
+export interface DomainService<DB> extends Service {
+  readonly parts: DomainParts<DB>;
+}
+
 /**
  * The shape every domain service shares: migrate its schema, relay its outbox to JetStream, answer
- * its commands on `<ns>.cmd.<name>.*`, serve its routes.
+ * its commands on `<ns>.cmd.<name>.*`, serve its routes (when the process mounts them).
  */
 export function createDomainService<DB extends OutboxTables>(
   ctx: ServiceContext,
   spec: DomainServiceSpec<DB>,
-): Service {
+): DomainService<DB> {
   const { config, logger } = ctx;
   const db = schemaTables<DB>(ctx.database.db);
   const js = jetstream(ctx.nc);
@@ -132,21 +137,24 @@ export function createDomainService<DB extends OutboxTables>(
       : []),
     ...(spec.sweeps?.(parts) ?? []),
   ];
+  const routes = spec.routes;
   let commands: CommandServer | undefined;
   let sweeps: Sweeps | undefined;
   return {
     name: spec.name,
-    ...(spec.routes ? { routes: (app: FastifyInstance) => spec.routes!(app, parts) } : {}),
+    parts,
+    ...(routes ? { routes: (app: FastifyInstance) => routes(app, parts) } : {}),
     async start() {
+      const implemented = spec.commands?.(parts);
+      if (implemented !== undefined && implemented.service !== spec.name)
+        throw new SwitchboardError(
+          ErrorCodes.Internal,
+          `service ${spec.name} implements the contract of ${implemented.service}`,
+        );
       await migrateOrThrow(db, spec.schema, spec.migrations);
       relay.start();
       sweeps = startSweeps({ sweeps: sweepList, everyMs: config.retentionSweepMs, now: ctx.now, logger });
-      if (spec.commands) {
-        const implemented = spec.commands(parts);
-        if (implemented.service !== spec.name)
-          throw new Error(`service ${spec.name} implements the contract of ${implemented.service}`);
-        commands = serveServiceCommands(ctx, implemented);
-      }
+      if (implemented !== undefined) commands = serveServiceCommands(ctx, implemented);
     },
     async stop() {
       await commands?.stop();

@@ -1,11 +1,11 @@
 export type { Service, ServiceContext, ServiceFactory } from "./service.js";
 export { startServices } from "./start-services.js";
-export type { StartOptions, RunningServices } from "./start-services.js";
+export type { StartOptions, RunningServices, RunningWorkers } from "./start-services.js";
 export { stopOnSignals } from "./shutdown.js";
 export { createKeyAuthenticator } from "./key-authenticator.js";
 export { StaleCache } from "./stale-cache.js";
 export { createDomainService } from "./domain-service.js";
-export type { DomainParts, DomainServiceSpec } from "./domain-service.js";
+export type { DomainParts, DomainService, DomainServiceSpec } from "./domain-service.js";
 export { runStandalone } from "./run-standalone.js";
 export { commandCaller } from "./command-call.js";
 export type { CommandCaller } from "./command-call.js";

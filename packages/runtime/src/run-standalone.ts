@@ -25,8 +25,10 @@ export async function runStandalone(name: string, factory: ServiceFactory): Prom
       natsServers: config.natsServers,
       database,
       factories: [factory],
+      http: config.http,
     });
-    process.stdout.write(`${name} is running: HTTP ${running.url}, NATS ${config.natsUrl}\n`);
+    const http = "url" in running ? `HTTP ${running.url}` : "no HTTP";
+    process.stdout.write(`${name} is running: ${http}, NATS ${config.natsUrl}\n`);
     stopOnSignals(running, logger);
   } catch (error) {
     if (isSwitchboardError(error)) {

@@ -24,21 +24,34 @@ export interface StartOptions {
   factories: ServiceFactory[];
   /** Closed after everything else on stop (e.g. a spawned nats-server). */
   onStopped?: () => Promise<void>;
+  /**
+   * `false`: no HTTP server, no routes mounted; the services' consumers, commands and outbox relays
+   * run as they do with it (an engine-only replica). Defaults to true.
+   */
+  http?: boolean;
 }
 
-export interface RunningServices {
-  url: string;
-  app: FastifyInstance;
+/** Services running without an HTTP server. */
+export interface RunningWorkers {
   services: Service[];
   context: ServiceContext;
   stop(): Promise<void>;
 }
 
+export interface RunningServices extends RunningWorkers {
+  url: string;
+  app: FastifyInstance;
+}
+
 /**
  * Connects NATS, provisions the streams, builds every service on one context, serves all their
- * routes on one HTTP port and starts them. `stop()` undoes it in reverse and drains NATS.
+ * routes on one HTTP port (unless `http: false`) and starts them. `stop()` undoes it in reverse
+ * and drains NATS.
  */
-export async function startServices(options: StartOptions): Promise<RunningServices> {
+export function startServices(options: StartOptions & { http: false }): Promise<RunningWorkers>;
+export function startServices(options: StartOptions & { http?: true }): Promise<RunningServices>;
+export function startServices(options: StartOptions): Promise<RunningServices | RunningWorkers>;
+export async function startServices(options: StartOptions): Promise<RunningServices | RunningWorkers> {
   const { config, logger, database } = options;
   let nc: NatsConnection | undefined;
   let app: FastifyInstance | undefined;
@@ -49,24 +62,15 @@ export async function startServices(options: StartOptions): Promise<RunningServi
     const context = createContext(options, nc);
     const services: Service[] = [];
     for (const factory of options.factories) services.push(await factory(context));
-    app = await buildHttpServer({
-      logger,
-      authenticate: createKeyAuthenticator(context.call),
-      orgExists: createOrgChecker(context.call),
-      bodyLimitBytes: config.bodyLimitBytes,
-      maxJsonDepth: config.maxJsonDepth,
-      readiness: await readinessChecks(nc, database, streamNames(config.streamPrefix)),
-      title: "Switchboard",
-    });
-    for (const service of services) if (service.routes) await service.routes(app);
-    await app.ready();
+    if (options.http !== false) app = await mountRoutes(options, context, services);
     for (const service of services) {
       await service.start();
       started.push(service);
       logger.info({ started: service.name }, "service started");
     }
+    if (app === undefined) return running(options, context, services, started);
     await app.listen({ port: config.port, host: config.host });
-    return running(options, context, app, services, started);
+    return withHttp(running(options, context, services, started, app), app, config);
   } catch (error) {
     // Undo whatever was done, so a failed start leaves no connection, port or handle open.
     await stopAll(started.reverse(), logger);
@@ -123,6 +127,27 @@ function connectNats(
   });
 }
 
+/** The one HTTP server of the process, every service's routes on it, ready to listen. */
+async function mountRoutes(
+  options: StartOptions,
+  context: ServiceContext,
+  services: Service[],
+): Promise<FastifyInstance> {
+  const { config, logger, database } = options;
+  const app = await buildHttpServer({
+    logger,
+    authenticate: createKeyAuthenticator(context.call),
+    orgExists: createOrgChecker(context.call),
+    bodyLimitBytes: config.bodyLimitBytes,
+    maxJsonDepth: config.maxJsonDepth,
+    readiness: await readinessChecks(context.nc, database, streamNames(config.streamPrefix)),
+    title: "Switchboard",
+  });
+  for (const service of services) if (service.routes) await service.routes(app);
+  await app.ready();
+  return app;
+}
+
 function createContext(options: StartOptions, nc: NatsConnection): ServiceContext {
   const localCommands = new LocalCommands();
   const call = commandCaller(nc, options.config.namespace, localCommands);
@@ -177,23 +202,18 @@ async function readinessChecks(
 function running(
   options: StartOptions,
   context: ServiceContext,
-  app: FastifyInstance,
   services: Service[],
   started: Service[],
-): RunningServices {
-  const address = app.server.address();
-  const { config, logger, database } = options;
-  const port = typeof address === "object" && address !== null ? address.port : config.port;
-  const url = `http://${config.host === "0.0.0.0" ? "127.0.0.1" : config.host}:${port}`;
+  app?: FastifyInstance,
+): RunningWorkers {
+  const { logger, database } = options;
   let stopping: Promise<void> | undefined;
   return {
-    url,
-    app,
     services,
     context,
     stop() {
       stopping ??= (async () => {
-        await app.close();
+        await app?.close();
         await stopAll([...started].reverse(), logger);
         await context.nc.drain().catch((e: unknown) => logger.warn({ err: e }, "NATS drain failed"));
         await database.close();
@@ -202,6 +222,13 @@ function running(
       return stopping;
     },
   };
+}
+
+function withHttp(workers: RunningWorkers, app: FastifyInstance, config: Config): RunningServices {
+  const address = app.server.address();
+  const port = typeof address === "object" && address !== null ? address.port : config.port;
+  const url = `http://${config.host === "0.0.0.0" ? "127.0.0.1" : config.host}:${port}`;
+  return { ...workers, url, app };
 }
 
 async function stopAll(services: Service[], logger: Logger): Promise<void> {

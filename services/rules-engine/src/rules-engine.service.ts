@@ -1,6 +1,5 @@
 import { deleteSamplesBefore } from "./inbound-sample.repository.js";
 import { deleteRuleRunsBefore, stripRuleRunPayloadsBefore } from "./rule-run.repository.js";
-import type { FastifyInstance } from "fastify";
 import {
   createDomainService,
   type DomainParts,
@@ -22,11 +21,14 @@ import type { RulesEngineDB } from "./rules-engine.tables.js";
 export interface RulesEngineService extends Service {
   /** The in-memory rules of every org, loaded at start and kept current by the watcher. */
   readonly index: RuleIndex;
+  /** What the engine, the routes and the commands work with; built at creation, HTTP or not. */
+  readonly parts: RulesEngineParts;
 }
 
 /**
- * Inbound event definitions, rules and their versions, dry runs and rule runs over HTTP; the rule
- * index every replica keeps current; and (started in `start()`) the engine's consumers.
+ * Inbound event definitions, rules and their versions, dry runs and rule runs over HTTP (when the
+ * process mounts routes); the rule index every replica keeps current; and (started in `start()`)
+ * the engine's consumers, which need no HTTP server.
  */
 export function createRulesEngineService(ctx: ServiceContext): RulesEngineService {
   const db = schemaTables<RulesEngineDB>(ctx.database.db);
@@ -34,23 +36,22 @@ export function createRulesEngineService(ctx: ServiceContext): RulesEngineServic
   const eventRefs = createEventRefResolver();
   let watcher: RuleChangeWatcher | undefined;
   let engine: Engine | undefined;
-  // Parts as the domain service hands them to routes; the runner registers routes before start().
-  let domainParts: DomainParts<RulesEngineDB> | undefined;
   const changed = (orgId: string): void => {
     publishRulesChanged(ctx.nc, ctx.config.namespace, orgId, ctx.logger);
     watcher?.changed(orgId);
   };
-  const routes = async (app: FastifyInstance, parts: DomainParts<RulesEngineDB>): Promise<void> => {
-    domainParts = parts;
-    const engineParts: RulesEngineParts = { ...parts, schemas: ctx.schemas, eventRefs, changed };
-    await rulesEngineRoutes(app, engineParts);
-  };
+  const withEngineParts = (parts: DomainParts<RulesEngineDB>): RulesEngineParts => ({
+    ...parts,
+    schemas: ctx.schemas,
+    eventRefs,
+    changed,
+  });
   const domain = createDomainService<RulesEngineDB>(ctx, {
     name: "rules-engine",
     schema: SCHEMA,
     migrations,
     commands: definitionCommands,
-    routes,
+    routes: (app, parts) => rulesEngineRoutes(app, withEngineParts(parts)),
     sweeps: ({ db: database }) => [
       {
         what: "rule run payloads",
@@ -70,9 +71,11 @@ export function createRulesEngineService(ctx: ServiceContext): RulesEngineServic
     ],
   });
 
+  const parts = withEngineParts(domain.parts);
   return {
     name: domain.name,
     index,
+    parts,
     ...(domain.routes ? { routes: domain.routes } : {}),
     async start() {
       await domain.start(); // migrations and the outbox relay
@@ -82,7 +85,7 @@ export function createRulesEngineService(ctx: ServiceContext): RulesEngineServic
         await ctx.nc.flush();
         await index.load(db);
         // Consume only once the index is loaded and watched.
-        engine = await startEngine(ctx, domainParts!, index);
+        engine = await startEngine(ctx, parts, index);
       } catch (error) {
         await watcher.stop();
         await domain.stop();

@@ -1,4 +1,4 @@
-export { createWebhookBridgeService } from "./webhook-bridge.service.js";
+export { createWebhookBridgeService, type WebhookBridgeService } from "./webhook-bridge.service.js";
 export type { DeliveryParts, DeliverySide, WebhookBridgeOptions } from "./webhook-bridge.service.js";
 export { SCHEMA, migrations } from "./migrations.js";
 export type {

@@ -1,5 +1,3 @@
-import type { FastifyInstance } from "fastify";
-import { ErrorCodes, SwitchboardError } from "@switchboard/errors";
 import {
   createDomainService,
   type DomainParts,
@@ -30,48 +28,50 @@ export interface WebhookBridgeOptions {
   resolve?: Resolve;
 }
 
+export interface WebhookBridgeService extends Service {
+  readonly parts: DomainParts<WebhookBridgeDB>;
+  /** The delivery side, built at creation: its consumers run with or without the HTTP routes. */
+  readonly delivery: DeliverySide;
+}
+
 /**
- * Webhook subscriptions over HTTP and, through the delivery side, their consumers. The keyring is
- * read here, before anything is opened, so a missing one stops the process at start.
+ * Webhook subscriptions over HTTP (when the process mounts routes) and, through the delivery side,
+ * their consumers. The keyring is read here, before anything is opened, so a missing one stops the
+ * process at start.
  */
-export function createWebhookBridgeService(ctx: ServiceContext, options: WebhookBridgeOptions = {}): Service {
+export function createWebhookBridgeService(
+  ctx: ServiceContext,
+  options: WebhookBridgeOptions = {},
+): WebhookBridgeService {
   const keyring = loadSecretsKeyring(ctx.config.secretsKeyring);
   const makeDelivery =
     options.delivery ??
     ((parts: DeliveryParts) => createDeliveryEngine(parts.ctx, parts, { keyring: parts.keyring }));
-  let delivery: DeliverySide | undefined;
-  // The domain service hands out its parts to routes only, and the runner registers routes before start().
-  const routes = async (app: FastifyInstance, parts: DomainParts<WebhookBridgeDB>): Promise<void> => {
-    delivery = makeDelivery({ ...parts, ctx, keyring });
-    const subscriptionParts: SubscriptionParts = {
-      db: parts.db,
-      keyring,
-      now: parts.source.now,
-      allowlist: ctx.config.webhookAllowlist,
-      schemas: parts.source.schemas,
-      ...(options.resolve ? { resolve: options.resolve } : {}),
-    };
-    await webhookRoutes(app, subscriptionParts, delivery);
-  };
-  const commands = (parts: DomainParts<WebhookBridgeDB>) =>
-    webhookBridgeCommands(parts.db, keyring, () => {
-      if (delivery === undefined) throw wiring("its routes were not registered before start()");
-      return delivery;
-    });
+  const subscriptionParts = (parts: DomainParts<WebhookBridgeDB>): SubscriptionParts => ({
+    db: parts.db,
+    keyring,
+    now: parts.source.now,
+    allowlist: ctx.config.webhookAllowlist,
+    schemas: parts.source.schemas,
+    ...(options.resolve ? { resolve: options.resolve } : {}),
+  });
+  // Routes and commands are called only after creation, when the delivery side below exists.
   const domain = createDomainService<WebhookBridgeDB>(ctx, {
     name: "webhook-bridge",
     schema: SCHEMA,
     migrations,
-    routes,
-    commands,
+    routes: (app, parts) => webhookRoutes(app, subscriptionParts(parts), delivery),
+    commands: (parts) => webhookBridgeCommands(parts.db, keyring, () => delivery),
   });
+  const delivery = makeDelivery({ ...domain.parts, ctx, keyring });
 
   return {
     name: domain.name,
+    parts: domain.parts,
+    delivery,
     ...(domain.routes ? { routes: domain.routes } : {}),
     async start() {
-      if (delivery === undefined) throw wiring("its routes were not registered before start()");
-      await domain.start(); // migrations and the outbox relay
+      await domain.start(); // migrations, the outbox relay and the commands
       try {
         await delivery.start?.();
       } catch (error) {
@@ -80,11 +80,8 @@ export function createWebhookBridgeService(ctx: ServiceContext, options: Webhook
       }
     },
     async stop() {
-      await delivery?.stop?.();
+      await delivery.stop?.();
       await domain.stop();
     },
   };
 }
-
-const wiring = (why: string): SwitchboardError =>
-  new SwitchboardError(ErrorCodes.Internal, `webhook-bridge cannot run: ${why}`);

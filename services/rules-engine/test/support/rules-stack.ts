@@ -2,7 +2,13 @@ import { createHash } from "node:crypto";
 import { loadConfig } from "@switchboard/config";
 import { openDatabase, schemaTables } from "@switchboard/db";
 import { createLogger } from "@switchboard/logger";
-import { startServices, type RunningServices, type ServiceContext } from "@switchboard/runtime";
+import {
+  startServices,
+  type RunningServices,
+  type RunningWorkers,
+  type ServiceContext,
+  type ServiceFactory,
+} from "@switchboard/runtime";
 import {
   createTestDatabase,
   startNatsServer,
@@ -72,6 +78,29 @@ export async function startRulesStack(): Promise<RulesStack> {
 
 /** Starts the service (with the key check stand-in) as one more process on the same NATS and database. */
 export async function runRulesEngine(natsUrl: string, databaseUrl: string): Promise<RunningServices> {
+  return startServices({
+    ...(await processOptions(natsUrl, databaseUrl)),
+    factories: [keyCheck, createRulesEngineService],
+  });
+}
+
+/**
+ * An engine replica as a process with SWITCHBOARD_HTTP=off runs it: the service on the same NATS
+ * and database, no HTTP server, no routes; `others` stand in for the services its actions call.
+ */
+export async function runRulesEngineReplica(
+  natsUrl: string,
+  databaseUrl: string,
+  others: ServiceFactory[],
+): Promise<RunningWorkers> {
+  return startServices({
+    ...(await processOptions(natsUrl, databaseUrl)),
+    factories: [...others, createRulesEngineService],
+    http: false,
+  });
+}
+
+async function processOptions(natsUrl: string, databaseUrl: string) {
   const config = loadConfig({
     NATS_URL: natsUrl,
     DATABASE_URL: databaseUrl,
@@ -81,13 +110,7 @@ export async function runRulesEngine(natsUrl: string, databaseUrl: string): Prom
   });
   const logger = createLogger({ level: process.env.TEST_LOG_LEVEL ?? "silent" });
   const database = await openDatabase({ url: databaseUrl });
-  return startServices({
-    config,
-    logger,
-    natsServers: natsUrl,
-    database,
-    factories: [keyCheck, createRulesEngineService],
-  });
+  return { config, logger, natsServers: natsUrl, database };
 }
 
 function keyCheck(ctx: ServiceContext) {

@@ -1,0 +1,78 @@
+import { randomUUID } from "node:crypto";
+import { loadConfig } from "@switchboard/config";
+import { openDatabase } from "@switchboard/db";
+import { createLogger } from "@switchboard/logger";
+import { startServices, type RunningWorkers, type ServiceContext } from "@switchboard/runtime";
+import { createTestDatabase, startNatsServer } from "@switchboard/testing";
+import { createFormsService } from "../../src/forms.service.js";
+
+export const PLAN = {
+  id: randomUUID(),
+  templateName: "maternity-care",
+  userId: "p-1",
+  isTest: false,
+  roleAssignments: [],
+  createdAt: "2026-11-01T09:00:00.000Z",
+};
+
+export const TEMPLATE = {
+  name: "maternity-care",
+  roles: [],
+  forms: ["AppointmentReminder"],
+  workQueues: [],
+  createdAt: "2026-10-01T09:00:00.000Z",
+};
+
+export interface FormsStack {
+  running: RunningWorkers;
+  close(): Promise<void>;
+}
+
+/**
+ * The forms service on a nats-server and a PostgreSQL database of its own, with no HTTP server.
+ * Plans is another service (not importable here): its two commands forms asks are answered
+ * in-process for PLAN, through the same command path.
+ */
+export async function startFormsStack(): Promise<FormsStack> {
+  const nats = await startNatsServer();
+  const database = await createTestDatabase("sb_forms");
+  const release = async () => {
+    await database.drop();
+    await nats.close();
+  };
+  try {
+    const running = await startServices({
+      config: loadConfig({
+        NATS_URL: nats.url,
+        DATABASE_URL: database.url,
+        SWITCHBOARD_OUTBOX_POLL_MS: "50",
+      }),
+      logger: createLogger({ level: process.env.TEST_LOG_LEVEL ?? "silent" }),
+      natsServers: nats.url,
+      database: await openDatabase({ url: database.url }),
+      factories: [plans, createFormsService],
+      http: false,
+    });
+    return {
+      running,
+      async close() {
+        await running.stop();
+        await release();
+      },
+    };
+  } catch (error) {
+    await release();
+    throw error;
+  }
+}
+
+function plans(ctx: ServiceContext) {
+  ctx.localCommands.register("plans", {
+    findPlans: async (request) => {
+      const { userId } = request.params as { userId: string };
+      return { plans: request.orgId === "org-a" && userId === PLAN.userId ? [PLAN] : [] };
+    },
+    getPlan: async () => ({ plan: PLAN, template: TEMPLATE }),
+  });
+  return { name: "plans", start: async () => {}, stop: async () => {} };
+}

@@ -1,0 +1,97 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadConfig } from "@switchboard/config";
+import { openDatabase, schemaTables } from "@switchboard/db";
+import { createLogger } from "@switchboard/logger";
+import { startServices, type RunningWorkers } from "@switchboard/runtime";
+import {
+  createTestDatabase,
+  startNatsServer,
+  waitFor,
+  type NatsServer,
+  type TestDatabase,
+} from "@switchboard/testing";
+import { insertTemplate } from "./plan-template.repository.js";
+import { createPlansService } from "./plans.service.js";
+import type { PlansDB } from "./plans.tables.js";
+
+describe("the plans service", () => {
+  let nats: NatsServer;
+  let database: TestDatabase;
+  let running: RunningWorkers;
+  const published: string[] = [];
+
+  beforeAll(async () => {
+    nats = await startNatsServer();
+    database = await createTestDatabase("sb_plans");
+    running = await startServices({
+      config: loadConfig({
+        NATS_URL: nats.url,
+        DATABASE_URL: database.url,
+        SWITCHBOARD_OUTBOX_POLL_MS: "50",
+      }),
+      logger: createLogger({ level: process.env.TEST_LOG_LEVEL ?? "silent" }),
+      natsServers: nats.url,
+      database: await openDatabase({ url: database.url }),
+      factories: [createPlansService],
+      http: false,
+    });
+    const template = { name: "maternity-care", roles: ["midwife"], forms: ["Referral"], workQueues: [] };
+    await insertTemplate(schemaTables<PlansDB>(running.context.database.db), "org-a", template);
+    const sub = running.context.nc.subscribe("switchboard.events.>");
+    void (async () => {
+      for await (const m of sub) published.push(`${m.subject} ${m.string()}`);
+    })();
+    await running.context.nc.flush();
+  });
+  afterAll(async () => {
+    await running?.stop();
+    await database?.drop();
+    await nats?.close();
+  });
+
+  const plans = () => running.context.commands.plans;
+
+  it("creates a plan through its command, once per idempotency key, and publishes planCreated once", async () => {
+    const params = { templateName: "maternity-care", userId: "p-1" };
+    const plan = await plans().createPlan({ orgId: "org-a", idempotencyKey: "k-1", params });
+    expect(plan).toMatchObject({ templateName: "maternity-care", userId: "p-1", isTest: false });
+    expect(await plans().createPlan({ orgId: "org-a", idempotencyKey: "k-1", params })).toEqual(plan);
+    await waitFor(() => published.some((e) => e.includes(plan.id)), { what: "planCreated published" });
+    await new Promise((r) => setTimeout(r, 300));
+    const events = published.filter((e) => e.includes(plan.id));
+    expect(events).toHaveLength(1);
+    expect(events[0]).toContain("planCreated");
+  });
+
+  it("answers a plan with its template, and a user's plans, within the org only", async () => {
+    const plan = await plans().createPlan({
+      orgId: "org-a",
+      params: { templateName: "maternity-care", userId: "p-2" },
+    });
+    expect(await plans().getPlan({ orgId: "org-a", params: { planId: plan.id } })).toMatchObject({
+      plan: { id: plan.id },
+      template: { name: "maternity-care", forms: ["Referral"] },
+    });
+    expect((await plans().findPlans({ orgId: "org-a", params: { userId: "p-2" } })).plans).toEqual([plan]);
+    await expect(plans().getPlan({ orgId: "org-b", params: { planId: plan.id } })).rejects.toMatchObject({
+      code: "SB_ERR_NOT_FOUND",
+    });
+    expect((await plans().findPlans({ orgId: "org-b", params: { userId: "p-2" } })).plans).toEqual([]);
+  });
+
+  it("refuses a template that does not exist and a role the template does not have", async () => {
+    await expect(
+      plans().createPlan({ orgId: "org-a", params: { templateName: "nope", userId: "p-3" } }),
+    ).rejects.toMatchObject({ code: "SB_ERR_NOT_FOUND" });
+    await expect(
+      plans().createPlan({
+        orgId: "org-a",
+        params: {
+          templateName: "maternity-care",
+          userId: "p-3",
+          roleAssignments: [{ roleId: "surgeon", userId: "u-1" }],
+        },
+      }),
+    ).rejects.toMatchObject({ code: "SB_ERR_VALIDATION" });
+  });
+});
