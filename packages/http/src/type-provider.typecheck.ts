@@ -16,6 +16,12 @@ const params = {
   additionalProperties: false,
 } as const;
 
+const query = {
+  type: "object",
+  properties: { limit: { type: "integer", default: 100 }, after: { type: "string" } },
+  additionalProperties: false,
+} as const;
+
 export function typedRoute(): void {
   const app = Fastify().withTypeProvider<SchemaTypeProvider>();
   app.post("/v1/orgs/:org/things", { schema: { params, body } }, async (request) => {
@@ -27,5 +33,12 @@ export function typedRoute(): void {
     // @ts-expect-error size may be missing
     const sure: number = request.body.size;
     return { name, size, org, sure };
+  });
+  app.get("/v1/things", { schema: { querystring: query } }, async (request) => {
+    // validation fills in a default, so the handler always has it
+    const limit: number = request.query.limit;
+    // @ts-expect-error without a default, after may be missing
+    const after: string = request.query.after;
+    return { limit, after };
   });
 }

@@ -1,9 +1,9 @@
 import type { FastifyInstance } from "fastify";
 import { NotFoundError } from "@switchboard/errors";
-import { problemResponses, requestMeta } from "@switchboard/http";
+import { problemResponses, requestMeta, type SchemaTypeProvider } from "@switchboard/http";
 import { sendOutcome, type DomainParts } from "@switchboard/runtime";
 import { assignForm } from "./assign-form.js";
-import { findAssignment, listAssignments, type AssignmentStatus } from "./form-assignment.repository.js";
+import { findAssignment, listAssignments } from "./form-assignment.repository.js";
 import {
   assignBody,
   assignmentParams,
@@ -17,11 +17,9 @@ import type { FormsDB } from "./forms.tables.js";
 
 const READERS = ["viewer", "app", "content-manager"] as const;
 
-export async function formsRoutes(app: FastifyInstance, parts: DomainParts<FormsDB>): Promise<void> {
-  app.post<{
-    Params: { org: string; planId: string };
-    Body: { formName: string; userId: string; prefill?: Record<string, unknown> };
-  }>(
+export async function formsRoutes(server: FastifyInstance, parts: DomainParts<FormsDB>): Promise<void> {
+  const app = server.withTypeProvider<SchemaTypeProvider>();
+  app.post(
     "/v1/orgs/:org/plans/:planId/form-assignments",
     {
       config: { auth: { roles: ["app"] } },
@@ -44,7 +42,7 @@ export async function formsRoutes(app: FastifyInstance, parts: DomainParts<Forms
     },
   );
 
-  app.post<{ Params: { org: string; id: string }; Body: { data: Record<string, unknown> } }>(
+  app.post(
     "/v1/orgs/:org/form-assignments/:id/submission",
     {
       config: { auth: { roles: ["app"] } },
@@ -67,10 +65,7 @@ export async function formsRoutes(app: FastifyInstance, parts: DomainParts<Forms
     },
   );
 
-  app.get<{
-    Params: { org: string };
-    Querystring: { userId?: string; planId?: string; status?: AssignmentStatus; limit: number };
-  }>(
+  app.get(
     "/v1/orgs/:org/form-assignments",
     {
       config: { auth: { roles: [...READERS] } },
@@ -86,7 +81,7 @@ export async function formsRoutes(app: FastifyInstance, parts: DomainParts<Forms
     }),
   );
 
-  app.get<{ Params: { org: string; id: string } }>(
+  app.get(
     "/v1/orgs/:org/form-assignments/:id",
     {
       config: { auth: { roles: [...READERS] } },

@@ -1,30 +1,32 @@
-import { NAME, USER_ID, UUID } from "@switchboard/contracts";
-import { ORG_ID_SCHEMA as ORG } from "@switchboard/http";
+import { NAME, OBJECT, USER_ID, UUID } from "@switchboard/contracts";
+import { ORG_ID_SCHEMA as ORG, ORG_PARAMS } from "@switchboard/http";
 
 export const planParams = {
   type: "object",
   properties: { org: ORG, planId: UUID },
   required: ["org", "planId"],
+  additionalProperties: false,
 } as const;
 
 export const assignmentParams = {
   type: "object",
   properties: { org: ORG, id: UUID },
   required: ["org", "id"],
+  additionalProperties: false,
 } as const;
 
-export const orgParams = { type: "object", properties: { org: ORG }, required: ["org"] } as const;
+export const orgParams = ORG_PARAMS;
 
 export const assignBody = {
   type: "object",
-  properties: { formName: NAME, userId: USER_ID, prefill: { type: "object" } },
+  properties: { formName: NAME, userId: USER_ID, prefill: OBJECT },
   required: ["formName", "userId"],
   additionalProperties: false,
 } as const;
 
 export const submitBody = {
   type: "object",
-  properties: { data: { type: "object" } },
+  properties: { data: OBJECT },
   required: ["data"],
   additionalProperties: false,
 } as const;

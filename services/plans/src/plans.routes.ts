@@ -1,22 +1,27 @@
 import type { FastifyInstance } from "fastify";
 import { ConflictError, NotFoundError } from "@switchboard/errors";
-import { problemResponses, requestMeta } from "@switchboard/http";
+import { problemResponses, requestMeta, type SchemaTypeProvider } from "@switchboard/http";
 import { sendOutcome, type DomainParts } from "@switchboard/runtime";
-import { createPlan, type CreatePlanInput } from "./create-plan.js";
+import { createPlan } from "./create-plan.js";
 import { findTemplate, insertTemplate, listTemplates } from "./plan-template.repository.js";
 import { findPlan, listPlans } from "./plan.repository.js";
-import { createPlanBody, listPlansQuery, orgParams, planIdParams, templateBody } from "./plans.schemas.js";
+import {
+  createPlanBody,
+  listPlansQuery,
+  orgParams,
+  planIdParams,
+  templateBody,
+  templateNameParams,
+} from "./plans.schemas.js";
 import type { PlansDB } from "./plans.tables.js";
-
-type Org = { org: string };
-type TemplateInput = { name: string; roles: string[]; forms?: string[]; workQueues?: string[] };
 
 const READERS = ["viewer", "app", "content-manager"] as const;
 
-export async function plansRoutes(app: FastifyInstance, parts: DomainParts<PlansDB>): Promise<void> {
+export async function plansRoutes(server: FastifyInstance, parts: DomainParts<PlansDB>): Promise<void> {
   const { db } = parts;
+  const app = server.withTypeProvider<SchemaTypeProvider>();
 
-  app.post<{ Params: Org; Body: TemplateInput }>(
+  app.post(
     "/v1/orgs/:org/plan-templates",
     {
       config: { auth: { roles: ["content-manager"] } },
@@ -36,7 +41,7 @@ export async function plansRoutes(app: FastifyInstance, parts: DomainParts<Plans
     },
   );
 
-  app.get<{ Params: Org }>(
+  app.get(
     "/v1/orgs/:org/plan-templates",
     {
       config: { auth: { roles: [...READERS] } },
@@ -45,11 +50,11 @@ export async function plansRoutes(app: FastifyInstance, parts: DomainParts<Plans
     async (request) => ({ planTemplates: await listTemplates(db, request.params.org) }),
   );
 
-  app.get<{ Params: Org & { name: string } }>(
+  app.get(
     "/v1/orgs/:org/plan-templates/:name",
     {
       config: { auth: { roles: [...READERS] } },
-      schema: { tags: ["plans"], summary: "Show a plan template" },
+      schema: { tags: ["plans"], summary: "Show a plan template", params: templateNameParams },
     },
     async (request) => {
       const template = await findTemplate(db, request.params.org, request.params.name);
@@ -59,7 +64,7 @@ export async function plansRoutes(app: FastifyInstance, parts: DomainParts<Plans
     },
   );
 
-  app.post<{ Params: Org; Body: CreatePlanInput }>(
+  app.post(
     "/v1/orgs/:org/plans",
     {
       config: { auth: { roles: ["app"] } },
@@ -82,7 +87,7 @@ export async function plansRoutes(app: FastifyInstance, parts: DomainParts<Plans
     },
   );
 
-  app.get<{ Params: Org; Querystring: { userId?: string; templateName?: string; limit: number } }>(
+  app.get(
     "/v1/orgs/:org/plans",
     {
       config: { auth: { roles: [...READERS] } },
@@ -91,7 +96,7 @@ export async function plansRoutes(app: FastifyInstance, parts: DomainParts<Plans
     async (request) => ({ plans: await listPlans(db, request.params.org, request.query) }),
   );
 
-  app.get<{ Params: Org & { planId: string } }>(
+  app.get(
     "/v1/orgs/:org/plans/:planId",
     {
       config: { auth: { roles: [...READERS] } },

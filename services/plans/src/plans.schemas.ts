@@ -1,11 +1,7 @@
 import { NAME, USER_ID, UUID, createPlanParams } from "@switchboard/contracts";
-import { ORG_ID_SCHEMA } from "@switchboard/http";
+import { ORG_ID_SCHEMA, ORG_PARAMS } from "@switchboard/http";
 
-export const orgParams = {
-  type: "object",
-  properties: { org: ORG_ID_SCHEMA },
-  required: ["org"],
-} as const;
+export const orgParams = ORG_PARAMS;
 
 export const templateBody = {
   type: "object",
@@ -24,8 +20,17 @@ export const createPlanBody = createPlanParams;
 
 export const planIdParams = {
   type: "object",
-  properties: { org: orgParams.properties.org, planId: UUID },
+  properties: { org: ORG_ID_SCHEMA, planId: UUID },
   required: ["org", "planId"],
+  additionalProperties: false,
+} as const;
+
+/** Any template name reaches the lookup, so a name no template can have is a 404, as it always was. */
+export const templateNameParams = {
+  type: "object",
+  properties: { org: ORG_ID_SCHEMA, name: { type: "string" } },
+  required: ["org", "name"],
+  additionalProperties: false,
 } as const;
 
 export const listPlansQuery = {

@@ -1,24 +1,22 @@
 import type { FastifyInstance } from "fastify";
 import { NotFoundError } from "@switchboard/errors";
-import { problemResponses, requestMeta } from "@switchboard/http";
+import { problemResponses, requestMeta, type SchemaTypeProvider } from "@switchboard/http";
 import { removeDefinition } from "./delete-definition.js";
 import type { RulesEngineParts } from "./engine-parts.js";
 import { findDefinition, listDefinitions, type InboundDefinition } from "./inbound-definition.repository.js";
 import { definitionBody, definitionParams, orgParams } from "./rules-engine.schemas.js";
-import { saveDefinition, type DefinitionInput } from "./save-definition.js";
-
-type Org = { org: string };
-type Named = Org & { name: string };
+import { saveDefinition } from "./save-definition.js";
 
 const READERS = ["content-manager", "viewer"] as const;
 const TAGS = ["inbound events"];
 
 const view = ({ orgId: _org, ...definition }: InboundDefinition) => definition;
 
-export async function definitionRoutes(app: FastifyInstance, parts: RulesEngineParts): Promise<void> {
+export async function definitionRoutes(server: FastifyInstance, parts: RulesEngineParts): Promise<void> {
+  const app = server.withTypeProvider<SchemaTypeProvider>();
   const { db } = parts;
 
-  app.put<{ Params: Named; Body: DefinitionInput }>(
+  app.put(
     "/v1/orgs/:org/inbound-events/:name",
     {
       config: { auth: { roles: ["content-manager"] } },
@@ -39,7 +37,7 @@ export async function definitionRoutes(app: FastifyInstance, parts: RulesEngineP
     },
   );
 
-  app.get<{ Params: Org }>(
+  app.get(
     "/v1/orgs/:org/inbound-events",
     {
       config: { auth: { roles: [...READERS] } },
@@ -48,7 +46,7 @@ export async function definitionRoutes(app: FastifyInstance, parts: RulesEngineP
     async (request) => ({ inboundEvents: (await listDefinitions(db, request.params.org)).map(view) }),
   );
 
-  app.get<{ Params: Named }>(
+  app.get(
     "/v1/orgs/:org/inbound-events/:name",
     {
       config: { auth: { roles: [...READERS] } },
@@ -62,7 +60,7 @@ export async function definitionRoutes(app: FastifyInstance, parts: RulesEngineP
     },
   );
 
-  app.delete<{ Params: Named }>(
+  app.delete(
     "/v1/orgs/:org/inbound-events/:name",
     {
       config: { auth: { roles: ["content-manager"] } },

@@ -1,14 +1,13 @@
 import type { FastifyInstance } from "fastify";
-import { problemResponses } from "@switchboard/http";
-import { runDryRun, type DryRunRequest } from "./dry-run.js";
+import { problemResponses, type SchemaTypeProvider } from "@switchboard/http";
+import { runDryRun } from "./dry-run.js";
 import type { RulesEngineParts } from "./engine-parts.js";
 import { dryRunBody, dryRunResponse, orgParams } from "./rules-engine.schemas.js";
 import { RULE_READERS, RULE_TAGS } from "./rules.routes.js";
 
-type Org = { org: string };
-
-export async function dryRunRoutes(app: FastifyInstance, parts: RulesEngineParts): Promise<void> {
-  app.post<{ Params: Org; Body: DryRunRequest }>(
+export async function dryRunRoutes(server: FastifyInstance, parts: RulesEngineParts): Promise<void> {
+  const app = server.withTypeProvider<SchemaTypeProvider>();
+  app.post(
     "/v1/orgs/:org/rules/dry-run",
     {
       config: { auth: { roles: [...RULE_READERS] } },

@@ -1,4 +1,5 @@
 import type { Kysely } from "kysely";
+import type { Infer } from "@switchboard/contracts";
 import { NotFoundError, ValidationError, err } from "@switchboard/errors";
 import { compileRule, dryRun, type CompiledRule, type RuleWarning } from "@switchboard/rules";
 import type { RulesEngineParts } from "./engine-parts.js";
@@ -7,17 +8,13 @@ import type { PayloadValidator } from "./payload-schema.js";
 import { findRule, findRuleVersion } from "./rule.repository.js";
 import { checkRule, invalidRule } from "./rule-validation.js";
 import { payloadValidatorOf } from "./trigger-schemas.js";
+import type { dryRunBody } from "./rules-engine.schemas.js";
 import type { RulesEngineDB } from "./rules-engine.tables.js";
 
 type Sources = Pick<RulesEngineParts, "schemas" | "eventRefs">;
 
-export interface DryRunRequest {
-  rule?: unknown;
-  ruleId?: string;
-  version?: number;
-  payload?: unknown;
-  recent?: number;
-}
+/** What a dry run takes: the body of its POST. */
+export type DryRunRequest = Infer<typeof dryRunBody>;
 
 export type DryRunItem = ReturnType<typeof dryRun> & { messageId?: string };
 

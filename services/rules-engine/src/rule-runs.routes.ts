@@ -1,13 +1,13 @@
 import type { FastifyInstance } from "fastify";
+import type { SchemaTypeProvider } from "@switchboard/http";
 import type { RulesEngineParts } from "./engine-parts.js";
 import { listRuleRuns } from "./rule-run.repository.js";
 import { orgParams, ruleRunsQuery } from "./rules-engine.schemas.js";
 import { RULE_READERS, RULE_TAGS } from "./rules.routes.js";
 
-type Org = { org: string };
-
-export async function ruleRunRoutes(app: FastifyInstance, parts: RulesEngineParts): Promise<void> {
-  app.get<{ Params: Org; Querystring: { ruleId?: string; limit: number; before?: number } }>(
+export async function ruleRunRoutes(server: FastifyInstance, parts: RulesEngineParts): Promise<void> {
+  const app = server.withTypeProvider<SchemaTypeProvider>();
+  app.get(
     "/v1/orgs/:org/rule-runs",
     {
       config: { auth: { roles: [...RULE_READERS] } },

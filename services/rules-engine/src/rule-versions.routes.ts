@@ -1,6 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import { NotFoundError } from "@switchboard/errors";
-import { problemResponses } from "@switchboard/http";
+import { problemResponses, type SchemaTypeProvider } from "@switchboard/http";
 import { diffDocuments } from "@switchboard/rules";
 import type { RulesEngineParts } from "./engine-parts.js";
 import { activateRule } from "./rule-activation.js";
@@ -8,13 +8,12 @@ import { findRule, findRuleVersion, listRuleVersions } from "./rule.repository.j
 import { activateBody, ruleParams, versionParams, versionsQuery } from "./rules-engine.schemas.js";
 import { RULE_READERS, RULE_TAGS } from "./rules.routes.js";
 
-type RuleP = { org: string; ruleId: string };
-
-export async function ruleVersionRoutes(app: FastifyInstance, parts: RulesEngineParts): Promise<void> {
+export async function ruleVersionRoutes(server: FastifyInstance, parts: RulesEngineParts): Promise<void> {
+  const app = server.withTypeProvider<SchemaTypeProvider>();
   const { db } = parts;
   const auth = { auth: { roles: [...RULE_READERS] } };
 
-  app.get<{ Params: RuleP; Querystring: { limit: number; before?: number } }>(
+  app.get(
     "/v1/orgs/:org/rules/:ruleId/versions",
     {
       config: auth,
@@ -52,7 +51,7 @@ export async function ruleVersionRoutes(app: FastifyInstance, parts: RulesEngine
     },
   );
 
-  app.get<{ Params: RuleP & { version: number } }>(
+  app.get(
     "/v1/orgs/:org/rules/:ruleId/versions/:version",
     {
       config: auth,
@@ -66,7 +65,7 @@ export async function ruleVersionRoutes(app: FastifyInstance, parts: RulesEngine
     },
   );
 
-  app.post<{ Params: RuleP; Body: { version: number } }>(
+  app.post(
     "/v1/orgs/:org/rules/:ruleId/activate",
     {
       config: { auth: { roles: ["content-manager"] } },

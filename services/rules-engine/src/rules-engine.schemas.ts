@@ -1,4 +1,4 @@
-import { ORG_ID_SCHEMA as ORG } from "@switchboard/http";
+import { ORG_ID_SCHEMA as ORG, ORG_PARAMS } from "@switchboard/http";
 /** JSON Schemas of the HTTP API's params, queries and bodies (rule documents are checked by @switchboard/rules). */
 
 // Checked in full by assertInboundName, whose error names the rule; this only bounds the input.
@@ -6,12 +6,13 @@ const INBOUND_NAME = { type: "string", minLength: 1, maxLength: 128 } as const;
 const RULE_ID = { type: "string", minLength: 1, maxLength: 128 } as const;
 const VERSION = { type: "integer", minimum: 1, maximum: 2_147_483_647 } as const;
 
-export const orgParams = { type: "object", properties: { org: ORG }, required: ["org"] } as const;
+export const orgParams = ORG_PARAMS;
 
 export const definitionParams = {
   type: "object",
   properties: { org: ORG, name: INBOUND_NAME },
   required: ["org", "name"],
+  additionalProperties: false,
 } as const;
 
 export const definitionBody = {
@@ -33,12 +34,14 @@ export const ruleParams = {
   type: "object",
   properties: { org: ORG, ruleId: RULE_ID },
   required: ["org", "ruleId"],
+  additionalProperties: false,
 } as const;
 
 export const versionParams = {
   type: "object",
   properties: { org: ORG, ruleId: RULE_ID, version: VERSION },
   required: ["org", "ruleId", "version"],
+  additionalProperties: false,
 } as const;
 
 export const saveRuleQuery = {
@@ -118,6 +121,7 @@ const RULE_WARNINGS = {
       code: { type: "string", enum: ["undeclared-path"] },
     },
     required: ["path", "message", "code"],
+    additionalProperties: false,
   },
 } as const;
 
@@ -131,6 +135,7 @@ export const savedRuleResponse = {
     warnings: RULE_WARNINGS,
   },
   required: ["ruleId", "version", "activeVersion", "enabled", "warnings"],
+  additionalProperties: false,
 } as const;
 
 const RESOLVED_ACTION = {
@@ -142,6 +147,7 @@ const RESOLVED_ACTION = {
     params: { type: "object", additionalProperties: true },
   },
   required: ["index", "type", "target", "params"],
+  additionalProperties: false,
 } as const;
 
 export const dryRunResponse = {
@@ -153,6 +159,7 @@ export const dryRunResponse = {
       type: "object",
       properties: { kind: { type: "string", enum: ["inbound", "event"] }, name: { type: "string" } },
       required: ["kind", "name"],
+      additionalProperties: false,
     },
     results: {
       type: "array",
@@ -167,9 +174,11 @@ export const dryRunResponse = {
           error: { type: "string" },
         },
         required: ["valid", "matched", "actions"],
+        additionalProperties: false,
       },
     },
     warnings: RULE_WARNINGS,
   },
   required: ["ruleId", "trigger", "results", "warnings"],
+  additionalProperties: false,
 } as const;

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import { NotFoundError } from "@switchboard/errors";
-import { problemResponses, requestMeta } from "@switchboard/http";
+import { problemResponses, requestMeta, type SchemaTypeProvider } from "@switchboard/http";
 import type { RulesEngineParts } from "./engine-parts.js";
 import { deactivateRule, setRuleEnabled } from "./rule-activation.js";
 import { findRule, findRuleVersion, listRules, type RuleHead } from "./rule.repository.js";
@@ -14,9 +14,6 @@ import {
 } from "./rules-engine.schemas.js";
 import { saveRule } from "./save-rule.js";
 
-type Org = { org: string };
-type RuleP = Org & { ruleId: string };
-
 export const RULE_READERS = ["content-manager", "viewer"] as const;
 export const RULE_TAGS = ["rules"];
 
@@ -25,11 +22,12 @@ const summary = ({ orgId: _org, activeVersion, ...head }: RuleHead) => ({
   activeVersion: activeVersion ?? null,
 });
 
-export async function ruleRoutes(app: FastifyInstance, parts: RulesEngineParts): Promise<void> {
+export async function ruleRoutes(server: FastifyInstance, parts: RulesEngineParts): Promise<void> {
+  const app = server.withTypeProvider<SchemaTypeProvider>();
   const { db } = parts;
   const auth = { auth: { roles: [...RULE_READERS] } };
 
-  app.put<{ Params: RuleP; Querystring: { activate: boolean }; Body: unknown }>(
+  app.put(
     "/v1/orgs/:org/rules/:ruleId",
     {
       config: { auth: { roles: ["content-manager"] } },
@@ -59,7 +57,7 @@ export async function ruleRoutes(app: FastifyInstance, parts: RulesEngineParts):
     },
   );
 
-  app.get<{ Params: Org }>(
+  app.get(
     "/v1/orgs/:org/rules",
     {
       config: auth,
@@ -72,7 +70,7 @@ export async function ruleRoutes(app: FastifyInstance, parts: RulesEngineParts):
     async (request) => ({ rules: (await listRules(db, request.params.org)).map(summary) }),
   );
 
-  app.get<{ Params: RuleP }>(
+  app.get(
     "/v1/orgs/:org/rules/:ruleId",
     {
       config: auth,
@@ -97,7 +95,7 @@ export async function ruleRoutes(app: FastifyInstance, parts: RulesEngineParts):
     },
   );
 
-  app.patch<{ Params: RuleP; Body: { enabled: boolean } }>(
+  app.patch(
     "/v1/orgs/:org/rules/:ruleId",
     {
       config: { auth: { roles: ["content-manager"] } },
@@ -117,7 +115,7 @@ export async function ruleRoutes(app: FastifyInstance, parts: RulesEngineParts):
     },
   );
 
-  app.delete<{ Params: RuleP }>(
+  app.delete(
     "/v1/orgs/:org/rules/:ruleId",
     {
       config: { auth: { roles: ["content-manager"] } },

@@ -1,4 +1,5 @@
 import type { Kysely } from "kysely";
+import type { Infer } from "@switchboard/contracts";
 import { canonicalJson } from "@switchboard/canonical-json";
 import { ConflictError, ValidationError } from "@switchboard/errors";
 import { assertInboundName } from "@switchboard/events";
@@ -9,13 +10,11 @@ import { compilePayloadSchema } from "./payload-schema.js";
 import { findRuleVersion, activeRulesOn } from "./rule.repository.js";
 import { checkRuleAgainst, summarize } from "./rule-validation.js";
 import { noRefs } from "./trigger-schemas.js";
+import type { definitionBody } from "./rules-engine.schemas.js";
 import type { RulesEngineDB } from "./rules-engine.tables.js";
 
-export interface DefinitionInput {
-  description: string;
-  schema: Record<string, unknown>;
-  dedup?: unknown;
-}
+/** What declaring an inbound event takes: the body of its PUT. */
+export type DefinitionInput = Infer<typeof definitionBody>;
 
 export interface Author {
   orgId: string;

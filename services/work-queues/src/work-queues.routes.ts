@@ -1,6 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import { NotFoundError } from "@switchboard/errors";
-import { problemResponses, requestMeta } from "@switchboard/http";
+import { problemResponses, requestMeta, type SchemaTypeProvider } from "@switchboard/http";
 import { sendOutcome, type DomainParts } from "@switchboard/runtime";
 import { createItem, setItemStatus } from "./item-commands.js";
 import { findItem, listItems } from "./work-queue-item.repository.js";
@@ -19,12 +19,13 @@ import type { WorkQueuesDB } from "./work-queues.tables.js";
 const READERS = ["viewer", "app", "content-manager"] as const;
 
 export async function workQueuesRoutes(
-  app: FastifyInstance,
+  server: FastifyInstance,
   parts: DomainParts<WorkQueuesDB>,
 ): Promise<void> {
   const { db } = parts;
+  const app = server.withTypeProvider<SchemaTypeProvider>();
 
-  app.put<{ Params: { org: string; queue: string }; Body: { statuses: string[]; description?: string } }>(
+  app.put(
     "/v1/orgs/:org/work-queues/:queue",
     {
       config: { auth: { roles: ["content-manager"] } },
@@ -45,7 +46,7 @@ export async function workQueuesRoutes(
     },
   );
 
-  app.get<{ Params: { org: string } }>(
+  app.get(
     "/v1/orgs/:org/work-queues",
     {
       config: { auth: { roles: [...READERS] } },
@@ -54,7 +55,7 @@ export async function workQueuesRoutes(
     async (request) => ({ workQueues: await listQueues(db, request.params.org) }),
   );
 
-  app.get<{ Params: { org: string; queue: string } }>(
+  app.get(
     "/v1/orgs/:org/work-queues/:queue",
     {
       config: { auth: { roles: [...READERS] } },
@@ -67,10 +68,7 @@ export async function workQueuesRoutes(
     },
   );
 
-  app.post<{
-    Params: { org: string; queue: string };
-    Body: { planId: string; priority: number; serviceLocation?: string | null; status?: string };
-  }>(
+  app.post(
     "/v1/orgs/:org/work-queues/:queue/items",
     {
       config: { auth: { roles: ["app"] } },
@@ -93,7 +91,7 @@ export async function workQueuesRoutes(
     },
   );
 
-  app.patch<{ Params: { org: string; id: string }; Body: { status: string; priority?: number } }>(
+  app.patch(
     "/v1/orgs/:org/work-queue-items/:id",
     {
       config: { auth: { roles: ["app"] } },
@@ -116,10 +114,7 @@ export async function workQueuesRoutes(
     },
   );
 
-  app.get<{
-    Params: { org: string };
-    Querystring: { queue?: string; planId?: string; status?: string; limit: number };
-  }>(
+  app.get(
     "/v1/orgs/:org/work-queue-items",
     {
       config: { auth: { roles: [...READERS] } },
@@ -133,7 +128,7 @@ export async function workQueuesRoutes(
     async (request) => ({ workQueueItems: await listItems(db, request.params.org, request.query) }),
   );
 
-  app.get<{ Params: { org: string; id: string } }>(
+  app.get(
     "/v1/orgs/:org/work-queue-items/:id",
     {
       config: { auth: { roles: [...READERS] } },

@@ -1,16 +1,18 @@
 import { NAME, PRIORITY, STATUS, UUID, createItemBody } from "@switchboard/contracts";
-import { ORG_ID_SCHEMA as ORG } from "@switchboard/http";
+import { ORG_ID_SCHEMA as ORG, ORG_PARAMS } from "@switchboard/http";
 
-export const orgParams = { type: "object", properties: { org: ORG }, required: ["org"] } as const;
+export const orgParams = ORG_PARAMS;
 export const queueParams = {
   type: "object",
   properties: { org: ORG, queue: NAME },
   required: ["org", "queue"],
+  additionalProperties: false,
 } as const;
 export const itemParams = {
   type: "object",
   properties: { org: ORG, id: UUID },
   required: ["org", "id"],
+  additionalProperties: false,
 } as const;
 
 export const queueBody = {
