@@ -10,12 +10,18 @@ const STAGE = { type: "string", pattern: "^[A-Za-z0-9_-]{1,64}$" } as const;
 
 export const MAX_RETRY_BATCH = 100;
 
-export const orgParams = { type: "object", properties: { org: ORG }, required: ["org"] } as const;
+export const orgParams = {
+  type: "object",
+  properties: { org: ORG },
+  required: ["org"],
+  additionalProperties: false,
+} as const;
 
 export const entryParams = {
   type: "object",
   properties: { org: ORG, id: SEQ },
   required: ["org", "id"],
+  additionalProperties: false,
 } as const;
 
 export const listQuery = {
