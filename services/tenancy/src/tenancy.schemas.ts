@@ -6,12 +6,14 @@ export const orgParams = {
   type: "object",
   properties: { org: ORG_ID },
   required: ["org"],
+  additionalProperties: false,
 } as const;
 
 export const orgSchema = {
   type: "object",
   properties: { id: ORG_ID, name: { type: "string" }, createdAt: { type: "string", format: "date-time" } },
   required: ["id", "name", "createdAt"],
+  additionalProperties: false,
 } as const;
 
 export const createOrgBody = {
@@ -44,4 +46,5 @@ export const apiKeySchema = {
     createdAt: { type: "string", format: "date-time" },
   },
   required: ["id", "orgId", "name", "roles", "createdAt"],
+  additionalProperties: false,
 } as const;
