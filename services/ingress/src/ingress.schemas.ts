@@ -5,6 +5,7 @@ export const orgParams = {
   type: "object",
   properties: { org: ORG },
   required: ["org"],
+  additionalProperties: false,
 } as const;
 
 /** The name's own rule (dotted tokens) is checked in the handler, for its SB_ERR_INVALID_NAME. */
@@ -12,6 +13,7 @@ export const inboundParams = {
   type: "object",
   properties: { org: ORG, name: { type: "string", minLength: 1, maxLength: INBOUND_NAME_MAX_LENGTH } },
   required: ["org", "name"],
+  additionalProperties: false,
 } as const;
 
 export const acceptedResponse = {
@@ -22,6 +24,7 @@ export const acceptedResponse = {
     duplicate: { type: "boolean", description: "the id was already stored; nothing new was stored" },
   },
   required: ["messageId", "duplicate"],
+  additionalProperties: false,
 } as const;
 
 export const batchResponse = {
@@ -48,14 +51,17 @@ export const batchResponse = {
                 message: { type: "string" },
                 keyword: { type: "string" },
               },
+              additionalProperties: false,
             },
           },
         },
         required: ["index", "messageId", "status"],
+        additionalProperties: false,
       },
     },
   },
   required: ["results"],
+  additionalProperties: false,
 } as const;
 
 /** Cursors are stream sequences; the top stays clear of `after + 1` leaving the safe integers. */
@@ -92,6 +98,7 @@ export const pollResponse = {
           event: { type: "object", additionalProperties: true },
         },
         required: ["cursor", "event"],
+        additionalProperties: false,
       },
     },
     next: {
@@ -101,4 +108,5 @@ export const pollResponse = {
     },
   },
   required: ["events", "next"],
+  additionalProperties: false,
 } as const;
