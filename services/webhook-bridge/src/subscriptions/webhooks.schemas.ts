@@ -10,12 +10,18 @@ import { ORG_ID_SCHEMA as ORG } from "@switchboard/http";
 // Loose on purpose: an id of the wrong shape is a subscription that does not exist (404).
 const SUBSCRIPTION_ID = { type: "string", minLength: 1, maxLength: 64 } as const;
 
-export const orgParams = { type: "object", properties: { org: ORG }, required: ["org"] } as const;
+export const orgParams = {
+  type: "object",
+  properties: { org: ORG },
+  required: ["org"],
+  additionalProperties: false,
+} as const;
 
 export const subscriptionParams = {
   type: "object",
   properties: { org: ORG, id: SUBSCRIPTION_ID },
   required: ["org", "id"],
+  additionalProperties: false,
 } as const;
 
 const settings = {
