@@ -19,5 +19,5 @@ export type { ReadinessCheck, ReadinessReport, ReadinessResult } from "./health.
 export type { HttpMetrics } from "./metrics.js";
 export { requestMeta } from "./request-meta.js";
 export type { RequestMeta } from "./request-meta.js";
-export { ORG_ID_SCHEMA } from "./route-schemas.js";
+export { ORG_ID_SCHEMA, ORG_PARAMS } from "./route-schemas.js";
 export type { SchemaTypeProvider } from "./type-provider.js";

@@ -1,12 +1,7 @@
 import { INBOUND_NAME_MAX_LENGTH } from "@switchboard/events";
-import { ORG_ID_SCHEMA as ORG } from "@switchboard/http";
+import { ORG_ID_SCHEMA as ORG, ORG_PARAMS } from "@switchboard/http";
 
-export const orgParams = {
-  type: "object",
-  properties: { org: ORG },
-  required: ["org"],
-  additionalProperties: false,
-} as const;
+export const orgParams = ORG_PARAMS;
 
 /** The name's own rule (dotted tokens) is checked in the handler, for its SB_ERR_INVALID_NAME. */
 export const inboundParams = {

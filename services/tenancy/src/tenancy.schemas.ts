@@ -1,13 +1,8 @@
-import { ORG_ID_SCHEMA, ROLES } from "@switchboard/http";
+import { ORG_ID_SCHEMA, ROLES, ORG_PARAMS } from "@switchboard/http";
 
 export const ORG_ID = ORG_ID_SCHEMA;
 
-export const orgParams = {
-  type: "object",
-  properties: { org: ORG_ID },
-  required: ["org"],
-  additionalProperties: false,
-} as const;
+export const orgParams = ORG_PARAMS;
 
 export const orgSchema = {
   type: "object",
