@@ -4,7 +4,8 @@ import { NotFoundError } from "@switchboard/errors";
 import { sealAuth, sealSigningSecrets, ownerOf } from "./sealed-secrets.js";
 import { freshSigningSecrets } from "./signing-secrets.js";
 import { openSubscription, type OpenedSubscription } from "./subscription-record.js";
-import { checkSettings, type SettingsInput, type SubscriptionSettings } from "./subscription-settings.js";
+import type { SubscriptionSettings } from "../contracts.js";
+import { checkSettings, type SettingsInput } from "./subscription-settings.js";
 import type { SubscriptionParts } from "./subscription-parts.js";
 import {
   columnsOf,
