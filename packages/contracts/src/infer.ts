@@ -1,7 +1,8 @@
 /**
  * The TypeScript type of a value a JSON Schema (declared `as const`) accepts, for the keywords
  * contracts use: `type` (one or several), `enum`, `const`, `anyOf`, `properties` with `required`
- * and `additionalProperties: false`, `items`, and `oneOf` branches that only say which properties
+ * and `additionalProperties: false` (a property with a `default` counts as required: validation fills
+ * it in), `items`, and `oneOf` branches that only say which properties
  * are required. Limits such as `maxLength` or `format` narrow no type; the schema checks them at
  * run time. Anything else infers as `unknown`.
  */
@@ -35,6 +36,8 @@ type InferArray<S> = S extends { readonly items: infer I } ? Infer<I>[] : unknow
 
 type RequiredOf<S> = S extends { readonly required: readonly (infer R)[] } ? R : never;
 
+type DefaultedOf<P> = { [K in keyof P]: P[K] extends { readonly default: unknown } ? K : never }[keyof P];
+
 type Flat<T> = { [K in keyof T]: T[K] } & {};
 
 type Properties<P, R> = Flat<
@@ -50,6 +53,6 @@ type Alternatives<T, B> = B extends { readonly required: readonly (infer R)[] }
 
 type InferObject<S> = S extends { readonly properties: infer P }
   ? S extends { readonly oneOf: readonly (infer B)[] }
-    ? Open<Alternatives<Properties<P, RequiredOf<S>>, B>, S>
-    : Open<Properties<P, RequiredOf<S>>, S>
+    ? Open<Alternatives<Properties<P, RequiredOf<S> | DefaultedOf<P>>, B>, S>
+    : Open<Properties<P, RequiredOf<S> | DefaultedOf<P>>, S>
   : { [key: string]: unknown };

@@ -1,9 +1,11 @@
 import type { Kysely } from "kysely";
+import type { Infer } from "@switchboard/contracts";
 import { actionsOf, type ActionView } from "./action.repository.js";
 import { toEntry, type DeadLetterEntry } from "./dead-letter-entry.js";
 import type { DlqReader } from "./dlq-reader.js";
 import { statusOf, type EntryStatus } from "./entry-status.js";
 import type { DeadLettersDB } from "./dead-letters.tables.js";
+import type { listQuery } from "./dead-letters.schemas.js";
 
 /** A dead letter with what the desk did about it. */
 export interface DeadLetterView extends DeadLetterEntry {
@@ -16,13 +18,8 @@ export interface QueryDeps {
   reader: DlqReader;
 }
 
-export interface ListQuery {
-  stage?: string;
-  status?: EntryStatus;
-  /** DLQ sequence to continue after (the previous page's `next`). */
-  after: number;
-  limit: number;
-}
+/** `after`: the DLQ sequence to continue after (the previous page's `next`). */
+export type ListQuery = Infer<typeof listQuery>;
 
 export interface ListPage {
   deadLetters: DeadLetterView[];

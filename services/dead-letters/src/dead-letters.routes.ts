@@ -1,7 +1,8 @@
 import type { FastifyInstance } from "fastify";
+import type { Infer } from "@switchboard/contracts";
 import { NotFoundError, ValidationError } from "@switchboard/errors";
-import { problemResponses, requestMeta } from "@switchboard/http";
-import { findDeadLetter, listDeadLetters, type ListQuery } from "./dead-letter-queries.js";
+import { problemResponses, requestMeta, type SchemaTypeProvider } from "@switchboard/http";
+import { findDeadLetter, listDeadLetters } from "./dead-letter-queries.js";
 import { summarizeDeadLetters } from "./dead-letter-summary.js";
 import {
   entryParams,
@@ -15,17 +16,14 @@ import { resolveDeadLetter } from "./resolve-dead-letter.js";
 import { retryDeadLetter, type RetryDeps } from "./retry-dead-letter.js";
 import { retryMany, type RetrySelection } from "./retry-many.js";
 
-type Org = { org: string };
-type Entry = Org & { id: number };
-type RetryManyBody = { ids?: number[]; status?: "open"; stage?: string; after?: number; limit?: number };
-
 /** `org-admin` passes every route too. */
 const READERS = ["viewer", "content-manager", "integration"] as const;
 const ACTORS = ["content-manager", "integration"] as const;
 const TAGS = ["dead-letters"];
 
-export async function deadLetterRoutes(app: FastifyInstance, deps: RetryDeps): Promise<void> {
-  app.get<{ Params: Org; Querystring: ListQuery }>(
+export async function deadLetterRoutes(server: FastifyInstance, deps: RetryDeps): Promise<void> {
+  const app = server.withTypeProvider<SchemaTypeProvider>();
+  app.get(
     "/v1/orgs/:org/dead-letters",
     {
       config: { auth: { roles: [...READERS] } },
@@ -39,7 +37,7 @@ export async function deadLetterRoutes(app: FastifyInstance, deps: RetryDeps): P
     async (request) => listDeadLetters(deps, request.params.org, request.query),
   );
 
-  app.get<{ Params: Org }>(
+  app.get(
     "/v1/orgs/:org/dead-letters/summary",
     {
       config: { auth: { roles: [...READERS] } },
@@ -48,7 +46,7 @@ export async function deadLetterRoutes(app: FastifyInstance, deps: RetryDeps): P
     async (request) => summarizeDeadLetters(deps, request.params.org),
   );
 
-  app.get<{ Params: Entry }>(
+  app.get(
     "/v1/orgs/:org/dead-letters/:id",
     {
       config: { auth: { roles: [...READERS] } },
@@ -65,7 +63,7 @@ export async function deadLetterRoutes(app: FastifyInstance, deps: RetryDeps): P
     },
   );
 
-  app.post<{ Params: Entry }>(
+  app.post(
     "/v1/orgs/:org/dead-letters/:id/retry",
     {
       config: { auth: { roles: [...ACTORS] } },
@@ -86,7 +84,7 @@ export async function deadLetterRoutes(app: FastifyInstance, deps: RetryDeps): P
     },
   );
 
-  app.post<{ Params: Org; Body: RetryManyBody }>(
+  app.post(
     "/v1/orgs/:org/dead-letters/retry",
     {
       config: { auth: { roles: [...ACTORS] } },
@@ -104,7 +102,7 @@ export async function deadLetterRoutes(app: FastifyInstance, deps: RetryDeps): P
     },
   );
 
-  app.post<{ Params: Entry; Body: { comment: string } }>(
+  app.post(
     "/v1/orgs/:org/dead-letters/:id/resolve",
     {
       config: { auth: { roles: [...ACTORS] } },
@@ -124,7 +122,7 @@ export async function deadLetterRoutes(app: FastifyInstance, deps: RetryDeps): P
   );
 }
 
-function selectionOf(body: RetryManyBody): RetrySelection {
+function selectionOf(body: Infer<typeof retryManyBody>): RetrySelection {
   const { ids, status, stage, after, limit } = body;
   const byStatus = status !== undefined || stage !== undefined || after !== undefined || limit !== undefined;
   if (ids !== undefined && !byStatus) return { ids };

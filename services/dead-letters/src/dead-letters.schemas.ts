@@ -1,4 +1,4 @@
-import { ORG_ID_SCHEMA as ORG } from "@switchboard/http";
+import { ORG_ID_SCHEMA as ORG, ORG_PARAMS } from "@switchboard/http";
 
 /** JSON Schemas of the desk's params, queries and bodies. */
 
@@ -10,12 +10,13 @@ const STAGE = { type: "string", pattern: "^[A-Za-z0-9_-]{1,64}$" } as const;
 
 export const MAX_RETRY_BATCH = 100;
 
-export const orgParams = { type: "object", properties: { org: ORG }, required: ["org"] } as const;
+export const orgParams = ORG_PARAMS;
 
 export const entryParams = {
   type: "object",
   properties: { org: ORG, id: SEQ },
   required: ["org", "id"],
+  additionalProperties: false,
 } as const;
 
 export const listQuery = {

@@ -3,7 +3,8 @@ import type { ServiceContext } from "@switchboard/runtime";
 
 export interface PolledEvent {
   seq: number;
-  event: unknown;
+  /** As the bus stored it: every event on the stream is a JSON object. */
+  event: Record<string, unknown>;
 }
 
 /** Events looked at per poll, matching or not: a rare type costs bounded work per request. */
@@ -52,9 +53,9 @@ export class EventScan {
   /** Returns the message or skips it (another type, not JSON); false when it did not fit and stays unread. */
   settle(message: JsMsg): boolean {
     if (this.#types !== undefined && !this.#types.has(typeOf(message.subject))) return this.#advance(message);
-    let event: unknown;
+    let event: Record<string, unknown>;
     try {
-      event = message.json();
+      event = message.json<Record<string, unknown>>();
     } catch {
       this.#logger.warn(
         { subject: message.subject, seq: message.seq },

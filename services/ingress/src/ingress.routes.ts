@@ -1,7 +1,13 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { ErrorCodes, NotFoundError, SwitchboardError, ValidationError } from "@switchboard/errors";
 import { assertInboundName, type SchemaError } from "@switchboard/events";
-import { principalOf, problem, problemResponses, requestMeta } from "@switchboard/http";
+import {
+  principalOf,
+  problem,
+  problemResponses,
+  requestMeta,
+  type SchemaTypeProvider,
+} from "@switchboard/http";
 import { ingestBatch } from "./batch-ingest.js";
 import { readInboundRequest, type InboundRequest } from "./cloudevents.js";
 import type { Declaration } from "./definition-cache.js";
@@ -10,11 +16,10 @@ import { acceptedResponse, batchResponse, inboundParams } from "./ingress.schema
 import { ingestEvent } from "./ingest.js";
 import { chooseMessageId } from "./message-id.js";
 
-type Named = { org: string; name: string };
-
 /** `POST /v1/orgs/{org}/inbound/{name}`: a third party's event, checked at the edge, 202 once stored. */
-export async function ingressRoutes(app: FastifyInstance, parts: IngressParts): Promise<void> {
-  app.post<{ Params: Named }>(
+export async function ingressRoutes(server: FastifyInstance, parts: IngressParts): Promise<void> {
+  const app = server.withTypeProvider<SchemaTypeProvider>();
+  app.post(
     "/v1/orgs/:org/inbound/:name",
     {
       config: { auth: { roles: ["integration"] } },

@@ -1,17 +1,14 @@
 import { INBOUND_NAME_MAX_LENGTH } from "@switchboard/events";
-import { ORG_ID_SCHEMA as ORG } from "@switchboard/http";
+import { ORG_ID_SCHEMA as ORG, ORG_PARAMS } from "@switchboard/http";
 
-export const orgParams = {
-  type: "object",
-  properties: { org: ORG },
-  required: ["org"],
-} as const;
+export const orgParams = ORG_PARAMS;
 
 /** The name's own rule (dotted tokens) is checked in the handler, for its SB_ERR_INVALID_NAME. */
 export const inboundParams = {
   type: "object",
   properties: { org: ORG, name: { type: "string", minLength: 1, maxLength: INBOUND_NAME_MAX_LENGTH } },
   required: ["org", "name"],
+  additionalProperties: false,
 } as const;
 
 export const acceptedResponse = {
@@ -22,6 +19,7 @@ export const acceptedResponse = {
     duplicate: { type: "boolean", description: "the id was already stored; nothing new was stored" },
   },
   required: ["messageId", "duplicate"],
+  additionalProperties: false,
 } as const;
 
 export const batchResponse = {
@@ -48,14 +46,17 @@ export const batchResponse = {
                 message: { type: "string" },
                 keyword: { type: "string" },
               },
+              additionalProperties: false,
             },
           },
         },
         required: ["index", "messageId", "status"],
+        additionalProperties: false,
       },
     },
   },
   required: ["results"],
+  additionalProperties: false,
 } as const;
 
 /** Cursors are stream sequences; the top stays clear of `after + 1` leaving the safe integers. */
@@ -92,6 +93,7 @@ export const pollResponse = {
           event: { type: "object", additionalProperties: true },
         },
         required: ["cursor", "event"],
+        additionalProperties: false,
       },
     },
     next: {
@@ -101,4 +103,5 @@ export const pollResponse = {
     },
   },
   required: ["events", "next"],
+  additionalProperties: false,
 } as const;

@@ -1,19 +1,18 @@
 import type { FastifyInstance } from "fastify";
 import { ValidationError } from "@switchboard/errors";
-import { principalOf, problemResponses } from "@switchboard/http";
+import { principalOf, problemResponses, type SchemaTypeProvider } from "@switchboard/http";
 import type { IngressParts } from "./ingress-parts.js";
 import { pollEvents } from "./event-reader.js";
 import { orgParams, pollQuery, pollResponse } from "./ingress.schemas.js";
 import { parseTypes } from "./poll-query.js";
 
-type PollQuery = { after: string; types?: string; limit: number; waitMs: number };
-
 /** `GET /v1/orgs/{org}/events`: for systems that can neither take webhooks nor speak NATS. */
-export async function pollRoutes(app: FastifyInstance, parts: IngressParts): Promise<void> {
+export async function pollRoutes(server: FastifyInstance, parts: IngressParts): Promise<void> {
+  const app = server.withTypeProvider<SchemaTypeProvider>();
   // Before the server waits for open requests to finish: a long poll answers with what it has.
   app.addHook("preClose", async () => parts.polls.abortAll());
 
-  app.get<{ Params: { org: string }; Querystring: PollQuery }>(
+  app.get(
     "/v1/orgs/:org/events",
     {
       config: { auth: { roles: ["integration", "viewer"] } },

@@ -1,17 +1,16 @@
 import type { FastifyInstance } from "fastify";
 import type { Kysely } from "kysely";
 import { ConflictError, NotFoundError } from "@switchboard/errors";
-import { problemResponses } from "@switchboard/http";
+import { problemResponses, type SchemaTypeProvider } from "@switchboard/http";
 import { generateApiKey, hashToken } from "./api-key.js";
 import { insertApiKey, listOrgKeys, revokeKey } from "./api-key.repository.js";
 import { findOrg, insertOrg, listOrgs } from "./org.repository.js";
 import { apiKeySchema, createKeyBody, createOrgBody, orgParams, orgSchema } from "./tenancy.schemas.js";
 import type { TenancyDB } from "./tenancy.tables.js";
 
-type OrgParams = { org: string };
-
-export async function tenancyRoutes(app: FastifyInstance, db: Kysely<TenancyDB>): Promise<void> {
-  app.post<{ Body: { id: string; name: string } }>(
+export async function tenancyRoutes(server: FastifyInstance, db: Kysely<TenancyDB>): Promise<void> {
+  const app = server.withTypeProvider<SchemaTypeProvider>();
+  app.post(
     "/v1/orgs",
     {
       config: { auth: { roles: ["platform-admin"] } },
@@ -35,7 +34,7 @@ export async function tenancyRoutes(app: FastifyInstance, db: Kysely<TenancyDB>)
     async () => ({ orgs: await listOrgs(db) }),
   );
 
-  app.get<{ Params: OrgParams }>(
+  app.get(
     "/v1/orgs/:org",
     {
       config: { auth: { roles: ["viewer", "content-manager", "integration", "app"] } },
@@ -44,7 +43,7 @@ export async function tenancyRoutes(app: FastifyInstance, db: Kysely<TenancyDB>)
     async (request) => requireOrg(db, request.params.org),
   );
 
-  app.post<{ Params: OrgParams; Body: { name: string; roles: string[] } }>(
+  app.post(
     "/v1/orgs/:org/api-keys",
     {
       config: { auth: { roles: ["org-admin"] } },
@@ -66,18 +65,15 @@ export async function tenancyRoutes(app: FastifyInstance, db: Kysely<TenancyDB>)
     async (request, reply) => {
       await requireOrg(db, request.params.org);
       const { id, token } = generateApiKey();
-      const record = await insertApiKey(db, {
-        id,
-        orgId: request.params.org,
-        name: request.body.name,
-        roles: request.body.roles,
-        tokenHash: hashToken(token),
-      });
-      return reply.code(201).send({ ...record, key: token });
+      const orgId = request.params.org;
+      const { name, roles } = request.body;
+      const record = await insertApiKey(db, { id, orgId, name, roles, tokenHash: hashToken(token) });
+      // An org's key: its record holds the org id, never the null of a platform key.
+      return reply.code(201).send({ ...record, orgId, key: token });
     },
   );
 
-  app.get<{ Params: OrgParams }>(
+  app.get(
     "/v1/orgs/:org/api-keys",
     {
       config: { auth: { roles: ["org-admin"] } },
@@ -90,7 +86,7 @@ export async function tenancyRoutes(app: FastifyInstance, db: Kysely<TenancyDB>)
     async (request) => ({ apiKeys: await listOrgKeys(db, request.params.org) }),
   );
 
-  app.delete<{ Params: OrgParams & { id: string } }>(
+  app.delete(
     "/v1/orgs/:org/api-keys/:id",
     {
       config: { auth: { roles: ["org-admin"] } },

@@ -1,17 +1,14 @@
-import { ORG_ID_SCHEMA, ROLES } from "@switchboard/http";
+import { ORG_ID_SCHEMA, ROLES, ORG_PARAMS } from "@switchboard/http";
 
 export const ORG_ID = ORG_ID_SCHEMA;
 
-export const orgParams = {
-  type: "object",
-  properties: { org: ORG_ID },
-  required: ["org"],
-} as const;
+export const orgParams = ORG_PARAMS;
 
 export const orgSchema = {
   type: "object",
   properties: { id: ORG_ID, name: { type: "string" }, createdAt: { type: "string", format: "date-time" } },
   required: ["id", "name", "createdAt"],
+  additionalProperties: false,
 } as const;
 
 export const createOrgBody = {
@@ -44,4 +41,5 @@ export const apiKeySchema = {
     createdAt: { type: "string", format: "date-time" },
   },
   required: ["id", "orgId", "name", "roles", "createdAt"],
+  additionalProperties: false,
 } as const;

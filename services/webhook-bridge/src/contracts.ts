@@ -9,10 +9,8 @@ export type DestinationAuth =
   | { type: "bearer"; token: string }
   | { type: "header"; name: string; value: string };
 
-/** A subscription as the delivery side needs it: secrets decrypted, filter and mapping as saved. */
-export interface SubscriptionRecord {
-  id: string;
-  orgId: string;
+/** What a user chooses about a subscription, checked and compiled. */
+export interface SubscriptionSettings {
   url: string;
   description: string | null;
   eventTypes: string[];
@@ -21,16 +19,27 @@ export interface SubscriptionRecord {
   /** `{ "target.path": <JSON Logic over the event> }`; null: the event as it is. */
   mapping: Record<string, unknown> | null;
   auth: DestinationAuth | null;
+  retrySchedule: number[] | null;
+  timeoutMs: number;
+  rateLimitPerSecond: number | null;
+  ordered: boolean;
+}
+
+/** Whether the subscription delivers, and if not why. */
+export interface SubscriptionStatus {
+  enabled: boolean;
+  disabledReason: string | null;
+  failingSince: string | null;
+}
+
+/** A subscription as the delivery side needs it: secrets decrypted, filter and mapping as saved. */
+export interface SubscriptionRecord extends Omit<SubscriptionSettings, "retrySchedule">, SubscriptionStatus {
+  id: string;
+  orgId: string;
   /** Signing secrets still valid, newest first: during a rotation both sign every request. */
   signingSecrets: string[];
   /** ms before each retry; null: the configured default. */
   retryScheduleMs: number[] | null;
-  timeoutMs: number;
-  rateLimitPerSecond: number | null;
-  ordered: boolean;
-  enabled: boolean;
-  disabledReason: string | null;
-  failingSince: string | null;
 }
 
 /** One delivery attempt as the log shows it. */

@@ -1,8 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { Kysely } from "kysely";
 import { ConflictError, NotFoundError, ValidationError } from "@switchboard/errors";
-import { principalOf, problemResponses, requestMeta } from "@switchboard/http";
-import type { CredentialAccess } from "@switchboard/nats-auth";
+import { principalOf, problemResponses, requestMeta, type SchemaTypeProvider } from "@switchboard/http";
 import { orgParams } from "../tenancy.schemas.js";
 import type { Actor, NatsCredentialService } from "./nats-credential-service.js";
 import { auditOf, findCredential, listCredentials } from "./nats-credential.repository.js";
@@ -14,10 +13,6 @@ import {
 } from "./nats-credential.schemas.js";
 import type { TenancyDB } from "../tenancy.tables.js";
 
-type Org = { org: string };
-type Credential = Org & { id: string };
-type CreateBody = { name: string; access: CredentialAccess[]; expiresAt?: string };
-
 const AUTH = { auth: { roles: ["org-admin"] as const } };
 const TAGS = ["nats-credentials"];
 
@@ -26,11 +21,12 @@ const TAGS = ["nats-credentials"];
  * deployment has no issuer (SWITCHBOARD_NATS_ISSUER_FILE): the routes then answer 409 saying so.
  */
 export async function natsCredentialRoutes(
-  app: FastifyInstance,
+  server: FastifyInstance,
   db: Kysely<TenancyDB>,
   service: NatsCredentialService | undefined,
   requireOrg: (org: string) => Promise<unknown>,
 ): Promise<void> {
+  const app = server.withTypeProvider<SchemaTypeProvider>();
   const enabled = (): NatsCredentialService => {
     if (service === undefined) {
       throw new ConflictError(
@@ -44,7 +40,7 @@ export async function natsCredentialRoutes(
     keyId: principalOf(request).keyId,
   });
 
-  app.post<{ Params: Org; Body: CreateBody }>(
+  app.post(
     "/v1/orgs/:org/nats-credentials",
     {
       config: AUTH,
@@ -69,7 +65,7 @@ export async function natsCredentialRoutes(
     },
   );
 
-  app.get<{ Params: Org }>(
+  app.get(
     "/v1/orgs/:org/nats-credentials",
     {
       config: AUTH,
@@ -86,7 +82,7 @@ export async function natsCredentialRoutes(
     },
   );
 
-  app.get<{ Params: Credential }>(
+  app.get(
     "/v1/orgs/:org/nats-credentials/:id",
     {
       config: AUTH,
@@ -107,7 +103,7 @@ export async function natsCredentialRoutes(
     },
   );
 
-  app.delete<{ Params: Credential }>(
+  app.delete(
     "/v1/orgs/:org/nats-credentials/:id",
     {
       config: AUTH,

@@ -5,6 +5,7 @@ export const credentialParams = {
   type: "object",
   properties: { org: ORG_ID_SCHEMA, id: { type: "string", minLength: 1, maxLength: 100 } },
   required: ["org", "id"],
+  additionalProperties: false,
 } as const;
 
 export const createCredentialBody = {
@@ -53,6 +54,7 @@ const credentialProperties = {
   consumer: {
     type: ["object", "null"],
     properties: { stream: { type: "string" }, durable: { type: "string" } },
+    additionalProperties: false,
   },
 } as const;
 
@@ -70,6 +72,7 @@ export const credentialSchema = {
     "createdBy",
     "revokedAt",
   ],
+  additionalProperties: false,
 } as const;
 
 export const createdCredentialSchema = {
@@ -82,6 +85,7 @@ export const createdCredentialSchema = {
     },
   },
   required: [...credentialSchema.required, "creds"],
+  additionalProperties: false,
 } as const;
 
 export const credentialWithAuditSchema = {
@@ -93,7 +97,9 @@ export const credentialWithAuditSchema = {
       items: {
         type: "object",
         properties: { action: { type: "string" }, actor: { type: "string" }, at: { type: "string" } },
+        additionalProperties: false,
       },
     },
   },
+  additionalProperties: false,
 } as const;

@@ -1,15 +1,12 @@
 import type { Kysely, Selectable } from "kysely";
+import type { Infer } from "@switchboard/contracts";
 import type { AttemptView } from "../contracts.js";
 import { SCHEMA } from "../migrations.js";
 import type { WebhookBridgeDB } from "../webhook-bridge.tables.js";
+import type { deliveriesQuery } from "./webhooks.schemas.js";
 
-export interface AttemptQuery {
-  messageId?: string | undefined;
-  outcome?: AttemptView["outcome"] | undefined;
-  limit: number;
-  /** Id of the last attempt of the previous page. */
-  before?: number | undefined;
-}
+/** `before`: the id of the last attempt of the previous page. */
+export type AttemptQuery = Infer<typeof deliveriesQuery>;
 
 type AttemptRow = Selectable<WebhookBridgeDB["delivery_attempts"]>;
 

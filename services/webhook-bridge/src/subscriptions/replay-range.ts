@@ -1,7 +1,9 @@
+import type { Infer } from "@switchboard/contracts";
 import { ValidationError } from "@switchboard/errors";
 import type { ReplayRange } from "../contracts.js";
+import type { replayBody } from "./webhooks.schemas.js";
 
-export type ReplayInput = { messageId?: string; since?: string; until?: string };
+export type ReplayInput = Infer<typeof replayBody>;
 
 // A zone is required: a time without one would mean different instants on different servers.
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;

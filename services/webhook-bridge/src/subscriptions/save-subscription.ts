@@ -1,9 +1,11 @@
 import { randomBytes } from "node:crypto";
+import type { Infer } from "@switchboard/contracts";
 import { NotFoundError } from "@switchboard/errors";
 import { sealAuth, sealSigningSecrets, ownerOf } from "./sealed-secrets.js";
 import { freshSigningSecrets } from "./signing-secrets.js";
 import { openSubscription, type OpenedSubscription } from "./subscription-record.js";
-import { checkSettings, type SettingsInput, type SubscriptionSettings } from "./subscription-settings.js";
+import type { SubscriptionSettings } from "../contracts.js";
+import { checkSettings, type SettingsInput } from "./subscription-settings.js";
 import type { SubscriptionParts } from "./subscription-parts.js";
 import {
   columnsOf,
@@ -12,11 +14,12 @@ import {
   updateSubscription,
   type SubscriptionColumns,
 } from "./subscription.repository.js";
+import type { patchBody } from "./webhooks.schemas.js";
 
 /** `wh_` and 32 hex digits: also the name of the subscription's JetStream durable, so only [a-z0-9_]. */
 export const newSubscriptionId = (): string => `wh_${randomBytes(16).toString("hex")}`;
 
-export type SubscriptionPatch = SettingsInput & { enabled?: boolean };
+export type SubscriptionPatch = Infer<typeof patchBody>;
 
 /** Creates an enabled subscription with a new signing secret, which is returned this once. */
 export async function createSubscription(

@@ -1,38 +1,15 @@
+import type { Infer } from "@switchboard/contracts";
 import { ValidationError } from "@switchboard/errors";
 import { validateRetrySchedule, type Resolve } from "@switchboard/webhooks";
-import type { DestinationAuth } from "../contracts.js";
+import type { SubscriptionSettings } from "../contracts.js";
 import { checkDestinationAuth } from "./destination-auth.js";
 import { checkDestinationUrl } from "./destination-url.js";
 import { checkFilter, checkMapping } from "./event-mapping.js";
 import { checkEventTypes } from "./event-types.js";
-
-/** What a user chooses about a subscription, checked and compiled. */
-export interface SubscriptionSettings {
-  url: string;
-  description: string | null;
-  eventTypes: string[];
-  filter: unknown;
-  mapping: Record<string, unknown> | null;
-  auth: DestinationAuth | null;
-  retrySchedule: number[] | null;
-  timeoutMs: number;
-  rateLimitPerSecond: number | null;
-  ordered: boolean;
-}
+import type { createBody } from "./webhooks.schemas.js";
 
 /** A request body's settings, typed by the route schema but not yet checked for meaning. */
-export type SettingsInput = Partial<{
-  url: string;
-  description: string | null;
-  eventTypes: string[];
-  filter: unknown;
-  mapping: Record<string, unknown> | null;
-  auth: unknown;
-  retrySchedule: number[] | null;
-  timeoutMs: number;
-  rateLimitPerSecond: number | null;
-  ordered: boolean;
-}>;
+export type SettingsInput = Partial<Infer<typeof createBody>>;
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
 

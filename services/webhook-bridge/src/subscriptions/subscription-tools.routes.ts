@@ -1,10 +1,10 @@
 import type { FastifyInstance } from "fastify";
-import { problemResponses } from "@switchboard/http";
+import type { Infer } from "@switchboard/contracts";
+import { problemResponses, type SchemaTypeProvider } from "@switchboard/http";
 import type { DeliveryControl } from "../contracts.js";
-import type { AttemptQuery } from "./attempt-log.repository.js";
 import { listAttempts } from "./attempt-log.repository.js";
 import { testMapping } from "./mapping-test.js";
-import { checkReplayRange, type ReplayInput } from "./replay-range.js";
+import { checkReplayRange } from "./replay-range.js";
 import { rotateSecret } from "./rotate-secret.js";
 import { findOpened } from "./save-subscription.js";
 import { DEFAULT_PREVIOUS_SECRET_TTL_SECONDS } from "./signing-secrets.js";
@@ -19,21 +19,22 @@ import {
   subscriptionParams,
 } from "./webhooks.schemas.js";
 
-type Sub = { org: string; id: string };
+type Sub = Infer<typeof subscriptionParams>;
 
 const BASE = "/v1/orgs/:org/webhooks/:id";
 
 /** Secret rotation, test sends, mapping tests, the delivery log and replays of one subscription. */
 export async function subscriptionToolRoutes(
-  app: FastifyInstance,
+  server: FastifyInstance,
   parts: SubscriptionParts,
   delivery: DeliveryControl,
 ): Promise<void> {
+  const app = server.withTypeProvider<SchemaTypeProvider>();
   const writers = { auth: { roles: [...WEBHOOK_WRITERS] } };
   const readers = { auth: { roles: [...WEBHOOK_READERS] } };
   const load = async ({ org, id }: Sub) => toRecord(await findOpened(parts, org, id, false), parts.now());
 
-  app.post<{ Params: Sub; Body: { previousSecretTtlSeconds?: number } | null }>(
+  app.post(
     `${BASE}/rotate-secret`,
     {
       config: writers,
@@ -54,7 +55,7 @@ export async function subscriptionToolRoutes(
     },
   );
 
-  app.post<{ Params: Sub }>(
+  app.post(
     `${BASE}/test`,
     {
       config: writers,
@@ -67,7 +68,7 @@ export async function subscriptionToolRoutes(
     async (request) => delivery.sendTest(await load(request.params)),
   );
 
-  app.post<{ Params: Sub; Body: { event: unknown } }>(
+  app.post(
     `${BASE}/test-mapping`,
     {
       config: readers,
@@ -82,7 +83,7 @@ export async function subscriptionToolRoutes(
     async (request) => testMapping(parts.schemas, await load(request.params), request.body.event),
   );
 
-  app.get<{ Params: Sub; Querystring: AttemptQuery }>(
+  app.get(
     `${BASE}/deliveries`,
     {
       config: readers,
@@ -101,7 +102,7 @@ export async function subscriptionToolRoutes(
     },
   );
 
-  app.post<{ Params: Sub; Body: ReplayInput }>(
+  app.post(
     `${BASE}/replay`,
     {
       config: writers,

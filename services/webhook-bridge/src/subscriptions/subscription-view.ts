@@ -1,24 +1,13 @@
+import type { SubscriptionSettings, SubscriptionStatus } from "../contracts.js";
 import { publicAuth, type PublicAuth } from "./destination-auth.js";
 import type { OpenedSubscription } from "./subscription-record.js";
 import { validSigningSecrets } from "./signing-secrets.js";
 import { isoOrNull } from "./subscription.table.js";
 
 /** A subscription as the API shows it: no signing secret and no credential, ever. */
-export interface SubscriptionView {
+export interface SubscriptionView extends Omit<SubscriptionSettings, "auth">, SubscriptionStatus {
   id: string;
-  url: string;
-  description: string | null;
-  eventTypes: string[];
-  filter: unknown;
-  mapping: Record<string, unknown> | null;
   auth: PublicAuth | null;
-  retrySchedule: number[] | null;
-  timeoutMs: number;
-  rateLimitPerSecond: number | null;
-  ordered: boolean;
-  enabled: boolean;
-  disabledReason: string | null;
-  failingSince: string | null;
   /** When each previous signing secret stops signing; empty when no rotation is under way. */
   previousSecretsExpireAt: string[];
   createdAt: string;

@@ -1,23 +1,16 @@
 import { sql, type Kysely } from "kysely";
+import type { SubscriptionSettings, SubscriptionStatus } from "../contracts.js";
 import { SCHEMA } from "../migrations.js";
 import { SUBSCRIPTIONS, type SubscriptionRow } from "./subscription.table.js";
 import type { WebhookBridgeDB } from "../webhook-bridge.tables.js";
 
 /** Every column a save writes; secrets already sealed. */
-export interface SubscriptionColumns {
-  url: string;
-  description: string | null;
-  eventTypes: string[];
-  filter: unknown;
-  mapping: Record<string, unknown> | null;
+export interface SubscriptionColumns
+  extends Omit<SubscriptionSettings, "auth">, Omit<SubscriptionStatus, "failingSince"> {
+  /** Sealed. */
   auth: string | null;
+  /** Sealed. */
   signingSecrets: string;
-  retrySchedule: number[] | null;
-  timeoutMs: number;
-  rateLimitPerSecond: number | null;
-  ordered: boolean;
-  enabled: boolean;
-  disabledReason: string | null;
   failingSince: Date | string | null;
 }
 

@@ -1,22 +1,13 @@
 import type { FastifyInstance } from "fastify";
 import { NotFoundError } from "@switchboard/errors";
-import { problemResponses, requestMeta } from "@switchboard/http";
+import { problemResponses, requestMeta, type SchemaTypeProvider } from "@switchboard/http";
 import type { DeliveryControl } from "../contracts.js";
-import {
-  createSubscription,
-  findOpened,
-  updateSubscriptionSettings,
-  type SubscriptionPatch,
-} from "./save-subscription.js";
-import type { SettingsInput } from "./subscription-settings.js";
+import { createSubscription, findOpened, updateSubscriptionSettings } from "./save-subscription.js";
 import type { SubscriptionParts } from "./subscription-parts.js";
 import { openSubscription, toRecord } from "./subscription-record.js";
 import { deleteSubscription, listSubscriptions } from "./subscription.repository.js";
 import { toView } from "./subscription-view.js";
 import { createBody, orgParams, patchBody, subscriptionParams } from "./webhooks.schemas.js";
-
-type Org = { org: string };
-type Sub = Org & { id: string };
 
 /** org-admin passes every route of its org as well. */
 export const WEBHOOK_WRITERS = ["content-manager"] as const;
@@ -30,14 +21,15 @@ const BASE = "/v1/orgs/:org/webhooks";
  * after the commit, so its consumers never run ahead of what is stored.
  */
 export async function subscriptionRoutes(
-  app: FastifyInstance,
+  server: FastifyInstance,
   parts: SubscriptionParts,
   delivery: DeliveryControl,
 ): Promise<void> {
+  const app = server.withTypeProvider<SchemaTypeProvider>();
   const writers = { auth: { roles: [...WEBHOOK_WRITERS] } };
   const readers = { auth: { roles: [...WEBHOOK_READERS] } };
 
-  app.post<{ Params: Org; Body: SettingsInput }>(
+  app.post(
     BASE,
     {
       config: writers,
@@ -57,7 +49,7 @@ export async function subscriptionRoutes(
     },
   );
 
-  app.get<{ Params: Org }>(
+  app.get(
     BASE,
     {
       config: readers,
@@ -70,7 +62,7 @@ export async function subscriptionRoutes(
     },
   );
 
-  app.get<{ Params: Sub }>(
+  app.get(
     `${BASE}/:id`,
     {
       config: readers,
@@ -82,7 +74,7 @@ export async function subscriptionRoutes(
     },
   );
 
-  app.patch<{ Params: Sub; Body: SubscriptionPatch }>(
+  app.patch(
     `${BASE}/:id`,
     {
       config: writers,
@@ -105,7 +97,7 @@ export async function subscriptionRoutes(
     },
   );
 
-  app.delete<{ Params: Sub }>(
+  app.delete(
     `${BASE}/:id`,
     {
       config: writers,

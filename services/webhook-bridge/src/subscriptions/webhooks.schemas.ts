@@ -5,17 +5,18 @@
  */
 import { MAX_PREVIOUS_SECRET_TTL_SECONDS } from "./signing-secrets.js";
 import { MAX_MAPPING_TARGETS } from "./event-mapping.js";
-import { ORG_ID_SCHEMA as ORG } from "@switchboard/http";
+import { ORG_ID_SCHEMA as ORG, ORG_PARAMS } from "@switchboard/http";
 
 // Loose on purpose: an id of the wrong shape is a subscription that does not exist (404).
 const SUBSCRIPTION_ID = { type: "string", minLength: 1, maxLength: 64 } as const;
 
-export const orgParams = { type: "object", properties: { org: ORG }, required: ["org"] } as const;
+export const orgParams = ORG_PARAMS;
 
 export const subscriptionParams = {
   type: "object",
   properties: { org: ORG, id: SUBSCRIPTION_ID },
   required: ["org", "id"],
+  additionalProperties: false,
 } as const;
 
 const settings = {
