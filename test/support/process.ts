@@ -15,11 +15,20 @@ export interface ServiceProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
+/**
+ * `SWITCHBOARD_CPU_PROF_DIR=<dir>` profiles every process started this way (`node --cpu-prof`),
+ * one `.cpuprofile` per process written there when it exits: how a benchmark's services are profiled.
+ */
+function profileArgs(): string[] {
+  const dir = process.env.SWITCHBOARD_CPU_PROF_DIR;
+  return dir === undefined || dir === "" ? [] : ["--cpu-prof", `--cpu-prof-dir=${path.resolve(dir)}`];
+}
+
 /** Runs a TypeScript entry point of the project the way `npm start` does, in a child process. */
 export function runEntryPoint(entry: string, env: Record<string, string>): ServiceProcess {
   const child = spawn(
     process.execPath,
-    ["--conditions=switchboard-source", "--import", "tsx", path.join(ROOT, entry)],
+    [...profileArgs(), "--conditions=switchboard-source", "--import", "tsx", path.join(ROOT, entry)],
     {
       cwd: ROOT,
       // A data dir of its own unless the test names one: the runner keeps a keyring (and, without

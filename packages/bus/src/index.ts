@@ -23,3 +23,5 @@ export { isSafeToken, orgOfSubject, UNKNOWN_ORG } from "./subject-tokens.js";
 export { jetstream, jetstreamManager } from "@nats-io/jetstream";
 export type { JetStreamClient, JetStreamManager } from "@nats-io/jetstream";
 export type { NatsConnection } from "@nats-io/nats-core";
+export { batchingHandler } from "./message-batcher.js";
+export type { BatchHandler, BatchingOptions } from "./message-batcher.js";
