@@ -59,6 +59,8 @@ export interface Config {
   rulesBackoffMs: number[];
   /** Messages the rules engine works on at once, per replica. */
   rulesConcurrency: number;
+  /** Most messages the rules engine claims and records in one transaction. */
+  rulesBatch: number;
   /** `kid:base64key,…` (32-byte keys) encrypting stored secrets; absent: all-in-one keeps one in the data dir. */
   secretsKeyring: string | undefined;
   /** Default webhook retry schedule (ms before each retry); a subscription may set its own. */
@@ -143,7 +145,8 @@ export function loadConfig(env: Env = process.env): Config {
       0,
       3_600_000,
     ),
-    rulesConcurrency: readInt(env, "SWITCHBOARD_RULES_CONCURRENCY", 8, 1, 256),
+    rulesConcurrency: readInt(env, "SWITCHBOARD_RULES_CONCURRENCY", 64, 1, 1024),
+    rulesBatch: readInt(env, "SWITCHBOARD_RULES_BATCH", 32, 1, 500),
     secretsKeyring: readOptional(env, "SWITCHBOARD_SECRETS_KEYRING"),
     webhookRetryScheduleMs: readIntList(
       env,

@@ -20,16 +20,29 @@ export async function enqueueEvent<DB extends OutboxTables>(
   /** "ignore": an event whose messageId is already in the outbox is not written again (deterministic ids). */
   onDuplicate: "error" | "ignore" = "error",
 ): Promise<void> {
+  await enqueueEvents(trx, schema, [message], onDuplicate);
+}
+
+/** enqueueEvent for many events in one statement, in the order given. */
+export async function enqueueEvents<DB extends OutboxTables>(
+  trx: Transaction<DB> | Kysely<DB>,
+  schema: string,
+  messages: readonly OutboxMessage[],
+  onDuplicate: "error" | "ignore" = "error",
+): Promise<void> {
+  if (messages.length === 0) return;
   const outbox: Kysely<OutboxTables> = tablesOf(trx);
   const insert = outbox
     .withSchema(schema)
     .insertInto("outbox")
-    .values({
-      message_id: message.event.messageId,
-      subject: message.subject,
-      payload: JSON.stringify(message.event),
-      headers: JSON.stringify({ "Switchboard-Trace-Id": message.event.traceId, ...message.headers }),
-    });
+    .values(
+      messages.map((message) => ({
+        message_id: message.event.messageId,
+        subject: message.subject,
+        payload: JSON.stringify(message.event),
+        headers: JSON.stringify({ "Switchboard-Trace-Id": message.event.traceId, ...message.headers }),
+      })),
+    );
   await (
     onDuplicate === "ignore" ? insert.onConflict((oc) => oc.column("message_id").doNothing()) : insert
   ).execute();

@@ -46,9 +46,9 @@ const toRun = (r: Row): RuleRun => ({
 });
 
 /** Records runs, in the caller's transaction (the engine writes them with the dedup record). */
-export async function insertRuleRuns(db: Kysely<RulesEngineDB>, runs: RuleRunWrite[]): Promise<RuleRun[]> {
-  if (runs.length === 0) return [];
-  const rows = await db
+export async function insertRuleRuns(db: Kysely<RulesEngineDB>, runs: RuleRunWrite[]): Promise<void> {
+  if (runs.length === 0) return;
+  await db
     .withSchema(SCHEMA)
     .insertInto("rule_runs")
     .values(
@@ -67,9 +67,7 @@ export async function insertRuleRuns(db: Kysely<RulesEngineDB>, runs: RuleRunWri
         ...(r.createdAt === undefined ? {} : { created_at: r.createdAt }),
       })),
     )
-    .returningAll()
     .execute();
-  return rows.map(toRun);
 }
 
 /** An org's runs, newest first; `before` is the id of the last run of the previous page. */

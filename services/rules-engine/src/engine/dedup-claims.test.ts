@@ -1,9 +1,9 @@
-import { sql } from "kysely";
+import { sql, type RawBuilder } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openEngineDatabase, type EngineDatabase } from "../../test/support/engine-database.js";
 import { migrateSchema } from "@switchboard/db";
 import { migrations, SCHEMA } from "../migrations.js";
-import { claimKeys } from "./dedup-claims.js";
+import { claimBatch, claimsOf, completing, type ClaimRequest } from "./dedup-claims.js";
 
 describe("dedup claims as they pile up", () => {
   let engine: EngineDatabase;
@@ -19,17 +19,27 @@ describe("dedup claims as they pile up", () => {
   });
   afterAll(() => engine?.close());
 
-  it("finds a message's claims by its id through an index, not by scanning the event's claims", async () => {
-    const plan = await engine.db.transaction().execute(async (trx) => {
+  it("finds a batch's claims by message id through an index when it records them, not by scanning", async () => {
+    const refs = ["m-4321", "m-17", "m-999"].map((messageId) => ({
+      orgId: "hrh",
+      eventName: "inbound:scheduling.slotBooked",
+      messageId,
+    }));
+    // The statements that lock and complete a batch's claims, as the engine builds them.
+    const plans = await engine.db.transaction().execute(async (trx) => {
       await sql`set local enable_seqscan = off`.execute(trx);
-      const result = await sql<{ "QUERY PLAN": unknown }>`
-        explain (format json) update ${sql.table(`${SCHEMA}.dedup_claims`)} set status = 'done'
-        where org_id = 'hrh' and event_name = 'inbound:scheduling.slotBooked' and message_id = 'm-4321'
-      `.execute(trx);
-      return JSON.stringify(result.rows[0]!["QUERY PLAN"]);
+      const explain = async (statement: RawBuilder<unknown>) =>
+        JSON.stringify(
+          (await sql<{ "QUERY PLAN": unknown }>`explain (format json) ${statement}`.execute(trx)).rows[0]![
+            "QUERY PLAN"
+          ],
+        );
+      return [await explain(claimsOf(refs)), await explain(completing(refs))];
     });
-    expect(plan).toMatch(/"Index Cond":"[^"]*message_id/);
-    expect(plan).not.toContain('"Filter"');
+    for (const plan of plans) {
+      expect(plan).toMatch(/"Index Cond":"[^"]*message_id/);
+      expect(plan).not.toContain('"Filter"');
+    }
   });
 });
 
@@ -61,12 +71,79 @@ describe("dedup claims on payload keys", () => {
     const claim = (value: string, messageId: string) =>
       engine.db
         .transaction()
-        .execute((trx) => claimKeys(trx, "hrh", EVENT, [{ kind: "key", value }], messageId, "1"));
-    expect(await claim(PATIENT_KEY, "m-new")).toEqual({ outcome: "duplicate", of: "m-old" });
-    expect(await claim("pat-2|2026-12-02T10:00:00Z", "m-2")).toEqual({ outcome: "claimed" });
+        .execute((trx) =>
+          claimBatch(trx, [
+            { orgId: "hrh", eventName: EVENT, messageId, holder: "1", keys: [{ kind: "key", value }] },
+          ]),
+        );
+    expect(await claim(PATIENT_KEY, "m-new")).toEqual([{ outcome: "duplicate", of: "m-old" }]);
+    expect(await claim("pat-2|2026-12-02T10:00:00Z", "m-2")).toEqual([{ outcome: "claimed" }]);
     const stored = await values();
     expect(stored).toHaveLength(2);
     for (const value of stored) expect(value).toMatch(/^[0-9a-f]{64}$/);
     expect(stored.join()).not.toContain("pat-");
+  });
+});
+
+describe("claiming a batch", () => {
+  const EVENT = "slotBooked";
+  let engine: EngineDatabase;
+  beforeAll(async () => {
+    engine = await openEngineDatabase("sb_claim_batch");
+  });
+  afterAll(() => engine?.close());
+
+  const request = (messageId: string, holder: string, payload: string): ClaimRequest => ({
+    orgId: "hrh",
+    eventName: EVENT,
+    messageId,
+    holder,
+    keys: [
+      { kind: "id", value: messageId },
+      { kind: "payload", value: payload },
+    ],
+  });
+  const claim = (requests: ClaimRequest[]) =>
+    engine.db.transaction().execute((trx) => claimBatch(trx, requests));
+  const claimsOfMessage = async (messageId: string) =>
+    (
+      await sql<{
+        kind: string;
+        holder: string;
+      }>`select kind, holder from ${sql.table(`${SCHEMA}.dedup_claims`)}
+        where message_id = ${messageId} order by kind`.execute(engine.db)
+    ).rows;
+
+  it("gives the same data to the first message that has it; the second is busy and keeps no claim", async () => {
+    expect(
+      await claim([request("a-1", "1", "h-a"), request("a-2", "2", "h-a"), request("a-3", "3", "h-b")]),
+    ).toEqual([{ outcome: "claimed" }, { outcome: "busy", by: "a-1", holder: "1" }, { outcome: "claimed" }]);
+    expect(await claimsOfMessage("a-1")).toEqual([
+      { kind: "id", holder: "1" },
+      { kind: "payload", holder: "1" },
+    ]);
+    expect(await claimsOfMessage("a-2")).toEqual([]);
+  });
+
+  it("lets one of two copies of a message in a batch run; the other waits for it", async () => {
+    expect(await claim([request("c-1", "10", "h-c"), request("c-1", "11", "h-c")])).toEqual([
+      { outcome: "claimed" },
+      { outcome: "busy", by: "c-1", holder: "10" },
+    ]);
+    // The redelivery of the copy that holds the claim takes it over.
+    expect(await claim([request("c-1", "10", "h-c")])).toEqual([{ outcome: "claimed" }]);
+  });
+
+  it("claims the shared keys of batches running at once without a deadlock, each key for one message", async () => {
+    // Two replicas' batches with the same data in opposite orders, over and over: locked in any order
+    // but one, such batches wait for each other in a circle.
+    for (let round = 0; round < 10; round++) {
+      const messages = Array.from({ length: 300 }, (_, i) =>
+        request(`d-${round}-${i}`, String(i), `h-d-${round}-${i % 150}`),
+      );
+      const reversed = [...messages].reverse().map((m) => ({ ...m, holder: `${m.holder}-b` }));
+      const outcomes = (await Promise.all([claim(messages), claim(reversed)])).flat();
+      expect(outcomes.filter((o) => o.outcome === "claimed")).toHaveLength(150);
+    }
   });
 });

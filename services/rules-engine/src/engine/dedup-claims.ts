@@ -22,8 +22,8 @@ type ClaimRow = Pick<
   "kind" | "value" | "message_id" | "status" | "holder"
 >;
 
-// The claim's two statements run for every message: written as SQL templates, whose parameters
-// kysely numbers, rather than built by the query builder each time.
+// The claims' statements run for every batch: written as SQL templates, whose parameters kysely
+// numbers, rather than built by the query builder each time.
 const CLAIMS = sql.table(`${SCHEMA}.dedup_claims`);
 
 /**
@@ -37,109 +37,160 @@ export function storedKey(key: DedupKey): DedupKey {
     : key;
 }
 
-/** Who claims: the message, for one org's event, as one stream copy. */
-type ClaimOf = { orgId: string; eventName: string; messageId: string; holder: string };
+/** One message's claim: its keys, for one org's event, as one stream copy (`holder`, its sequence). */
+export interface ClaimRequest {
+  orgId: string;
+  eventName: string;
+  messageId: string;
+  holder: string;
+  keys: DedupKey[];
+}
 
-/** Insert the keys as `processing` for this message and holder, leaving existing claims alone. */
-function insertClaims(claim: ClaimOf, keys: DedupKey[]) {
-  const rows = keys.map(
-    (k) =>
-      sql`(${claim.orgId}, ${claim.eventName}, ${k.kind}, ${k.value}, ${claim.messageId}, 'processing', ${claim.holder})`,
+/** A message's claims, as one org's event names them. */
+export type ClaimRef = Pick<ClaimRequest, "orgId" | "eventName" | "messageId">;
+
+const rowKey = (orgId: string, eventName: string, kind: string, value: string) =>
+  JSON.stringify([orgId, eventName, kind, value]);
+
+/**
+ * Claims the keys of a batch of messages in the caller's short transaction, which holds them locked
+ * until it ends: three statements for the batch (insert what is free, read every key's claim locked,
+ * drop what refused messages inserted). Claims persist without time limit, so dedup outlives the
+ * broker's duplicate window; no lock is held while the messages' actions run. Keys are written and
+ * locked in one order, so batches of two replicas that share keys wait for each other, not deadlock.
+ * A redelivery of the copy holding a claim (`holder`) may take it over, but another copy of the same
+ * id (posted over HTTP and published on NATS) must wait for it. Two messages of one batch with the
+ * same data: the first claims it, the second is busy until the first is done.
+ */
+export async function claimBatch(
+  trx: Transaction<RulesEngineDB>,
+  requests: readonly ClaimRequest[],
+): Promise<ClaimOutcome[]> {
+  if (requests.length === 0) return [];
+  const stored = requests.map((r) => ({ ...r, keys: r.keys.map(storedKey) }));
+  const rows = stored
+    .flatMap((r) => r.keys.map((k) => ({ r, k, key: rowKey(r.orgId, r.eventName, k.kind, k.value) })))
+    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  await sql`insert into ${CLAIMS} (org_id, event_name, kind, value, message_id, status, holder)
+    values ${sql.join(
+      rows.map(
+        ({ r, k }) =>
+          sql`(${r.orgId}, ${r.eventName}, ${k.kind}, ${k.value}, ${r.messageId}, 'processing', ${r.holder})`,
+      ),
+    )} on conflict (org_id, event_name, kind, value) do nothing`.execute(trx);
+  const distinct = [...new Map(rows.map((row) => [row.key, row])).values()];
+  const { rows: found } = await sql<ClaimRow & { org_id: string; event_name: string }>`
+    select org_id, event_name, kind, value, message_id, status, holder from ${CLAIMS}
+    where (org_id, event_name, kind, value) in (${sql.join(
+      distinct.map(({ r, k }) => sql`(${r.orgId}, ${r.eventName}, ${k.kind}, ${k.value})`),
+    )})
+    order by org_id, event_name, kind, value for update`.execute(trx);
+  const byKey = new Map(found.map((row) => [rowKey(row.org_id, row.event_name, row.kind, row.value), row]));
+  const releases: Release[] = [];
+  const outcomes = stored.map((r) => {
+    const claims = r.keys.flatMap((k) => byKey.get(rowKey(r.orgId, r.eventName, k.kind, k.value)) ?? []);
+    const decided = decide(r, claims);
+    if (decided.release !== undefined) releases.push(decided.release);
+    return decided.outcome;
+  });
+  await releaseRefused(trx, releases);
+  return outcomes;
+}
+
+/** What a refused message frees of what it inserted: its keys, or what its own stream copy holds. */
+type Release = { ref: ClaimRef; keys: DedupKey[] } | { ref: ClaimRef; holder: string };
+
+/** One message's outcome from the claims of its keys, as they stand locked. */
+function decide(r: ClaimRequest, rows: ClaimRow[]): { outcome: ClaimOutcome; release?: Release } {
+  const others = rows.filter((row) => row.message_id !== r.messageId);
+  const done = others.find((row) => row.status === "done");
+  if (done !== undefined)
+    return { outcome: { outcome: "duplicate", of: done.message_id }, release: { ref: r, keys: r.keys } };
+  if (rows.some((row) => row.message_id === r.messageId && row.status === "done"))
+    return { outcome: { outcome: "duplicate", of: r.messageId } };
+  const otherCopy = rows.find(
+    (row) => row.message_id === r.messageId && row.holder !== null && row.holder !== r.holder,
   );
-  return sql`insert into ${CLAIMS} (org_id, event_name, kind, value, message_id, status, holder)
-    values ${sql.join(rows)} on conflict (org_id, event_name, kind, value) do nothing`;
-}
-
-/** The claims of the keys, whoever holds them, locked for this transaction. */
-function selectClaims(claim: ClaimOf, keys: DedupKey[]) {
-  const pairs = keys.map((k) => sql`(kind = ${k.kind} and value = ${k.value})`);
-  return sql<ClaimRow>`select kind, value, message_id, status, holder from ${CLAIMS}
-    where org_id = ${claim.orgId} and event_name = ${claim.eventName} and (${sql.join(pairs, sql` or `)}) for update`;
-}
-
-/**
- * Claims the keys for the message in the caller's short transaction, which holds them locked until
- * it ends. Claims persist without time limit, so dedup outlives the broker's duplicate window; no
- * lock is held while the message's actions run.
- * `holder` is the stream copy (its sequence): a redelivery of that copy may take its claim over,
- * but another copy of the same id (posted over HTTP and published on NATS) must wait for it.
- */
-export async function claimKeys(
-  trx: Transaction<RulesEngineDB>,
-  orgId: string,
-  eventName: string,
-  keys: DedupKey[],
-  messageId: string,
-  holder: string,
-): Promise<ClaimOutcome> {
-  keys = keys.map(storedKey);
-  const claim = { orgId, eventName, messageId, holder };
-  await insertClaims(claim, keys).execute(trx);
-  const { rows } = await selectClaims(claim, keys).execute(trx);
-  const others = rows.filter((r) => r.message_id !== messageId);
-  const done = others.find((r) => r.status === "done");
-  if (done !== undefined) {
-    await releaseOwn(trx, orgId, eventName, keys, messageId);
-    return { outcome: "duplicate", of: done.message_id };
-  }
-  const ownDone = rows.find((r) => r.message_id === messageId && r.status === "done");
-  if (ownDone !== undefined) return { outcome: "duplicate", of: messageId };
-  const otherCopy = rows.find((r) => r.message_id === messageId && r.holder !== null && r.holder !== holder);
-  if (otherCopy !== undefined) {
-    await releaseHeld(trx, orgId, eventName, messageId, holder);
-    return { outcome: "busy", by: messageId, holder: otherCopy.holder };
-  }
+  if (otherCopy !== undefined)
+    return {
+      outcome: { outcome: "busy", by: r.messageId, holder: otherCopy.holder },
+      release: { ref: r, holder: r.holder },
+    };
   const busy = others[0];
-  if (busy !== undefined) {
-    await releaseOwn(trx, orgId, eventName, keys, messageId);
-    return { outcome: "busy", by: busy.message_id, holder: busy.holder };
-  }
-  return { outcome: "claimed" };
+  if (busy !== undefined)
+    return {
+      outcome: { outcome: "busy", by: busy.message_id, holder: busy.holder },
+      release: { ref: r, keys: r.keys },
+    };
+  return { outcome: { outcome: "claimed" } };
 }
+
+/** Drops, in one statement, the unfinished claims refused messages inserted and must not keep. */
+async function releaseRefused(trx: Transaction<RulesEngineDB>, releases: Release[]): Promise<void> {
+  if (releases.length === 0) return;
+  await sql`delete from ${CLAIMS} where status = 'processing' and (${sql.join(
+    releases.map((rel) =>
+      "holder" in rel
+        ? sql`(${sameMessage(rel.ref)} and holder = ${rel.holder})`
+        : sql`(${sameMessage(rel.ref)} and (kind, value) in (${sql.join(rel.keys.map((k) => sql`(${k.kind}, ${k.value})`))}))`,
+    ),
+    sql` or `,
+  )})`.execute(trx);
+}
+
+const sameMessage = (ref: ClaimRef) =>
+  sql`(org_id = ${ref.orgId} and event_name = ${ref.eventName} and message_id = ${ref.messageId})`;
+
+const anyMessage = (refs: readonly ClaimRef[]) =>
+  sql`(org_id, event_name, message_id) in (${sql.join(
+    refs.map((ref) => sql`(${ref.orgId}, ${ref.eventName}, ${ref.messageId})`),
+  )})`;
 
 /**
- * Locks the message's claims for the transaction that records it; true when another delivery of
- * the same message recorded it already. A redelivery can overlap the delivery it repeats (its ack
- * wait ran out while NATS was away, the handler still at work): both pass claimKeys, both run the
- * idempotent actions, and the lock lets only the first record its runs.
+ * Locks the claims of the messages a transaction is about to record; the ids of those another
+ * delivery of the same message recorded already. A redelivery can overlap the delivery it repeats
+ * (its ack wait ran out while NATS was away, the handler still at work): both pass the claim, both
+ * run the idempotent actions, and the lock lets only the first record its runs.
  */
-export async function lockClaimsForRecording(
+export async function lockForRecording(
   trx: Transaction<RulesEngineDB>,
-  orgId: string,
-  eventName: string,
-  messageId: string,
-): Promise<boolean> {
-  const rows = await trx
-    .withSchema(SCHEMA)
-    .selectFrom("dedup_claims")
-    .select("status")
-    .where("org_id", "=", orgId)
-    .where("event_name", "=", eventName)
-    .where("message_id", "=", messageId)
-    .forUpdate()
-    .execute();
-  return rows.some((r) => r.status === "done");
+  refs: readonly ClaimRef[],
+): Promise<Set<string>> {
+  if (refs.length === 0) return new Set();
+  const { rows } = await claimsOf(refs).execute(trx);
+  return new Set(
+    rows
+      .filter((r) => r.status === "done")
+      .map((r) => refKey({ orgId: r.org_id, eventName: r.event_name, messageId: r.message_id })),
+  );
 }
 
-/** Marks the message's claims done, in the transaction that records what it did. */
+/** The messages' claims, locked in key order. */
+export function claimsOf(refs: readonly ClaimRef[]) {
+  return sql<{ org_id: string; event_name: string; message_id: string; status: string }>`
+    select org_id, event_name, message_id, status from ${CLAIMS} where ${anyMessage(refs)}
+    order by org_id, event_name, kind, value for update`;
+}
+
+/** Names a message's claims in the sets lockForRecording returns. */
+export const refKey = (ref: ClaimRef): string => JSON.stringify([ref.orgId, ref.eventName, ref.messageId]);
+
+/** Marks the messages' claims done, in the transaction that records what they did. */
 export async function completeClaims(
   trx: Transaction<RulesEngineDB>,
-  orgId: string,
-  eventName: string,
-  messageId: string,
+  refs: readonly ClaimRef[],
 ): Promise<void> {
-  await sql`update ${CLAIMS} set status = 'done', done_at = now()
-    where org_id = ${orgId} and event_name = ${eventName} and message_id = ${messageId}`.execute(trx);
+  if (refs.length === 0) return;
+  await completing(refs).execute(trx);
 }
 
-/** Frees a message's claims when it leaves for the dead-letter queue, so a retry (or a copy) may run. */
-export async function releaseClaims(
-  db: Kysely<RulesEngineDB>,
-  orgId: string,
-  eventName: string,
-  messageId: string,
-): Promise<void> {
-  await unfinishedClaims(db, orgId, eventName, messageId).execute();
+export const completing = (refs: readonly ClaimRef[]) =>
+  sql`update ${CLAIMS} set status = 'done', done_at = now() where ${anyMessage(refs)}`;
+
+/** Frees messages' unfinished claims when they leave for the dead-letter queue, so a retry (or a copy) may run. */
+export async function releaseClaims(db: Kysely<RulesEngineDB>, refs: readonly ClaimRef[]): Promise<void> {
+  if (refs.length === 0) return;
+  await sql`delete from ${CLAIMS} where status = 'processing' and ${anyMessage(refs)}`.execute(db);
 }
 
 /**
@@ -148,47 +199,10 @@ export async function releaseClaims(
  */
 export async function releaseAbandoned(
   db: Kysely<RulesEngineDB>,
-  orgId: string,
-  eventName: string,
-  messageId: string,
+  ref: ClaimRef,
   holder: string,
 ): Promise<number> {
-  const result = await unfinishedClaims(db, orgId, eventName, messageId)
-    .where("holder", "=", holder)
-    .executeTakeFirst();
-  return Number(result.numDeletedRows);
-}
-
-async function releaseOwn(
-  trx: Transaction<RulesEngineDB>,
-  orgId: string,
-  eventName: string,
-  keys: DedupKey[],
-  messageId: string,
-): Promise<void> {
-  await unfinishedClaims(trx, orgId, eventName, messageId)
-    .where((eb) => eb.or(keys.map((k) => eb.and([eb("kind", "=", k.kind), eb("value", "=", k.value)]))))
-    .execute();
-}
-
-/** Drops the claims this copy inserted, and only those: the copy holding the others is still at work. */
-async function releaseHeld(
-  trx: Transaction<RulesEngineDB>,
-  orgId: string,
-  eventName: string,
-  messageId: string,
-  holder: string,
-): Promise<void> {
-  await unfinishedClaims(trx, orgId, eventName, messageId).where("holder", "=", holder).execute();
-}
-
-/** Deletes a message's claims that are not done; the callers narrow it down. */
-function unfinishedClaims(db: Kysely<RulesEngineDB>, orgId: string, eventName: string, messageId: string) {
-  return db
-    .withSchema(SCHEMA)
-    .deleteFrom("dedup_claims")
-    .where("org_id", "=", orgId)
-    .where("event_name", "=", eventName)
-    .where("message_id", "=", messageId)
-    .where("status", "=", "processing");
+  const result = await sql`delete from ${CLAIMS}
+    where status = 'processing' and ${sameMessage(ref)} and holder = ${holder}`.execute(db);
+  return Number(result.numAffectedRows ?? 0);
 }

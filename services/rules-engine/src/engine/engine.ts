@@ -1,4 +1,5 @@
 import {
+  batchingHandler,
   ensureConsumer,
   jetstreamManager,
   runConsumer,
@@ -8,9 +9,9 @@ import {
 } from "@switchboard/bus";
 import type { DomainParts, ServiceContext } from "@switchboard/runtime";
 import type { RuleIndex } from "../rule-index.js";
-import { eventHandler } from "./event-handler.js";
-import { inboundHandler } from "./inbound-handler.js";
-import type { ProcessorDeps } from "./message-processor.js";
+import { batchProcessor } from "./batch-processor.js";
+import { eventIntake, inboundIntake, type IntakeOf } from "./intake.js";
+import type { ProcessorDeps } from "./triggered.js";
 import type { RulesEngineDB } from "../rules-engine.tables.js";
 
 export interface Engine {
@@ -44,28 +45,27 @@ export async function startEngine(
     maxDeliver: config.rulesMaxDeliver,
     eventsWritten: parts.eventsWritten,
   };
+  // What arrived within a couple of milliseconds is claimed and recorded together.
+  const batched = (processorDeps: ProcessorDeps, intake: IntakeOf) =>
+    batchingHandler(batchProcessor(processorDeps, intake), { maxBatch: config.rulesBatch, lingerMs: 2 });
   const consumers = [
     {
       stream: names.inbound,
       durable: "rules-engine",
       filter: `${ns}.inbound.>`,
-      handler: inboundHandler({
-        ...deps,
-        settled: settledIn(names.inbound, "rules-engine"),
-        index,
-        stream: names.inbound,
-      }),
+      handler: batched(
+        { ...deps, settled: settledIn(names.inbound, "rules-engine") },
+        inboundIntake(index, names.inbound),
+      ),
     },
     {
       stream: names.events,
       durable: "rules-engine-events",
       filter: `${ns}.events.>`,
-      handler: eventHandler({
-        ...deps,
-        settled: settledIn(names.events, "rules-engine-events"),
-        index,
-        stream: names.events,
-      }),
+      handler: batched(
+        { ...deps, settled: settledIn(names.events, "rules-engine-events") },
+        eventIntake(index, names.events),
+      ),
     },
   ];
   const runners: ConsumerRunner[] = [];

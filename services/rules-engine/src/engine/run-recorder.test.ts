@@ -3,8 +3,8 @@ import type { CompiledRule } from "@switchboard/rules";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openEngineDatabase, type EngineDatabase } from "../../test/support/engine-database.js";
 import { SCHEMA } from "../migrations.js";
-import { claimKeys } from "./dedup-claims.js";
-import { recordMessage, type MessageRecord } from "./run-recorder.js";
+import { claimBatch } from "./dedup-claims.js";
+import { recordMessages, type MessageRecord } from "./run-recorder.js";
 
 describe("recording a message", () => {
   let database: EngineDatabase;
@@ -14,14 +14,18 @@ describe("recording a message", () => {
   afterAll(async () => database?.close());
 
   it("twice at once, for a delivery and its overlapping redelivery, records its runs once", async () => {
-    const keys = [{ kind: "id" as const, value: "m-1" }];
+    const claim = {
+      orgId: "org-a",
+      eventName: "slotBooked",
+      messageId: "m-1",
+      holder: "7",
+      keys: [{ kind: "id" as const, value: "m-1" }],
+    };
     // The redelivery of the same stream copy takes the claim over while the first delivery still works.
     for (let n = 0; n < 2; n++)
-      expect(
-        await database.db
-          .transaction()
-          .execute((trx) => claimKeys(trx, "org-a", "slotBooked", keys, "m-1", "7")),
-      ).toEqual({ outcome: "claimed" });
+      expect(await database.db.transaction().execute((trx) => claimBatch(trx, [claim]))).toEqual([
+        { outcome: "claimed" },
+      ]);
     const record: MessageRecord = {
       orgId: "org-a",
       triggerKind: "inbound",
@@ -36,8 +40,8 @@ describe("recording a message", () => {
     // No rule here emits an event, so the event source is never read.
     const source = {} as EventSource;
     await Promise.all([
-      recordMessage(database.db, source, record),
-      recordMessage(database.db, source, record),
+      recordMessages(database.db, source, [record]),
+      recordMessages(database.db, source, [record]),
     ]);
     const runs = await database.db.withSchema(SCHEMA).selectFrom("rule_runs").selectAll().execute();
     expect(runs).toHaveLength(1);

@@ -1,11 +1,11 @@
 import { createHash } from "node:crypto";
 import type { Kysely, Transaction } from "kysely";
 import { buildEvent, eventSubject } from "@switchboard/events";
-import { enqueueEvent, type EventSource } from "@switchboard/outbox";
+import { enqueueEvents, type EventSource, type OutboxMessage } from "@switchboard/outbox";
 import type { CompiledRule } from "@switchboard/rules";
 import type { ActionResult } from "./action-runner.js";
 import { insertRuleRuns } from "../rule-run.repository.js";
-import { completeClaims, lockClaimsForRecording, releaseClaims } from "./dedup-claims.js";
+import { completeClaims, lockForRecording, refKey, releaseClaims, type ClaimRef } from "./dedup-claims.js";
 
 import { SCHEMA } from "../migrations.js";
 import type { RulesEngineDB } from "../rules-engine.tables.js";
@@ -37,61 +37,86 @@ export function emittedMessageId(idempotencyKey: string): string {
 }
 
 /**
- * In one transaction: the rule runs (what fired, on what input, what it did), the custom events
- * the rules emit, and the dedup claims marked done (or freed). Either all of it is recorded, or
- * none and the message is retried; nothing, when an overlapping delivery of the message recorded
- * it first.
+ * In one transaction: the messages' rule runs (what fired, on what input, what it did), the custom
+ * events their rules emit, and their dedup claims marked done (or freed). Either all of it is
+ * recorded, or none and the messages are retried; a message another delivery recorded first (an
+ * overlapping redelivery) is left out.
  */
-export async function recordMessage(
+export async function recordMessages(
   db: Kysely<RulesEngineDB>,
   source: EventSource,
-  record: MessageRecord,
+  records: readonly MessageRecord[],
 ): Promise<void> {
-  const scope = claimScope(record.triggerKind, record.triggerName);
+  if (records.length === 0) return;
   await db.transaction().execute(async (trx) => {
-    if (await lockClaimsForRecording(trx, record.orgId, scope, record.messageId)) return;
-    await writeRecord(trx, source, record);
+    const recorded = await lockForRecording(trx, records.map(refOf));
+    await writeRecords(
+      trx,
+      source,
+      records.filter((r) => !recorded.has(refKey(refOf(r)))),
+    );
   });
 }
 
-/** What recordMessage writes, in a transaction that holds the message's claims locked already. */
-export async function writeRecord(
-  trx: Transaction<RulesEngineDB>,
-  source: EventSource,
-  record: MessageRecord,
-): Promise<void> {
-  const scope = claimScope(record.triggerKind, record.triggerName);
-  await insertRuleRuns(
-    trx,
-    record.runs.map((run) => ({
-      orgId: record.orgId,
-      ruleId: run.rule.id,
-      version: run.rule.version,
-      trigger: { kind: record.triggerKind, name: record.triggerName },
-      messageId: record.messageId,
-      dedupKey: record.dedupKey,
-      status: run.status,
-      input: record.input,
-      actions: run.actions,
-      error: run.error,
-    })),
-  );
-  for (const run of record.runs) {
-    for (const action of run.actions) {
-      if (action.outcome === "emit") await enqueueEmitted(trx, source, record, run.rule, action);
-    }
-  }
-  if (record.complete) await completeClaims(trx, record.orgId, scope, record.messageId);
-  else await releaseClaims(trx, record.orgId, scope, record.messageId);
+/** The claims a message record ends. */
+export function refOf(record: MessageRecord): ClaimRef {
+  return {
+    orgId: record.orgId,
+    eventName: claimScope(record.triggerKind, record.triggerName),
+    messageId: record.messageId,
+  };
 }
 
-async function enqueueEmitted(
+/**
+ * What recordMessages writes, in a transaction that holds the messages' claims locked already: a
+ * statement for all their runs, one for all their emitted events, one for the claims they complete
+ * and one for those they free.
+ */
+export async function writeRecords(
   trx: Transaction<RulesEngineDB>,
+  source: EventSource,
+  records: readonly MessageRecord[],
+): Promise<void> {
+  if (records.length === 0) return;
+  await insertRuleRuns(
+    trx,
+    records.flatMap((record) =>
+      record.runs.map((run) => ({
+        orgId: record.orgId,
+        ruleId: run.rule.id,
+        version: run.rule.version,
+        trigger: { kind: record.triggerKind, name: record.triggerName },
+        messageId: record.messageId,
+        dedupKey: record.dedupKey,
+        status: run.status,
+        input: record.input,
+        actions: run.actions,
+        error: run.error,
+      })),
+    ),
+  );
+  await enqueueEvents(
+    trx,
+    SCHEMA,
+    records.flatMap((record) =>
+      record.runs.flatMap((run) =>
+        run.actions
+          .filter((a) => a.outcome === "emit")
+          .map((action) => emitted(source, record, run.rule, action)),
+      ),
+    ),
+    "ignore",
+  );
+  await completeClaims(trx, records.filter((r) => r.complete).map(refOf));
+  await releaseClaims(trx, records.filter((r) => !r.complete).map(refOf));
+}
+
+function emitted(
   source: EventSource,
   record: MessageRecord,
   rule: CompiledRule,
   action: ActionResult,
-): Promise<void> {
+): OutboxMessage {
   const event = buildEvent({
     namespace: source.namespace,
     branch: source.branch,
@@ -103,12 +128,7 @@ async function enqueueEmitted(
     messageId: emittedMessageId(action.idempotencyKey),
     now: source.now,
   });
-  await enqueueEvent(
-    trx,
-    SCHEMA,
-    { subject: eventSubject(source.namespace, record.orgId, event.messageType.split(".")[2]!), event },
-    "ignore",
-  );
+  return { subject: eventSubject(source.namespace, record.orgId, event.messageType.split(".")[2]!), event };
 }
 
 /** Inbound names and event types share the claims table; the scope keeps them apart. */

@@ -89,7 +89,11 @@ export async function refused(
     return { kind: "ack" };
   }
   if (claim.holder !== null && /^\d+$/.test(claim.holder) && (await deps.settled(Number(claim.holder)))) {
-    const freed = await releaseAbandoned(deps.db, t.orgId, scope, claim.by, claim.holder);
+    const freed = await releaseAbandoned(
+      deps.db,
+      { orgId: t.orgId, eventName: scope, messageId: claim.by },
+      claim.holder,
+    );
     deps.logger.warn(
       { org: t.orgId, trigger: t.name, messageId: t.messageId, of: claim.by, holder: claim.holder, freed },
       "freed dedup claims left by a delivery that has left the engine",

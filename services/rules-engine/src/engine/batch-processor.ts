@@ -1,0 +1,163 @@
+import type { BatchHandler, ConsumedMessage, HandlerOutcome } from "@switchboard/bus";
+import { claimBatch, releaseClaims, type ClaimOutcome } from "./dedup-claims.js";
+import { dedupKeys, type DedupKey } from "./dedup-keys.js";
+import type { IntakeOf } from "./intake.js";
+import { evaluateRules, needsCommands, runMatch, type Match } from "./matches.js";
+import {
+  claimScope,
+  recordMessages,
+  writeRecords,
+  type MessageRecord,
+  type RuleRun,
+} from "./run-recorder.js";
+import { saveSamples, type Sample } from "./samples.js";
+import { finished, recordOf, refused, type ProcessorDeps, type Triggered } from "./triggered.js";
+
+/** A triggered message of the batch, its rules evaluated. */
+interface Work {
+  index: number;
+  msg: ConsumedMessage;
+  t: Triggered;
+  scope: string;
+  keys: DedupKey[];
+  /** Names the message in its actions' idempotency keys. */
+  dedupKey: string;
+  matches: Match[];
+  /** What it did, made before the claim when no matched action calls another service. */
+  local?: MessageRecord;
+}
+
+/**
+ * The rules engine's one processing path, a batch of messages at a time:
+ *
+ * 1. Intake: each message is parsed, validated against its declared schema and its candidate rules
+ *    evaluated, in memory. A message refused here (undeclared, invalid) is settled at once.
+ * 2. Claim: one transaction writes the batch's samples, claims every message's dedup keys, and
+ *    records at once the messages whose matched actions stay in the engine (nothing matched, or
+ *    `emit`, which writes to the engine's own outbox): their runs, events and claims' end commit
+ *    with their claim. A duplicate is acked; a message whose data another one holds is retried.
+ * 3. Act: the claimed messages whose actions call other services run them, side by side, each
+ *    message's actions in order, as idempotent commands keyed by the message.
+ * 4. Record: one transaction records their runs and completes their claims; then every message is
+ *    acked or dead-lettered on its own outcome.
+ *
+ * No lock is held while commands run. A message that fails alone (a command down, its retries
+ * spent) gets its own outcome; the batch goes on.
+ */
+export function batchProcessor(deps: ProcessorDeps, intakeOf: IntakeOf): BatchHandler {
+  return async (messages) => {
+    const outcomes: HandlerOutcome[] = new Array<HandlerOutcome>(messages.length);
+    const samples: Sample[] = [];
+    const work: Work[] = [];
+    messages.forEach((msg, index) => {
+      const intake = intakeOf(msg);
+      if (intake.kind === "settled") {
+        outcomes[index] = intake.outcome;
+        if (intake.sample !== undefined) samples.push(intake.sample);
+        return;
+      }
+      const t = intake.triggered;
+      if (t.sample !== undefined) samples.push(t.sample);
+      const keys = dedupKeys(t.dedup, t.messageId, t.payload);
+      work.push({
+        index,
+        msg,
+        t,
+        scope: claimScope(t.kind, t.name),
+        keys,
+        dedupKey: `${keys[0]!.kind}:${keys[0]!.value}`,
+        matches: evaluateRules(t.rules, t.payload),
+      });
+    });
+    if (samples.length === 0 && work.length === 0) return outcomes;
+
+    // No action here calls out, so these runs do no I/O and throw nothing transient.
+    for (const w of work)
+      if (!needsCommands(w.matches)) w.local = recordOf(w.t, w.dedupKey, await runMatches(deps, w));
+    const claims = await deps.db.transaction().execute(async (trx) => {
+      await saveSamples(trx, samples);
+      const claimed = await claimBatch(
+        trx,
+        work.map((w) => ({
+          orgId: w.t.orgId,
+          eventName: w.scope,
+          messageId: w.t.messageId,
+          holder: String(w.msg.seq),
+          keys: w.keys,
+        })),
+      );
+      await writeRecords(
+        trx,
+        deps.source,
+        work.flatMap((w, i) => (claimed[i]!.outcome === "claimed" && w.local ? [w.local] : [])),
+      );
+      return claimed;
+    });
+
+    const remote: Work[] = [];
+    await Promise.all(
+      work.map(async (w, i) => {
+        const claim: ClaimOutcome = claims[i]!;
+        if (claim.outcome !== "claimed") outcomes[w.index] = await refused(deps, w.msg, w.t, w.scope, claim);
+        else if (w.local !== undefined) outcomes[w.index] = finished(deps, w.local);
+        else remote.push(w);
+      }),
+    );
+    if (remote.length > 0) await actAndRecord(deps, remote, outcomes);
+    return outcomes;
+  };
+}
+
+/** A message's matched rules run in order; a transient failure of an action is thrown. */
+async function runMatches(deps: ProcessorDeps, w: Work): Promise<RuleRun[]> {
+  const runs: RuleRun[] = [];
+  for (const match of w.matches)
+    runs.push(
+      await runMatch(deps.call, { ...w.t, maxEventBytes: deps.source.maxEventBytes }, w.dedupKey, match),
+    );
+  return runs;
+}
+
+/** Steps 3 and 4 for the claimed messages whose actions call other services. */
+async function actAndRecord(deps: ProcessorDeps, remote: Work[], outcomes: HandlerOutcome[]): Promise<void> {
+  const records: Array<{ w: Work; record: MessageRecord }> = [];
+  const gaveUp: Work[] = [];
+  await Promise.all(
+    remote.map(async (w) => {
+      try {
+        records.push({ w, record: recordOf(w.t, w.dedupKey, await runMatches(deps, w)) });
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        if (w.msg.deliveryCount < deps.maxDeliver) outcomes[w.index] = { kind: "retry", reason };
+        else {
+          gaveUp.push(w);
+          outcomes[w.index] = {
+            kind: "dead",
+            stage: "rules",
+            reason: `gave up after ${w.msg.deliveryCount} deliveries: ${reason}`,
+          };
+        }
+      }
+    }),
+  );
+  try {
+    await recordMessages(
+      deps.db,
+      deps.source,
+      records.map((r) => r.record),
+    );
+  } catch (error) {
+    // The actions ran (idempotently): a redelivery of the same copy takes its claim over and records them.
+    const reason = `recording the rule runs failed: ${error instanceof Error ? error.message : String(error)}`;
+    for (const { w } of records) outcomes[w.index] = { kind: "retry", reason };
+    return;
+  }
+  for (const { w, record } of records) outcomes[w.index] = finished(deps, record);
+  // Out of retries: free the claims so a retry from the dead-letter desk (or a copy) can run. Should
+  // that fail, the batch is retried (its recorded messages are duplicates then), and claims a message
+  // leaves behind when the loop dead-letters it are freed by the next copy that finds them abandoned.
+  await releaseClaims(
+    deps.db,
+    gaveUp.map((w) => ({ orgId: w.t.orgId, eventName: w.scope, messageId: w.t.messageId })),
+  );
+}
