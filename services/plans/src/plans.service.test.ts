@@ -1,8 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadConfig } from "@switchboard/config";
-import { openDatabase, schemaTables } from "@switchboard/db";
-import { createLogger } from "@switchboard/logger";
-import { startServices, type RunningWorkers } from "@switchboard/runtime";
+import { schemaTables } from "@switchboard/db";
+import { startTestWorkers, type RunningWorkers } from "@switchboard/runtime";
 import {
   createTestDatabase,
   startNatsServer,
@@ -23,17 +21,10 @@ describe("the plans service", () => {
   beforeAll(async () => {
     nats = await startNatsServer();
     database = await createTestDatabase("sb_plans");
-    running = await startServices({
-      config: loadConfig({
-        NATS_URL: nats.url,
-        DATABASE_URL: database.url,
-        SWITCHBOARD_OUTBOX_POLL_MS: "50",
-      }),
-      logger: createLogger({ level: process.env.TEST_LOG_LEVEL ?? "silent" }),
-      natsServers: nats.url,
-      database: await openDatabase({ url: database.url }),
+    running = await startTestWorkers({
+      natsUrl: nats.url,
+      databaseUrl: database.url,
       factories: [createPlansService],
-      http: false,
     });
     const template = { name: "maternity-care", roles: ["midwife"], forms: ["Referral"], workQueues: [] };
     await insertTemplate(schemaTables<PlansDB>(running.context.database.db), "org-a", template);

@@ -1,8 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { loadConfig } from "@switchboard/config";
-import { openDatabase } from "@switchboard/db";
-import { createLogger } from "@switchboard/logger";
-import { startServices, type RunningWorkers, type ServiceContext } from "@switchboard/runtime";
+import { startTestWorkers, type RunningWorkers, type ServiceContext } from "@switchboard/runtime";
 import { createTestDatabase, startNatsServer } from "@switchboard/testing";
 import { createFormsService } from "../../src/forms.service.js";
 
@@ -41,17 +38,10 @@ export async function startFormsStack(): Promise<FormsStack> {
     await nats.close();
   };
   try {
-    const running = await startServices({
-      config: loadConfig({
-        NATS_URL: nats.url,
-        DATABASE_URL: database.url,
-        SWITCHBOARD_OUTBOX_POLL_MS: "50",
-      }),
-      logger: createLogger({ level: process.env.TEST_LOG_LEVEL ?? "silent" }),
-      natsServers: nats.url,
-      database: await openDatabase({ url: database.url }),
+    const running = await startTestWorkers({
+      natsUrl: nats.url,
+      databaseUrl: database.url,
       factories: [plans, createFormsService],
-      http: false,
     });
     return {
       running,
