@@ -95,8 +95,8 @@ describe("a domain service", () => {
 
   const start = async (spec: DomainServiceSpec<ToyDB>): Promise<RunningWorkers> =>
     startTestWorkers({
-      natsUrl: nats.url,
-      databaseUrl: database.url,
+      nats: { url: nats.url },
+      database: { url: database.url },
       factories: [(ctx) => createDomainService(ctx, spec)],
     });
 

@@ -31,29 +31,12 @@ export interface FormsStack {
  * in-process for PLAN, through the same command path.
  */
 export async function startFormsStack(): Promise<FormsStack> {
-  const nats = await startNatsServer();
-  const database = await createTestDatabase("sb_forms");
-  const release = async () => {
-    await database.drop();
-    await nats.close();
-  };
-  try {
-    const running = await startTestWorkers({
-      natsUrl: nats.url,
-      databaseUrl: database.url,
-      factories: [plans, createFormsService],
-    });
-    return {
-      running,
-      async close() {
-        await running.stop();
-        await release();
-      },
-    };
-  } catch (error) {
-    await release();
-    throw error;
-  }
+  const running = await startTestWorkers({
+    nats: await startNatsServer(),
+    database: await createTestDatabase("sb_forms"),
+    factories: [plans, createFormsService],
+  });
+  return { running, close: () => running.stop() };
 }
 
 function plans(ctx: ServiceContext) {
