@@ -4,6 +4,7 @@
  */
 import type { Infer } from "@switchboard/contracts";
 import type { createBody } from "./subscriptions/webhooks.schemas.js";
+import type { attemptSchema } from "./subscriptions/webhook-replies.schemas.js";
 
 /** Credentials the bridge sends to the destination (stored encrypted). */
 export type DestinationAuth =
@@ -35,22 +36,8 @@ export interface SubscriptionRecord extends SubscriptionSettings, SubscriptionSt
   signingSecrets: string[];
 }
 
-/** One delivery attempt as the log shows it. */
-export interface AttemptView {
-  id: number;
-  subscriptionId: string;
-  messageId: string;
-  eventType: string;
-  attempt: number;
-  kind: "delivery" | "replay" | "test";
-  outcome: "delivered" | "retry" | "gone" | "refused" | "exhausted";
-  status: number | null;
-  durationMs: number;
-  error: string | null;
-  responseExcerpt: string | null;
-  nextAttemptAt: string | null;
-  createdAt: string;
-}
+/** One delivery attempt as the log shows it (the deliveries route's reply schema). */
+export type AttemptView = Infer<typeof attemptSchema>;
 
 export type ReplayRange = { messageId: string } | { since: string; until?: string };
 

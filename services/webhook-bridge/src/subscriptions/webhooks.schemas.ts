@@ -6,6 +6,7 @@
 import { MAX_PREVIOUS_SECRET_TTL_SECONDS } from "./signing-secrets.js";
 import { MAX_MAPPING_TARGETS } from "./event-mapping.js";
 import { ORG_ID_SCHEMA as ORG, ORG_PARAMS } from "@switchboard/http";
+import { ATTEMPT_OUTCOME } from "./webhook-replies.schemas.js";
 
 // Loose on purpose: an id of the wrong shape is a subscription that does not exist (404).
 const SUBSCRIPTION_ID = { type: "string", minLength: 1, maxLength: 64 } as const;
@@ -88,7 +89,7 @@ export const deliveriesQuery = {
   type: "object",
   properties: {
     messageId: { type: "string", minLength: 1, maxLength: 200 },
-    outcome: { type: "string", enum: ["delivered", "retry", "gone", "refused", "exhausted"] },
+    outcome: ATTEMPT_OUTCOME,
     limit: { type: "integer", minimum: 1, maximum: 500, default: 100 },
     before: {
       type: "integer",
