@@ -4,6 +4,9 @@
  */
 import { TIMESTAMP } from "@switchboard/contracts";
 
+/** A moment, or null when there is none. */
+export const NULLABLE_TIME = { anyOf: [TIMESTAMP, { type: "null" }] } as const;
+
 /** What sent an attempt: a consumed event, a replay, or a test send. */
 export const ATTEMPT_KIND = { type: "string", enum: ["delivery", "replay", "test"] } as const;
 
@@ -28,7 +31,7 @@ export const attemptSchema = {
     durationMs: { type: "integer" },
     error: { type: ["string", "null"] },
     responseExcerpt: { type: ["string", "null"] },
-    nextAttemptAt: { anyOf: [TIMESTAMP, { type: "null" }] },
+    nextAttemptAt: NULLABLE_TIME,
     createdAt: TIMESTAMP,
   },
   required: [
@@ -60,7 +63,7 @@ export const rotateReply = {
   type: "object",
   properties: {
     secret: { type: "string", description: "the new signing secret, shown this once" },
-    previousSecretExpiresAt: { anyOf: [TIMESTAMP, { type: "null" }] },
+    previousSecretExpiresAt: NULLABLE_TIME,
   },
   required: ["secret", "previousSecretExpiresAt"],
   additionalProperties: false,

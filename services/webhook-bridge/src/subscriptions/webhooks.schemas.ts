@@ -7,7 +7,7 @@ import { MAX_PREVIOUS_SECRET_TTL_SECONDS } from "./signing-secrets.js";
 import { MAX_MAPPING_TARGETS } from "./event-mapping.js";
 import { TIMESTAMP } from "@switchboard/contracts";
 import { ORG_ID_SCHEMA as ORG, ORG_PARAMS } from "@switchboard/http";
-import { ATTEMPT_OUTCOME } from "./webhook-replies.schemas.js";
+import { ATTEMPT_OUTCOME, NULLABLE_TIME } from "./webhook-replies.schemas.js";
 
 // Loose on purpose: an id of the wrong shape is a subscription that does not exist (404).
 const SUBSCRIPTION_ID = { type: "string", minLength: 1, maxLength: 64 } as const;
@@ -90,8 +90,6 @@ export const PUBLIC_AUTH = {
     { type: "null" },
   ],
 } as const;
-
-const NULLABLE_TIME = { anyOf: [TIMESTAMP, { type: "null" }] } as const;
 
 /** A subscription as the API shows it: its settings, its status, no signing secret and no credential. */
 export const subscriptionView = {
