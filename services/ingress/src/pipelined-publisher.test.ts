@@ -109,6 +109,14 @@ describe("pipelined JetStream publishes", () => {
     );
   });
 
+  it("a closed connection fails the publish as unavailable, and nothing is thrown elsewhere", async () => {
+    const closing = await connectBus({ servers: server.url, name: "pipeline-closed", logger });
+    const own = new PipelinedPublisher(closing);
+    await closing.close();
+    await expect(own.publish(message(7_000))).rejects.toMatchObject({ code: ErrorCodes.Unavailable });
+    await own.stop();
+  });
+
   it("stop waits for the PubAcks under way, then refuses new publishes", async () => {
     const own = new PipelinedPublisher(nc);
     const underWay = Array.from({ length: 50 }, (_, n) => own.publish(message(6_000 + n)));

@@ -99,13 +99,21 @@ export class PipelinedPublisher {
     while (this.#queue.length > 0 || this.#waiting.size > 0) {
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
-    this.#subscription?.unsubscribe();
+    if (!this.#nc.isClosed()) this.#subscription?.unsubscribe();
   }
 
   readonly #flush = (): void => {
     const queue = this.#queue;
     this.#queue = [];
-    const inbox = this.#listen();
+    let inbox: string;
+    try {
+      inbox = this.#listen();
+    } catch (error) {
+      // The connection is closed: nothing can be sent (and this runs outside any caller's try).
+      const failure = new UnavailableError(`publish: ${messageOf(error)}`, { cause: error });
+      for (const m of queue) m.reject(failure);
+      return;
+    }
     const deadline = this.#now() + this.#timeoutMs;
     for (const m of queue) {
       const token = (this.#next++).toString(36);
