@@ -4,13 +4,17 @@ import { createLogger } from "@switchboard/logger";
 import { generateKeyringEntry } from "@switchboard/secrets";
 import { api, createTestDatabase, startNatsServer, type Api } from "@switchboard/testing";
 import { runEntryPoint, type ServiceProcess } from "../../test/support/process.js";
+import { ensureCompiledBuild } from "./compiled-build.js";
 
 const ADMIN = "sbk_bench_whole_path_admin_key_0123456789";
 const ORG = "bench";
 export const INBOUND_NAME = "orders.placed";
 export const EMITTED_TYPE = "orderMatched";
 
-/** The services the whole path runs through, each as its own process (`services/<name>/src/main.ts`). */
+/**
+ * The services the whole path runs through, each as its own process running its compiled build
+ * (`services/<name>/dist/main.js`), as the Docker image runs them.
+ */
 export const PATH_SERVICES = ["tenancy", "rules-engine", "ingress", "webhook-bridge"] as const;
 export type PathService = (typeof PATH_SERVICES)[number];
 
@@ -105,7 +109,10 @@ export async function startPathStack(sinkUrl: string, env: Record<string, string
       SWITCHBOARD_INGRESS_RATE_PER_SECOND: "100000",
       ...env,
     };
-    for (const name of PATH_SERVICES) procs[name] = runEntryPoint(`services/${name}/src/main.ts`, common);
+    await ensureCompiledBuild();
+    for (const name of PATH_SERVICES) {
+      procs[name] = runEntryPoint(`services/${name}/src/main.ts`, common, { compiled: true });
+    }
     const urls = {} as Record<PathService, string>;
     for (const name of PATH_SERVICES)
       urls[name] = (await procs[name]!.waitForOutput(/is running: HTTP (\S+),/, 120_000))[1]!;

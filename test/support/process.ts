@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -24,24 +24,38 @@ function profileArgs(): string[] {
   return dir === undefined || dir === "" ? [] : ["--cpu-prof", `--cpu-prof-dir=${path.resolve(dir)}`];
 }
 
-/** Runs a TypeScript entry point of the project the way `npm start` does, in a child process. */
-export function runEntryPoint(entry: string, env: Record<string, string>): ServiceProcess {
-  const child = spawn(
-    process.execPath,
-    [...profileArgs(), "--conditions=switchboard-source", "--import", "tsx", path.join(ROOT, entry)],
-    {
-      cwd: ROOT,
-      // A data dir of its own unless the test names one: the runner keeps a keyring (and, without
-      // NATS_URL/DATABASE_URL, its stores) there, never in the working tree.
-      env: {
-        ...process.env,
-        LOG_LEVEL: "warn",
-        SWITCHBOARD_DATA_DIR: mkdtempSync(path.join(os.tmpdir(), "switchboard-")),
-        ...env,
-      },
-      stdio: ["ignore", "pipe", "pipe"],
+export interface EntryPointOptions {
+  /**
+   * Run the compiled build (`dist/…/main.js` of the entry's package, as the Docker image does)
+   * instead of the TypeScript sources through a loader. It must be built (`npm run build`).
+   */
+  compiled?: boolean;
+}
+
+/**
+ * Runs an entry point of the project (`services/<name>/src/main.ts`) in a child process: its
+ * sources the way `npm start` does, or with `compiled`, its build the way the image does.
+ */
+export function runEntryPoint(
+  entry: string,
+  env: Record<string, string>,
+  options: EntryPointOptions = {},
+): ServiceProcess {
+  const args = options.compiled
+    ? [compiledEntryPoint(entry)]
+    : ["--conditions=switchboard-source", "--import", "tsx", path.join(ROOT, entry)];
+  const child = spawn(process.execPath, [...profileArgs(), ...args], {
+    cwd: ROOT,
+    // A data dir of its own unless the test names one: the runner keeps a keyring (and, without
+    // NATS_URL/DATABASE_URL, its stores) there, never in the working tree.
+    env: {
+      ...process.env,
+      LOG_LEVEL: "warn",
+      SWITCHBOARD_DATA_DIR: mkdtempSync(path.join(os.tmpdir(), "switchboard-")),
+      ...env,
     },
-  );
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let text = "";
   child.stdout?.on("data", (chunk: Buffer) => (text += chunk.toString()));
   child.stderr?.on("data", (chunk: Buffer) => (text += chunk.toString()));
@@ -62,4 +76,15 @@ export function runEntryPoint(entry: string, env: Record<string, string>): Servi
       return exited;
     },
   };
+}
+
+/** `services/<name>/src/main.ts` → `services/<name>/dist/main.js`, which must exist. */
+export function compiledEntryPoint(entry: string): string {
+  const compiled = path.join(ROOT, entry.replace(/(^|\/)src\/(.*)\.ts$/, "$1dist/$2.js"));
+  if (compiled.endsWith(".ts") || !existsSync(compiled)) {
+    throw new Error(
+      `${entry} has no compiled build at ${path.relative(ROOT, compiled)}: run \`npm run build\``,
+    );
+  }
+  return compiled;
 }

@@ -18,6 +18,19 @@ export function textProblem(text: string): string | undefined {
 
 export type TextFault = { pointer: string; problem: string };
 
+/** Whether any key or string in a JSON value cannot be kept; walks it without building pointers. */
+function holdsUnstorableText(value: unknown): boolean {
+  if (typeof value === "string") return textProblem(value) !== undefined;
+  if (value === null || typeof value !== "object") return false;
+  if (Array.isArray(value)) return value.some(holdsUnstorableText);
+  for (const key in value) {
+    if (textProblem(key) !== undefined || holdsUnstorableText((value as Record<string, unknown>)[key])) {
+      return true;
+    }
+  }
+  return false;
+}
+
 /** The first key or string in a JSON value that cannot be kept, as a JSON pointer and the reason. */
 export function findUnstorableText(value: unknown, pointer = ""): TextFault | undefined {
   if (typeof value === "string") {
@@ -48,7 +61,8 @@ export function installTextChecks(app: FastifyInstance): void {
       ["query", request.query],
       ["body", request.body],
     ] as const) {
-      const fault = findUnstorableText(value);
+      // Every request passes here: the pointer to a fault is worked out only when there is one.
+      const fault = holdsUnstorableText(value) ? findUnstorableText(value) : undefined;
       if (fault === undefined) continue;
       const path = part + fault.pointer;
       const message = `${path} ${fault.problem}`;

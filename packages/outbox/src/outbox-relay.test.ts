@@ -22,7 +22,7 @@ import {
   type TestDatabase,
 } from "@switchboard/testing";
 import { enqueueEvent } from "./enqueue.js";
-import { createOutboxRelay, type OutboxPublisher } from "./outbox-relay.js";
+import { createOutboxRelay, type OutboxPublisher, type OutboxRelayOptions } from "./outbox-relay.js";
 import {
   deleteOutboxRowsBefore,
   type OutboxTables,
@@ -343,5 +343,124 @@ describe("outbox relay", () => {
     }
     expect(seen).toEqual(new Set(ids));
     expect((await jsm.streams.info(stream)).state.messages).toBe(ids.length);
+  });
+
+  /** A relay of batches of 10 whose every publish first awaits `before` (to write rows, or to hold the batch). */
+  function relayOfTen(
+    before: (message: { msgId: string }) => Promise<void>,
+    options: Partial<OutboxRelayOptions<OutboxTables>> = {},
+  ) {
+    const publishing = countingPublisher(new Map());
+    return createOutboxRelay({
+      db: database.db,
+      schema,
+      logger,
+      batchSize: 10,
+      ...options,
+      publish: async (m) => {
+        await before(m);
+        return publishing(m);
+      },
+    });
+  }
+
+  it("a running relay's mark claims the rows written meanwhile: they go out at once, each once, in order", async () => {
+    const { ns, stream } = await provision();
+    const first = await enqueue(ns, 5);
+    const later: string[] = [];
+    const batches: string[][] = [];
+    const relay = relayOfTen(
+      async (m) => {
+        // Rows committed while the first batch is being published.
+        if (later.length === 0 && m.msgId === first[0]) later.push(...(await enqueue(ns, 5)));
+      },
+      {
+        pollMs: 60_000, // and no kick: only a claim made with the mark can find the later rows
+        onPublished: (published) => batches.push(published),
+      },
+    );
+    relay.start();
+    try {
+      await waitFor(async () => (await unpublished()) === 0, { timeoutMs: 10_000, what: "outbox drained" });
+    } finally {
+      await relay.stop();
+    }
+    expect(batches).toEqual([first, later]);
+    const rows = await database.db
+      .withSchema(schema)
+      .selectFrom("outbox")
+      .select(["attempts", "claimed_by", "claimed_until"])
+      .execute();
+    expect(rows.every((r) => r.attempts === 1 && r.claimed_by === relay.id && r.claimed_until === null)).toBe(
+      true,
+    );
+    expect(await streamMessages(stream)).toBe(10);
+  });
+
+  it("a stored event whose PubAck was lost mid-batch stays unmarked; its republish is dropped by the broker", async () => {
+    const { ns, stream } = await provision();
+    const ids = await enqueue(ns, 5);
+    const js = jetstream(nc);
+    let lost = 0;
+    const relay = createOutboxRelay({
+      db: database.db,
+      schema,
+      logger,
+      publish: async (m) => {
+        const receipt = await publish(js, m.subject, m.data, { msgId: m.msgId, headers: m.headers });
+        // Stored, but the relay never hears so: as when the connection drops before the PubAck.
+        if (m.msgId === ids[2] && lost++ === 0) throw new Error("PubAck lost");
+        return receipt;
+      },
+    });
+    await expect(relay.drainOnce()).rejects.toThrow("PubAck lost");
+    const marked = await database.db
+      .withSchema(schema)
+      .selectFrom("outbox")
+      .select(["message_id", "published_at", "claimed_by", "last_error"])
+      .orderBy("id")
+      .execute();
+    expect(marked.map((r) => r.published_at !== null)).toEqual([true, true, false, true, true]);
+    expect(marked[2]).toMatchObject({ claimed_by: null, last_error: "PubAck lost" });
+    expect(await streamMessages(stream)).toBe(5);
+
+    expect(await relay.drainOnce()).toBe(1);
+    expect(await unpublished()).toBe(0);
+    expect(await streamMessages(stream)).toBe(5);
+  });
+
+  it("rows claimed with the last mark but not sent when the relay stops are given back at once", async () => {
+    const { ns, stream } = await provision();
+    await enqueue(ns, 15);
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    const relay = relayOfTen(() => gate);
+    relay.start();
+    await waitFor(
+      async () => {
+        const claimed = await database.db
+          .withSchema(schema)
+          .selectFrom("outbox")
+          .select("id")
+          .where("claimed_by", "=", relay.id)
+          .execute();
+        return claimed.length === 10;
+      },
+      { timeoutMs: 10_000, what: "the first batch claimed" },
+    );
+    const stopped = relay.stop();
+    open();
+    await stopped;
+    // The first batch went out; its mark claimed the last five, which the stop gave back unsent.
+    expect(await streamMessages(stream)).toBe(10);
+    const rest = await database.db
+      .withSchema(schema)
+      .selectFrom("outbox")
+      .select(["claimed_by", "claimed_until", "attempts"])
+      .where("published_at", "is", null)
+      .execute();
+    expect(rest).toEqual(
+      Array.from({ length: 5 }, () => ({ claimed_by: null, claimed_until: null, attempts: 0 })),
+    );
   });
 });

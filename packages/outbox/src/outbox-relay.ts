@@ -58,6 +58,16 @@ export interface OutboxRelay {
 
 const encoder = new TextEncoder();
 
+/** Claimed rows come back in no particular order; a batch is published oldest first. */
+function inOrder(rows: readonly OutboxRow[]): OutboxRow[] {
+  return [...rows].sort((a, b) => Number(a.id) - Number(b.id));
+}
+
+/** Row ids as one `bigint[]` parameter. */
+function toBigints(ids: OutboxRow["id"][]) {
+  return sql`${ids.map(String)}::bigint[]`;
+}
+
 export function createOutboxRelay<DB extends OutboxTables>(options: OutboxRelayOptions<DB>): OutboxRelay {
   const { schema, publish, logger } = options;
   const db: Kysely<OutboxTables> = tablesOf(options.db);
@@ -73,24 +83,55 @@ export function createOutboxRelay<DB extends OutboxTables>(options: OutboxRelayO
   let wake: (() => void) | undefined;
   let kicked = false;
 
+  /** Takes the next batch: unpublished rows whose lease is free or expired, oldest first. */
   async function claim(): Promise<OutboxRow[]> {
-    const result = await sql<OutboxRow>`
-      update ${sql.table(`${schema}.outbox`)} set claimed_by = ${id},
-        claimed_until = now() + ${`${leaseMs} milliseconds`}::interval, attempts = attempts + 1
-      where id in (
-        select id from ${sql.table(`${schema}.outbox`)}
-        where published_at is null and set_aside_at is null and (claimed_until is null or claimed_until < now())
-        order by id limit ${batchSize} for update skip locked)
-      returning id, message_id, subject, payload, headers, attempts`.execute(db);
-    return [...result.rows].sort((a, b) => Number(a.id) - Number(b.id));
+    return inOrder((await claimNext([]).execute(db)).rows);
   }
 
-  async function release(rows: OutboxRow[], error: unknown): Promise<void> {
-    const message = error instanceof Error ? error.message : String(error);
+  /**
+   * Marks the rows published and claims the next batch in the same statement: a relay that keeps
+   * finding rows costs PostgreSQL one round trip per batch, not two. The claim skips the rows being
+   * marked (its snapshot still shows them unpublished); the statement commits both or neither.
+   */
+  async function markAndClaim(published: OutboxRow[]): Promise<OutboxRow[]> {
+    const ids = published.map((r) => r.id);
+    const result = await sql<OutboxRow>`
+      with marked as (${markStatement(ids)})
+      ${claimNext(ids)}`.execute(db);
+    return inOrder(result.rows);
+  }
+
+  function claimNext(marking: OutboxRow["id"][]) {
+    const table = sql.table(`${schema}.outbox`);
+    const skip = marking.length === 0 ? sql`` : sql`and id <> all(${toBigints(marking)})`;
+    return sql<OutboxRow>`
+      update ${table} set claimed_by = ${id},
+        claimed_until = now() + ${`${leaseMs} milliseconds`}::interval, attempts = attempts + 1
+      where id in (
+        select id from ${table}
+        where published_at is null and set_aside_at is null and (claimed_until is null or claimed_until < now())
+          ${skip}
+        order by id limit ${batchSize} for update skip locked)
+      returning id, message_id, subject, payload, headers, attempts`;
+  }
+
+  /** Only where the claim is still this relay's: after a lost lease the row is another relay's to mark. */
+  function markStatement(ids: OutboxRow["id"][]) {
+    return sql`
+      update ${sql.table(`${schema}.outbox`)} set published_at = now(), claimed_until = null, last_error = null
+      where id = any(${toBigints(ids)}) and claimed_by = ${id}`;
+  }
+
+  /** Gives claimed rows back: after a failure (kept as `last_error`), or unsent (their attempt undone). */
+  async function release(rows: OutboxRow[], why: { error: unknown } | "unsent"): Promise<void> {
+    const after =
+      why === "unsent"
+        ? { attempts: sql<number>`attempts - 1` }
+        : { last_error: (why.error instanceof Error ? why.error.message : String(why.error)).slice(0, 1000) };
     await db
       .withSchema(schema)
       .updateTable("outbox")
-      .set({ claimed_by: null, claimed_until: null, last_error: message.slice(0, 1000) })
+      .set({ claimed_by: null, claimed_until: null, ...after })
       .where(
         "id",
         "in",
@@ -137,31 +178,32 @@ export function createOutboxRelay<DB extends OutboxTables>(options: OutboxRelayO
       log.error({ messageId: row.message_id, reason }, "outbox row set aside to the dead-letter queue");
       return "set-aside";
     }
-    await release([row], error);
+    await release([row], { error });
     return "released";
   }
 
   async function markPublished(rows: OutboxRow[]): Promise<void> {
-    await db
-      .withSchema(schema)
-      .updateTable("outbox")
-      .set({ published_at: sql`now()`, claimed_until: null, last_error: null })
-      .where(
-        "id",
-        "in",
-        rows.map((r) => r.id),
-      )
-      .where("claimed_by", "=", id)
-      .execute();
+    await markStatement(rows.map((r) => r.id)).execute(db);
   }
 
-  async function drainOnce(): Promise<number> {
-    const rows = await claim();
-    if (rows.length === 0) return 0;
+  /**
+   * One batch: publish the rows, mark those acked, settle the others. With `claimNext` the mark
+   * also claims the batch after, which the caller publishes next (it is this relay's until its
+   * lease ends).
+   */
+  async function pass(
+    rows: OutboxRow[],
+    claimNext: boolean,
+  ): Promise<{ published: number; next: OutboxRow[] }> {
+    if (rows.length === 0) return { published: 0, next: [] };
     const results = await publishRows(rows);
     const published = rows.filter((_, i) => results[i]!.status === "fulfilled");
+    const failed = published.length < rows.length;
+    let next: OutboxRow[] = [];
     if (published.length > 0) {
-      await markPublished(published);
+      // After a failure the relay backs off: it claims nothing more until then.
+      if (claimNext && !failed) next = await markAndClaim(published);
+      else await markPublished(published);
       options.onPublished?.(published.map((r) => r.message_id));
     }
     // Boxed, so that a rejection whose reason is undefined still counts.
@@ -176,7 +218,11 @@ export function createOutboxRelay<DB extends OutboxTables>(options: OutboxRelayO
     }
     // Rows wait for a retry (NATS away, say): back off before the next pass.
     if (retryLater !== undefined) throw retryLater.reason;
-    return published.length;
+    return { published: published.length, next };
+  }
+
+  async function drainOnce(): Promise<number> {
+    return (await pass(await claim(), false)).published;
   }
 
   function headerBytes(headers: Record<string, string>): number {
@@ -197,15 +243,23 @@ export function createOutboxRelay<DB extends OutboxTables>(options: OutboxRelayO
     });
   }
 
+  /**
+   * Claims a batch, publishes it, and marks it while claiming the next, for as long as there are
+   * rows; then waits for a kick or the poll interval.
+   */
   async function run(): Promise<void> {
     let failures = 0;
+    let claimed: OutboxRow[] = [];
     while (running) {
       kicked = false;
       try {
-        const published = await drainOnce();
+        const rows = claimed.length > 0 ? claimed : await claim();
+        claimed = [];
+        const { published, next } = await pass(rows, true);
+        claimed = next;
         if (failures > 0) log.info({ published }, "outbox relay recovered");
         failures = 0;
-        if (published >= batchSize) continue;
+        if (claimed.length > 0) continue;
       } catch (error) {
         failures++;
         if (failures === 1 || failures % 20 === 0)
@@ -213,6 +267,12 @@ export function createOutboxRelay<DB extends OutboxTables>(options: OutboxRelayO
       }
       if (!running) break;
       await sleep(failures > 0 ? Math.min(maxBackoffMs, 100 * 2 ** Math.min(failures, 10)) : pollMs);
+    }
+    // Claimed with the last mark and never sent: other relays need not wait for the lease.
+    if (claimed.length > 0) {
+      await release(claimed, "unsent").catch((e: unknown) =>
+        log.warn({ err: e }, "could not release the outbox rows claimed last; they wait for their lease"),
+      );
     }
   }
 

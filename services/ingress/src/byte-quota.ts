@@ -51,6 +51,7 @@ export class ByteQuota {
   readonly #loading = new Map<string, Promise<OrgUsage>>();
   readonly #timer: NodeJS.Timeout;
   #flushing: Promise<void> | undefined;
+  #today = { day: "", startsMs: 0, endsMs: 0 };
 
   constructor(options: ByteQuotaOptions) {
     this.#options = options;
@@ -68,19 +69,22 @@ export class ByteQuota {
    * charge of an org's day on this replica asks the store for the day's total first.
    */
   async charge(orgId: string, bytes: number): Promise<QuotaDecision> {
-    const usage = await this.#usage(orgId);
+    const at = this.#now();
+    // Known orgs are decided without waiting: this runs for every event.
+    const known = this.#usage(orgId, this.#dayOf(at));
+    const usage = known instanceof Promise ? await known : known;
     const used = usage.known + usage.pending + usage.flushing;
     if (used + bytes > this.#options.bytesPerDay) {
-      const resetsAt = nextUtcMidnight(this.#now());
+      const resetsAt = nextUtcMidnight(at);
       return {
         allowed: false,
         usedBytes: used,
-        retryAfterSeconds: Math.max(1, Math.ceil((resetsAt.getTime() - this.#now().getTime()) / 1000)),
+        retryAfterSeconds: Math.max(1, Math.ceil((resetsAt.getTime() - at.getTime()) / 1000)),
         resetsAt: resetsAt.toISOString(),
       };
     }
     usage.pending += bytes;
-    usage.chargedAt = this.#now().getTime();
+    usage.chargedAt = at.getTime();
     return { allowed: true };
   }
 
@@ -131,8 +135,7 @@ export class ByteQuota {
     }
   }
 
-  async #usage(orgId: string): Promise<OrgUsage> {
-    const day = utcDay(this.#now());
+  #usage(orgId: string, day: string): OrgUsage | Promise<OrgUsage> {
     const usage = this.#orgs.get(orgId);
     if (usage !== undefined && usage.day === day) return usage;
     let loading = this.#loading.get(orgId);
@@ -141,6 +144,16 @@ export class ByteQuota {
       this.#loading.set(orgId, loading);
     }
     return loading;
+  }
+
+  /** The UTC day of `at`, worked out once per day rather than once per event. */
+  #dayOf(at: Date): string {
+    const ms = at.getTime();
+    if (ms < this.#today.startsMs || ms >= this.#today.endsMs) {
+      const startsMs = Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), at.getUTCDate());
+      this.#today = { day: utcDay(at), startsMs, endsMs: nextUtcMidnight(at).getTime() };
+    }
+    return this.#today.day;
   }
 
   async #load(orgId: string, day: string): Promise<OrgUsage> {

@@ -12,6 +12,8 @@ export interface CloudEventAttributes {
 /** One event as the edge read it from a request, before its payload meets the declared schema. */
 export interface InboundEvent {
   payload: unknown;
+  /** The payload's JSON exactly as it came, when the request body is the payload (plain and binary modes). */
+  raw?: Uint8Array;
   cloudEvent?: CloudEventAttributes;
 }
 
@@ -46,9 +48,10 @@ type Headers = Record<string, string | string[] | undefined>;
  * binary mode (`ce-*` headers, the body is the data), in structured mode
  * (`application/cloudevents+json`, the payload is `data`) or a batch of structured events
  * (`application/cloudevents-batch+json`). Problems with one batch item are values, so the other
- * items still go through; anything else wrong throws a ValidationError.
+ * items still go through; anything else wrong throws a ValidationError. `raw` is the body's bytes,
+ * kept as the payload's when the body is the payload.
  */
-export function readInboundRequest(headers: Headers, body: unknown): InboundRequest {
+export function readInboundRequest(headers: Headers, body: unknown, raw?: Uint8Array): InboundRequest {
   const mediaType = (first(headers["content-type"]) ?? "").split(";")[0]!.trim().toLowerCase();
   if (mediaType === BATCH_MEDIA_TYPE) return { mode: "batch", items: readBatch(body) };
   if (mediaType === STRUCTURED_MEDIA_TYPE) {
@@ -57,10 +60,11 @@ export function readInboundRequest(headers: Headers, body: unknown): InboundRequ
     return { mode: "structured", event: read.value };
   }
   if (BINARY_HEADERS.some((h) => headers[h] !== undefined)) {
-    return { mode: "binary", event: readBinary(headers, body) };
+    const event = readBinary(headers, body);
+    return { mode: "binary", event: body === undefined || raw === undefined ? event : { ...event, raw } };
   }
   if (body === undefined) throw new ValidationError("a JSON body is required: it is the event's payload");
-  return { mode: "plain", event: { payload: body } };
+  return { mode: "plain", event: raw === undefined ? { payload: body } : { payload: body, raw } };
 }
 
 function readBinary(headers: Headers, body: unknown): CloudEvent {

@@ -1,14 +1,16 @@
 import { randomUUID } from "node:crypto";
-import { encodePayload, publish, type JetStreamClient, type JetStreamManager } from "@switchboard/bus";
+import { encodePayload, type JetStreamManager } from "@switchboard/bus";
 import { ErrorCodes, SwitchboardError, UnavailableError } from "@switchboard/errors";
 import { inboundSubject, type SchemaError } from "@switchboard/events";
 import type { ByteQuota } from "./byte-quota.js";
 import type { InboundEvent } from "./cloudevents.js";
 import type { Declaration } from "./definition-cache.js";
 import { brokerMessageId } from "./message-id.js";
+import type { PipelinedMessage, PipelinedPublisher, PubAck } from "./pipelined-publisher.js";
 
 export interface IngestParts {
-  js: JetStreamClient;
+  /** Publishes to INBOUND, the publishes of concurrent requests together. */
+  publisher: PipelinedPublisher;
   jsm(): Promise<JetStreamManager>;
   namespace: string;
   inboundStream: string;
@@ -57,7 +59,8 @@ export async function ingestEvent(
     headers["ce-source"] = event.cloudEvent.source;
     headers["ce-type"] = event.cloudEvent.type;
   }
-  const data = encodePayload(event.payload);
+  // The body's own bytes when it is the payload: no second encoding of what the client sent.
+  const data = event.raw ?? encodePayload(event.payload);
   const bytes = data.length + headerBytes(headers) + msgId.length;
   assertFits(bytes, parts.maxPayloadBytes());
   if (!parts.isUp()) {
@@ -66,16 +69,14 @@ export async function ingestEvent(
     });
   }
   await chargeQuota(parts.quota, target.orgId, bytes);
-  const subject = inboundSubject(parts.namespace, target.orgId, name);
-  const send = (id: string) =>
-    publish(parts.js, subject, data, { msgId: id, headers, expectStream: parts.inboundStream });
+  const message = { subject: inboundSubject(parts.namespace, target.orgId, name), data, msgId, headers };
   try {
-    const receipt = await send(msgId);
-    if (receipt.duplicate && !(await storedOn(parts, receipt.seq, subject))) {
+    const receipt = await publishInbound(parts, message);
+    if (receipt.duplicate && !(await storedOn(parts, receipt.seq, message.subject))) {
       // The id is held by a message on another subject: another org's third party published with
       // this org's id on NATS (the duplicate window spans the stream). Store the event under an id
       // no one can take; the rules engine still knows it by its own id (Switchboard-Message-Id).
-      const stored = await send(`${msgId}/${randomUUID()}`);
+      const stored = await publishInbound(parts, { ...message, msgId: `${msgId}/${randomUUID()}` });
       return { outcome: "accepted", messageId, seq: stored.seq, duplicate: false };
     }
     return { outcome: "accepted", messageId, seq: receipt.seq, duplicate: receipt.duplicate };
@@ -84,6 +85,13 @@ export async function ingestEvent(
     parts.quota.refund(target.orgId, bytes);
     throw error;
   }
+}
+
+function publishInbound(
+  parts: IngestParts,
+  message: Omit<PipelinedMessage, "expectStream">,
+): Promise<PubAck> {
+  return parts.publisher.publish({ ...message, expectStream: parts.inboundStream });
 }
 
 /** Counts the event's bytes against the org's daily quota; refused with 429 once it is used up. */

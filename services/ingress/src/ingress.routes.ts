@@ -39,7 +39,7 @@ export async function ingressRoutes(server: FastifyInstance, parts: IngressParts
       const { org } = request.params;
       const name = assertInboundName(request.params.name);
       const meta = requestMeta(request, org);
-      const inbound = readInboundRequest(request.headers, request.body);
+      const inbound = readInboundRequest(request.headers, request.body, request.rawBody);
       if (inbound.mode === "batch" && meta.idempotencyKey !== undefined) {
         throw new ValidationError(
           "Idempotency-Key does not apply to a batch: each CloudEvent's id is its idempotency key",

@@ -10,6 +10,7 @@ import { listenForDefinitionChanges, type DefinitionChanges } from "./definition
 import type { IngressParts } from "./ingress-parts.js";
 import { ingressRoutes } from "./ingress.routes.js";
 import { watchNatsLink, type NatsLink } from "./nats-link.js";
+import { PipelinedPublisher } from "./pipelined-publisher.js";
 import { pollRoutes } from "./poll.routes.js";
 import { cursorCodec } from "./poll-cursor.js";
 import { KeyRateLimiter } from "./rate-limiter.js";
@@ -51,6 +52,7 @@ export function createIngressService(ctx: ServiceContext): Service {
   const quota = new ByteQuota({ bytesPerDay: config.orgBytesPerDay, store: usage, logger });
   const parts: IngressParts = {
     js: jetstream(nc),
+    publisher: new PipelinedPublisher(nc),
     jsm: () => (jsm ??= jetstreamManager(nc, { checkAPI: false })),
     namespace: config.namespace,
     inboundStream: names.inbound,
@@ -84,6 +86,7 @@ export function createIngressService(ctx: ServiceContext): Service {
     async stop() {
       polls.abortAll();
       await changes?.stop();
+      await parts.publisher.stop();
       await quota.stop();
       link?.stop();
     },
