@@ -10,7 +10,7 @@ try {
   const logger = createLogger({ level: config.logLevel, name: "switchboard" });
   const running = await runSwitchboard({ logger });
   process.stdout.write(
-    `\nSwitchboard is running\n  HTTP   ${running.url}  (OpenAPI at ${running.url}/docs)\n  NATS   ${running.natsUrl}\n  store  ${running.databaseKind}\n\n`,
+    `\nSwitchboard is running\n  HTTP   ${running.url}  (OpenAPI at ${running.url}/docs)\n  NATS   ${running.natsUrl}\n  store  ${running.store}\n\n`,
   );
   stopOnSignals(running, logger);
 } catch (error) {
