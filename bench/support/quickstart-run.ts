@@ -2,6 +2,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { openDatabase } from "@switchboard/db";
+import { createLogger } from "@switchboard/logger";
+import { startLocalPostgres, type PostgresBinaries } from "@switchboard/switchboard";
 import { runEntryPoint } from "../../test/support/process.js";
 import { EventSender, openLoop, percentile, testEvent } from "./event-load.js";
 import { startLatencySink } from "./latency-sink.js";
@@ -38,8 +40,7 @@ export interface QuickstartRun {
 const idOf = (body: any): unknown => body?.info?.id;
 
 /**
- * Runs `npm start` with nothing configured but a fresh data dir (`pglite`: one holding a PGlite
- * store an earlier version made, which it keeps using), sets up the whole path (inbound event → rule
+ * Runs `npm start` with nothing configured but a fresh data dir, sets up the whole path (inbound event → rule
  * that emits → webhook to a local sink) and sends `count` events at `rate`/s; waits up to
  * `drainSeconds` after the last send for every accepted matching event to arrive.
  */
@@ -47,10 +48,14 @@ export async function runQuickstart(opts: {
   rate: number;
   count: number;
   maxDrainSeconds: number;
-  pglite?: boolean;
+  /**
+   * What the data dir holds before: a PGlite store an earlier version made (kept in use), or a
+   * server's data made by these binaries (reopened with them).
+   */
+  made?: "pglite" | PostgresBinaries;
 }): Promise<QuickstartRun> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "switchboard-quickstart-"));
-  if (opts.pglite) await (await openDatabase({ pgliteDir: path.join(dataDir, "pgdata") })).close();
+  await prepare(dataDir, opts.made);
   const sink = await startLatencySink(idOf);
   const spawned = performance.now();
   const proc = runEntryPoint("services/switchboard/src/main.ts", {
@@ -120,4 +125,10 @@ export async function runQuickstart(opts: {
     await sink.close();
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+async function prepare(dataDir: string, made: "pglite" | PostgresBinaries | undefined): Promise<void> {
+  if (made === "pglite") await (await openDatabase({ pgliteDir: path.join(dataDir, "pgdata") })).close();
+  else if (made !== undefined)
+    await (await startLocalPostgres(dataDir, made, createLogger({ level: "silent" }))).stop();
 }

@@ -7,7 +7,7 @@ import pg from "pg";
 import type { Logger } from "@switchboard/logger";
 import { choosePort } from "./loopback-port.js";
 import type { PostgresBinaries } from "./postgres-binaries.js";
-import { handOver, stopOrphanServer, type ServerOwner } from "./postgres-owner.js";
+import { handOver, serverOwner, stopOrphanServer, type ServerOwner } from "./postgres-owner.js";
 
 export interface LocalPostgres {
   /** postgres://switchboard:<password>@127.0.0.1:<port>/postgres */
@@ -41,8 +41,8 @@ export function serverDataMajor(dataDir: string): number | undefined {
 export async function startLocalPostgres(
   dataDir: string,
   binaries: PostgresBinaries,
-  owner: ServerOwner,
   logger: Logger,
+  owner: ServerOwner = ownerOrThrow(),
 ): Promise<LocalPostgres> {
   const pgDir = serverDataDir(dataDir);
   const logFile = path.join(dataDir, "postgres.log");
@@ -79,6 +79,12 @@ export async function startLocalPostgres(
   }
   const where = `PostgreSQL ${binaries.major} (${binaries.source}) in ${pgDir}`;
   return { url, description: `${where}, postgres://${USER}@127.0.0.1:${port}/postgres`, stop };
+}
+
+function ownerOrThrow(): ServerOwner {
+  const found = serverOwner();
+  if ("problem" in found) throw new Error(`cannot run PostgreSQL: ${found.problem}`);
+  return found.owner;
 }
 
 function ensurePassword(dataDir: string): string {
@@ -149,6 +155,7 @@ async function waitUntilReady(url: string, child: ChildProcess, logFile: string)
 
 function answers(url: string): Promise<boolean> {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2_000 });
+  client.on("error", () => undefined);
   return client
     .connect()
     .then(() => client.query("select 1"))

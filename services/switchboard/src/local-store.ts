@@ -59,8 +59,8 @@ export async function openLocalStore(
       const server = await startLocalPostgres(
         dataDir,
         choice.binaries,
-        "owner" in owner ? owner.owner : {},
         logger,
+        "owner" in owner ? owner.owner : {},
       );
       return {
         options: { url: server.url },
