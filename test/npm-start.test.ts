@@ -19,6 +19,8 @@ describe("all-in-one on embedded defaults", () => {
 
   afterAll(async () => {
     await running?.stop("SIGKILL");
+    // A runner killed that way leaves its PostgreSQL server (the next start would stop it).
+    stopServerLeftIn(dataDir);
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
@@ -114,6 +116,9 @@ describe("all-in-one on embedded defaults", () => {
       expect(await running.stop("SIGTERM"), running.output().slice(-3_000)).toBe(0);
       running = undefined;
     } finally {
+      await running?.stop("SIGKILL");
+      running = undefined;
+      stopServerLeftIn(oldDir);
       fs.rmSync(oldDir, { recursive: true, force: true });
     }
   }, 240_000);
@@ -156,6 +161,9 @@ describe("all-in-one on embedded defaults", () => {
       expect(await running.stop("SIGTERM"), running.output().slice(-3_000)).toBe(0);
       running = undefined;
     } finally {
+      await running?.stop("SIGKILL");
+      running = undefined;
+      stopServerLeftIn(oldDir);
       fs.rmSync(oldDir, { recursive: true, force: true });
     }
   }, 240_000);
@@ -169,6 +177,17 @@ describe("all-in-one on embedded defaults", () => {
     expect(bad.output()).toContain("PORT: must be a whole number");
   });
 });
+
+function stopServerLeftIn(dataDir: string): void {
+  try {
+    const pid = Number(
+      fs.readFileSync(path.join(dataDir, "postgres", "postmaster.pid"), "utf8").split("\n")[0],
+    );
+    process.kill(pid, "SIGINT");
+  } catch {
+    // none running
+  }
+}
 
 /** `npm start` with nothing configured but its data dir. */
 function startOnDefaults(dataDir: string): ServiceProcess {
