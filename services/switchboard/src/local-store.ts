@@ -16,7 +16,7 @@ export interface LocalStore {
 }
 
 const PGLITE_COST =
-  "PGlite runs single-threaded in this process: a steady load waits behind it (about 14 events/s delivered on 2 cores)";
+  "PGlite runs every query single-threaded in this process, so a steady load waits behind it (at 100 events/s on 2 cores, events reach their webhook seconds to a minute late, against milliseconds on a PostgreSQL server: npm run bench -- quickstart)";
 
 /**
  * DATABASE_URL when set; otherwise a PostgreSQL server of Switchboard's own in `<dataDir>/postgres`
