@@ -7,28 +7,24 @@ import { afterAll, describe, expect, it } from "vitest";
 import { connect, credsAuthenticator } from "@nats-io/transport-node";
 import { connect as thirdPartyConnect, credsAuthenticator as thirdPartyCreds } from "nats";
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
+import { openDatabase } from "@switchboard/db";
 import { issueUser, parseIssuer } from "@switchboard/nats-auth";
 import { api } from "./support/api.js";
 import { runEntryPoint, type ServiceProcess } from "./support/process.js";
 
-/** `npm start` on embedded defaults: a spawned nats-server and PGlite in the data dir. */
+/** `npm start` on embedded defaults: a spawned nats-server and a PostgreSQL server in the data dir. */
 describe("all-in-one on embedded defaults", () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "switchboard-start-"));
   let running: ServiceProcess | undefined;
 
   afterAll(async () => {
     await running?.stop("SIGKILL");
+    // A runner killed that way leaves its PostgreSQL server (the next start would stop it).
+    stopServerLeftIn(dataDir);
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
-  const start = () =>
-    runEntryPoint("services/switchboard/src/main.ts", {
-      SWITCHBOARD_DATA_DIR: dataDir,
-      PORT: "0",
-      HOST: "127.0.0.1",
-      NATS_URL: "",
-      DATABASE_URL: "",
-    });
+  const start = () => startOnDefaults(dataDir);
 
   it("prints the URL and a one-time admin key, serves the API, publishes events, and keeps its data across a restart", async () => {
     running = start();
@@ -37,13 +33,17 @@ describe("all-in-one on embedded defaults", () => {
     const [, adminKey] =
       /platform-admin API key was generated[^\n]*\n\n\s+(sbk_\S+)/.exec(running.output()) ?? [];
     expect(adminKey).toBeDefined();
-    expect(running.output()).toContain("store  pglite");
+    // Its own PostgreSQL server, from the installed binaries (this machine has them) on loopback.
+    expect(running.output()).toMatch(
+      /store {2}postgres: PostgreSQL \d+ \(system\) in \S+\/postgres, postgres:\/\/switchboard@127\.0\.0\.1:\d+\/postgres/,
+    );
 
     const ready = await api(url!).get("/readyz");
     expect(ready.status).toBe(200);
 
-    // The first start made the operator and account keys, readable by their owner only.
-    expect(fs.statSync(dataDir).mode & 0o777).toBe(0o700);
+    // The first start made the operator and account keys, readable by their owner only. Run as
+    // root, the data dir lets the postgres user's group enter (not list) to reach the server's data.
+    expect(fs.statSync(dataDir).mode & 0o777).toBe(process.getuid?.() === 0 ? 0o710 : 0o700);
     expect(fs.statSync(path.join(dataDir, "nats-auth")).mode & 0o777).toBe(0o700);
     for (const file of ["trust-chain.json", "issuer.json"])
       expect(fs.statSync(path.join(dataDir, "nats-auth", file)).mode & 0o777).toBe(0o600);
@@ -94,8 +94,33 @@ describe("all-in-one on embedded defaults", () => {
     const orgs = await api(url2!, adminKey).get("/v1/orgs");
     expect(orgs.status).toBe(200);
     expect(orgs.body.orgs.map((o: { id: string }) => o.id)).toEqual(["clinic"]);
+    const postmaster = fs.readFileSync(path.join(dataDir, "postgres", "postmaster.pid"), "utf8");
     expect(await running.stop("SIGTERM"), running.output().slice(-3_000)).toBe(0);
     running = undefined;
+    // Stopped with the runner.
+    expect(() => process.kill(Number(postmaster.split("\n")[0]), 0)).toThrow();
+    expect(fs.existsSync(path.join(dataDir, "postgres", "postmaster.pid"))).toBe(false);
+  }, 240_000);
+
+  it("keeps using a PGlite store an earlier version made, and says how to move off it", async () => {
+    const oldDir = fs.mkdtempSync(path.join(os.tmpdir(), "switchboard-pglite-"));
+    try {
+      // What an earlier Switchboard left: a PGlite store in <data dir>/pgdata.
+      const pglite = await openDatabase({ pgliteDir: path.join(oldDir, "pgdata") });
+      await pglite.close();
+      running = startOnDefaults(oldDir);
+      await running.waitForOutput(/store {2}pglite in \S+pgdata/, 90_000);
+      expect(running.output()).toMatch(/PGlite store made by an earlier version; it is kept and used/);
+      expect(running.output()).toMatch(/move \S+pgdata away/);
+      expect(fs.existsSync(path.join(oldDir, "postgres"))).toBe(false);
+      expect(await running.stop("SIGTERM"), running.output().slice(-3_000)).toBe(0);
+      running = undefined;
+    } finally {
+      await running?.stop("SIGKILL");
+      running = undefined;
+      stopServerLeftIn(oldDir);
+      fs.rmSync(oldDir, { recursive: true, force: true });
+    }
   }, 240_000);
 
   it("upgrades a data dir made before authentication: its streams and messages are kept", async () => {
@@ -118,13 +143,7 @@ describe("all-in-one on embedded defaults", () => {
       old.kill("SIGTERM");
       await new Promise((resolve) => old.once("exit", resolve));
 
-      running = runEntryPoint("services/switchboard/src/main.ts", {
-        SWITCHBOARD_DATA_DIR: oldDir,
-        PORT: "0",
-        HOST: "127.0.0.1",
-        NATS_URL: "",
-        DATABASE_URL: "",
-      });
+      running = startOnDefaults(oldDir);
       const [, natsUrl] = await running.waitForOutput(/NATS\s+(nats:\/\/\S+)/, 90_000);
       const issuer = parseIssuer(fs.readFileSync(path.join(oldDir, "nats-auth", "issuer.json"), "utf8"));
       if (!issuer.ok) throw new Error(issuer.error);
@@ -142,6 +161,9 @@ describe("all-in-one on embedded defaults", () => {
       expect(await running.stop("SIGTERM"), running.output().slice(-3_000)).toBe(0);
       running = undefined;
     } finally {
+      await running?.stop("SIGKILL");
+      running = undefined;
+      stopServerLeftIn(oldDir);
       fs.rmSync(oldDir, { recursive: true, force: true });
     }
   }, 240_000);
@@ -155,6 +177,28 @@ describe("all-in-one on embedded defaults", () => {
     expect(bad.output()).toContain("PORT: must be a whole number");
   });
 });
+
+function stopServerLeftIn(dataDir: string): void {
+  try {
+    const pid = Number(
+      fs.readFileSync(path.join(dataDir, "postgres", "postmaster.pid"), "utf8").split("\n")[0],
+    );
+    process.kill(pid, "SIGINT");
+  } catch {
+    // none running
+  }
+}
+
+/** `npm start` with nothing configured but its data dir. */
+function startOnDefaults(dataDir: string): ServiceProcess {
+  return runEntryPoint("services/switchboard/src/main.ts", {
+    SWITCHBOARD_DATA_DIR: dataDir,
+    PORT: "0",
+    HOST: "127.0.0.1",
+    NATS_URL: "",
+    DATABASE_URL: "",
+  });
+}
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

@@ -6,8 +6,8 @@ import { api, createTestDatabase, startNatsServer, type Api } from "@switchboard
 import { runEntryPoint, type ServiceProcess } from "../../test/support/process.js";
 import { ensureCompiledBuild } from "./compiled-build.js";
 
-const ADMIN = "sbk_bench_whole_path_admin_key_0123456789";
-const ORG = "bench";
+export const ADMIN = "sbk_bench_whole_path_admin_key_0123456789";
+export const ORG = "bench";
 export const INBOUND_NAME = "orders.placed";
 export const EMITTED_TYPE = "orderMatched";
 
@@ -138,7 +138,12 @@ export async function startPathStack(sinkUrl: string, env: Record<string, string
   }
 }
 
-async function configure(urls: Record<PathService, string>, sinkUrl: string): Promise<string> {
+/**
+ * As the admin: creates the org and a key of it, declares the inbound event, activates the rule and
+ * subscribes `sinkUrl`; returns the key. `urls` names each service's HTTP URL (all the same when
+ * one process serves every route).
+ */
+export async function configure(urls: Record<PathService, string>, sinkUrl: string): Promise<string> {
   const admin = api(urls.tenancy, ADMIN);
   must(await admin.post("/v1/orgs", { id: ORG, name: "Bench" }), 201, "create the org");
   const created = await admin.post(`/v1/orgs/${ORG}/api-keys`, {

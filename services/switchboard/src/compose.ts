@@ -19,6 +19,7 @@ import { createWebhookBridgeService } from "@switchboard/webhook-bridge";
 import { createWorkQueuesService } from "@switchboard/work-queues";
 import { startEmbeddedNats } from "./embedded-nats.js";
 import { ensureLocalKeyring } from "./local-keyring.js";
+import { openLocalStore, type LocalStore } from "./local-store.js";
 
 export interface SwitchboardOptions {
   env?: Env;
@@ -34,6 +35,8 @@ export interface SwitchboardOptions {
 export type RunningSwitchboard = (RunningServices | RunningWorkers) & {
   natsUrl: string;
   databaseKind: "postgres" | "pglite";
+  /** What the store is and where, for the banner (never a password). */
+  store: string;
 };
 
 /** The running services' HTTP server, for a caller that cannot do without it. */
@@ -71,9 +74,9 @@ function selectFactories(all: Record<string, ServiceFactory>, wanted: string[]):
 
 /**
  * Runs the chosen services in this process. Without NATS_URL it spawns a nats-server, without
- * DATABASE_URL it uses embedded PGlite, both under SWITCHBOARD_DATA_DIR. With SWITCHBOARD_HTTP=off
- * no HTTP server starts and no route is mounted: the services' consumers, commands and outbox
- * relays run as they do with it, as a service run alone does.
+ * DATABASE_URL it runs a PostgreSQL server (PGlite as the last resort), both under
+ * SWITCHBOARD_DATA_DIR. With SWITCHBOARD_HTTP=off no HTTP server starts and no route is mounted: the
+ * services' consumers, commands and outbox relays run as they do with it, as a service run alone does.
  */
 export async function runSwitchboard(options: SwitchboardOptions = {}): Promise<RunningSwitchboard> {
   const loaded = loadConfig(options.env ?? process.env);
@@ -89,14 +92,15 @@ export async function runSwitchboard(options: SwitchboardOptions = {}): Promise<
   // The embedded server's issuer, unless one was named.
   const config = { ...withKeyring, natsIssuerFile: withKeyring.natsIssuerFile ?? nats?.issuerFile };
   const natsUrl = config.natsUrl ?? nats!.url;
+  let store: LocalStore | undefined;
+  const stopStores = async () => {
+    await store?.stop();
+    await nats?.stop();
+  };
   try {
-    // startServices closes the database (and stops the spawned nats-server) if the start fails.
-    const database = await openDatabase(
-      config.databaseUrl === undefined
-        ? { pgliteDir: path.join(dataDir, "pgdata") }
-        : { url: config.databaseUrl },
-      logger,
-    );
+    store = await openLocalStore(dataDir, config.databaseUrl, logger);
+    // startServices closes the database and stops the stores if the start fails.
+    const database = await openDatabase(store.options, logger);
     const running = await startServices({
       config,
       logger,
@@ -107,11 +111,11 @@ export async function runSwitchboard(options: SwitchboardOptions = {}): Promise<
       database,
       factories,
       http: config.http,
-      onStopped: async () => nats?.stop(),
+      onStopped: stopStores,
     });
-    return { ...running, natsUrl, databaseKind: database.kind };
+    return { ...running, natsUrl, databaseKind: database.kind, store: store.description };
   } catch (error) {
-    await nats?.stop();
+    await stopStores();
     throw error;
   }
 }

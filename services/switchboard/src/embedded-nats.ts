@@ -4,6 +4,7 @@ import net from "node:net";
 import path from "node:path";
 import { ConfigError } from "@switchboard/errors";
 import type { Logger } from "@switchboard/logger";
+import { choosePort } from "./loopback-port.js";
 import { adoptUnauthenticatedStore, ensureLocalNatsAuth } from "./local-nats-auth.js";
 
 export interface EmbeddedNats {
@@ -13,26 +14,6 @@ export interface EmbeddedNats {
   /** Where tenancy finds the keys to sign third parties' credentials with. */
   issuerFile: string;
   stop(): Promise<void>;
-}
-
-function portIsFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = net.createServer();
-    server.once("error", () => resolve(false));
-    server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)));
-  });
-}
-
-async function choosePort(preferred: number): Promise<number> {
-  if (preferred !== 0 && (await portIsFree(preferred))) return preferred;
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === "object" && address !== null ? address.port : 0));
-    });
-  });
 }
 
 function waitForPort(

@@ -12,7 +12,7 @@ try {
   const http =
     "url" in running ? `${running.url}  (OpenAPI at ${running.url}/docs)` : "off (SWITCHBOARD_HTTP=off)";
   process.stdout.write(
-    `\nSwitchboard is running\n  HTTP   ${http}\n  NATS   ${running.natsUrl}\n  store  ${running.databaseKind}\n\n`,
+    `\nSwitchboard is running\n  HTTP   ${http}\n  NATS   ${running.natsUrl}\n  store  ${running.store}\n\n`,
   );
   stopOnSignals(running, logger);
 } catch (error) {
