@@ -3,7 +3,10 @@ import { waitFor } from "@switchboard/testing";
 import { sql } from "kysely";
 import { describe, expect, it } from "vitest";
 import { deliverySuite, loggedAttempts } from "../../test/support/delivery/delivery-suite.js";
-import { formSubmittedInfo } from "../../test/support/delivery/event-publisher.js";
+import { formSubmittedInfo, planCreatedInfo } from "../../test/support/delivery/event-publisher.js";
+
+/** The receiver holds every answer until the next multiple of this, so answers come in waves. */
+const WAVE_MS = 400;
 
 /**
  * An unordered subscription has many deliveries in flight; their attempts are written many to a
@@ -26,6 +29,44 @@ describe("deliveries in flight and their attempts written together", () => {
     const jsm = await jetstreamManager(bridge.stack.running.context.nc);
     return jsm.consumers.info(streamNames(config.streamPrefix).events, subscriptionId);
   };
+
+  it("sends many events to an unordered subscription at once and logs every attempt, many per statement", async () => {
+    const { stack, receiver } = suite;
+    expect(stack.config.webhookConcurrency).toBeGreaterThanOrEqual(32);
+    const subscriptionId = await subscribe("/wide", "planCreated");
+    receiver.respond = () => ({ status: 200, delayMs: WAVE_MS - (Date.now() % WAVE_MS) });
+    const published = new Map<string, number>();
+    for (let n = 0; n < 100; n++) {
+      const event = await stack.events.publish("org-a", "planCreated", planCreatedInfo(n));
+      published.set(event.messageId, event.seq);
+    }
+
+    await waitFor(async () => (await attemptsOf(subscriptionId)).length >= 100, {
+      timeoutMs: 30_000,
+      what: "100 attempts logged",
+    });
+    const requests = receiver.to("/wide");
+    const most = Math.max(...requests.map((r) => r.concurrent));
+    expect(most).toBeGreaterThanOrEqual(32);
+    expect(most).toBeLessThanOrEqual(stack.config.webhookConcurrency);
+    expect([...receiver.successesById("/wide").values()]).toEqual(Array(100).fill(1));
+    expect(requests).toHaveLength(100);
+
+    const attempts = await attemptsOf(subscriptionId);
+    expect(attempts).toHaveLength(100);
+    for (const a of attempts) {
+      expect(a).toMatchObject({ kind: "delivery", outcome: "delivered", status: 200, attempt: 1 });
+      expect(Number(a.stream_seq)).toBe(published.get(a.message_id));
+      expect(a.next_attempt_at).toBeNull();
+    }
+    expect(new Set(attempts.map((a) => a.message_id)).size).toBe(100);
+    // Rows of one statement share its transaction's start time.
+    const statements = new Set(attempts.map((a) => a.created_at.toISOString())).size;
+    expect(statements).toBeLessThanOrEqual(100 / 4);
+    await waitFor(async () => (await consumerInfo(subscriptionId)).num_ack_pending === 0, {
+      what: "every message acked",
+    });
+  });
 
   it("does not ack a delivery whose attempt could not be written, and writes it on the redelivery without a second POST", async () => {
     const { stack, receiver } = suite;
