@@ -13,7 +13,7 @@ import { StatementBatcher } from "./statement-batcher.js";
 const MAX_UNLOGGED = 10_000;
 /** Rows or lookups in one statement, and statements of each kind running at once. */
 const MAX_BATCH = 256;
-const MAX_RUNNING = 4;
+const MAX_RUNNING = 2;
 
 /** What the log and this engine know of a message for a subscription, before sending it. */
 export type LogLookup =

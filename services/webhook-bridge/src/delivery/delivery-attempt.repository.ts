@@ -110,15 +110,10 @@ export async function deliveredAmong(
   if (keys.length === 0) return new Set();
   const subscriptionIds = [...new Set(keys.map((k) => k.subscriptionId))];
   const messageIds = [...new Set(keys.map((k) => k.messageId))];
-  const rows = await db
-    .withSchema(SCHEMA)
-    .selectFrom(ATTEMPTS)
-    .select(["subscription_id", "message_id"])
-    .where(sql<boolean>`subscription_id = any(${subscriptionIds}::text[])`)
-    .where(sql<boolean>`message_id = any(${messageIds}::text[])`)
-    .where("kind", "=", "delivery")
-    .where("outcome", "=", "delivered")
-    .execute();
+  const { rows } = await sql<{ subscription_id: string; message_id: string }>`
+    select subscription_id, message_id from ${sql.table(`${SCHEMA}.${ATTEMPTS}`)}
+    where subscription_id = any(${subscriptionIds}::text[]) and message_id = any(${messageIds}::text[])
+      and kind = 'delivery' and outcome = 'delivered'`.execute(db);
   return new Set(rows.map((r) => deliveryKey(r.subscription_id, r.message_id)));
 }
 
