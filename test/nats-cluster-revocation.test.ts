@@ -1,6 +1,6 @@
 import { connect, credsAuthenticator } from "nats";
 import { createLogger } from "@switchboard/logger";
-import { runSwitchboard, type RunningSwitchboard } from "@switchboard/switchboard";
+import { requireHttp, runSwitchboard, type RunningSwitchboard } from "@switchboard/switchboard";
 import {
   createTestDatabase,
   startNatsCluster,
@@ -39,7 +39,7 @@ describe("NATS credentials on a 3-node cluster", () => {
       logger: createLogger({ level: process.env.TEST_LOG_LEVEL ?? "silent" }),
       announce: () => {},
     });
-    admin = api(tenancy.url, ADMIN_KEY);
+    admin = api(requireHttp(tenancy).url, ADMIN_KEY);
     expect((await admin.post("/v1/orgs", { id: "hrh", name: "HRH" })).status).toBe(201);
   }, 180_000);
   afterAll(async () => {

@@ -9,7 +9,7 @@ import {
 } from "./event-load.js";
 import { startLatencySink, type LatencySink } from "./latency-sink.js";
 import { startNodeRed } from "./node-red.js";
-import { startPathStack, type Persisted } from "./switchboard-services.js";
+import { databaseBackendPids, startPathStack, type Persisted } from "./switchboard-services.js";
 import { ratioOf, type BenchResult } from "../types.js";
 
 /** One system under test, HTTP in → filter → webhook out, with its sink and its processes. */
@@ -21,6 +21,8 @@ export interface PathTarget {
   pids: Record<string, number>;
   /** Switchboard only: what its streams and tables hold. */
   persisted?: () => Promise<Persisted>;
+  /** Switchboard only: the PostgreSQL backends serving its database, for their CPU time. */
+  storeBackends?: () => Promise<number[]>;
 }
 
 // Switchboard's webhook body is the emitted event (the id is in its info); Node-RED posts the payload.
@@ -42,6 +44,7 @@ async function startSwitchboard(sinkUrl: string): Promise<StartedTarget> {
     },
     pids: stack.pids,
     persisted: () => stack.persisted(),
+    storeBackends: () => databaseBackendPids(stack.databaseUrl),
     stop: () => stack.close(),
   };
 }

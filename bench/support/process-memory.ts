@@ -63,3 +63,41 @@ export class RssSampler {
     return Object.fromEntries([...this.#cpu].map(([name, c]) => [name, c.last - c.first]));
   }
 }
+
+/**
+ * CPU time of the PostgreSQL backends serving one database (the server runs on this machine, so its
+ * processes are readable in /proc): a backend's time since the meter started, or all of it for a
+ * backend that connected later. The server's own background processes (WAL writer, checkpointer)
+ * serve every database on the server and are not counted; nor is a backend that disconnects before
+ * the end (connection pools keep theirs).
+ */
+export class PostgresCpuMeter {
+  #start = new Map<number, number>();
+
+  private constructor(private readonly backends: () => Promise<number[]>) {}
+
+  /** Starts measuring now; `backends` lists the pids of the database's backends. */
+  static async start(backends: () => Promise<number[]>): Promise<PostgresCpuMeter> {
+    const meter = new PostgresCpuMeter(backends);
+    meter.#start = await meter.read();
+    return meter;
+  }
+
+  /** CPU seconds the database's backends used since start; undefined when /proc could not be read. */
+  async used(): Promise<number | undefined> {
+    const now = await this.read();
+    if (now.size === 0) return undefined;
+    let total = 0;
+    for (const [pid, seconds] of now) total += seconds - (this.#start.get(pid) ?? 0);
+    return total;
+  }
+
+  private async read(): Promise<Map<number, number>> {
+    const seconds = new Map<number, number>();
+    for (const pid of await this.backends()) {
+      const cpu = cpuSeconds(pid);
+      if (cpu !== undefined) seconds.set(pid, cpu);
+    }
+    return seconds;
+  }
+}

@@ -1,6 +1,6 @@
 import { createLogger } from "@switchboard/logger";
 import { generateKeyringEntry } from "@switchboard/secrets";
-import { runSwitchboard, type RunningSwitchboard } from "@switchboard/switchboard";
+import { requireHttp, runSwitchboard, type RunningSwitchboard } from "@switchboard/switchboard";
 import {
   api,
   createTestDatabase,
@@ -58,7 +58,7 @@ export async function startBenchStack(
         logger: createLogger({ level: process.env.BENCH_LOG_LEVEL ?? "silent" }),
         announce: () => {},
       });
-      stack.url = stack.app.url;
+      stack.url = requireHttp(stack.app).url;
       // The same port after a restart, so clients made earlier keep working.
       fullEnv.PORT = new URL(stack.url).port;
       stack.admin = api(stack.url, BENCH_ADMIN_KEY);

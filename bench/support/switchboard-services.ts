@@ -183,3 +183,17 @@ async function countPersisted(natsUrl: string, databaseUrl: string): Promise<Per
     await client.end();
   }
 }
+
+/** The pids of the PostgreSQL backends connected to the database at `databaseUrl`, this query's own left out. */
+export async function databaseBackendPids(databaseUrl: string): Promise<number[]> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ pid: number }>(
+      "select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()",
+    );
+    return rows.map((r) => r.pid);
+  } finally {
+    await client.end();
+  }
+}

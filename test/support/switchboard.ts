@@ -1,6 +1,6 @@
 import { createLogger } from "@switchboard/logger";
 import { generateKeyringEntry } from "@switchboard/secrets";
-import { runSwitchboard, type RunningSwitchboard } from "@switchboard/switchboard";
+import { requireHttp, runSwitchboard, type RunningSwitchboard } from "@switchboard/switchboard";
 import {
   createTestDatabase,
   startNatsServer,
@@ -44,7 +44,7 @@ export async function startStack(env: Record<string, string> = {}): Promise<Test
     nats,
     database,
     app,
-    url: app.url,
+    url: requireHttp(app).url,
     async close() {
       await app.stop();
       await database.drop();

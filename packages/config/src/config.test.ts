@@ -37,6 +37,13 @@ describe("loadConfig", () => {
     expect(() => loadConfig({ SWITCHBOARD_HTTP: "no" })).toThrow(/SWITCHBOARD_HTTP/);
   });
 
+  it("has the rules engine work on 64 messages at once in batches of 32 unless told otherwise, within bounds", () => {
+    expect(loadConfig({})).toMatchObject({ rulesConcurrency: 64, rulesBatch: 32 });
+    expect(loadConfig({ SWITCHBOARD_RULES_BATCH: "1" }).rulesBatch).toBe(1);
+    expect(() => loadConfig({ SWITCHBOARD_RULES_BATCH: "0" })).toThrow(/SWITCHBOARD_RULES_BATCH/);
+    expect(() => loadConfig({ SWITCHBOARD_RULES_BATCH: "501" })).toThrow(/SWITCHBOARD_RULES_BATCH/);
+  });
+
   it("parses lists and numbers", () => {
     const config = loadConfig({ PORT: "9090", SWITCHBOARD_WEBHOOK_ALLOWLIST: "127.0.0.1, 10.0.0.0/8" });
     expect(config.port).toBe(9090);

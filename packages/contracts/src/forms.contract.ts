@@ -1,6 +1,9 @@
 import { defineContract } from "./contract.js";
 import { NAME, OBJECT, TIMESTAMP, USER_ID, UUID } from "./fragments.js";
 
+/** Where a form assignment is: assigned until its submission, then submitted. */
+export const FORM_ASSIGNMENT_STATUS = { type: "string", enum: ["assigned", "submitted"] } as const;
+
 const FORM_ASSIGNMENT = {
   type: "object",
   properties: {
@@ -10,7 +13,7 @@ const FORM_ASSIGNMENT = {
     userId: USER_ID,
     prefill: OBJECT,
     isTest: { type: "boolean" },
-    status: { type: "string", enum: ["assigned", "submitted"] },
+    status: FORM_ASSIGNMENT_STATUS,
     data: { anyOf: [OBJECT, { type: "null" }] },
     createdAt: TIMESTAMP,
     submittedAt: { anyOf: [TIMESTAMP, { type: "null" }] },

@@ -17,8 +17,14 @@ export { NAME, USER_ID, UUID, STATUS, TIMESTAMP, OBJECT } from "./fragments.js";
 export { EVENT_TYPES } from "./event-types.js";
 export type { EventType } from "./event-types.js";
 export { plansContract, createPlanParams } from "./plans.contract.js";
-export { formsContract } from "./forms.contract.js";
-export { workQueuesContract, createItemBody, PRIORITY, SERVICE_LOCATION } from "./work-queues.contract.js";
+export { formsContract, FORM_ASSIGNMENT_STATUS } from "./forms.contract.js";
+export {
+  workQueuesContract,
+  createItemBody,
+  updateItemBody,
+  PRIORITY,
+  SERVICE_LOCATION,
+} from "./work-queues.contract.js";
 export { tenancyContract, ROLES } from "./tenancy.contract.js";
 export { rulesEngineContract } from "./rules-engine.contract.js";
 export { webhookBridgeContract } from "./webhook-bridge.contract.js";

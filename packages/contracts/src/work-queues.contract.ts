@@ -14,6 +14,14 @@ export const createItemBody = {
   additionalProperties: false,
 } as const;
 
+/** A new status for an item (and optionally a new priority), over HTTP (the item in the path) and, with `workQueueItemId`, as a command. */
+export const updateItemBody = {
+  type: "object",
+  properties: { status: STATUS, priority: PRIORITY },
+  required: ["status"],
+  additionalProperties: false,
+} as const;
+
 const WORK_QUEUE_ITEM = {
   type: "object",
   properties: {
@@ -55,10 +63,9 @@ export const workQueuesContract = defineContract("work-queues", {
   /** Moves an item to a status of its queue (and optionally to a new priority). */
   setItemStatus: {
     params: {
-      type: "object",
-      properties: { workQueueItemId: UUID, status: STATUS, priority: PRIORITY },
+      ...updateItemBody,
+      properties: { workQueueItemId: UUID, ...updateItemBody.properties },
       required: ["workQueueItemId", "status"],
-      additionalProperties: false,
     },
     result: WORK_QUEUE_ITEM,
   },

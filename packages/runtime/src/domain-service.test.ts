@@ -1,7 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sendCommand } from "@switchboard/bus";
-import { loadConfig } from "@switchboard/config";
 import { formsContract } from "@switchboard/contracts";
 import {
   idempotencyMigration,
@@ -10,7 +9,6 @@ import {
   type IdempotencyTables,
 } from "@switchboard/db";
 import { NotFoundError } from "@switchboard/errors";
-import { createLogger } from "@switchboard/logger";
 import {
   emitEvent,
   outboxMigration,
@@ -29,7 +27,8 @@ import { sql } from "kysely";
 import { commandMeta } from "./command-meta.js";
 import { createDomainService, type DomainParts, type DomainServiceSpec } from "./domain-service.js";
 import { implement } from "./implement-commands.js";
-import { startServices, type RunningWorkers } from "./start-services.js";
+import type { RunningWorkers } from "./start-services.js";
+import { startTestWorkers } from "./testing/start-test-workers.js";
 
 const SCHEMA = "toy_forms";
 
@@ -95,17 +94,10 @@ describe("a domain service", () => {
   });
 
   const start = async (spec: DomainServiceSpec<ToyDB>): Promise<RunningWorkers> =>
-    startServices({
-      config: loadConfig({
-        NATS_URL: nats.url,
-        DATABASE_URL: database.url,
-        SWITCHBOARD_OUTBOX_POLL_MS: "50",
-      }),
-      logger: createLogger({ level: process.env.TEST_LOG_LEVEL ?? "silent" }),
-      natsServers: nats.url,
-      database: await openDatabase({ url: database.url }),
+    startTestWorkers({
+      nats: { url: nats.url },
+      database: { url: database.url },
       factories: [(ctx) => createDomainService(ctx, spec)],
-      http: false,
     });
 
   const tablesOf = async (running: RunningWorkers): Promise<string[]> => {

@@ -21,3 +21,5 @@ export { migrateOrThrow } from "./migrate.js";
 export { sendOutcome } from "./outcome-reply.js";
 export { startSweeps } from "./sweeps.js";
 export type { Sweep, Sweeps } from "./sweeps.js";
+export { startTestWorkers } from "./testing/start-test-workers.js";
+export type { TestWorkersOptions } from "./testing/start-test-workers.js";

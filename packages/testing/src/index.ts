@@ -1,6 +1,9 @@
 export { createTestDatabase, adminDatabaseUrl } from "./database.js";
 export type { TestDatabase } from "./database.js";
 export { waitFor } from "./wait.js";
+export { canConnect, freePorts } from "./free-port.js";
+export { recordMessages } from "./recorded-messages.js";
+export type { RecordedMessage } from "./recorded-messages.js";
 export { startNatsServer } from "./nats-server.js";
 export type { NatsServer, StartNatsServerOptions } from "./nats-server.js";
 export { startNatsCluster } from "./nats-cluster.js";

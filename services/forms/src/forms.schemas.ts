@@ -1,4 +1,4 @@
-import { NAME, OBJECT, USER_ID, UUID } from "@switchboard/contracts";
+import { FORM_ASSIGNMENT_STATUS, NAME, OBJECT, USER_ID, UUID } from "@switchboard/contracts";
 import { ORG_ID_SCHEMA as ORG, ORG_PARAMS } from "@switchboard/http";
 
 export const planParams = {
@@ -36,7 +36,7 @@ export const listQuery = {
   properties: {
     userId: USER_ID,
     planId: UUID,
-    status: { type: "string", enum: ["assigned", "submitted"] },
+    status: FORM_ASSIGNMENT_STATUS,
     limit: { type: "integer", minimum: 1, maximum: 500, default: 100 },
   },
   additionalProperties: false,

@@ -1,22 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { schemaTables } from "@switchboard/db";
 import type { OutboxTables } from "@switchboard/outbox";
-import { waitFor } from "@switchboard/testing";
+import { recordMessages, waitFor, type RecordedMessage } from "@switchboard/testing";
 import { PLAN, startFormsStack, type FormsStack } from "../test/support/forms-stack.js";
 import { SCHEMA } from "./migrations.js";
 
 describe("the forms service", () => {
   let stack: FormsStack;
-  const published: { subject: string; data: Record<string, unknown> }[] = [];
+  let published: RecordedMessage[];
 
   beforeAll(async () => {
     stack = await startFormsStack();
-    const { nc } = stack.running.context;
-    const sub = nc.subscribe("switchboard.events.>");
-    void (async () => {
-      for await (const m of sub) published.push({ subject: m.subject, data: m.json() });
-    })();
-    await nc.flush();
+    published = await recordMessages(stack.running.context.nc, "switchboard.events.>");
   });
   afterAll(async () => stack?.close());
 

@@ -1,8 +1,10 @@
 import type { Generated } from "kysely";
 import type { IdempotencyTables, Json } from "@switchboard/db";
+import type { FORM_ASSIGNMENT_STATUS, Infer } from "@switchboard/contracts";
 import type { OutboxTables } from "@switchboard/outbox";
 
-export type AssignmentStatus = "assigned" | "submitted";
+/** The forms contract's statuses of an assignment, as its column holds them. */
+export type AssignmentStatus = Infer<typeof FORM_ASSIGNMENT_STATUS>;
 
 /** The tables of the forms schema, as its migrations leave them. */
 export interface FormsDB extends OutboxTables, IdempotencyTables {

@@ -1,53 +1,33 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadConfig } from "@switchboard/config";
-import { openDatabase, schemaTables } from "@switchboard/db";
-import { createLogger } from "@switchboard/logger";
-import { startServices, type RunningWorkers } from "@switchboard/runtime";
+import { schemaTables } from "@switchboard/db";
+import { startTestWorkers, type RunningWorkers } from "@switchboard/runtime";
 import {
   createTestDatabase,
+  recordMessages,
   startNatsServer,
   waitFor,
-  type NatsServer,
-  type TestDatabase,
+  type RecordedMessage,
 } from "@switchboard/testing";
 import { insertTemplate } from "./plan-template.repository.js";
 import { createPlansService } from "./plans.service.js";
 import type { PlansDB } from "./plans.tables.js";
 
 describe("the plans service", () => {
-  let nats: NatsServer;
-  let database: TestDatabase;
   let running: RunningWorkers;
-  const published: string[] = [];
+  let recorded: RecordedMessage[];
+  const published = () => recorded.map((e) => `${e.subject} ${JSON.stringify(e.data)}`);
 
   beforeAll(async () => {
-    nats = await startNatsServer();
-    database = await createTestDatabase("sb_plans");
-    running = await startServices({
-      config: loadConfig({
-        NATS_URL: nats.url,
-        DATABASE_URL: database.url,
-        SWITCHBOARD_OUTBOX_POLL_MS: "50",
-      }),
-      logger: createLogger({ level: process.env.TEST_LOG_LEVEL ?? "silent" }),
-      natsServers: nats.url,
-      database: await openDatabase({ url: database.url }),
+    running = await startTestWorkers({
+      nats: await startNatsServer(),
+      database: await createTestDatabase("sb_plans"),
       factories: [createPlansService],
-      http: false,
     });
     const template = { name: "maternity-care", roles: ["midwife"], forms: ["Referral"], workQueues: [] };
     await insertTemplate(schemaTables<PlansDB>(running.context.database.db), "org-a", template);
-    const sub = running.context.nc.subscribe("switchboard.events.>");
-    void (async () => {
-      for await (const m of sub) published.push(`${m.subject} ${m.string()}`);
-    })();
-    await running.context.nc.flush();
+    recorded = await recordMessages(running.context.nc, "switchboard.events.>");
   });
-  afterAll(async () => {
-    await running?.stop();
-    await database?.drop();
-    await nats?.close();
-  });
+  afterAll(async () => running?.stop());
 
   const plans = () => running.context.commands.plans;
 
@@ -56,9 +36,9 @@ describe("the plans service", () => {
     const plan = await plans().createPlan({ orgId: "org-a", idempotencyKey: "k-1", params });
     expect(plan).toMatchObject({ templateName: "maternity-care", userId: "p-1", isTest: false });
     expect(await plans().createPlan({ orgId: "org-a", idempotencyKey: "k-1", params })).toEqual(plan);
-    await waitFor(() => published.some((e) => e.includes(plan.id)), { what: "planCreated published" });
+    await waitFor(() => published().some((e) => e.includes(plan.id)), { what: "planCreated published" });
     await new Promise((r) => setTimeout(r, 300));
-    const events = published.filter((e) => e.includes(plan.id));
+    const events = published().filter((e) => e.includes(plan.id));
     expect(events).toHaveLength(1);
     expect(events[0]).toContain("planCreated");
   });

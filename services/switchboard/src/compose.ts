@@ -8,7 +8,12 @@ import { createIngressService } from "@switchboard/ingress";
 import { createLogger, type Logger } from "@switchboard/logger";
 import { createPlansService } from "@switchboard/plans";
 import { createRulesEngineService } from "@switchboard/rules-engine";
-import { startServices, type RunningServices, type ServiceFactory } from "@switchboard/runtime";
+import {
+  startServices,
+  type RunningServices,
+  type RunningWorkers,
+  type ServiceFactory,
+} from "@switchboard/runtime";
 import { createTenancyService } from "@switchboard/tenancy";
 import { createWebhookBridgeService } from "@switchboard/webhook-bridge";
 import { createWorkQueuesService } from "@switchboard/work-queues";
@@ -22,9 +27,20 @@ export interface SwitchboardOptions {
   announce?: (text: string) => void;
 }
 
-export interface RunningSwitchboard extends RunningServices {
+/**
+ * The running services, with their HTTP server (`url`, `app`) unless SWITCHBOARD_HTTP is off; tell
+ * them apart with `"url" in running`.
+ */
+export type RunningSwitchboard = (RunningServices | RunningWorkers) & {
   natsUrl: string;
   databaseKind: "postgres" | "pglite";
+};
+
+/** The running services' HTTP server, for a caller that cannot do without it. */
+export function requireHttp(running: RunningSwitchboard): RunningServices & RunningSwitchboard {
+  if (!("url" in running))
+    throw new ConfigError("SWITCHBOARD_HTTP", "is off, and this needs the HTTP server");
+  return running;
 }
 
 /** Every service the runner knows, by the name SWITCHBOARD_SERVICES uses. */
@@ -55,7 +71,9 @@ function selectFactories(all: Record<string, ServiceFactory>, wanted: string[]):
 
 /**
  * Runs the chosen services in this process. Without NATS_URL it spawns a nats-server, without
- * DATABASE_URL it uses embedded PGlite, both under SWITCHBOARD_DATA_DIR.
+ * DATABASE_URL it uses embedded PGlite, both under SWITCHBOARD_DATA_DIR. With SWITCHBOARD_HTTP=off
+ * no HTTP server starts and no route is mounted: the services' consumers, commands and outbox
+ * relays run as they do with it, as a service run alone does.
  */
 export async function runSwitchboard(options: SwitchboardOptions = {}): Promise<RunningSwitchboard> {
   const loaded = loadConfig(options.env ?? process.env);
@@ -88,6 +106,7 @@ export async function runSwitchboard(options: SwitchboardOptions = {}): Promise<
         : { natsCredentials: { creds: await nats.serviceCreds(config.namespace) } }),
       database,
       factories,
+      http: config.http,
       onStopped: async () => nats?.stop(),
     });
     return { ...running, natsUrl, databaseKind: database.kind };

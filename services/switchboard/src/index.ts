@@ -1,2 +1,2 @@
-export { runSwitchboard, serviceFactories } from "./compose.js";
+export { requireHttp, runSwitchboard, serviceFactories } from "./compose.js";
 export type { RunningSwitchboard, SwitchboardOptions } from "./compose.js";

@@ -9,8 +9,10 @@ try {
   const config = loadConfig(process.env);
   const logger = createLogger({ level: config.logLevel, name: "switchboard" });
   const running = await runSwitchboard({ logger });
+  const http =
+    "url" in running ? `${running.url}  (OpenAPI at ${running.url}/docs)` : "off (SWITCHBOARD_HTTP=off)";
   process.stdout.write(
-    `\nSwitchboard is running\n  HTTP   ${running.url}  (OpenAPI at ${running.url}/docs)\n  NATS   ${running.natsUrl}\n  store  ${running.databaseKind}\n\n`,
+    `\nSwitchboard is running\n  HTTP   ${http}\n  NATS   ${running.natsUrl}\n  store  ${running.databaseKind}\n\n`,
   );
   stopOnSignals(running, logger);
 } catch (error) {

@@ -2,6 +2,9 @@
  * What the subscriptions side (storage, HTTP API) and the delivery side (consumers, attempts,
  * replay) of the webhook bridge promise each other.
  */
+import type { Infer } from "@switchboard/contracts";
+import type { createBody } from "./subscriptions/webhooks.schemas.js";
+import type { attemptSchema } from "./subscriptions/webhook-replies.schemas.js";
 
 /** Credentials the bridge sends to the destination (stored encrypted). */
 export type DestinationAuth =
@@ -9,21 +12,14 @@ export type DestinationAuth =
   | { type: "bearer"; token: string }
   | { type: "header"; name: string; value: string };
 
-/** What a user chooses about a subscription, checked and compiled. */
-export interface SubscriptionSettings {
-  url: string;
-  description: string | null;
-  eventTypes: string[];
-  /** JSON Logic over the whole event; null: every event of the types. */
-  filter: unknown;
-  /** `{ "target.path": <JSON Logic over the event> }`; null: the event as it is. */
-  mapping: Record<string, unknown> | null;
+/**
+ * What a user chooses about a subscription, checked and compiled: every setting of the API's create
+ * body (its names and types), each present, with the destination's auth as its known kinds. A
+ * retrySchedule is ms before each attempt; null: the configured default.
+ */
+export type SubscriptionSettings = Required<Omit<Infer<typeof createBody>, "auth">> & {
   auth: DestinationAuth | null;
-  retrySchedule: number[] | null;
-  timeoutMs: number;
-  rateLimitPerSecond: number | null;
-  ordered: boolean;
-}
+};
 
 /** Whether the subscription delivers, and if not why. */
 export interface SubscriptionStatus {
@@ -33,31 +29,15 @@ export interface SubscriptionStatus {
 }
 
 /** A subscription as the delivery side needs it: secrets decrypted, filter and mapping as saved. */
-export interface SubscriptionRecord extends Omit<SubscriptionSettings, "retrySchedule">, SubscriptionStatus {
+export interface SubscriptionRecord extends SubscriptionSettings, SubscriptionStatus {
   id: string;
   orgId: string;
   /** Signing secrets still valid, newest first: during a rotation both sign every request. */
   signingSecrets: string[];
-  /** ms before each retry; null: the configured default. */
-  retryScheduleMs: number[] | null;
 }
 
-/** One delivery attempt as the log shows it. */
-export interface AttemptView {
-  id: number;
-  subscriptionId: string;
-  messageId: string;
-  eventType: string;
-  attempt: number;
-  kind: "delivery" | "replay" | "test";
-  outcome: "delivered" | "retry" | "gone" | "refused" | "exhausted";
-  status: number | null;
-  durationMs: number;
-  error: string | null;
-  responseExcerpt: string | null;
-  nextAttemptAt: string | null;
-  createdAt: string;
-}
+/** One delivery attempt as the log shows it (the deliveries route's reply schema). */
+export type AttemptView = Infer<typeof attemptSchema>;
 
 export type ReplayRange = { messageId: string } | { since: string; until?: string };
 

@@ -1,4 +1,4 @@
-import { NAME, PRIORITY, STATUS, UUID, createItemBody } from "@switchboard/contracts";
+import { NAME, STATUS, UUID, createItemBody, updateItemBody } from "@switchboard/contracts";
 import { ORG_ID_SCHEMA as ORG, ORG_PARAMS } from "@switchboard/http";
 
 export const orgParams = ORG_PARAMS;
@@ -25,14 +25,7 @@ export const queueBody = {
   additionalProperties: false,
 } as const;
 
-export { createItemBody };
-
-export const updateItemBody = {
-  type: "object",
-  properties: { status: STATUS, priority: PRIORITY },
-  required: ["status"],
-  additionalProperties: false,
-} as const;
+export { createItemBody, updateItemBody };
 
 export const listItemsQuery = {
   type: "object",

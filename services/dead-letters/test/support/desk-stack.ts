@@ -59,7 +59,14 @@ export interface DeskStack {
   received: ConsumedMessage[];
   /** Calls the stand-in webhook bridge answered. */
   replays: { orgId: string; idempotencyKey?: string; params: unknown }[];
+  /** One more desk on the same NATS and database, as a second replica of the service runs. */
+  startReplica(): Promise<DeskReplica>;
   close(): Promise<void>;
+}
+
+export interface DeskReplica {
+  client(key: KeyName): Api;
+  stop(): Promise<void>;
 }
 
 /**
@@ -123,6 +130,10 @@ export async function startDeskStack(): Promise<DeskStack> {
       client: (key) => api(running!.url, tokenOf(key)),
       received,
       replays,
+      async startReplica() {
+        const replica = await startDesk(nats, database, replays);
+        return { client: (key) => api(replica.url, tokenOf(key)), stop: () => replica.stop() };
+      },
       async deadLetter(letter) {
         const h = natsHeaders();
         for (const [k, v] of Object.entries(letter.headers ?? {})) h.set(k, v);

@@ -1,8 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { loadConfig } from "@switchboard/config";
-import { openDatabase } from "@switchboard/db";
-import { createLogger } from "@switchboard/logger";
-import { startServices, type RunningWorkers, type ServiceContext } from "@switchboard/runtime";
+import { startTestWorkers, type RunningWorkers, type ServiceContext } from "@switchboard/runtime";
 import { createTestDatabase, startNatsServer } from "@switchboard/testing";
 import { createFormsService } from "../../src/forms.service.js";
 
@@ -34,36 +31,12 @@ export interface FormsStack {
  * in-process for PLAN, through the same command path.
  */
 export async function startFormsStack(): Promise<FormsStack> {
-  const nats = await startNatsServer();
-  const database = await createTestDatabase("sb_forms");
-  const release = async () => {
-    await database.drop();
-    await nats.close();
-  };
-  try {
-    const running = await startServices({
-      config: loadConfig({
-        NATS_URL: nats.url,
-        DATABASE_URL: database.url,
-        SWITCHBOARD_OUTBOX_POLL_MS: "50",
-      }),
-      logger: createLogger({ level: process.env.TEST_LOG_LEVEL ?? "silent" }),
-      natsServers: nats.url,
-      database: await openDatabase({ url: database.url }),
-      factories: [plans, createFormsService],
-      http: false,
-    });
-    return {
-      running,
-      async close() {
-        await running.stop();
-        await release();
-      },
-    };
-  } catch (error) {
-    await release();
-    throw error;
-  }
+  const running = await startTestWorkers({
+    nats: await startNatsServer(),
+    database: await createTestDatabase("sb_forms"),
+    factories: [plans, createFormsService],
+  });
+  return { running, close: () => running.stop() };
 }
 
 function plans(ctx: ServiceContext) {

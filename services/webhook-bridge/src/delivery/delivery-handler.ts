@@ -92,7 +92,7 @@ async function deliverMessage(
   const sent = await sendEvent(rt, sub, event);
   if (sent.kind === "stopped") return { kind: "retry", reason: "the bridge is stopping", delayMs: 0 };
   if (sent.kind === "unsendable") return refuse(rt, sub, event, msg, sent.reason);
-  const decision = decideAttempt(sent.result, sub.retryScheduleMs ?? rt.defaultScheduleMs, msg.deliveryCount);
+  const decision = decideAttempt(sent.result, sub.retrySchedule ?? rt.defaultScheduleMs, msg.deliveryCount);
   const now = rt.now();
   const retryAt = decision.outcome === "retry" ? new Date(now.getTime() + decision.delayMs) : null;
   await logAttempt(rt, sub, event, {

@@ -14,7 +14,7 @@ const sub = (over: Partial<SubscriptionRecord> = {}): SubscriptionRecord => ({
   mapping: null,
   auth: null,
   signingSecrets: [secret],
-  retryScheduleMs: null,
+  retrySchedule: null,
   timeoutMs: 10_000,
   rateLimitPerSecond: null,
   ordered: false,

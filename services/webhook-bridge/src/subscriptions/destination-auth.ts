@@ -1,9 +1,10 @@
+import type { Infer } from "@switchboard/contracts";
 import { ValidationError } from "@switchboard/errors";
 import type { DestinationAuth } from "../contracts.js";
+import type { PUBLIC_AUTH } from "./webhooks.schemas.js";
 
-/** What a GET shows of the auth: its kind and the parts that are not secret. */
-export type PublicAuth =
-  { type: "basic"; username: string } | { type: "bearer" } | { type: "header"; name: string };
+/** What a GET shows of the auth: its kind and the parts that are not secret (null: none). */
+export type PublicAuth = Infer<typeof PUBLIC_AUTH>;
 
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/; // an HTTP field name (RFC 9110 token)
 // Control characters other than tab would let a value end the header and start another (CR/LF) or be cut (NUL).
@@ -63,7 +64,7 @@ export function checkDestinationAuth(value: unknown): DestinationAuth {
   return { type, name, value: headerText(auth, "value") };
 }
 
-export function publicAuth(auth: DestinationAuth | null): PublicAuth | null {
+export function publicAuth(auth: DestinationAuth | null): PublicAuth {
   if (auth === null) return null;
   if (auth.type === "basic") return { type: "basic", username: auth.username };
   if (auth.type === "bearer") return { type: "bearer" };

@@ -1,17 +1,13 @@
+import type { Infer } from "@switchboard/contracts";
 import { ValidationError } from "@switchboard/errors";
 import { eventTypeOf, type SchemaRegistry } from "@switchboard/events";
 import { applyMapping, matchesFilter } from "./event-mapping.js";
 import { ALL_EVENT_TYPES } from "./event-types.js";
 import type { SubscriptionRecord } from "../contracts.js";
+import type { mappingTestReply } from "./webhook-replies.schemas.js";
 
-export interface MappingTestResult {
-  /** Whether the filter lets the event through. */
-  matched: boolean;
-  /** Whether the subscription is for this event's type at all. */
-  eventTypeSubscribed: boolean;
-  /** The body the subscription would send for it. */
-  body: unknown;
-}
+/** Whether the filter lets the event through, whether its type is subscribed, the body it would send. */
+export type MappingTestResult = Infer<typeof mappingTestReply>;
 
 /**
  * Runs a subscription's filter and mapping on a sample event, as a delivery would, and changes

@@ -3,7 +3,7 @@ import type { Infer } from "@switchboard/contracts";
 import { NotFoundError } from "@switchboard/errors";
 import { sealAuth, sealSigningSecrets, ownerOf } from "./sealed-secrets.js";
 import { freshSigningSecrets } from "./signing-secrets.js";
-import { openSubscription, type OpenedSubscription } from "./subscription-record.js";
+import { openSubscription, settingsOf, type OpenedSubscription } from "./subscription-record.js";
 import type { SubscriptionSettings } from "../contracts.js";
 import { checkSettings, type SettingsInput } from "./subscription-settings.js";
 import type { SubscriptionParts } from "./subscription-parts.js";
@@ -32,7 +32,7 @@ export async function createSubscription(
   const signingSecrets = freshSigningSecrets();
   const owner = ownerOf(orgId, id);
   const columns: SubscriptionColumns = {
-    ...settingColumns(settings),
+    ...settings,
     auth: sealAuth(parts.keyring, owner, settings.auth),
     signingSecrets: sealSigningSecrets(parts.keyring, owner, signingSecrets),
     enabled: true,
@@ -62,7 +62,7 @@ export async function updateSubscriptionSettings(
     const owner = ownerOf(who.orgId, id);
     const columns: SubscriptionColumns = {
       ...columnsOf(current.row),
-      ...settingColumns(settings),
+      ...settings,
       auth: sealAuth(parts.keyring, owner, settings.auth),
       ...enabledColumns(current, patch.enabled, who.requestedBy),
     };
@@ -80,36 +80,6 @@ export async function findOpened(
   const row = await findSubscription(parts.db, orgId, id, { lock });
   if (row === undefined) throw new NotFoundError(`webhook subscription ${id} does not exist`);
   return openSubscription(parts.keyring, row);
-}
-
-export function settingsOf(opened: OpenedSubscription): SubscriptionSettings {
-  const { row } = opened;
-  return {
-    url: row.url,
-    description: row.description,
-    eventTypes: row.event_types,
-    filter: row.filter,
-    mapping: row.mapping,
-    auth: opened.auth,
-    retrySchedule: row.retry_schedule,
-    timeoutMs: row.timeout_ms,
-    rateLimitPerSecond: row.rate_limit_per_second,
-    ordered: row.ordered,
-  };
-}
-
-function settingColumns(s: SubscriptionSettings) {
-  return {
-    url: s.url,
-    description: s.description,
-    eventTypes: s.eventTypes,
-    filter: s.filter,
-    mapping: s.mapping,
-    retrySchedule: s.retrySchedule,
-    timeoutMs: s.timeoutMs,
-    rateLimitPerSecond: s.rateLimitPerSecond,
-    ordered: s.ordered,
-  };
 }
 
 function pickGiven(checked: SubscriptionSettings, patch: SubscriptionPatch): Partial<SubscriptionSettings> {

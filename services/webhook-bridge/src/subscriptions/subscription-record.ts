@@ -1,10 +1,15 @@
 import type { Kysely } from "kysely";
 import { NotFoundError } from "@switchboard/errors";
 import type { Keyring } from "@switchboard/secrets";
-import type { DestinationAuth, SubscriptionRecord } from "../contracts.js";
+import type {
+  DestinationAuth,
+  SubscriptionRecord,
+  SubscriptionSettings,
+  SubscriptionStatus,
+} from "../contracts.js";
 import { openAuth, openSigningSecrets, ownerOf } from "./sealed-secrets.js";
 import { validSigningSecrets, type SigningSecret } from "./signing-secrets.js";
-import { findSubscription, listEnabledRows } from "./subscription.repository.js";
+import { columnsOf, findSubscription, listEnabledRows } from "./subscription.repository.js";
 import { isoOrNull, type SubscriptionRow } from "./subscription.table.js";
 import type { WebhookBridgeDB } from "../webhook-bridge.tables.js";
 
@@ -24,25 +29,28 @@ export function openSubscription(keyring: Keyring, row: SubscriptionRow): Opened
   };
 }
 
+/** The settings a row holds, its auth opened: what the record, the view and a patch start from. */
+export function settingsOf(opened: OpenedSubscription): SubscriptionSettings {
+  const { signingSecrets, enabled, disabledReason, failingSince, ...settings } = columnsOf(opened.row);
+  return { ...settings, auth: opened.auth };
+}
+
+export function statusOf(row: SubscriptionRow): SubscriptionStatus {
+  return {
+    enabled: row.enabled,
+    disabledReason: row.disabled_reason,
+    failingSince: isoOrNull(row.failing_since),
+  };
+}
+
 export function toRecord(opened: OpenedSubscription, now: Date): SubscriptionRecord {
   const { row } = opened;
   return {
     id: row.id,
     orgId: row.org_id,
-    url: row.url,
-    description: row.description,
-    eventTypes: row.event_types,
-    filter: row.filter,
-    mapping: row.mapping,
-    auth: opened.auth,
+    ...settingsOf(opened),
     signingSecrets: validSigningSecrets(opened.signingSecrets, now).map((s) => s.secret),
-    retryScheduleMs: row.retry_schedule,
-    timeoutMs: row.timeout_ms,
-    rateLimitPerSecond: row.rate_limit_per_second,
-    ordered: row.ordered,
-    enabled: row.enabled,
-    disabledReason: row.disabled_reason,
-    failingSince: isoOrNull(row.failing_since),
+    ...statusOf(row),
   };
 }
 

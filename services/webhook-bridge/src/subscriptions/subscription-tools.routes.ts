@@ -1,5 +1,5 @@
 import type { FastifyInstance } from "fastify";
-import type { Infer } from "@switchboard/contracts";
+import { webhookBridgeContract, type Infer } from "@switchboard/contracts";
 import { problemResponses, type SchemaTypeProvider } from "@switchboard/http";
 import type { DeliveryControl } from "../contracts.js";
 import { listAttempts } from "./attempt-log.repository.js";
@@ -18,6 +18,7 @@ import {
   rotateBody,
   subscriptionParams,
 } from "./webhooks.schemas.js";
+import { attemptSchema, attemptsReply, mappingTestReply, rotateReply } from "./webhook-replies.schemas.js";
 
 type Sub = Infer<typeof subscriptionParams>;
 
@@ -43,7 +44,7 @@ export async function subscriptionToolRoutes(
         summary: "New signing secret (shown once); the previous one keeps signing until it expires",
         params: subscriptionParams,
         body: rotateBody,
-        response: problemResponses(400),
+        response: { 200: rotateReply, ...problemResponses(400) },
       },
     },
     async (request) => {
@@ -63,6 +64,7 @@ export async function subscriptionToolRoutes(
         tags: WEBHOOK_TAGS,
         summary: "Send a synthetic event now, signed like any delivery; answers the logged attempt",
         params: subscriptionParams,
+        response: { 200: attemptSchema },
       },
     },
     async (request) => delivery.sendTest(await load(request.params)),
@@ -77,7 +79,7 @@ export async function subscriptionToolRoutes(
         summary: "Run the filter and mapping on a sample event; sends and stores nothing",
         params: subscriptionParams,
         body: mappingTestBody,
-        response: problemResponses(400),
+        response: { 200: mappingTestReply, ...problemResponses(400) },
       },
     },
     async (request) => testMapping(parts.schemas, await load(request.params), request.body.event),
@@ -93,6 +95,7 @@ export async function subscriptionToolRoutes(
           "The delivery log, newest first: status, duration, error and response excerpt of each attempt",
         params: subscriptionParams,
         querystring: deliveriesQuery,
+        response: { 200: attemptsReply },
       },
     },
     async (request) => {
@@ -111,7 +114,7 @@ export async function subscriptionToolRoutes(
         summary: "Deliver past events again: one message, or those of a time range (202)",
         params: subscriptionParams,
         body: replayBody,
-        response: problemResponses(400),
+        response: { 202: webhookBridgeContract.commands.replay.result, ...problemResponses(400) },
       },
     },
     async (request, reply) => {

@@ -1,36 +1,19 @@
-import type { SubscriptionSettings, SubscriptionStatus } from "../contracts.js";
-import { publicAuth, type PublicAuth } from "./destination-auth.js";
-import type { OpenedSubscription } from "./subscription-record.js";
+import type { Infer } from "@switchboard/contracts";
+import { publicAuth } from "./destination-auth.js";
+import { settingsOf, statusOf, type OpenedSubscription } from "./subscription-record.js";
 import { validSigningSecrets } from "./signing-secrets.js";
-import { isoOrNull } from "./subscription.table.js";
+import type { subscriptionView } from "./webhooks.schemas.js";
 
-/** A subscription as the API shows it: no signing secret and no credential, ever. */
-export interface SubscriptionView extends Omit<SubscriptionSettings, "auth">, SubscriptionStatus {
-  id: string;
-  auth: PublicAuth | null;
-  /** When each previous signing secret stops signing; empty when no rotation is under way. */
-  previousSecretsExpireAt: string[];
-  createdAt: string;
-  updatedAt: string;
-}
+/** A subscription as the API shows it (its reply schema): no signing secret and no credential, ever. */
+export type SubscriptionView = Infer<typeof subscriptionView>;
 
 export function toView(opened: OpenedSubscription, now: Date): SubscriptionView {
   const { row } = opened;
   return {
     id: row.id,
-    url: row.url,
-    description: row.description,
-    eventTypes: row.event_types,
-    filter: row.filter,
-    mapping: row.mapping,
+    ...settingsOf(opened),
     auth: publicAuth(opened.auth),
-    retrySchedule: row.retry_schedule,
-    timeoutMs: row.timeout_ms,
-    rateLimitPerSecond: row.rate_limit_per_second,
-    ordered: row.ordered,
-    enabled: row.enabled,
-    disabledReason: row.disabled_reason,
-    failingSince: isoOrNull(row.failing_since),
+    ...statusOf(row),
     previousSecretsExpireAt: validSigningSecrets(opened.signingSecrets, now).flatMap((s) =>
       s.expiresAt === null ? [] : [s.expiresAt],
     ),

@@ -97,6 +97,17 @@ describe("webhook subscriptions over HTTP", () => {
     }
   });
 
+  it("shows the filter and every mapping target as saved, in each answer that shows a subscription", async () => {
+    const filter = { and: [{ "==": [{ var: "info.formName" }, "Referral"] }, { var: "info.isTest" }] };
+    const mapping = { "patient.name": { var: "info.data.patientName" }, source: "switchboard", "a.b.c": 1 };
+    const created = await create({ filter, mapping, retrySchedule: [0, 1500] });
+    const { id } = created.body;
+    const listed = (await cm.get(HOOKS)).body.webhooks.find((w: { id: string }) => w.id === id);
+    const patched = await cm.patch(`${HOOKS}/${id}`, { ordered: true });
+    for (const view of [created.body, (await cm.get(`${HOOKS}/${id}`)).body, listed, patched.body])
+      expect(view).toMatchObject({ filter, mapping, retrySchedule: [0, 1500] });
+  });
+
   it("stores credentials and signing secrets encrypted, bound to their subscription", async () => {
     const created = await create({ auth: { type: "bearer", token: TOKEN } });
     const { id, secret } = created.body;

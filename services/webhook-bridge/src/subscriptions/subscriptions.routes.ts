@@ -7,7 +7,15 @@ import type { SubscriptionParts } from "./subscription-parts.js";
 import { openSubscription, toRecord } from "./subscription-record.js";
 import { deleteSubscription, listSubscriptions } from "./subscription.repository.js";
 import { toView } from "./subscription-view.js";
-import { createBody, orgParams, patchBody, subscriptionParams } from "./webhooks.schemas.js";
+import {
+  createBody,
+  createdReply,
+  orgParams,
+  patchBody,
+  subscriptionParams,
+  subscriptionsReply,
+  subscriptionView,
+} from "./webhooks.schemas.js";
 
 /** org-admin passes every route of its org as well. */
 export const WEBHOOK_WRITERS = ["content-manager"] as const;
@@ -38,7 +46,7 @@ export async function subscriptionRoutes(
         summary: "Subscribe a URL to system events (201); the signing secret is shown in this answer only",
         params: orgParams,
         body: createBody,
-        response: problemResponses(400),
+        response: { 201: createdReply, ...problemResponses(400) },
       },
     },
     async (request, reply) => {
@@ -53,7 +61,12 @@ export async function subscriptionRoutes(
     BASE,
     {
       config: readers,
-      schema: { tags: WEBHOOK_TAGS, summary: "List the org's subscriptions", params: orgParams },
+      schema: {
+        tags: WEBHOOK_TAGS,
+        summary: "List the org's subscriptions",
+        params: orgParams,
+        response: { 200: subscriptionsReply },
+      },
     },
     async (request) => {
       const rows = await listSubscriptions(parts.db, request.params.org);
@@ -66,7 +79,12 @@ export async function subscriptionRoutes(
     `${BASE}/:id`,
     {
       config: readers,
-      schema: { tags: WEBHOOK_TAGS, summary: "Show a subscription (no secrets)", params: subscriptionParams },
+      schema: {
+        tags: WEBHOOK_TAGS,
+        summary: "Show a subscription (no secrets)",
+        params: subscriptionParams,
+        response: { 200: subscriptionView },
+      },
     },
     async (request) => {
       const { org, id } = request.params;
@@ -84,7 +102,7 @@ export async function subscriptionRoutes(
           "Change any setting; enabled: false pauses deliveries (the backlog waits), true resumes them",
         params: subscriptionParams,
         body: patchBody,
-        response: problemResponses(400),
+        response: { 200: subscriptionView, ...problemResponses(400) },
       },
     },
     async (request) => {

@@ -7,6 +7,7 @@ import {
   replayBody,
   subscriptionParams,
 } from "./webhooks.schemas.js";
+import { attemptsReply } from "./webhook-replies.schemas.js";
 
 /**
  * Never run: compiled only, to show that the webhook routes are typed from their schemas. Each
@@ -46,4 +47,28 @@ export function requestsTheCompilerRefuses(): void {
     // @ts-expect-error a replay names a message or a time range, never a sequence
     void request.body.seq;
   });
+  const deliveries = { schema: { response: { 200: attemptsReply } } };
+  app.get("/v1/orgs/:org/webhooks/:id/deliveries", deliveries, () => ({
+    attempts: [{ ...attempt, outcome: "gone" as const }],
+  }));
+  app.get("/v1/orgs/:org/webhooks/:id/deliveries", deliveries, () => ({
+    // @ts-expect-error an attempt's outcome is one the delivery log records
+    attempts: [{ ...attempt, outcome: "pending" as const }],
+  }));
 }
+
+const attempt = {
+  id: 1,
+  subscriptionId: "wh_1",
+  messageId: "m-1",
+  eventType: "planCreated",
+  attempt: 1,
+  kind: "delivery",
+  outcome: "delivered",
+  status: 200,
+  durationMs: 5,
+  error: null,
+  responseExcerpt: null,
+  nextAttemptAt: null,
+  createdAt: "2026-11-21T10:00:00.000Z",
+} as const;

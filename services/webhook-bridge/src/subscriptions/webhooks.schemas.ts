@@ -5,7 +5,9 @@
  */
 import { MAX_PREVIOUS_SECRET_TTL_SECONDS } from "./signing-secrets.js";
 import { MAX_MAPPING_TARGETS } from "./event-mapping.js";
+import { TIMESTAMP } from "@switchboard/contracts";
 import { ORG_ID_SCHEMA as ORG, ORG_PARAMS } from "@switchboard/http";
+import { ATTEMPT_OUTCOME, NULLABLE_TIME } from "./webhook-replies.schemas.js";
 
 // Loose on purpose: an id of the wrong shape is a subscription that does not exist (404).
 const SUBSCRIPTION_ID = { type: "string", minLength: 1, maxLength: 64 } as const;
@@ -64,6 +66,87 @@ export const patchBody = {
   additionalProperties: false,
 } as const;
 
+/** Destination credentials as the API shows them: their kind and names, never a secret. */
+export const PUBLIC_AUTH = {
+  anyOf: [
+    {
+      type: "object",
+      properties: { type: { const: "basic" }, username: { type: "string" } },
+      required: ["type", "username"],
+      additionalProperties: false,
+    },
+    {
+      type: "object",
+      properties: { type: { const: "bearer" } },
+      required: ["type"],
+      additionalProperties: false,
+    },
+    {
+      type: "object",
+      properties: { type: { const: "header" }, name: { type: "string" } },
+      required: ["type", "name"],
+      additionalProperties: false,
+    },
+    { type: "null" },
+  ],
+} as const;
+
+/** A subscription as the API shows it: its settings, its status, no signing secret and no credential. */
+export const subscriptionView = {
+  type: "object",
+  properties: {
+    id: SUBSCRIPTION_ID,
+    ...settings,
+    // Every target of a mapping is shown, not only those a schema would name.
+    mapping: { ...settings.mapping, additionalProperties: true },
+    auth: PUBLIC_AUTH,
+    enabled: { type: "boolean" },
+    disabledReason: { type: ["string", "null"] },
+    failingSince: NULLABLE_TIME,
+    previousSecretsExpireAt: {
+      type: "array",
+      items: TIMESTAMP,
+      description: "when each previous signing secret stops signing; empty when no rotation is under way",
+    },
+    createdAt: TIMESTAMP,
+    updatedAt: TIMESTAMP,
+  },
+  required: [
+    "id",
+    "url",
+    "description",
+    "eventTypes",
+    "filter",
+    "mapping",
+    "auth",
+    "retrySchedule",
+    "timeoutMs",
+    "rateLimitPerSecond",
+    "ordered",
+    "enabled",
+    "disabledReason",
+    "failingSince",
+    "previousSecretsExpireAt",
+    "createdAt",
+    "updatedAt",
+  ],
+  additionalProperties: false,
+} as const;
+
+/** The answer to a create: the view and the signing secret, shown this once. */
+export const createdReply = {
+  ...subscriptionView,
+  properties: { ...subscriptionView.properties, secret: { type: "string" } },
+  required: [...subscriptionView.required, "secret"],
+} as const;
+
+export const subscriptionsReply = {
+  type: "object",
+  properties: { webhooks: { type: "array", items: subscriptionView } },
+  required: ["webhooks"],
+  additionalProperties: false,
+} as const;
+
 export const rotateBody = {
   type: ["object", "null"],
   properties: {
@@ -88,7 +171,7 @@ export const deliveriesQuery = {
   type: "object",
   properties: {
     messageId: { type: "string", minLength: 1, maxLength: 200 },
-    outcome: { type: "string", enum: ["delivered", "retry", "gone", "refused", "exhausted"] },
+    outcome: ATTEMPT_OUTCOME,
     limit: { type: "integer", minimum: 1, maximum: 500, default: 100 },
     before: {
       type: "integer",
