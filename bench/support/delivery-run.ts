@@ -7,8 +7,11 @@ import { perSecond, runInFlight, waitForCount } from "./load.js";
 import type { CountingSink } from "./sink.js";
 import { createOrg, expectStatus, type BenchStack } from "./stack.js";
 
-/** Deliveries in flight per subscription (SWITCHBOARD_WEBHOOK_CONCURRENCY), and in the bare loops. */
-export const DELIVERY_IN_FLIGHT = 4;
+/**
+ * Deliveries in flight per subscription (SWITCHBOARD_WEBHOOK_CONCURRENCY, its default), and in the
+ * bare loops.
+ */
+export const DELIVERY_IN_FLIGHT = 64;
 export const DELIVERY_SERVICES = ["tenancy", "webhook-bridge"];
 export const DELIVERY_ENV = {
   SWITCHBOARD_WEBHOOK_ALLOWLIST: "127.0.0.1",

@@ -69,7 +69,7 @@ export interface Config {
   webhookDisableAfterMs: number;
   /** Delivery attempts older than this are deleted from the log. */
   webhookLogRetentionMs: number;
-  /** Webhook deliveries in flight at once, per subscription consumer and replica (ordered subscriptions: 1). */
+  /** Webhook deliveries in flight at once per subscription: its consumer's max_ack_pending, so across replicas (ordered subscriptions: 1). */
   webhookConcurrency: number;
   /** Inbound events one API key may POST per second (a short burst above it is allowed). */
   ingressRatePerSecond: number;
@@ -169,7 +169,7 @@ export function loadConfig(env: Env = process.env): Config {
       60_000,
       3_650 * 86_400_000,
     ),
-    webhookConcurrency: readInt(env, "SWITCHBOARD_WEBHOOK_CONCURRENCY", 4, 1, 64),
+    webhookConcurrency: readInt(env, "SWITCHBOARD_WEBHOOK_CONCURRENCY", 64, 1, 512),
     ingressRatePerSecond: readInt(env, "SWITCHBOARD_INGRESS_RATE_PER_SECOND", 200, 1, 100_000),
     pollsPerKey: readInt(env, "SWITCHBOARD_POLLS_PER_KEY", 4, 1, 1_000),
     pollsPerOrg: readInt(env, "SWITCHBOARD_POLLS_PER_ORG", 16, 1, 10_000),

@@ -1,5 +1,5 @@
 import type { AttemptView, SubscriptionRecord } from "../contracts.js";
-import { insertAttempt, insertAttemptView, type AttemptWrite } from "./delivery-attempt.repository.js";
+import { insertAttemptView, type AttemptWrite } from "./delivery-attempt.repository.js";
 import type { DeliveryRuntime } from "./delivery-runtime.js";
 import type { EventMessage } from "./event-message.js";
 
@@ -15,7 +15,10 @@ export interface AttemptFacts {
   nextAttemptAt: Date | null;
 }
 
-/** Counts the attempt and writes it to the delivery log. */
+/**
+ * Counts the attempt and writes it to the delivery log, in a statement shared with the other
+ * attempts being logged; resolves once it is committed.
+ */
 export async function logAttempt(
   rt: DeliveryRuntime,
   sub: SubscriptionRecord,
@@ -23,7 +26,7 @@ export async function logAttempt(
   facts: AttemptFacts,
 ): Promise<void> {
   rt.counters.add(facts.kind, facts.outcome);
-  await insertAttempt(rt.db, attemptWrite(sub, event, facts));
+  await rt.attempts.write(attemptWrite(sub, event, facts));
 }
 
 /** The same, answering with the logged attempt (for the caller of a test send or a replay). */

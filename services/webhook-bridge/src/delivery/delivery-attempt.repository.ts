@@ -43,8 +43,40 @@ function values(a: AttemptWrite) {
   };
 }
 
-export async function insertAttempt(db: Kysely<WebhookBridgeDB>, attempt: AttemptWrite): Promise<void> {
-  await db.withSchema(SCHEMA).insertInto(ATTEMPTS).values(values(attempt)).execute();
+/** Each column of an attempt row with its PostgreSQL type, in the order of `values`. */
+const COLUMNS: [keyof ReturnType<typeof values>, string][] = [
+  ["org_id", "text"],
+  ["subscription_id", "text"],
+  ["message_id", "text"],
+  ["event_type", "text"],
+  ["stream_seq", "bigint"],
+  ["attempt", "integer"],
+  ["kind", "text"],
+  ["outcome", "text"],
+  ["status", "integer"],
+  ["duration_ms", "integer"],
+  ["error", "text"],
+  ["response_excerpt", "text"],
+  ["next_attempt_at", "timestamptz"],
+];
+
+/**
+ * Writes the attempts in one statement, in their order: one array per column (`unnest`), so the
+ * statement has the same 13 parameters whatever the number of rows.
+ */
+export async function insertAttempts(
+  db: Kysely<WebhookBridgeDB>,
+  attempts: readonly AttemptWrite[],
+): Promise<void> {
+  if (attempts.length === 0) return;
+  const rows = attempts.map(values);
+  const names = sql.join(COLUMNS.map(([name]) => sql.id(name)));
+  const arrays = sql.join(
+    COLUMNS.map(([name, type]) => sql`${rows.map((r) => r[name])}::${sql.raw(type)}[]`),
+  );
+  await sql`insert into ${sql.table(`${SCHEMA}.${ATTEMPTS}`)} (${names}) select * from unnest(${arrays})`.execute(
+    db,
+  );
 }
 
 /** The same, answering with the attempt as the log shows it. */
@@ -61,24 +93,32 @@ export async function insertAttemptView(
   return toAttemptView(row);
 }
 
-/** Whether the log shows this message delivered to the subscription by its consumer already. */
-export async function wasDelivered(
-  db: Kysely<WebhookBridgeDB>,
-  subscriptionId: string,
-  messageId: string,
-): Promise<boolean> {
-  const row = await db
-    .withSchema(SCHEMA)
-    .selectFrom(ATTEMPTS)
-    .select("id")
-    .where("subscription_id", "=", subscriptionId)
-    .where("message_id", "=", messageId)
-    .where("kind", "=", "delivery")
-    .where("outcome", "=", "delivered")
-    .limit(1)
-    .executeTakeFirst();
-  return row !== undefined;
+/** A message as one subscription's consumer meets it. */
+export interface DeliveryKey {
+  subscriptionId: string;
+  messageId: string;
 }
+
+/**
+ * Which of these messages the log shows delivered to their subscription by its consumer already,
+ * in one statement: the keys, as `${subscriptionId} ${messageId}`.
+ */
+export async function deliveredAmong(
+  db: Kysely<WebhookBridgeDB>,
+  keys: readonly DeliveryKey[],
+): Promise<Set<string>> {
+  if (keys.length === 0) return new Set();
+  const subscriptionIds = [...new Set(keys.map((k) => k.subscriptionId))];
+  const messageIds = [...new Set(keys.map((k) => k.messageId))];
+  const { rows } = await sql<{ subscription_id: string; message_id: string }>`
+    select subscription_id, message_id from ${sql.table(`${SCHEMA}.${ATTEMPTS}`)}
+    where subscription_id = any(${subscriptionIds}::text[]) and message_id = any(${messageIds}::text[])
+      and kind = 'delivery' and outcome = 'delivered'`.execute(db);
+  return new Set(rows.map((r) => deliveryKey(r.subscription_id, r.message_id)));
+}
+
+export const deliveryKey = (subscriptionId: string, messageId: string): string =>
+  `${subscriptionId} ${messageId}`;
 
 /** Where the subscription last met this message in EVENTS, if the log still says. */
 export async function findStreamSeq(

@@ -5,6 +5,7 @@ import type { Keyring } from "@switchboard/secrets";
 import { createDeliveryPools, type Resolve } from "@switchboard/webhooks";
 import type { DeliveryControl } from "../contracts.js";
 import type { Sweeps } from "@switchboard/runtime";
+import { AttemptLog } from "./attempt-log.js";
 import { startAttemptRetention } from "./attempt-retention.js";
 import { announceChange, type SubscriptionChange } from "./change-notification.js";
 import { watchSubscriptionChanges, type ChangeWatcher } from "./change-watcher.js";
@@ -88,6 +89,7 @@ export function createDeliveryEngine(
     pools: createDeliveryPools(),
     rateLimits: new RateLimits(),
     counters: new DeliveryCounters(),
+    attempts: new AttemptLog(parts.db),
     failing: new FailingClock(parts.db),
     stopping: stopping.signal,
     // Called by handlers, after `loops` exists.

@@ -3,7 +3,7 @@ import type { SubscriptionRecord } from "../contracts.js";
 import { matchesFilter } from "../subscriptions/index.js";
 import { logAttempt, notSent } from "./attempt-recorder.js";
 import { attemptDetails, decideAttempt } from "./attempt-outcome.js";
-import { wasDelivered } from "./delivery-attempt.repository.js";
+import type { AttemptWrite } from "./delivery-attempt.repository.js";
 import type { DeliveryRuntime } from "./delivery-runtime.js";
 import { parseEventMessage, type EventMessage } from "./event-message.js";
 import { wantsEventType } from "./subscription-consumer.js";
@@ -36,10 +36,28 @@ export function deliveryHandler(
     // The log says whether the endpoint already has it: a replica that died after logging a success
     // but before its ack leaves the message to come again, and nats-server before 2.10.14 can send
     // a delivered message again as a first delivery (see DeliveryCopies in the bus), so the
-    // delivery count cannot tell which messages to look up.
-    if (await wasDelivered(rt.db, sub.id, event.messageId)) return skipped(rt);
+    // delivery count cannot tell which messages to look up. The lookups of messages arriving
+    // together share one statement.
+    const logged = await rt.attempts.lookUp(sub.id, event.messageId);
+    if (logged.kind === "delivered") return skipped(rt);
+    if (logged.kind === "unlogged") return logLate(rt, sub, logged.attempt);
     return deliverMessage(rt, sub, event, msg);
   };
+}
+
+/**
+ * The endpoint has the event, but writing its attempt failed, so the message was not acked: write
+ * the attempt as it was made, then ack, without sending it again. A failure here throws, and the
+ * message comes again after the loop's backoff.
+ */
+async function logLate(
+  rt: DeliveryRuntime,
+  sub: SubscriptionRecord,
+  attempt: AttemptWrite,
+): Promise<HandlerOutcome> {
+  await rt.attempts.write(attempt);
+  await rt.failing.succeeded(sub);
+  return ACK;
 }
 
 function skipped(rt: DeliveryRuntime): HandlerOutcome {

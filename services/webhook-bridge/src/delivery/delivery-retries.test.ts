@@ -17,6 +17,7 @@ import {
   type DeliveryStack,
 } from "../../test/support/delivery/delivery-stack.js";
 import { formSubmittedInfo } from "../../test/support/delivery/event-publisher.js";
+import { loggedAttempts } from "../../test/support/delivery/delivery-suite.js";
 import { verifies, WebhookReceiver } from "../../test/support/delivery/webhook-receiver.js";
 
 const logger = createLogger({ level: "silent" });
@@ -57,14 +58,7 @@ describe("delivery retries", () => {
     expect(res.status, JSON.stringify(res.body)).toBe(201);
     return res.body as { id: string; secret: string };
   };
-  const attempts = async (subscriptionId: string) =>
-    stack.bridge.stack.db
-      .withSchema("webhook_bridge")
-      .selectFrom("delivery_attempts")
-      .selectAll()
-      .where("subscription_id", "=", subscriptionId)
-      .orderBy("id")
-      .execute();
+  const attempts = (subscriptionId: string) => loggedAttempts(stack.bridge, subscriptionId);
 
   it("an endpoint answering 500 then 200 gets the event once more, with the same webhook-id, signed both times", async () => {
     receiver.respond = ({ path, seen }) =>

@@ -2,6 +2,7 @@ import type { Kysely } from "kysely";
 import type { Logger } from "@switchboard/logger";
 import type { DeliveryPools, Resolve } from "@switchboard/webhooks";
 import type { SubscriptionRecord } from "../contracts.js";
+import type { AttemptLog } from "./attempt-log.js";
 import type { DeliveryCounters } from "./delivery-counters.js";
 import type { FailingClock } from "./failing-clock.js";
 import type { RateLimits } from "./rate-limits.js";
@@ -28,6 +29,8 @@ export interface DeliveryRuntime {
   pools: DeliveryPools;
   rateLimits: RateLimits;
   counters: DeliveryCounters;
+  /** The consumers' lookups in and writes to the delivery log, batched. */
+  attempts: AttemptLog;
   failing: FailingClock;
   /** Aborted when the engine stops, ending waits for a rate-limit token. */
   stopping: AbortSignal;

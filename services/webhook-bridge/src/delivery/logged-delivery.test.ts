@@ -1,10 +1,7 @@
-import { loadConfig } from "@switchboard/config";
-import { createTestDatabase, startNatsServer, waitFor } from "@switchboard/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { webhookStackEnv } from "../../test/support/webhook-bridge-stack.js";
-import { startDeliveryStack, type DeliveryStack } from "../../test/support/delivery/delivery-stack.js";
+import { waitFor } from "@switchboard/testing";
+import { describe, expect, it } from "vitest";
 import { formSubmittedInfo } from "../../test/support/delivery/event-publisher.js";
-import { WebhookReceiver } from "../../test/support/delivery/webhook-receiver.js";
+import { deliverySuite } from "../../test/support/delivery/delivery-suite.js";
 
 /**
  * A replica that logged a delivery and died before its ack leaves the message to come again; the
@@ -12,25 +9,10 @@ import { WebhookReceiver } from "../../test/support/delivery/webhook-receiver.js
  * redelivery that follows meets it.
  */
 describe("a message the deliveries log shows delivered", () => {
-  let stack: DeliveryStack;
-  let receiver: WebhookReceiver;
-
-  beforeAll(async () => {
-    const nats = await startNatsServer();
-    const database = await createTestDatabase("sb_delivery");
-    stack = await startDeliveryStack({
-      nats,
-      database,
-      config: loadConfig(webhookStackEnv(nats.url, database.url)),
-    });
-    receiver = await new WebhookReceiver().start();
-  });
-  afterAll(async () => {
-    await receiver?.stop();
-    await stack?.close();
-  });
+  const suite = deliverySuite();
 
   it("is acked on its redelivery without a second POST", async () => {
+    const { stack, receiver } = suite;
     receiver.respond = () => ({ status: 500 });
     const created = await stack.bridge.stack.client("cmA").post("/v1/orgs/org-a/webhooks", {
       url: receiver.url("/logged"),
