@@ -35,7 +35,9 @@ describe("dedup claims of a message that left the engine while PostgreSQL was aw
     PORT: "0",
     HOST: "127.0.0.1",
     SWITCHBOARD_ADMIN_KEY: ADMIN_KEY,
-    SWITCHBOARD_RULES_BACKOFF_MS: "300",
+    // The third delivery, the last before the engine gives up and frees the claims, comes 5 s after
+    // the second, so PostgreSQL is surely stopped by then rather than within 600 ms of the claim.
+    SWITCHBOARD_RULES_BACKOFF_MS: "300,5000",
     SWITCHBOARD_RULES_MAX_DELIVER: "3",
   });
   const startDomain = async () => {
@@ -106,8 +108,10 @@ describe("dedup claims of a message that left the engine while PostgreSQL was aw
     domain = undefined;
     const publisher = await natsPublisher(nats);
     await publisher.publish(SUBJECT, booking(1), "stuck-1");
+    // (A count of 0 is a value to waitFor: the check must say "not yet" as false.)
     await waitFor(
-      () => query("select count(*) as n from rules_engine.dedup_claims where status = 'processing'"),
+      async () =>
+        (await query("select count(*) as n from rules_engine.dedup_claims where status = 'processing'")) > 0,
       {
         timeoutMs: 30_000,
         what: "the message's claims",
