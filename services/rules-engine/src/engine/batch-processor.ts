@@ -10,7 +10,7 @@ import {
   type MessageRecord,
   type RuleRun,
 } from "./run-recorder.js";
-import { saveSamples, type Sample } from "./samples.js";
+import { SamplePruner, saveSamples, type Sample, type SampleKey } from "./samples.js";
 import { finished, recordOf, refused, type ProcessorDeps, type Triggered } from "./triggered.js";
 
 /** A triggered message of the batch, its rules evaluated. */
@@ -45,6 +45,7 @@ interface Work {
  * spent) gets its own outcome; the batch goes on.
  */
 export function batchProcessor(deps: ProcessorDeps, intakeOf: IntakeOf): BatchHandler {
+  const pruner = new SamplePruner(deps.db, deps.logger);
   return async (messages) => {
     const outcomes: HandlerOutcome[] = new Array<HandlerOutcome>(messages.length);
     const samples: Sample[] = [];
@@ -74,8 +75,9 @@ export function batchProcessor(deps: ProcessorDeps, intakeOf: IntakeOf): BatchHa
     // No action here calls out, so these runs do no I/O and throw nothing transient.
     for (const w of work)
       if (!needsCommands(w.matches)) w.local = recordOf(w.t, w.dedupKey, await runMatches(deps, w));
+    let pruneDue: SampleKey[] = [];
     const claims = await deps.db.transaction().execute(async (trx) => {
-      await saveSamples(trx, samples);
+      pruneDue = await saveSamples(trx, samples);
       const claimed = await claimBatch(
         trx,
         work.map((w) => ({
@@ -93,6 +95,7 @@ export function batchProcessor(deps: ProcessorDeps, intakeOf: IntakeOf): BatchHa
       );
       return claimed;
     });
+    pruner.schedule(pruneDue);
 
     const remote: Work[] = [];
     await Promise.all(

@@ -79,12 +79,15 @@ export async function claimBatch(
       ),
     )} on conflict (org_id, event_name, kind, value) do nothing`.execute(trx);
   const distinct = [...new Map(rows.map((row) => [row.key, row])).values()];
+  // The keys as four arrays joined to the table: one index lookup each, whatever the batch's size
+  // (a row-value IN list of a batch's keys made PostgreSQL spend milliseconds per statement).
   const { rows: found } = await sql<ClaimRow & { org_id: string; event_name: string }>`
-    select org_id, event_name, kind, value, message_id, status, holder from ${CLAIMS}
-    where (org_id, event_name, kind, value) in (${sql.join(
-      distinct.map(({ r, k }) => sql`(${r.orgId}, ${r.eventName}, ${k.kind}, ${k.value})`),
-    )})
-    order by org_id, event_name, kind, value for update`.execute(trx);
+    select c.org_id, c.event_name, c.kind, c.value, c.message_id, c.status, c.holder from ${CLAIMS} c
+    join unnest(${distinct.map(({ r }) => r.orgId)}::text[], ${distinct.map(({ r }) => r.eventName)}::text[],
+      ${distinct.map(({ k }) => k.kind)}::text[], ${distinct.map(({ k }) => k.value)}::text[])
+      as k(org_id, event_name, kind, value)
+      on c.org_id = k.org_id and c.event_name = k.event_name and c.kind = k.kind and c.value = k.value
+    order by c.org_id, c.event_name, c.kind, c.value for update of c`.execute(trx);
   const byKey = new Map(found.map((row) => [rowKey(row.org_id, row.event_name, row.kind, row.value), row]));
   const releases: Release[] = [];
   const outcomes = stored.map((r) => {
@@ -141,10 +144,12 @@ async function releaseRefused(trx: Transaction<RulesEngineDB>, releases: Release
 const sameMessage = (ref: ClaimRef) =>
   sql`(org_id = ${ref.orgId} and event_name = ${ref.eventName} and message_id = ${ref.messageId})`;
 
-const anyMessage = (refs: readonly ClaimRef[]) =>
-  sql`(org_id, event_name, message_id) in (${sql.join(
-    refs.map((ref) => sql`(${ref.orgId}, ${ref.eventName}, ${ref.messageId})`),
-  )})`;
+/** The messages as a table `k` of three arrays, to join the claims to (one index lookup each). */
+const messages = (refs: readonly ClaimRef[]) =>
+  sql`unnest(${refs.map((r) => r.orgId)}::text[], ${refs.map((r) => r.eventName)}::text[],
+    ${refs.map((r) => r.messageId)}::text[]) as k(org_id, event_name, message_id)`;
+
+const ofMessage = sql`c.org_id = k.org_id and c.event_name = k.event_name and c.message_id = k.message_id`;
 
 /**
  * Locks the claims of the messages a transaction is about to record; the ids of those another
@@ -168,8 +173,8 @@ export async function lockForRecording(
 /** The messages' claims, locked in key order. */
 export function claimsOf(refs: readonly ClaimRef[]) {
   return sql<{ org_id: string; event_name: string; message_id: string; status: string }>`
-    select org_id, event_name, message_id, status from ${CLAIMS} where ${anyMessage(refs)}
-    order by org_id, event_name, kind, value for update`;
+    select c.org_id, c.event_name, c.message_id, c.status from ${CLAIMS} c join ${messages(refs)} on ${ofMessage}
+    order by c.org_id, c.event_name, c.kind, c.value for update of c`;
 }
 
 /** Names a message's claims in the sets lockForRecording returns. */
@@ -185,12 +190,14 @@ export async function completeClaims(
 }
 
 export const completing = (refs: readonly ClaimRef[]) =>
-  sql`update ${CLAIMS} set status = 'done', done_at = now() where ${anyMessage(refs)}`;
+  sql`update ${CLAIMS} c set status = 'done', done_at = now() from ${messages(refs)} where ${ofMessage}`;
 
 /** Frees messages' unfinished claims when they leave for the dead-letter queue, so a retry (or a copy) may run. */
 export async function releaseClaims(db: Kysely<RulesEngineDB>, refs: readonly ClaimRef[]): Promise<void> {
   if (refs.length === 0) return;
-  await sql`delete from ${CLAIMS} where status = 'processing' and ${anyMessage(refs)}`.execute(db);
+  await sql`delete from ${CLAIMS} c using ${messages(refs)} where c.status = 'processing' and ${ofMessage}`.execute(
+    db,
+  );
 }
 
 /**
