@@ -25,3 +25,5 @@ export type { JetStreamClient, JetStreamManager } from "@nats-io/jetstream";
 export type { NatsConnection } from "@nats-io/nats-core";
 export { batchingHandler } from "./message-batcher.js";
 export type { BatchHandler, BatchingOptions } from "./message-batcher.js";
+export { Batcher } from "./batcher.js";
+export type { BatcherOptions } from "./batcher.js";

@@ -7,7 +7,7 @@ import {
   type AttemptWrite,
   type DeliveryKey,
 } from "./delivery-attempt.repository.js";
-import { StatementBatcher } from "./statement-batcher.js";
+import { Batcher } from "@switchboard/bus";
 
 /** Deliveries remembered as sent but not logged; past this, the oldest is forgotten (and may be sent again). */
 const MAX_UNLOGGED = 10_000;
@@ -28,17 +28,17 @@ export type LogLookup =
  * event being sent a second time.
  */
 export class AttemptLog {
-  private readonly lookups: StatementBatcher<DeliveryKey, boolean>;
-  private readonly writes: StatementBatcher<AttemptWrite, void>;
+  private readonly lookups: Batcher<DeliveryKey, boolean>;
+  private readonly writes: Batcher<AttemptWrite, void>;
   private readonly unlogged = new Map<string, AttemptWrite>();
 
   constructor(db: Kysely<WebhookBridgeDB>) {
     const options = { maxBatch: MAX_BATCH, maxRunning: MAX_RUNNING };
-    this.lookups = new StatementBatcher(async (keys) => {
+    this.lookups = new Batcher(async (keys) => {
       const delivered = await deliveredAmong(db, keys);
       return keys.map((k) => delivered.has(deliveryKey(k.subscriptionId, k.messageId)));
     }, options);
-    this.writes = new StatementBatcher(async (attempts) => {
+    this.writes = new Batcher(async (attempts) => {
       await insertAttempts(db, attempts);
       return attempts.map(() => undefined);
     }, options);

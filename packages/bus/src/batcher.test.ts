@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { StatementBatcher } from "./statement-batcher.js";
+import { Batcher } from "./batcher.js";
 
 /** A statement that records what it was given and finishes when told to. */
 function statements() {
@@ -13,10 +13,10 @@ function statements() {
 
 const turn = () => new Promise((r) => setImmediate(r));
 
-describe("StatementBatcher", () => {
+describe("Batcher", () => {
   it("runs what is submitted in one turn as one statement, and answers each caller its own result", async () => {
     const { runs, run } = statements();
-    const batcher = new StatementBatcher(run, { maxBatch: 10, maxRunning: 1 });
+    const batcher = new Batcher(run, { maxBatch: 10, maxRunning: 1 });
     const answers = [1, 2, 3].map((i) => batcher.submit(i));
     await turn();
     expect(runs.map((r) => r.items)).toEqual([[1, 2, 3]]);
@@ -26,7 +26,7 @@ describe("StatementBatcher", () => {
 
   it("holds items while maxRunning statements are out, then sends them together, maxBatch at a time", async () => {
     const { runs, run } = statements();
-    const batcher = new StatementBatcher(run, { maxBatch: 2, maxRunning: 1 });
+    const batcher = new Batcher(run, { maxBatch: 2, maxRunning: 1 });
     const first = batcher.submit(1);
     await turn();
     const later = [2, 3, 4].map((i) => batcher.submit(i));
@@ -46,7 +46,7 @@ describe("StatementBatcher", () => {
 
   it("fails the callers of a failed statement and no others", async () => {
     const { runs, run } = statements();
-    const batcher = new StatementBatcher(run, { maxBatch: 10, maxRunning: 2 });
+    const batcher = new Batcher(run, { maxBatch: 10, maxRunning: 2 });
     const failing = [1, 2].map((i) => batcher.submit(i));
     await turn();
     const passing = batcher.submit(3);
@@ -58,7 +58,7 @@ describe("StatementBatcher", () => {
   });
 
   it("fails every caller when the statement answers a wrong number of results", async () => {
-    const batcher = new StatementBatcher(async () => [1], { maxBatch: 10, maxRunning: 1 });
+    const batcher = new Batcher(async () => [1], { maxBatch: 10, maxRunning: 1 });
     const answers = [batcher.submit(1), batcher.submit(2)];
     for (const a of answers) await expect(a).rejects.toThrow("a statement of 2 items answered 1 results");
   });
