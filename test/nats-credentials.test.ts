@@ -105,12 +105,17 @@ describe("NATS credentials for third parties", () => {
     expect(credentialA.creds).toMatch(
       /-----BEGIN NATS USER JWT-----[\s\S]+-----BEGIN USER NKEY SEED-----\s+SU/,
     );
+    const seed = /-----BEGIN USER NKEY SEED-----\s+(SU[A-Z2-7]+)/.exec(credentialA.creds)![1]!;
+    const anySeed = /\bSU[A-Z2-7]{56}\b/;
     const listed = await adminA.get("/v1/orgs/acme/nats-credentials");
     expect(listed.status).toBe(200);
-    expect(JSON.stringify(listed.body)).not.toContain("SU");
+    expect(JSON.stringify(listed.body)).not.toContain(seed);
+    expect(JSON.stringify(listed.body)).not.toMatch(anySeed);
     expect(listed.body.natsCredentials.map((c: { id: string }) => c.id)).toContain(credentialA.id);
     const shown = await adminA.get(`/v1/orgs/acme/nats-credentials/${credentialA.id}`);
     expect(shown.body).not.toHaveProperty("creds");
+    expect(JSON.stringify(shown.body)).not.toContain(seed);
+    expect(JSON.stringify(shown.body)).not.toMatch(anySeed);
     expect(shown.body.audit).toEqual([
       expect.objectContaining({ action: "created", actor: expect.stringMatching(/^key:/) }),
     ]);
