@@ -106,22 +106,22 @@ async function replay<T>(
   return { result: (stored.no_result ? undefined : stored.result) as T, replayed: true };
 }
 
-function assertKey(key: string): void {
+export function assertKey(key: string): void {
   if (key.length === 0 || key.length > MAX_KEY_LENGTH) {
     throw new ValidationError(`an idempotency key must have 1 to ${MAX_KEY_LENGTH} characters`);
   }
 }
 
-function hashRequest(request: unknown): string {
+export function hashRequest(request: unknown): string {
   return createHash("sha256").update(canonicalJson(request)).digest("hex");
 }
 
 /** JSON text of a result; null for undefined, which JSON cannot hold. */
-function toJson(value: unknown): string | null {
+export function toJson(value: unknown): string | null {
   return JSON.stringify(value) ?? null;
 }
 
-function fromJson<T>(json: string | null): T {
+export function fromJson<T>(json: string | null): T {
   return (json === null ? undefined : JSON.parse(json)) as T;
 }
 

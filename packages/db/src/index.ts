@@ -13,5 +13,7 @@ export type { IdempotencyTables } from "./idempotency.migration.js";
 export { schemaTables, tablesOf } from "./tables.js";
 export type { Int8, Json, JsonWithDefault } from "./column-types.js";
 export { deleteIdempotencyKeysBefore, runIdempotent } from "./idempotency.js";
+export { runIdempotentBatch } from "./idempotency-batch.js";
+export type { BatchOutcome } from "./idempotency-batch.js";
 export { deleteInBatches } from "./delete-in-batches.js";
 export type { IdempotentCommand, IdempotentOutcome } from "./idempotency.js";

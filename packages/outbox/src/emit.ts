@@ -1,7 +1,7 @@
 import type { Kysely, Transaction } from "kysely";
 import { SwitchboardError, ErrorCodes } from "@switchboard/errors";
 import { buildEvent, eventSubject, type EventEnvelope, type SchemaRegistry } from "@switchboard/events";
-import { enqueueEvent } from "./enqueue.js";
+import { enqueueEvents } from "./enqueue.js";
 import type { OutboxTables } from "./outbox.table.js";
 
 /** What every event a service emits shares: where it is published and which deployment says it. */
@@ -27,6 +27,13 @@ export interface EventCause {
   traceId?: string | undefined;
 }
 
+/** One event to emit: what caused it, its type and its info. */
+export interface EventToEmit<I extends object = object> {
+  cause: EventCause;
+  eventType: string;
+  info: I;
+}
+
 /**
  * Builds a system event, checks it against its published schema (a service must never emit an event
  * its subscribers cannot validate), and writes it to the outbox in the caller's transaction.
@@ -38,32 +45,42 @@ export async function emitEvent<DB extends OutboxTables, I extends object>(
   eventType: string,
   info: I,
 ): Promise<EventEnvelope> {
-  const event = buildEvent({
-    namespace: source.namespace,
-    branch: source.branch,
-    orgId: cause.orgId,
-    requestedBy: cause.requestedBy,
-    traceId: cause.traceId,
-    eventType,
-    info: info as Record<string, unknown>,
-    now: source.now,
+  const [event] = await emitEvents(trx, source, [{ cause, eventType, info }]);
+  return event!;
+}
+
+/** emitEvent for many events, written to the outbox in one statement, in the order given. */
+export async function emitEvents<DB extends OutboxTables>(
+  trx: Transaction<DB> | Kysely<DB>,
+  source: EventSource,
+  events: readonly EventToEmit[],
+): Promise<EventEnvelope[]> {
+  const built = events.map(({ cause, eventType, info }) => {
+    const event = buildEvent({
+      namespace: source.namespace,
+      branch: source.branch,
+      orgId: cause.orgId,
+      requestedBy: cause.requestedBy,
+      traceId: cause.traceId,
+      eventType,
+      info: info as Record<string, unknown>,
+      now: source.now,
+    });
+    const checked = source.schemas.validate(eventType, event);
+    if (!checked.ok) {
+      throw new SwitchboardError(
+        ErrorCodes.Internal,
+        `refusing to emit a ${eventType} event that breaks its schema`,
+        {
+          details: checked.error,
+        },
+      );
+    }
+    assertPublishable(source, eventType, event);
+    return { subject: eventSubject(source.namespace, cause.orgId, eventType), event };
   });
-  const checked = source.schemas.validate(eventType, event);
-  if (!checked.ok) {
-    throw new SwitchboardError(
-      ErrorCodes.Internal,
-      `refusing to emit a ${eventType} event that breaks its schema`,
-      {
-        details: checked.error,
-      },
-    );
-  }
-  assertPublishable(source, eventType, event);
-  await enqueueEvent(trx, source.schema, {
-    subject: eventSubject(source.namespace, cause.orgId, eventType),
-    event,
-  });
-  return event;
+  await enqueueEvents(trx, source.schema, built);
+  return built.map((b) => b.event);
 }
 
 function assertPublishable(source: EventSource, eventType: string, event: EventEnvelope): void {

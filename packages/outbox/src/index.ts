@@ -9,5 +9,5 @@ export { enqueueEvent, enqueueEvents } from "./enqueue.js";
 export type { OutboxMessage } from "./enqueue.js";
 export { createOutboxRelay } from "./outbox-relay.js";
 export type { OutboxRelay, OutboxRelayOptions, OutboxPublisher } from "./outbox-relay.js";
-export { emitEvent } from "./emit.js";
-export type { EventSource, EventCause } from "./emit.js";
+export { emitEvent, emitEvents } from "./emit.js";
+export type { EventSource, EventCause, EventToEmit } from "./emit.js";

@@ -1,10 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { NotFoundError, ValidationError } from "@switchboard/errors";
-import { runIdempotent } from "@switchboard/db";
-import { emitEvent } from "@switchboard/outbox";
+import { Batcher } from "@switchboard/bus";
+import { runIdempotentBatch, type BatchOutcome } from "@switchboard/db";
+import { emitEvents } from "@switchboard/outbox";
 import type { ParamsOf, ResultOf, formsContract, plansContract } from "@switchboard/contracts";
 import type { CommandMeta, DomainParts } from "@switchboard/runtime";
-import { insertAssignment, type FormAssignment } from "./form-assignment.repository.js";
+import { insertAssignments, type FormAssignment } from "./form-assignment.repository.js";
 import type { FormsDB } from "./forms.tables.js";
 
 export type AssignFormInput = ParamsOf<typeof formsContract, "assignForm">;
@@ -31,7 +32,31 @@ async function resolvePlan(
   return parts.commands.plans.getPlan({ orgId: meta.orgId, params: { planId } });
 }
 
-/** Assigns a form on a plan and emits formAssigned, once per idempotency key. */
+interface Assignment {
+  meta: CommandMeta;
+  input: AssignFormInput;
+  plan: PlanView["plan"];
+}
+
+type AssignOutcome = BatchOutcome<FormAssignment>;
+
+/** Each forms service's assignments in flight, written a batch at a time (one per service's parts). */
+const batchers = new WeakMap<DomainParts<FormsDB>, Batcher<Assignment, AssignOutcome>>();
+
+function batcherOf(parts: DomainParts<FormsDB>): Batcher<Assignment, AssignOutcome> {
+  let batcher = batchers.get(parts);
+  if (batcher === undefined) {
+    batcher = new Batcher((items) => writeAssignments(parts, items), { maxBatch: 64, maxRunning: 4 });
+    batchers.set(parts, batcher);
+  }
+  return batcher;
+}
+
+/**
+ * Assigns a form on a plan and emits formAssigned, once per idempotency key. Assignments asked for
+ * at the same time (the rules engine sends a batch's side by side) are written together: one
+ * transaction, one statement each for their keys, assignments, events and results.
+ */
 export async function assignForm(
   parts: DomainParts<FormsDB>,
   meta: CommandMeta,
@@ -43,30 +68,55 @@ export async function assignForm(
       `form "${input.formName}" is not a form of template "${template.name}" (forms: ${template.forms.join(", ")})`,
     );
   }
-  // The key guards the request as the caller sent it (the plan it resolves to may change later).
-  const request = { ...input, prefill: input.prefill ?? {} };
-  return runIdempotent(
-    parts.db,
-    parts.source.schema,
-    { orgId: meta.orgId, key: meta.idempotencyKey, operation: "assignForm", request },
-    async (trx) => {
-      const assignment = await insertAssignment(trx, meta.orgId, {
+  const outcome = await batcherOf(parts).submit({ meta, input, plan });
+  if (!outcome.ok) throw outcome.error;
+  return { result: outcome.result, replayed: outcome.replayed };
+}
+
+function writeAssignments(
+  parts: DomainParts<FormsDB>,
+  items: readonly Assignment[],
+): Promise<AssignOutcome[]> {
+  const commands = items.map((item) => ({
+    item,
+    orgId: item.meta.orgId,
+    key: item.meta.idempotencyKey,
+    operation: "assignForm",
+    // The key guards the request as the caller sent it (the plan it resolves to may change later).
+    request: { ...item.input, prefill: item.input.prefill ?? {} },
+  }));
+  return runIdempotentBatch(parts.db, parts.source.schema, commands, async (trx, running) => {
+    const assignments = await insertAssignments(
+      trx,
+      running.map(({ item, request }) => ({
+        orgId: item.meta.orgId,
         id: randomUUID(),
-        planId: plan.id,
-        formName: input.formName,
-        userId: input.userId,
+        planId: item.plan.id,
+        formName: request.formName,
+        userId: request.userId,
         prefill: request.prefill,
-        isTest: plan.isTest,
-      });
-      await emitEvent(trx, parts.source, meta, "formAssigned", {
-        planId: assignment.planId,
-        formName: assignment.formName,
-        formAssignmentId: assignment.id,
-        userId: assignment.userId,
-        prefill: assignment.prefill,
-        isTest: assignment.isTest,
-      });
-      return assignment;
-    },
-  );
+        isTest: item.plan.isTest,
+      })),
+    );
+    await emitEvents(
+      trx,
+      parts.source,
+      running.map(({ item }, n) => {
+        const a = assignments[n]!;
+        return {
+          cause: item.meta,
+          eventType: "formAssigned",
+          info: {
+            planId: a.planId,
+            formName: a.formName,
+            formAssignmentId: a.id,
+            userId: a.userId,
+            prefill: a.prefill,
+            isTest: a.isTest,
+          },
+        };
+      }),
+    );
+    return assignments;
+  });
 }

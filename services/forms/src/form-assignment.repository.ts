@@ -32,27 +32,36 @@ const toAssignment = (r: Row): FormAssignment => ({
   submittedAt: r.submitted_at === null ? null : new Date(r.submitted_at).toISOString(),
 });
 
-export async function insertAssignment(
+export type NewAssignment = Pick<
+  FormAssignment,
+  "id" | "planId" | "formName" | "userId" | "prefill" | "isTest"
+>;
+
+/** Inserts assignments (of any orgs) in one statement; answers them in the order given. */
+export async function insertAssignments(
   db: Kysely<FormsDB>,
-  orgId: string,
-  a: Pick<FormAssignment, "id" | "planId" | "formName" | "userId" | "prefill" | "isTest">,
-): Promise<FormAssignment> {
-  const row = await db
+  assignments: readonly (NewAssignment & { orgId: string })[],
+): Promise<FormAssignment[]> {
+  if (assignments.length === 0) return [];
+  const rows = await db
     .withSchema(SCHEMA)
     .insertInto("form_assignments")
-    .values({
-      id: a.id,
-      org_id: orgId,
-      plan_id: a.planId,
-      form_name: a.formName,
-      user_id: a.userId,
-      prefill: JSON.stringify(a.prefill),
-      is_test: a.isTest,
-      status: "assigned",
-    })
+    .values(
+      assignments.map((a) => ({
+        id: a.id,
+        org_id: a.orgId,
+        plan_id: a.planId,
+        form_name: a.formName,
+        user_id: a.userId,
+        prefill: JSON.stringify(a.prefill),
+        is_test: a.isTest,
+        status: "assigned" as const,
+      })),
+    )
     .returningAll()
-    .executeTakeFirstOrThrow();
-  return toAssignment(row);
+    .execute();
+  const byId = new Map(rows.map((r) => [r.id, toAssignment(r)]));
+  return assignments.map((a) => byId.get(a.id)!);
 }
 
 /** Locks the row, so two submissions of one assignment cannot both pass the status check. */

@@ -67,3 +67,23 @@ export async function listTemplates(db: Kysely<PlansDB>, orgId: string): Promise
     .execute();
   return rows.map(toTemplate);
 }
+
+/** Templates by name, of any orgs, in one statement; undefined where the org has none of that name. */
+export async function findTemplatesByName(
+  db: Kysely<PlansDB>,
+  refs: readonly { orgId: string; name: string }[],
+): Promise<(PlanTemplate | undefined)[]> {
+  if (refs.length === 0) return [];
+  const rows = await db
+    .withSchema(SCHEMA)
+    .selectFrom("plan_templates")
+    .selectAll()
+    .where("org_id", "in", [...new Set(refs.map((r) => r.orgId))])
+    .where("name", "in", [...new Set(refs.map((r) => r.name))])
+    .execute();
+  const byKey = new Map(rows.map((r) => [JSON.stringify([r.org_id, r.name]), r]));
+  return refs.map((ref) => {
+    const row = byKey.get(JSON.stringify([ref.orgId, ref.name]));
+    return row === undefined ? undefined : toTemplate(row);
+  });
+}

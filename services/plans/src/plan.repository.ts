@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from "kysely";
+import { sql, type Kysely, type Selectable } from "kysely";
 import { SCHEMA } from "./migrations.js";
 import type { PlansDB, RoleAssignment } from "./plans.tables.js";
 
@@ -66,4 +66,52 @@ export async function listPlans(
   if (filter.templateName !== undefined) q = q.where("template_name", "=", filter.templateName);
   const rows = await q.orderBy("created_at", "desc").limit(filter.limit).execute();
   return rows.map(toPlan);
+}
+
+/** Plans by id, of any orgs, in one statement; undefined where the org has no plan of that id. */
+export async function findPlansById(
+  db: Kysely<PlansDB>,
+  refs: readonly { orgId: string; id: string }[],
+): Promise<(Plan | undefined)[]> {
+  if (refs.length === 0) return [];
+  const rows = await db
+    .withSchema(SCHEMA)
+    .selectFrom("plans")
+    .selectAll()
+    .where("id", "in", [...new Set(refs.map((r) => r.id))])
+    .execute();
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return refs.map((ref) => {
+    const row = byId.get(ref.id);
+    return row === undefined || row.org_id !== ref.orgId ? undefined : toPlan(row);
+  });
+}
+
+export interface UserPlansQuery {
+  orgId: string;
+  userId: string;
+  templateName?: string | undefined;
+}
+
+/**
+ * listPlans for many users' filters in one statement: each query's plans, newest first, up to
+ * `limit` each (every query looked up through the org/user index on its own).
+ */
+export async function listPlansOfUsers(
+  db: Kysely<PlansDB>,
+  queries: readonly UserPlansQuery[],
+  limit: number,
+): Promise<Plan[][]> {
+  if (queries.length === 0) return [];
+  const { rows } = await sql<Row & { n: string }>`
+    select p.*, k.n from unnest(${queries.map((q) => q.orgId)}::text[], ${queries.map((q) => q.userId)}::text[],
+      ${queries.map((q) => q.templateName ?? null)}::text[]) with ordinality as k(org_id, user_id, template_name, n)
+    cross join lateral (select * from ${sql.table(`${SCHEMA}.plans`)} p
+      where p.org_id = k.org_id and p.user_id = k.user_id
+        and (k.template_name is null or p.template_name = k.template_name)
+      order by p.created_at desc limit ${limit}) p
+    order by k.n, p.created_at desc`.execute(db);
+  const found: Plan[][] = queries.map(() => []);
+  for (const row of rows) found[Number(row.n) - 1]!.push(toPlan(row));
+  return found;
 }

@@ -1,14 +1,46 @@
+import { Batcher } from "@switchboard/bus";
 import { NotFoundError } from "@switchboard/errors";
-import { plansContract } from "@switchboard/contracts";
+import { plansContract, type ResultOf } from "@switchboard/contracts";
 import { commandMeta, implement, type DomainParts, type ImplementedCommands } from "@switchboard/runtime";
 import { createPlan } from "./create-plan.js";
-import { findTemplate } from "./plan-template.repository.js";
-import { findPlan, listPlans } from "./plan.repository.js";
+import { findTemplatesByName } from "./plan-template.repository.js";
+import { findPlansById, listPlansOfUsers, type Plan, type UserPlansQuery } from "./plan.repository.js";
 import type { PlansDB } from "./plans.tables.js";
 
-/** `<ns>.cmd.plans.*`: what other services (the rules engine, forms, work queues) ask of plans. */
+type PlanView = ResultOf<typeof plansContract, "getPlan">;
+
+/** Most plans findPlans answers. */
+const FIND_LIMIT = 100;
+
+/**
+ * `<ns>.cmd.plans.*`: what other services (the rules engine, forms, work queues) ask of plans.
+ * Lookups asked for at the same time (a batch of the rules engine's actions, each assigning a form
+ * on a plan) are answered together: one statement for all of them instead of one each.
+ */
 export function plansCommands(parts: DomainParts<PlansDB>): ImplementedCommands {
   const { db, source } = parts;
+  const plans = new Batcher<{ orgId: string; id: string }, PlanView | undefined>(
+    async (refs) => {
+      const found = await findPlansById(db, refs);
+      const templates = await findTemplatesByName(
+        db,
+        found.flatMap((plan, i) =>
+          plan === undefined ? [] : [{ orgId: refs[i]!.orgId, name: plan.templateName }],
+        ),
+      );
+      let t = 0;
+      return found.map((plan) =>
+        plan === undefined ? undefined : { plan, template: templates[t++] ?? null },
+      );
+    },
+    { maxBatch: 128 },
+  );
+  const usersPlans = new Batcher<UserPlansQuery, Plan[]>(
+    (queries) => listPlansOfUsers(db, queries, FIND_LIMIT),
+    {
+      maxBatch: 128,
+    },
+  );
   return implement(plansContract, {
     async createPlan(req) {
       const outcome = await createPlan(db, source, commandMeta(req), req.params);
@@ -18,13 +50,12 @@ export function plansCommands(parts: DomainParts<PlansDB>): ImplementedCommands 
     /** A plan with its template's forms and work queues, for services that attach things to plans. */
     async getPlan(req) {
       const { planId } = req.params;
-      const plan = await findPlan(db, req.orgId, planId);
-      if (plan === undefined) throw new NotFoundError(`plan ${planId} does not exist`);
-      const template = await findTemplate(db, req.orgId, plan.templateName);
-      return { plan, template: template ?? null };
+      const found = await plans.submit({ orgId: req.orgId, id: planId });
+      if (found === undefined) throw new NotFoundError(`plan ${planId} does not exist`);
+      return found;
     },
     async findPlans(req) {
-      return { plans: await listPlans(db, req.orgId, { ...req.params, limit: 100 }) };
+      return { plans: await usersPlans.submit({ orgId: req.orgId, ...req.params }) };
     },
   });
 }

@@ -59,6 +59,53 @@ describe("the plans service", () => {
     expect((await plans().findPlans({ orgId: "org-b", params: { userId: "p-2" } })).plans).toEqual([]);
   });
 
+  it("answers lookups asked for at the same time each with its own plan, template or NOT_FOUND", async () => {
+    const other = { name: "home-visits", roles: [], forms: ["Visit"], workQueues: [] };
+    await insertTemplate(schemaTables<PlansDB>(running.context.database.db), "org-a", other);
+    const made = [];
+    for (const [n, templateName] of ["maternity-care", "home-visits", "maternity-care"].entries())
+      made.push(
+        await plans().createPlan({ orgId: "org-a", params: { templateName, userId: `many-${n % 2}` } }),
+      );
+    // All sent in the same turn, as the rules engine's actions of one batch are.
+    const [gets, finds] = await Promise.all([
+      Promise.allSettled([
+        ...made.map((p) => plans().getPlan({ orgId: "org-a", params: { planId: p.id } })),
+        plans().getPlan({ orgId: "org-b", params: { planId: made[0]!.id } }),
+        plans().getPlan({ orgId: "org-a", params: { planId: "00000000-0000-4000-8000-000000000000" } }),
+      ]),
+      Promise.all([
+        plans().findPlans({ orgId: "org-a", params: { userId: "many-0" } }),
+        plans().findPlans({ orgId: "org-a", params: { userId: "many-0", templateName: "home-visits" } }),
+        plans().findPlans({ orgId: "org-a", params: { userId: "many-1" } }),
+        plans().findPlans({ orgId: "org-b", params: { userId: "many-0" } }),
+      ]),
+    ]);
+    expect(gets.slice(0, 3)).toEqual([
+      {
+        status: "fulfilled",
+        value: { plan: made[0], template: expect.objectContaining({ forms: ["Referral"] }) },
+      },
+      {
+        status: "fulfilled",
+        value: { plan: made[1], template: expect.objectContaining({ forms: ["Visit"] }) },
+      },
+      {
+        status: "fulfilled",
+        value: { plan: made[2], template: expect.objectContaining({ forms: ["Referral"] }) },
+      },
+    ]);
+    for (const missing of gets.slice(3))
+      expect(missing).toMatchObject({ status: "rejected", reason: { code: "SB_ERR_NOT_FOUND" } });
+    // Newest first, each user's and template's own.
+    expect(finds.map((f) => f.plans.map((p) => p.id))).toEqual([
+      [made[2]!.id, made[0]!.id],
+      [],
+      [made[1]!.id],
+      [],
+    ]);
+  });
+
   it("refuses a template that does not exist and a role the template does not have", async () => {
     await expect(
       plans().createPlan({ orgId: "org-a", params: { templateName: "nope", userId: "p-3" } }),

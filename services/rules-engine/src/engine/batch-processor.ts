@@ -1,6 +1,6 @@
 import type { BatchHandler, ConsumedMessage, HandlerOutcome } from "@switchboard/bus";
 import { claimBatch, releaseClaims, type ClaimOutcome } from "./dedup-claims.js";
-import { dedupKeys, type DedupKey } from "./dedup-keys.js";
+import { dedupKeyName, dedupKeys, type DedupKey } from "./dedup-keys.js";
 import type { IntakeOf } from "./intake.js";
 import { evaluateRules, needsCommands, runMatch, type Match } from "./matches.js";
 import {
@@ -66,7 +66,7 @@ export function batchProcessor(deps: ProcessorDeps, intakeOf: IntakeOf): BatchHa
         t,
         scope: claimScope(t.kind, t.name),
         keys,
-        dedupKey: `${keys[0]!.kind}:${keys[0]!.value}`,
+        dedupKey: dedupKeyName(keys),
         matches: evaluateRules(t.rules, t.payload),
       });
     });
@@ -74,7 +74,7 @@ export function batchProcessor(deps: ProcessorDeps, intakeOf: IntakeOf): BatchHa
 
     // No action here calls out, so these runs do no I/O and throw nothing transient.
     for (const w of work)
-      if (!needsCommands(w.matches)) w.local = recordOf(w.t, w.dedupKey, await runMatches(deps, w));
+      if (!needsCommands(w.matches)) w.local = recordOf(w.t, w.keys, await runMatches(deps, w));
     let pruneDue: SampleKey[] = [];
     const claims = await deps.db.transaction().execute(async (trx) => {
       pruneDue = await saveSamples(trx, samples);
@@ -128,7 +128,7 @@ async function actAndRecord(deps: ProcessorDeps, remote: Work[], outcomes: Handl
   await Promise.all(
     remote.map(async (w) => {
       try {
-        records.push({ w, record: recordOf(w.t, w.dedupKey, await runMatches(deps, w)) });
+        records.push({ w, record: recordOf(w.t, w.keys, await runMatches(deps, w)) });
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
         if (w.msg.deliveryCount < deps.maxDeliver) outcomes[w.index] = { kind: "retry", reason };
@@ -161,6 +161,6 @@ async function actAndRecord(deps: ProcessorDeps, remote: Work[], outcomes: Handl
   // leaves behind when the loop dead-letters it are freed by the next copy that finds them abandoned.
   await releaseClaims(
     deps.db,
-    gaveUp.map((w) => ({ orgId: w.t.orgId, eventName: w.scope, messageId: w.t.messageId })),
+    gaveUp.map((w) => ({ orgId: w.t.orgId, eventName: w.scope, messageId: w.t.messageId, keys: w.keys })),
   );
 }

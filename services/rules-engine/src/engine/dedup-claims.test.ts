@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openEngineDatabase, type EngineDatabase } from "../../test/support/engine-database.js";
 import { migrateSchema } from "@switchboard/db";
 import { migrations, SCHEMA } from "../migrations.js";
-import { claimBatch, claimsOf, completing, type ClaimRequest } from "./dedup-claims.js";
+import { claimBatch, claimsOf, completing, lockedKeys, type ClaimRequest } from "./dedup-claims.js";
 
 describe("dedup claims as they pile up", () => {
   let engine: EngineDatabase;
@@ -15,30 +15,44 @@ describe("dedup claims as they pile up", () => {
       select 'hrh', 'inbound:scheduling.slotBooked', k.kind, k.kind || ':' || n, 'm-' || n, 'done'
       from generate_series(1, 5000) n cross join (values ('id'), ('payload')) k(kind)
     `.execute(engine.db);
-    await sql`analyze ${sql.table(`${SCHEMA}.dedup_claims`)}`.execute(engine.db);
   });
   afterAll(() => engine?.close());
 
-  it("finds a batch's claims by message id through an index when it records them, not by scanning", async () => {
-    const refs = ["m-4321", "m-17", "m-999"].map((messageId) => ({
-      orgId: "hrh",
-      eventName: "inbound:scheduling.slotBooked",
-      messageId,
-    }));
-    // The statements that lock and complete a batch's claims, as the engine builds them.
-    const plans = await engine.db.transaction().execute(async (trx) => {
-      await sql`set local enable_seqscan = off`.execute(trx);
+  const messages = ["m-4321", "m-17", "m-999"].map((messageId) => ({
+    orgId: "hrh",
+    eventName: "inbound:scheduling.slotBooked",
+    messageId,
+    keys: [
+      { kind: "id" as const, value: `id:${messageId.slice(2)}` },
+      { kind: "payload" as const, value: `payload:${messageId.slice(2)}` },
+    ],
+  }));
+
+  /** The plans of the statements that claim, lock and complete a batch's claims, as the engine builds them. */
+  const plans = () =>
+    engine.db.transaction().execute(async (trx) => {
       const explain = async (statement: RawBuilder<unknown>) =>
         JSON.stringify(
           (await sql<{ "QUERY PLAN": unknown }>`explain (format json) ${statement}`.execute(trx)).rows[0]![
             "QUERY PLAN"
           ],
         );
-      return [await explain(claimsOf(refs)), await explain(completing(refs))];
+      const keys = messages.flatMap((m) => m.keys.map((k) => ({ ...m, ...k })));
+      return [
+        await explain(lockedKeys(keys)),
+        await explain(claimsOf(messages)),
+        await explain(completing(messages)),
+      ];
     });
-    for (const plan of plans) {
-      expect(plan).toMatch(/"Index Cond":"[^"]*message_id/);
-      expect(plan).not.toContain('"Filter"');
+
+  it("finds each claim of a batch by its primary key, also before the table has statistics, never by scanning", async () => {
+    for (const stats of ["none", "analyzed"]) {
+      if (stats === "analyzed") await sql`analyze ${sql.table(`${SCHEMA}.dedup_claims`)}`.execute(engine.db);
+      for (const plan of await plans()) {
+        expect(plan).toMatch(/"Index Name":"dedup_claims_pk"/);
+        expect(plan).toMatch(/"Index Cond":"[^"]*kind[^"]*value/);
+        expect(plan).not.toContain("Seq Scan");
+      }
     }
   });
 });

@@ -70,7 +70,7 @@ export async function claimBatch(
   const stored = requests.map((r) => ({ ...r, keys: r.keys.map(storedKey) }));
   const rows = stored
     .flatMap((r) => r.keys.map((k) => ({ r, k, key: rowKey(r.orgId, r.eventName, k.kind, k.value) })))
-    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    .sort((a, b) => compare(a.key, b.key));
   await sql`insert into ${CLAIMS} (org_id, event_name, kind, value, message_id, status, holder)
     values ${sql.join(
       rows.map(
@@ -79,15 +79,9 @@ export async function claimBatch(
       ),
     )} on conflict (org_id, event_name, kind, value) do nothing`.execute(trx);
   const distinct = [...new Map(rows.map((row) => [row.key, row])).values()];
-  // The keys as four arrays joined to the table: one index lookup each, whatever the batch's size
-  // (a row-value IN list of a batch's keys made PostgreSQL spend milliseconds per statement).
-  const { rows: found } = await sql<ClaimRow & { org_id: string; event_name: string }>`
-    select c.org_id, c.event_name, c.kind, c.value, c.message_id, c.status, c.holder from ${CLAIMS} c
-    join unnest(${distinct.map(({ r }) => r.orgId)}::text[], ${distinct.map(({ r }) => r.eventName)}::text[],
-      ${distinct.map(({ k }) => k.kind)}::text[], ${distinct.map(({ k }) => k.value)}::text[])
-      as k(org_id, event_name, kind, value)
-      on c.org_id = k.org_id and c.event_name = k.event_name and c.kind = k.kind and c.value = k.value
-    order by c.org_id, c.event_name, c.kind, c.value for update of c`.execute(trx);
+  const { rows: found } = await lockedKeys(
+    distinct.map(({ r, k }) => ({ orgId: r.orgId, eventName: r.eventName, messageId: r.messageId, ...k })),
+  ).execute(trx);
   const byKey = new Map(found.map((row) => [rowKey(row.org_id, row.event_name, row.kind, row.value), row]));
   const releases: Release[] = [];
   const outcomes = stored.map((r) => {
@@ -144,12 +138,53 @@ async function releaseRefused(trx: Transaction<RulesEngineDB>, releases: Release
 const sameMessage = (ref: ClaimRef) =>
   sql`(org_id = ${ref.orgId} and event_name = ${ref.eventName} and message_id = ${ref.messageId})`;
 
-/** The messages as a table `k` of three arrays, to join the claims to (one index lookup each). */
-const messages = (refs: readonly ClaimRef[]) =>
-  sql`unnest(${refs.map((r) => r.orgId)}::text[], ${refs.map((r) => r.eventName)}::text[],
-    ${refs.map((r) => r.messageId)}::text[]) as k(org_id, event_name, message_id)`;
+/** A message's claims: its keys, as claimBatch was given them. */
+export interface ClaimedMessage extends ClaimRef {
+  keys: readonly DedupKey[];
+}
 
-const ofMessage = sql`c.org_id = k.org_id and c.event_name = k.event_name and c.message_id = k.message_id`;
+interface KeyRow {
+  orgId: string;
+  eventName: string;
+  kind: string;
+  value: string;
+  /** The message asking for the key. */
+  messageId: string;
+}
+
+/**
+ * The claims of these keys (stored form), each looked up by the primary key and locked, in the
+ * order given; `held`: only those the asking message holds. A lateral lookup that locks cannot be
+ * turned into a join, so PostgreSQL reads each claim through the primary key even before the table
+ * has statistics (a join let it scan the table, or take the message index for it).
+ */
+export function lockedKeys(keys: readonly KeyRow[], which: "all" | "held" = "all") {
+  return sql<ClaimRow & { org_id: string; event_name: string; id: string }>`
+    select c.ctid as id, c.org_id, c.event_name, c.kind, c.value, c.message_id, c.status, c.holder
+    from unnest(${keys.map((k) => k.orgId)}::text[], ${keys.map((k) => k.eventName)}::text[],
+      ${keys.map((k) => k.kind)}::text[], ${keys.map((k) => k.value)}::text[], ${keys.map((k) => k.messageId)}::text[])
+      as k(org_id, event_name, kind, value, message_id)
+    cross join lateral (select ctid, * from ${CLAIMS} c
+      where c.org_id = k.org_id and c.event_name = k.event_name and c.kind = k.kind and c.value = k.value
+      for update) c
+    ${which === "held" ? sql`where c.message_id = k.message_id` : sql``}`;
+}
+
+/** The messages' keys as their claims store them, in the one order every statement locks them in. */
+function keysOf(messages: readonly ClaimedMessage[]): KeyRow[] {
+  return messages
+    .flatMap((m) =>
+      m.keys
+        .map(storedKey)
+        .map((k) => ({ orgId: m.orgId, eventName: m.eventName, messageId: m.messageId, ...k })),
+    )
+    .sort((a, b) =>
+      compare(rowKey(a.orgId, a.eventName, a.kind, a.value), rowKey(b.orgId, b.eventName, b.kind, b.value)),
+    );
+}
+
+/** The claims the messages hold, locked. */
+export const claimsOf = (messages: readonly ClaimedMessage[]) => lockedKeys(keysOf(messages), "held");
 
 /**
  * Locks the claims of the messages a transaction is about to record; the ids of those another
@@ -159,10 +194,10 @@ const ofMessage = sql`c.org_id = k.org_id and c.event_name = k.event_name and c.
  */
 export async function lockForRecording(
   trx: Transaction<RulesEngineDB>,
-  refs: readonly ClaimRef[],
+  messages: readonly ClaimedMessage[],
 ): Promise<Set<string>> {
-  if (refs.length === 0) return new Set();
-  const { rows } = await claimsOf(refs).execute(trx);
+  if (messages.length === 0) return new Set();
+  const { rows } = await claimsOf(messages).execute(trx);
   return new Set(
     rows
       .filter((r) => r.status === "done")
@@ -170,34 +205,34 @@ export async function lockForRecording(
   );
 }
 
-/** The messages' claims, locked in key order. */
-export function claimsOf(refs: readonly ClaimRef[]) {
-  return sql<{ org_id: string; event_name: string; message_id: string; status: string }>`
-    select c.org_id, c.event_name, c.message_id, c.status from ${CLAIMS} c join ${messages(refs)} on ${ofMessage}
-    order by c.org_id, c.event_name, c.kind, c.value for update of c`;
-}
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Names a message's claims in the sets lockForRecording returns. */
 export const refKey = (ref: ClaimRef): string => JSON.stringify([ref.orgId, ref.eventName, ref.messageId]);
 
+/** The row ids of the claims the messages hold, found as claimsOf finds them (then updated or deleted by id). */
+const heldBy = (messages: readonly ClaimedMessage[], status?: "processing") =>
+  sql`array(select l.id from (${claimsOf(messages)}) l ${status === undefined ? sql`` : sql`where l.status = ${status}`})`;
+
 /** Marks the messages' claims done, in the transaction that records what they did. */
 export async function completeClaims(
   trx: Transaction<RulesEngineDB>,
-  refs: readonly ClaimRef[],
+  messages: readonly ClaimedMessage[],
 ): Promise<void> {
-  if (refs.length === 0) return;
-  await completing(refs).execute(trx);
+  if (messages.length === 0) return;
+  await completing(messages).execute(trx);
 }
 
-export const completing = (refs: readonly ClaimRef[]) =>
-  sql`update ${CLAIMS} c set status = 'done', done_at = now() from ${messages(refs)} where ${ofMessage}`;
+export const completing = (messages: readonly ClaimedMessage[]) =>
+  sql`update ${CLAIMS} set status = 'done', done_at = now() where ctid = any(${heldBy(messages)})`;
 
 /** Frees messages' unfinished claims when they leave for the dead-letter queue, so a retry (or a copy) may run. */
-export async function releaseClaims(db: Kysely<RulesEngineDB>, refs: readonly ClaimRef[]): Promise<void> {
-  if (refs.length === 0) return;
-  await sql`delete from ${CLAIMS} c using ${messages(refs)} where c.status = 'processing' and ${ofMessage}`.execute(
-    db,
-  );
+export async function releaseClaims(
+  db: Kysely<RulesEngineDB>,
+  messages: readonly ClaimedMessage[],
+): Promise<void> {
+  if (messages.length === 0) return;
+  await sql`delete from ${CLAIMS} where ctid = any(${heldBy(messages, "processing")})`.execute(db);
 }
 
 /**

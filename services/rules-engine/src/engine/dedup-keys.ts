@@ -29,3 +29,8 @@ export function dedupKeys(spec: DedupSpec, messageId: string, payload: unknown):
       ];
   }
 }
+
+/** Names a message in its actions' idempotency keys and its runs: its first dedup key. */
+export function dedupKeyName(keys: readonly DedupKey[]): string {
+  return `${keys[0]!.kind}:${keys[0]!.value}`;
+}

@@ -32,6 +32,7 @@ describe("recording a message", () => {
       triggerName: "slotBooked",
       messageId: "m-1",
       dedupKey: "id:m-1",
+      keys: claim.keys,
       traceId: "t-1",
       input: { n: 1 },
       runs: [{ rule: { id: "r-1", version: 1 } as CompiledRule, status: "succeeded", actions: [] }],

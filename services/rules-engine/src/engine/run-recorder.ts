@@ -5,7 +5,14 @@ import { enqueueEvents, type EventSource, type OutboxMessage } from "@switchboar
 import type { CompiledRule } from "@switchboard/rules";
 import type { ActionResult } from "./action-runner.js";
 import { insertRuleRuns } from "../rule-run.repository.js";
-import { completeClaims, lockForRecording, refKey, releaseClaims, type ClaimRef } from "./dedup-claims.js";
+import {
+  completeClaims,
+  lockForRecording,
+  refKey,
+  releaseClaims,
+  type ClaimedMessage,
+} from "./dedup-claims.js";
+import type { DedupKey } from "./dedup-keys.js";
 
 import { SCHEMA } from "../migrations.js";
 import type { RulesEngineDB } from "../rules-engine.tables.js";
@@ -23,6 +30,8 @@ export interface MessageRecord {
   triggerName: string;
   messageId: string;
   dedupKey: string;
+  /** The message's dedup keys: the claims its record ends. */
+  keys: DedupKey[];
   traceId: string;
   input: unknown;
   runs: RuleRun[];
@@ -59,11 +68,12 @@ export async function recordMessages(
 }
 
 /** The claims a message record ends. */
-export function refOf(record: MessageRecord): ClaimRef {
+export function refOf(record: MessageRecord): ClaimedMessage {
   return {
     orgId: record.orgId,
     eventName: claimScope(record.triggerKind, record.triggerName),
     messageId: record.messageId,
+    keys: record.keys,
   };
 }
 

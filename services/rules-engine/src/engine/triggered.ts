@@ -5,6 +5,7 @@ import type { EventSource } from "@switchboard/outbox";
 import type { CompiledRule, DedupSpec } from "@switchboard/rules";
 import type { CommandCaller } from "@switchboard/runtime";
 import { releaseAbandoned, type ClaimOutcome } from "./dedup-claims.js";
+import { dedupKeyName, type DedupKey } from "./dedup-keys.js";
 import { outcomeOf } from "./matches.js";
 import type { MessageRecord, RuleRun } from "./run-recorder.js";
 import type { Sample } from "./samples.js";
@@ -47,13 +48,14 @@ const BUSY_RETRY_MS = 500;
 const BUSY_QUICK_LOOKS = 3;
 
 /** The message as its record transaction writes it; the claims are freed when a run failed. */
-export function recordOf(t: Triggered, dedupKey: string, runs: RuleRun[]): MessageRecord {
+export function recordOf(t: Triggered, keys: DedupKey[], runs: RuleRun[]): MessageRecord {
   return {
     orgId: t.orgId,
     triggerKind: t.kind,
     triggerName: t.name,
     messageId: t.messageId,
-    dedupKey,
+    dedupKey: dedupKeyName(keys),
+    keys,
     traceId: t.traceId,
     input: t.payload,
     runs,
