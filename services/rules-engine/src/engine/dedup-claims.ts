@@ -174,13 +174,13 @@ export function lockedKeys(keys: readonly KeyRow[], which: "all" | "held" = "all
 function keysOf(messages: readonly ClaimedMessage[]): KeyRow[] {
   return messages
     .flatMap((m) =>
-      m.keys
-        .map(storedKey)
-        .map((k) => ({ orgId: m.orgId, eventName: m.eventName, messageId: m.messageId, ...k })),
+      m.keys.map(storedKey).map((k) => {
+        const row = { orgId: m.orgId, eventName: m.eventName, messageId: m.messageId, ...k };
+        return { row, key: rowKey(row.orgId, row.eventName, row.kind, row.value) };
+      }),
     )
-    .sort((a, b) =>
-      compare(rowKey(a.orgId, a.eventName, a.kind, a.value), rowKey(b.orgId, b.eventName, b.kind, b.value)),
-    );
+    .sort((a, b) => compare(a.key, b.key))
+    .map(({ row }) => row);
 }
 
 /** The claims the messages hold, locked. */
