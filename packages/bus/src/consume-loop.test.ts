@@ -1,3 +1,4 @@
+import { PassThrough } from "node:stream";
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/nats-core";
 import { createLogger } from "@switchboard/logger";
@@ -111,6 +112,35 @@ describe("runConsumer", () => {
     expect(deliveries).toEqual([1, 2, 3]);
     expect(info.delivered.consumer_seq).toBe(3);
     expect(await dlqCount(prefix)).toBe(0);
+  });
+
+  it("logs what happens to a message with its stream, sequence, subject and delivery", async () => {
+    const lines: Array<Record<string, unknown>> = [];
+    const destination = new PassThrough();
+    destination.setEncoding("utf8");
+    destination.on("data", (chunk: string) => {
+      for (const line of chunk.split("\n").filter(Boolean))
+        lines.push(JSON.parse(line) as Record<string, unknown>);
+    });
+    const { prefix, send, namespace } = await setup(
+      async (m) => (m.deliveryCount === 1 ? { kind: "retry", reason: "downstream busy" } : { kind: "ack" }),
+      { logger: createLogger({ level: "info", destination }) },
+    );
+    const { seq } = await send("acme", { slot: 3 }, "logged-1");
+    await waitFor(() => settled(`${prefix}INBOUND`, seq), {
+      ...WAIT,
+      what: "the retried message to be acked",
+    });
+    await waitFor(() => lines.find((l) => l.msg === "message will be retried"), { what: "the retry logged" });
+    expect(lines.filter((l) => l.msg === "message will be retried")).toEqual([
+      expect.objectContaining({
+        stream: `${prefix}INBOUND`,
+        seq,
+        subject: `${namespace}.inbound.acme.scheduling.slotBooked`,
+        delivery: 1,
+        reason: "downstream busy",
+      }),
+    ]);
   });
 
   it("dead-letters once after maxDeliver deliveries, with the original payload and headers", async () => {

@@ -24,12 +24,7 @@ const ACKED: Settlement = { kind: "acked" };
  * settled alike. Never rejects: every failure ends in a nak.
  */
 export async function processMessage(ctx: SettlerContext, m: JsMsg): Promise<Settlement> {
-  const log = ctx.logger.child({
-    stream: m.info.stream,
-    seq: m.seq,
-    subject: m.subject,
-    delivery: m.info.deliveryCount,
-  });
+  const log = messageLog(ctx.logger, m);
   try {
     const outcome = await keptAlive(ctx, m, () => runHandler(ctx, m, log));
     return await settle(ctx, m, outcome, log);
@@ -43,6 +38,24 @@ export async function processMessage(ctx: SettlerContext, m: JsMsg): Promise<Set
     }
     return { kind: "nak", delayMs };
   }
+}
+
+/** What settling a message logs with: info, warn and error. */
+type MessageLog = Pick<Logger, "info" | "warn" | "error">;
+
+/**
+ * The message's logger, bound to its stream, sequence, subject and delivery, and made on its first
+ * use: most messages log nothing, and a logger child costs (its bindings go through redaction).
+ */
+function messageLog(logger: Logger, m: JsMsg): MessageLog {
+  const bindings = { stream: m.info.stream, seq: m.seq, subject: m.subject, delivery: m.info.deliveryCount };
+  let child: Logger | undefined;
+  const log = () => (child ??= logger.child(bindings));
+  return {
+    info: ((...args: Parameters<Logger["info"]>) => log().info(...args)) as Logger["info"],
+    warn: ((...args: Parameters<Logger["warn"]>) => log().warn(...args)) as Logger["warn"],
+    error: ((...args: Parameters<Logger["error"]>) => log().error(...args)) as Logger["error"],
+  };
 }
 
 /** Keeps the message from being redelivered (ack wait) while `work` runs. */
@@ -64,7 +77,7 @@ export async function keptAlive<T>(ctx: Pick<SettlerContext, "ackWaitMs">, m: Js
   }
 }
 
-async function runHandler(ctx: SettlerContext, m: JsMsg, log: Logger): Promise<HandlerOutcome> {
+async function runHandler(ctx: SettlerContext, m: JsMsg, log: MessageLog): Promise<HandlerOutcome> {
   try {
     return await ctx.handler(toConsumedMessage(m));
   } catch (error) {
@@ -78,7 +91,7 @@ async function settle(
   ctx: SettlerContext,
   m: JsMsg,
   outcome: HandlerOutcome,
-  log: Logger,
+  log: MessageLog,
 ): Promise<Settlement> {
   switch (outcome?.kind) {
     case "ack":
@@ -103,7 +116,7 @@ async function retry(
   m: JsMsg,
   reason: string,
   delayMs: number | undefined,
-  log: Logger,
+  log: MessageLog,
 ): Promise<Settlement> {
   const deliveries = m.info.deliveryCount;
   if (deliveries >= ctx.maxDeliver) {
@@ -120,7 +133,7 @@ async function deadLetter(
   ctx: SettlerContext,
   m: JsMsg,
   letter: DeadLetter,
-  log: Logger,
+  log: MessageLog,
 ): Promise<Settlement> {
   try {
     const stored = await publishDeadLetter(ctx.js, ctx.dlq, m, letter);
