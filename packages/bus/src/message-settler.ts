@@ -3,6 +3,8 @@ import type { Logger } from "@switchboard/logger";
 import { toConsumedMessage, type HandlerOutcome, type MessageHandler } from "./consumed-message.js";
 import { publishDeadLetter, type DeadLetter, type DeadLetterTarget } from "./dead-letter.js";
 import type { Settlement } from "./delivery-copies.js";
+import type { KeepAlive } from "./keep-alive.js";
+import { messageLogger, type MessageLog } from "./message-log.js";
 
 export interface SettlerContext {
   js: JetStreamClient;
@@ -13,8 +15,8 @@ export interface SettlerContext {
   stage: string;
   dlq: DeadLetterTarget;
   logger: Logger;
-  /** The consumer's ack wait: a handler running longer keeps its message with `working()`. */
-  ackWaitMs: number;
+  /** Tells the server, below the consumer's ack wait, that the messages being handled are still worked on. */
+  keepAlive: KeepAlive;
 }
 
 const ACKED: Settlement = { kind: "acked" };
@@ -24,14 +26,9 @@ const ACKED: Settlement = { kind: "acked" };
  * settled alike. Never rejects: every failure ends in a nak.
  */
 export async function processMessage(ctx: SettlerContext, m: JsMsg): Promise<Settlement> {
-  const log = ctx.logger.child({
-    stream: m.info.stream,
-    seq: m.seq,
-    subject: m.subject,
-    delivery: m.info.deliveryCount,
-  });
+  const log = messageLogger(ctx.logger, m);
   try {
-    const outcome = await keptAlive(ctx, m, () => runHandler(ctx, m, log));
+    const outcome = await ctx.keepAlive.during(m, () => runHandler(ctx, m, log));
     return await settle(ctx, m, outcome, log);
   } catch (error) {
     log.error({ err: error }, "settling a message failed; it will be redelivered");
@@ -45,26 +42,7 @@ export async function processMessage(ctx: SettlerContext, m: JsMsg): Promise<Set
   }
 }
 
-/** Keeps the message from being redelivered (ack wait) while `work` runs. */
-export async function keptAlive<T>(ctx: Pick<SettlerContext, "ackWaitMs">, m: JsMsg, work: () => Promise<T>) {
-  const keepAlive = setInterval(
-    () => {
-      try {
-        m.working();
-      } catch {
-        // Connection closed: nothing to extend; the settle step will notice.
-      }
-    },
-    Math.max(1_000, ctx.ackWaitMs / 2),
-  );
-  try {
-    return await work();
-  } finally {
-    clearInterval(keepAlive);
-  }
-}
-
-async function runHandler(ctx: SettlerContext, m: JsMsg, log: Logger): Promise<HandlerOutcome> {
+async function runHandler(ctx: SettlerContext, m: JsMsg, log: MessageLog): Promise<HandlerOutcome> {
   try {
     return await ctx.handler(toConsumedMessage(m));
   } catch (error) {
@@ -78,7 +56,7 @@ async function settle(
   ctx: SettlerContext,
   m: JsMsg,
   outcome: HandlerOutcome,
-  log: Logger,
+  log: MessageLog,
 ): Promise<Settlement> {
   switch (outcome?.kind) {
     case "ack":
@@ -103,7 +81,7 @@ async function retry(
   m: JsMsg,
   reason: string,
   delayMs: number | undefined,
-  log: Logger,
+  log: MessageLog,
 ): Promise<Settlement> {
   const deliveries = m.info.deliveryCount;
   if (deliveries >= ctx.maxDeliver) {
@@ -120,7 +98,7 @@ async function deadLetter(
   ctx: SettlerContext,
   m: JsMsg,
   letter: DeadLetter,
-  log: Logger,
+  log: MessageLog,
 ): Promise<Settlement> {
   try {
     const stored = await publishDeadLetter(ctx.js, ctx.dlq, m, letter);
