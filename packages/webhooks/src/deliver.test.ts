@@ -182,6 +182,15 @@ describe("deliver: failures to get an answer", () => {
     expect(sink.requests).toHaveLength(1);
   });
 
+  it("an answer whose body stalls is bounded by the timeout, keeping the excerpt so far", async () => {
+    const sink = await receiver((_req, res) => {
+      res.writeHead(200, { "content-length": "100" });
+      res.write("partial");
+    });
+    const outcome = await attempt(sink.origin, { timeoutMs: 300 });
+    expect(outcome).toMatchObject({ outcome: "delivered", status: 200, excerpt: "partial" });
+  });
+
   it("a refused connection is retried, naming the error", async () => {
     const gone = await receiver(answer(200));
     servers.splice(servers.indexOf(gone.server), 1);
