@@ -40,12 +40,13 @@ describe("runConsumer", () => {
   async function setup(
     handler: (m: ConsumedMessage) => Promise<HandlerOutcome>,
     extra: Partial<RunConsumerOptions> = {},
+    ackWaitMs = 30_000,
   ) {
     n += 1;
     const namespace = `cl${n}`;
     const prefix = `CL${n}_`;
     await provisionStreams(nc, { namespace, prefix, replicas: 1, duplicateWindowMs: 60_000 });
-    await ensureConsumer(nc, `${prefix}INBOUND`, { durable: "worker", ackWaitMs: 30_000 });
+    await ensureConsumer(nc, `${prefix}INBOUND`, { durable: "worker", ackWaitMs });
     const runner = runConsumer({
       nc,
       stream: `${prefix}INBOUND`,
@@ -294,6 +295,36 @@ describe("runConsumer", () => {
     await waitFor(() => settled(`${prefix}INBOUND`, last), { ...WAIT, what: "all messages to be acked" });
     expect(peak).toBeGreaterThan(1);
     expect(peak).toBeLessThanOrEqual(3);
+  });
+
+  it("keeps messages whose handlers run past the ack wait from being sent again", async () => {
+    let started = 0;
+    let finish!: () => void;
+    const finished = new Promise<void>((resolve) => (finish = resolve));
+    const { prefix, send } = await setup(
+      async () => {
+        started += 1;
+        await finished;
+        return { kind: "ack" };
+      },
+      // A free slot keeps a pull open, so a message whose ack wait ran out would be sent again at once.
+      { concurrency: 3 },
+      2_000,
+    );
+    const first = await send("acme", { i: 1 }, "long-1");
+    await new Promise((r) => setTimeout(r, 700));
+    const second = await send("acme", { i: 2 }, "long-2");
+    await waitFor(() => started === 2, { ...WAIT, what: "both handlers to start" });
+    await new Promise((r) => setTimeout(r, 5_000)); // two and a half ack waits
+    const info = await consumerState(`${prefix}INBOUND`);
+    expect(info.delivered.consumer_seq).toBe(2); // each message delivered once
+    expect(info.num_redelivered).toBe(0);
+    finish();
+    await waitFor(() => settled(`${prefix}INBOUND`, Math.max(first.seq, second.seq)), {
+      ...WAIT,
+      what: "both messages to be acked",
+    });
+    expect(started).toBe(2);
   });
 
   it("dead-letters under `_unknown` when the subject carries no usable org", async () => {

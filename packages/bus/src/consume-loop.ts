@@ -10,7 +10,8 @@ import type { Logger } from "@switchboard/logger";
 import type { MessageHandler } from "./consumed-message.js";
 import { DeliveryCopies, settleCopy } from "./delivery-copies.js";
 import { InFlight } from "./in-flight.js";
-import { keptAlive, processMessage, type SettlerContext } from "./message-settler.js";
+import { KeepAlive } from "./keep-alive.js";
+import { processMessage, type SettlerContext } from "./message-settler.js";
 import { streamNames } from "./stream-names.js";
 
 export interface RunConsumerOptions {
@@ -46,6 +47,11 @@ export interface ConsumerRunner {
 }
 
 const RETRY_DELAY_MS = 1_000;
+
+/** Half the ack wait, so a message being handled is told to the server twice per ack wait; at least 1 s. */
+function keepAliveIntervalMs(ackWaitMs: number): number {
+  return Math.max(1_000, ackWaitMs / 2);
+}
 const FLUSH_TIMEOUT_MS = 2_000;
 
 export function runConsumer(opts: RunConsumerOptions): ConsumerRunner {
@@ -140,7 +146,7 @@ class ConsumeLoop {
       "the server delivered a message this loop already has again; settling it as the first",
     );
     const settlement =
-      seen.kind === "acked" ? { kind: "acked" as const } : await keptAlive(ctx, m, () => seen.first);
+      seen.kind === "acked" ? { kind: "acked" as const } : await ctx.keepAlive.during(m, () => seen.first);
     settleCopy(m, settlement);
   }
 
@@ -157,7 +163,9 @@ class ConsumeLoop {
       stage,
       dlq: { namespace, stream: streamNames(dlqPrefix).dlq },
       logger: this.log,
-      ackWaitMs: config.ack_wait === undefined ? 30_000 : millis(config.ack_wait),
+      keepAlive: new KeepAlive(
+        keepAliveIntervalMs(config.ack_wait === undefined ? 30_000 : millis(config.ack_wait)),
+      ),
     };
   }
 

@@ -3,6 +3,8 @@ import type { Logger } from "@switchboard/logger";
 import { toConsumedMessage, type HandlerOutcome, type MessageHandler } from "./consumed-message.js";
 import { publishDeadLetter, type DeadLetter, type DeadLetterTarget } from "./dead-letter.js";
 import type { Settlement } from "./delivery-copies.js";
+import type { KeepAlive } from "./keep-alive.js";
+import { messageLogger, type MessageLog } from "./message-log.js";
 
 export interface SettlerContext {
   js: JetStreamClient;
@@ -13,8 +15,8 @@ export interface SettlerContext {
   stage: string;
   dlq: DeadLetterTarget;
   logger: Logger;
-  /** The consumer's ack wait: a handler running longer keeps its message with `working()`. */
-  ackWaitMs: number;
+  /** Tells the server, below the consumer's ack wait, that the messages being handled are still worked on. */
+  keepAlive: KeepAlive;
 }
 
 const ACKED: Settlement = { kind: "acked" };
@@ -24,9 +26,9 @@ const ACKED: Settlement = { kind: "acked" };
  * settled alike. Never rejects: every failure ends in a nak.
  */
 export async function processMessage(ctx: SettlerContext, m: JsMsg): Promise<Settlement> {
-  const log = messageLog(ctx.logger, m);
+  const log = messageLogger(ctx.logger, m);
   try {
-    const outcome = await keptAlive(ctx, m, () => runHandler(ctx, m, log));
+    const outcome = await ctx.keepAlive.during(m, () => runHandler(ctx, m, log));
     return await settle(ctx, m, outcome, log);
   } catch (error) {
     log.error({ err: error }, "settling a message failed; it will be redelivered");
@@ -37,43 +39,6 @@ export async function processMessage(ctx: SettlerContext, m: JsMsg): Promise<Set
       // Connection closed: the server redelivers after the ack wait anyway.
     }
     return { kind: "nak", delayMs };
-  }
-}
-
-/** What settling a message logs with: info, warn and error. */
-type MessageLog = Pick<Logger, "info" | "warn" | "error">;
-
-/**
- * The message's logger, bound to its stream, sequence, subject and delivery, and made on its first
- * use: most messages log nothing, and a logger child costs (its bindings go through redaction).
- */
-function messageLog(logger: Logger, m: JsMsg): MessageLog {
-  const bindings = { stream: m.info.stream, seq: m.seq, subject: m.subject, delivery: m.info.deliveryCount };
-  let child: Logger | undefined;
-  const log = () => (child ??= logger.child(bindings));
-  return {
-    info: ((...args: Parameters<Logger["info"]>) => log().info(...args)) as Logger["info"],
-    warn: ((...args: Parameters<Logger["warn"]>) => log().warn(...args)) as Logger["warn"],
-    error: ((...args: Parameters<Logger["error"]>) => log().error(...args)) as Logger["error"],
-  };
-}
-
-/** Keeps the message from being redelivered (ack wait) while `work` runs. */
-export async function keptAlive<T>(ctx: Pick<SettlerContext, "ackWaitMs">, m: JsMsg, work: () => Promise<T>) {
-  const keepAlive = setInterval(
-    () => {
-      try {
-        m.working();
-      } catch {
-        // Connection closed: nothing to extend; the settle step will notice.
-      }
-    },
-    Math.max(1_000, ctx.ackWaitMs / 2),
-  );
-  try {
-    return await work();
-  } finally {
-    clearInterval(keepAlive);
   }
 }
 

@@ -5,6 +5,7 @@ import { installHostCheck, sendClientError } from "./client-errors.js";
 import { installErrorHandling, sendFrameworkError } from "./error-handler.js";
 import { registerHealthRoutes, type ReadinessCheck } from "./health.js";
 import { installJsonBodyParser } from "./json-body-parser.js";
+import { lazyChildLogger } from "./lazy-child-logger.js";
 import { installMetrics, registerMetricsRoute } from "./metrics.js";
 import { installOpenApi, registerDocsRoutes } from "./openapi.js";
 import { MAX_PATH_SEGMENT_LENGTH } from "./limits.js";
@@ -42,6 +43,7 @@ export async function buildHttpServer(options: HttpServerOptions): Promise<Fasti
   const app = Fastify({
     // Typed as fastify's base logger so the instance is the plain `FastifyInstance` that plugins expect.
     loggerInstance: options.logger as FastifyBaseLogger,
+    childLoggerFactory: lazyChildLogger,
     bodyLimit: options.bodyLimitBytes,
     requestIdHeader: false,
     genReqId: requestIdOf,

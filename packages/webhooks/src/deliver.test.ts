@@ -9,6 +9,7 @@ import {
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { deliver, type DeliverOptions } from "./deliver.js";
+import { createDestinationCache } from "./destination-cache.js";
 import { verify } from "./signature.js";
 import { generateSigningSecret } from "./signing-secret.js";
 import { webhookHeaders } from "./webhook-headers.js";
@@ -181,6 +182,15 @@ describe("deliver: failures to get an answer", () => {
     expect(sink.requests).toHaveLength(1);
   });
 
+  it("an answer whose body stalls is bounded by the timeout, keeping the excerpt so far", async () => {
+    const sink = await receiver((_req, res) => {
+      res.writeHead(200, { "content-length": "100" });
+      res.write("partial");
+    });
+    const outcome = await attempt(sink.origin, { timeoutMs: 300 });
+    expect(outcome).toMatchObject({ outcome: "delivered", status: 200, excerpt: "partial" });
+  });
+
   it("a refused connection is retried, naming the error", async () => {
     const gone = await receiver(answer(200));
     servers.splice(servers.indexOf(gone.server), 1);
@@ -272,6 +282,37 @@ describe("deliver: the SSRF guard", () => {
       expect(outcome.outcome === "refused" && outcome.problem.message).toContain(`resolves to ${address}`);
     }
     expect(sink.requests).toHaveLength(0);
+  });
+
+  it("uses an approval for its TTL, to the checked address only; a name now resolving to a private address is refused after it", async () => {
+    const sink = await receiver(answer(204));
+    let clock = 1_000_000;
+    const destinations = createDestinationCache({ ttlMs: 5_000, now: () => clock });
+    let answerWith = "127.0.0.1";
+    let lookups = 0;
+    const resolve = async () => {
+      lookups += 1;
+      return [answerWith];
+    };
+    const url = `http://hooks.example:${sink.port}/`;
+    const send = () => attempt(url, { allowlist: ["127.0.0.1"], resolve, destinations });
+    expect(await send()).toMatchObject({ outcome: "delivered" });
+    // The name now points somewhere private: within the TTL the request still goes to the address
+    // that was checked (the connection is pinned to it), not to the new one.
+    answerWith = "10.0.0.8";
+    clock += 4_999;
+    expect(await send()).toMatchObject({ outcome: "delivered" });
+    expect(lookups).toBe(1);
+    clock += 1;
+    const refused = await send();
+    expect(refused).toMatchObject({ outcome: "refused", problem: { code: "private-address" } });
+    expect(refused.outcome === "refused" && refused.problem.message).toContain("resolves to 10.0.0.8");
+    expect(lookups).toBe(2);
+    expect(sink.requests).toHaveLength(2);
+    // A refusal is not kept: once the name is fixed, the next attempt is checked and sent.
+    answerWith = "127.0.0.1";
+    expect(await send()).toMatchObject({ outcome: "delivered" });
+    expect(lookups).toBe(3);
   });
 
   it("refuses URLs it cannot use", async () => {

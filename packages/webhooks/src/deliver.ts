@@ -1,3 +1,4 @@
+import type { DestinationCache } from "./destination-cache.js";
 import { checkDestination, type Resolve } from "./destination-check.js";
 import { createDeliveryPools, type DeliveryPools } from "./delivery-pools.js";
 import type { DeliveryOutcome } from "./delivery-outcome.js";
@@ -17,6 +18,8 @@ export interface DeliverOptions {
   resolve?: Resolve;
   /** Shared keep-alive pools; without them the attempt uses a connection of its own. */
   pools?: DeliveryPools;
+  /** Recent approvals of the SSRF guard, made with this allowlist and resolver; without it, every attempt checks. */
+  destinations?: DestinationCache;
   /** Clock for Retry-After dates. */
   now?: () => number;
 }
@@ -39,21 +42,26 @@ export async function deliver(opts: DeliverOptions): Promise<DeliveryOutcome> {
   });
   const pools = opts.pools ?? createDeliveryPools();
   try {
-    const checked = await beforeDeadline(
-      checkDestination(opts.url, {
-        allowlist: opts.allowlist,
-        ...(opts.resolve ? { resolve: opts.resolve } : {}),
-      }),
-      deadline.signal,
-    );
-    if (checked === undefined) return timedOut("resolving the host");
-    if (!checked.ok) {
-      // A name that does not resolve is usually a passing DNS fault, so it is retried like one.
-      if (checked.error.code === "unresolvable")
-        return { outcome: "retry", durationMs: elapsed(), error: checked.error.message };
-      return { outcome: "refused", problem: checked.error, durationMs: elapsed() };
+    let approved = opts.destinations?.get(opts.url);
+    if (approved === undefined) {
+      const checked = await beforeDeadline(
+        checkDestination(opts.url, {
+          allowlist: opts.allowlist,
+          ...(opts.resolve ? { resolve: opts.resolve } : {}),
+        }),
+        deadline.signal,
+      );
+      if (checked === undefined) return timedOut("resolving the host");
+      if (!checked.ok) {
+        // A name that does not resolve is usually a passing DNS fault, so it is retried like one.
+        if (checked.error.code === "unresolvable")
+          return { outcome: "retry", durationMs: elapsed(), error: checked.error.message };
+        return { outcome: "refused", problem: checked.error, durationMs: elapsed() };
+      }
+      approved = checked.value;
+      opts.destinations?.remember(opts.url, approved);
     }
-    const { url, addresses } = checked.value;
+    const { url, addresses } = approved;
     const lease = pools.acquire(url.origin, addresses);
     try {
       const response = await lease.dispatcher.request({

@@ -7,6 +7,8 @@ export type { WebhookHeadersOptions } from "./webhook-headers.js";
 export { validateUrlSyntax } from "./url-syntax.js";
 export { checkDestination, resolveWithSystem } from "./destination-check.js";
 export type { CheckDestinationOptions, CheckedDestination, Resolve } from "./destination-check.js";
+export { createDestinationCache } from "./destination-cache.js";
+export type { DestinationCache, DestinationCacheOptions } from "./destination-cache.js";
 export { validateAllowlist } from "./allowlist.js";
 export { ALLOWLIST_VARIABLE } from "./destination-problem.js";
 export type { DestinationProblem } from "./destination-problem.js";

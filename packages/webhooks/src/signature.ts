@@ -17,7 +17,22 @@ export function sign(secret: string, msgId: string, timestamp: number, body: str
   if (!Number.isSafeInteger(timestamp) || timestamp < 0) {
     throw new ValidationError(`timestamp must be whole seconds since the epoch, not ${timestamp}`);
   }
-  return `v1,${hmac(signingKey(secret), msgId, timestamp, body).toString("base64")}`;
+  return `v1,${hmac(keyOf(secret), msgId, timestamp, body).toString("base64")}`;
+}
+
+/** Secrets whose HMAC keys are kept decoded; past this, the oldest is decoded again when next used. */
+const MAX_KEPT_KEYS = 1_000;
+const keys = new Map<string, Buffer>();
+
+/** The secret's HMAC key, decoded once rather than for every request it signs. */
+function keyOf(secret: string): Buffer {
+  let key = keys.get(secret);
+  if (key === undefined) {
+    key = signingKey(secret);
+    keys.set(secret, key);
+    if (keys.size > MAX_KEPT_KEYS) keys.delete(keys.keys().next().value as string);
+  }
+  return key;
 }
 
 /** One signature per secret, space-separated: during rotation both the old and new secret sign. */

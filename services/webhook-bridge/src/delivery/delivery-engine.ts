@@ -2,7 +2,7 @@ import { streamNames } from "@switchboard/bus";
 import { ConflictError } from "@switchboard/errors";
 import type { DomainParts, ServiceContext } from "@switchboard/runtime";
 import type { Keyring } from "@switchboard/secrets";
-import { createDeliveryPools, type Resolve } from "@switchboard/webhooks";
+import { createDeliveryPools, createDestinationCache, type Resolve } from "@switchboard/webhooks";
 import type { DeliveryControl } from "../contracts.js";
 import type { Sweeps } from "@switchboard/runtime";
 import { AttemptLog } from "./attempt-log.js";
@@ -87,6 +87,7 @@ export function createDeliveryEngine(
     disableAfterMs: config.webhookDisableAfterMs,
     parkedRedeliveryMs: deps.parkedRedeliveryMs ?? 60_000,
     pools: createDeliveryPools(),
+    destinations: createDestinationCache(),
     rateLimits: new RateLimits(),
     counters: new DeliveryCounters(),
     attempts: new AttemptLog(parts.db),

@@ -1,6 +1,6 @@
 import type { Kysely } from "kysely";
 import type { Logger } from "@switchboard/logger";
-import type { DeliveryPools, Resolve } from "@switchboard/webhooks";
+import type { DeliveryPools, DestinationCache, Resolve } from "@switchboard/webhooks";
 import type { SubscriptionRecord } from "../contracts.js";
 import type { AttemptLog } from "./attempt-log.js";
 import type { DeliveryCounters } from "./delivery-counters.js";
@@ -27,6 +27,8 @@ export interface DeliveryRuntime {
    */
   parkedRedeliveryMs: number;
   pools: DeliveryPools;
+  /** The SSRF guard's recent approvals (with `allowlist` and `resolve`), so a busy endpoint is not checked per POST. */
+  destinations: DestinationCache;
   rateLimits: RateLimits;
   counters: DeliveryCounters;
   /** The consumers' lookups in and writes to the delivery log, batched. */

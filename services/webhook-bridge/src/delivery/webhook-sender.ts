@@ -34,6 +34,7 @@ export async function sendEvent(
     timeoutMs: sub.timeoutMs,
     allowlist: rt.allowlist,
     pools: rt.pools,
+    destinations: rt.destinations,
     ...(rt.resolve ? { resolve: rt.resolve } : {}),
   });
   return { kind: "sent", result };
