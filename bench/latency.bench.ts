@@ -82,7 +82,7 @@ function latencyFigures(ctx: BenchContext, sb: FixedRateRun, nr: FixedRateRun): 
       nr.run.figures.p50Ms,
     ),
     versusNodeRed(
-      { ...ms, name: "p99 send → sink", limit: 50, note: `Node-RED: ${deliveryNote(nr.run)}` },
+      { ...ms, name: "p99 send → sink", limit: 100, note: `Node-RED: ${deliveryNote(nr.run)}` },
       sb.run.figures.p99Ms,
       nr.run.figures.p99Ms,
     ),
