@@ -30,7 +30,17 @@ export async function enqueueEvents<DB extends OutboxTables>(
   messages: readonly OutboxMessage[],
   onDuplicate: "error" | "ignore" = "error",
 ): Promise<void> {
-  if (messages.length === 0) return;
+  await enqueuingEvents(trx, schema, messages, onDuplicate)?.execute();
+}
+
+/** The statement enqueueEvents runs, to run with others; undefined for no events. */
+export function enqueuingEvents<DB extends OutboxTables>(
+  trx: Transaction<DB> | Kysely<DB>,
+  schema: string,
+  messages: readonly OutboxMessage[],
+  onDuplicate: "error" | "ignore" = "error",
+) {
+  if (messages.length === 0) return undefined;
   const outbox: Kysely<OutboxTables> = tablesOf(trx);
   const insert = outbox
     .withSchema(schema)
@@ -43,7 +53,5 @@ export async function enqueueEvents<DB extends OutboxTables>(
         headers: JSON.stringify({ "Switchboard-Trace-Id": message.event.traceId, ...message.headers }),
       })),
     );
-  await (
-    onDuplicate === "ignore" ? insert.onConflict((oc) => oc.column("message_id").doNothing()) : insert
-  ).execute();
+  return onDuplicate === "ignore" ? insert.onConflict((oc) => oc.column("message_id").doNothing()) : insert;
 }

@@ -5,7 +5,7 @@ export {
   outboxSetAsideMigration,
 } from "./outbox.table.js";
 export type { OutboxRow, OutboxTables } from "./outbox.table.js";
-export { enqueueEvent, enqueueEvents } from "./enqueue.js";
+export { enqueueEvent, enqueueEvents, enqueuingEvents } from "./enqueue.js";
 export type { OutboxMessage } from "./enqueue.js";
 export { createOutboxRelay } from "./outbox-relay.js";
 export type { OutboxRelay, OutboxRelayOptions, OutboxPublisher } from "./outbox-relay.js";

@@ -47,8 +47,13 @@ const toRun = (r: Row): RuleRun => ({
 
 /** Records runs, in the caller's transaction (the engine writes them with the dedup record). */
 export async function insertRuleRuns(db: Kysely<RulesEngineDB>, runs: RuleRunWrite[]): Promise<void> {
-  if (runs.length === 0) return;
-  await db
+  await insertingRuleRuns(db, runs)?.execute();
+}
+
+/** The statement insertRuleRuns runs; undefined for no runs. */
+export function insertingRuleRuns(db: Kysely<RulesEngineDB>, runs: readonly RuleRunWrite[]) {
+  if (runs.length === 0) return undefined;
+  return db
     .withSchema(SCHEMA)
     .insertInto("rule_runs")
     .values(
@@ -66,8 +71,7 @@ export async function insertRuleRuns(db: Kysely<RulesEngineDB>, runs: RuleRunWri
         error: r.error ?? null,
         ...(r.createdAt === undefined ? {} : { created_at: r.createdAt }),
       })),
-    )
-    .execute();
+    );
 }
 
 /** An org's runs, newest first; `before` is the id of the last run of the previous page. */

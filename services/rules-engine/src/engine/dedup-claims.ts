@@ -215,14 +215,6 @@ const heldBy = (messages: readonly ClaimedMessage[], status?: "processing") =>
   sql`array(select l.id from (${claimsOf(messages)}) l ${status === undefined ? sql`` : sql`where l.status = ${status}`})`;
 
 /** Marks the messages' claims done, in the transaction that records what they did. */
-export async function completeClaims(
-  trx: Transaction<RulesEngineDB>,
-  messages: readonly ClaimedMessage[],
-): Promise<void> {
-  if (messages.length === 0) return;
-  await completing(messages).execute(trx);
-}
-
 export const completing = (messages: readonly ClaimedMessage[]) =>
   sql`update ${CLAIMS} set status = 'done', done_at = now() where ctid = any(${heldBy(messages)})`;
 
@@ -232,8 +224,11 @@ export async function releaseClaims(
   messages: readonly ClaimedMessage[],
 ): Promise<void> {
   if (messages.length === 0) return;
-  await sql`delete from ${CLAIMS} where ctid = any(${heldBy(messages, "processing")})`.execute(db);
+  await releasing(messages).execute(db);
 }
+
+export const releasing = (messages: readonly ClaimedMessage[]) =>
+  sql`delete from ${CLAIMS} where ctid = any(${heldBy(messages, "processing")})`;
 
 /**
  * Frees claims a stream copy left behind when it left the engine without freeing them (dead-lettered

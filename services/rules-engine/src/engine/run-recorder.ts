@@ -1,17 +1,12 @@
 import { createHash } from "node:crypto";
 import type { Kysely, Transaction } from "kysely";
 import { buildEvent, eventSubject } from "@switchboard/events";
-import { enqueueEvents, type EventSource, type OutboxMessage } from "@switchboard/outbox";
+import { executeTogether } from "@switchboard/db";
+import { enqueuingEvents, type EventSource, type OutboxMessage } from "@switchboard/outbox";
 import type { CompiledRule } from "@switchboard/rules";
 import type { ActionResult } from "./action-runner.js";
-import { insertRuleRuns } from "../rule-run.repository.js";
-import {
-  completeClaims,
-  lockForRecording,
-  refKey,
-  releaseClaims,
-  type ClaimedMessage,
-} from "./dedup-claims.js";
+import { insertingRuleRuns } from "../rule-run.repository.js";
+import { completing, lockForRecording, refKey, releasing, type ClaimedMessage } from "./dedup-claims.js";
 import type { DedupKey } from "./dedup-keys.js";
 
 import { SCHEMA } from "../migrations.js";
@@ -78,9 +73,9 @@ export function refOf(record: MessageRecord): ClaimedMessage {
 }
 
 /**
- * What recordMessages writes, in a transaction that holds the messages' claims locked already: a
- * statement for all their runs, one for all their emitted events, one for the claims they complete
- * and one for those they free.
+ * What recordMessages writes, in a transaction that holds the messages' claims locked already, as
+ * one statement: all their runs, all their emitted events, the claims they complete and those they
+ * free (none of these parts reads another's rows).
  */
 export async function writeRecords(
   trx: Transaction<RulesEngineDB>,
@@ -88,37 +83,44 @@ export async function writeRecords(
   records: readonly MessageRecord[],
 ): Promise<void> {
   if (records.length === 0) return;
-  await insertRuleRuns(
+  const completed = records.filter((r) => r.complete).map(refOf);
+  const freed = records.filter((r) => !r.complete).map(refOf);
+  await executeTogether<RulesEngineDB>(
     trx,
-    records.flatMap((record) =>
-      record.runs.map((run) => ({
-        orgId: record.orgId,
-        ruleId: run.rule.id,
-        version: run.rule.version,
-        trigger: { kind: record.triggerKind, name: record.triggerName },
-        messageId: record.messageId,
-        dedupKey: record.dedupKey,
-        status: run.status,
-        input: record.input,
-        actions: run.actions,
-        error: run.error,
-      })),
-    ),
-  );
-  await enqueueEvents(
-    trx,
-    SCHEMA,
-    records.flatMap((record) =>
-      record.runs.flatMap((run) =>
-        run.actions
-          .filter((a) => a.outcome === "emit")
-          .map((action) => emitted(source, record, run.rule, action)),
+    [
+      insertingRuleRuns(
+        trx,
+        records.flatMap((record) =>
+          record.runs.map((run) => ({
+            orgId: record.orgId,
+            ruleId: run.rule.id,
+            version: run.rule.version,
+            trigger: { kind: record.triggerKind, name: record.triggerName },
+            messageId: record.messageId,
+            dedupKey: record.dedupKey,
+            status: run.status,
+            input: record.input,
+            actions: run.actions,
+            error: run.error,
+          })),
+        ),
       ),
-    ),
-    "ignore",
+      enqueuingEvents<RulesEngineDB>(
+        trx,
+        SCHEMA,
+        records.flatMap((record) =>
+          record.runs.flatMap((run) =>
+            run.actions
+              .filter((a) => a.outcome === "emit")
+              .map((action) => emitted(source, record, run.rule, action)),
+          ),
+        ),
+        "ignore",
+      ),
+      completed.length > 0 ? completing(completed) : undefined,
+      freed.length > 0 ? releasing(freed) : undefined,
+    ].filter((statement) => statement !== undefined),
   );
-  await completeClaims(trx, records.filter((r) => r.complete).map(refOf));
-  await releaseClaims(trx, records.filter((r) => !r.complete).map(refOf));
 }
 
 function emitted(
