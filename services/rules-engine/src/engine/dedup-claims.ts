@@ -68,20 +68,15 @@ export async function claimBatch(
 ): Promise<ClaimOutcome[]> {
   if (requests.length === 0) return [];
   const stored = requests.map((r) => ({ ...r, keys: r.keys.map(storedKey) }));
-  const rows = stored
-    .flatMap((r) => r.keys.map((k) => ({ r, k, key: rowKey(r.orgId, r.eventName, k.kind, k.value) })))
-    .sort((a, b) => compare(a.key, b.key));
+  const keys = keysOf(requests);
   await sql`insert into ${CLAIMS} (org_id, event_name, kind, value, message_id, status, holder)
     values ${sql.join(
-      rows.map(
-        ({ r, k }) =>
-          sql`(${r.orgId}, ${r.eventName}, ${k.kind}, ${k.value}, ${r.messageId}, 'processing', ${r.holder})`,
+      keys.map(
+        (k) =>
+          sql`(${k.orgId}, ${k.eventName}, ${k.kind}, ${k.value}, ${k.messageId}, 'processing', ${k.of.holder})`,
       ),
     )} on conflict (org_id, event_name, kind, value) do nothing`.execute(trx);
-  const distinct = [...new Map(rows.map((row) => [row.key, row])).values()];
-  const { rows: found } = await lockedKeys(
-    distinct.map(({ r, k }) => ({ orgId: r.orgId, eventName: r.eventName, messageId: r.messageId, ...k })),
-  ).execute(trx);
+  const { rows: found } = await lockedKeys(keys).execute(trx);
   const byKey = new Map(found.map((row) => [rowKey(row.org_id, row.event_name, row.kind, row.value), row]));
   const releases: Release[] = [];
   const outcomes = stored.map((r) => {
@@ -170,12 +165,15 @@ export function lockedKeys(keys: readonly KeyRow[], which: "all" | "held" = "all
     ${which === "held" ? sql`where c.message_id = k.message_id` : sql``}`;
 }
 
-/** The messages' keys as their claims store them, in the one order every statement locks them in. */
-function keysOf(messages: readonly ClaimedMessage[]): KeyRow[] {
+/**
+ * The messages' keys as their claims store them, each with its message, in the one order every
+ * statement writes and locks them in.
+ */
+function keysOf<M extends ClaimedMessage>(messages: readonly M[]): (KeyRow & { of: M })[] {
   return messages
     .flatMap((m) =>
       m.keys.map(storedKey).map((k) => {
-        const row = { orgId: m.orgId, eventName: m.eventName, messageId: m.messageId, ...k };
+        const row = { orgId: m.orgId, eventName: m.eventName, messageId: m.messageId, ...k, of: m };
         return { row, key: rowKey(row.orgId, row.eventName, row.kind, row.value) };
       }),
     )
