@@ -35,6 +35,11 @@ export const PUBLIC_ROUTES: readonly PublicRoute[] = [
   { method: "GET", path: "/metrics", roles: [] },
   { method: "POST", path: "/v1/orgs", roles: ["platform-admin"], body: () => ({ id: "zeta", name: "Zeta" }) },
   { method: "GET", path: "/v1/orgs", roles: ["platform-admin"] },
+  {
+    method: "GET",
+    path: "/v1/whoami",
+    roles: ["platform-admin", "org-admin", "content-manager", "integration", "app", "viewer"],
+  },
   { method: "GET", path: "/v1/orgs/{org}", roles: ["viewer", "content-manager", "integration", "app"] },
   {
     method: "POST",
@@ -112,6 +117,7 @@ export const PUBLIC_ROUTES: readonly PublicRoute[] = [
     body: () => ({ description: "d", schema: { type: "object" } }),
   },
   { method: "GET", path: "/v1/orgs/{org}/inbound-events/{name}", roles: RULES_VIEW },
+  { method: "GET", path: "/v1/orgs/{org}/inbound-events/{name}/samples", roles: RULES_VIEW },
   { method: "DELETE", path: "/v1/orgs/{org}/inbound-events/{name}", roles: CM },
   { method: "GET", path: "/v1/orgs/{org}/inbound-events", roles: RULES_VIEW },
   { method: "PUT", path: "/v1/orgs/{org}/rules/{ruleId}", roles: CM, body: rule },
