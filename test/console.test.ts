@@ -256,7 +256,7 @@ describe("the console, as a content manager", () => {
       await page.waitForLoadState("networkidle").catch(() => undefined);
       const violations = await seriousViolations(page);
       if (violations.length > 0) found[screen] = violations;
-      await screenshot(page, `screen-${screen.replaceAll("/", "-")}`);
+      await screenshot(page, `screen-${screen.replace(webhookId, "detail").replaceAll("/", "-")}`);
     }
     const signInPage = await cmContext.newPage();
     await signInPage.goto(`${stack.url}/console/`);
