@@ -17,6 +17,11 @@ import { RuleIndex } from "./rule-index.js";
 import { publishRulesChanged } from "./rules-changed.js";
 import { rulesEngineRoutes } from "./rules-engine.routes.js";
 import type { RulesEngineDB } from "./rules-engine.tables.js";
+import { startTimerFiring, type TimerFiring } from "./timers/timer-firing.js";
+
+/** How often each replica looks for due timers, and how many it fires in one transaction. */
+const TIMER_POLL_MS = 1_000;
+const TIMER_BATCH = 50;
 
 export interface RulesEngineService extends Service {
   /** The in-memory rules of every org, loaded at start and kept current by the watcher. */
@@ -36,6 +41,7 @@ export function createRulesEngineService(ctx: ServiceContext): RulesEngineServic
   const eventRefs = createEventRefResolver();
   let watcher: RuleChangeWatcher | undefined;
   let engine: Engine | undefined;
+  let timers: TimerFiring | undefined;
   const changed = (orgId: string): void => {
     publishRulesChanged(ctx.nc, ctx.config.namespace, orgId, ctx.logger);
     watcher?.changed(orgId);
@@ -86,6 +92,18 @@ export function createRulesEngineService(ctx: ServiceContext): RulesEngineServic
         await index.load(db);
         // Consume only once the index is loaded and watched.
         engine = await startEngine(ctx, parts, index);
+        timers = startTimerFiring(
+          {
+            db: parts.db,
+            source: parts.source,
+            call: parts.call,
+            logger: ctx.logger.child({ component: "rule-timers" }),
+            maxAttempts: ctx.config.rulesMaxDeliver,
+            backoffMs: ctx.config.rulesBackoffMs,
+            eventsWritten: parts.eventsWritten,
+          },
+          { pollMs: TIMER_POLL_MS, batch: TIMER_BATCH },
+        );
       } catch (error) {
         await watcher.stop();
         await domain.stop();
@@ -93,6 +111,7 @@ export function createRulesEngineService(ctx: ServiceContext): RulesEngineServic
       }
     },
     async stop() {
+      await timers?.stop();
       await engine?.stop();
       await watcher?.stop();
       await domain.stop();
