@@ -56,7 +56,8 @@ describe("rule timers: fire when nothing happened in time, cancelled by the foll
   };
 
   beforeAll(async () => {
-    stack = await startStack();
+    // Sweep often, so that rows made to look old go within the test.
+    stack = await startStack({ SWITCHBOARD_RETENTION_SWEEP_MS: "200" });
     cm = (await setUpOrg(stack.url, "hrh", ["content-manager", "app", "viewer"])).app;
     const template = {
       name: "maternity-care",
@@ -220,5 +221,35 @@ describe("rule timers: fire when nothing happened in time, cancelled by the foll
     const bad = await cm.get(`/v1/orgs/hrh/rules/${NURSE_RULE}/timers?after=yesterday`);
     expect(bad.status).toBe(400);
     expect(bad.body.detail).toContain("after must be");
+  });
+
+  it("finished timers and kept follow-ups go after the rule-run retention; a pending timer an old follow-up covers is cancelled first", async () => {
+    // A timer written after the follow-up that covers it (processed out of order), still pending.
+    await db.query(`
+      insert into rules_engine.rule_timers (org_id, rule_id, version, timer_key, dedup_key, trigger_kind,
+        trigger_name, message_id, trace_id, cancel_key, base_at, due_at, next_at, input, actions)
+      values ('hrh', '${NURSE_RULE}', 1, 'late-written', 'id:late', 'event', 'formAssigned', 'late', 'late',
+        'key-late', now() - interval '100 days', now() + interval '300 days', now() + interval '300 days', 'null', '[]')`);
+    await db.query(`
+      insert into rules_engine.timer_cancellations (org_id, rule_id, cancel_key, message_id, occurred_at, created_at)
+      values ('hrh', '${NURSE_RULE}', 'key-late', 'follow-up', now() - interval '99 days', now() - interval '99 days')`);
+    await db.query(
+      "update rules_engine.rule_timers set finished_at = now() - interval '100 days' where state <> 'pending'",
+    );
+    const left = async (query: string) => Number((await db.query(query)).rows[0].n);
+    await waitFor(
+      async () =>
+        (await left(
+          "select count(*) as n from rules_engine.rule_timers where state <> 'pending' and finished_at < now() - interval '1 day'",
+        )) === 0 &&
+        (await left(
+          "select count(*) as n from rules_engine.timer_cancellations where message_id = 'follow-up'",
+        )) === 0,
+      { what: "old timers and follow-ups swept" },
+    );
+    const late = await db.query(
+      "select state, finished_by from rules_engine.rule_timers where timer_key = 'late-written'",
+    );
+    expect(late.rows).toEqual([{ state: "cancelled", finished_by: "follow-up" }]);
   });
 });

@@ -18,6 +18,7 @@ import { publishRulesChanged } from "./rules-changed.js";
 import { rulesEngineRoutes } from "./rules-engine.routes.js";
 import type { RulesEngineDB } from "./rules-engine.tables.js";
 import { startTimerFiring, type TimerFiring } from "./timers/timer-firing.js";
+import { deleteCancellationsBefore, deleteFinishedTimersBefore } from "./timers/timer-retention.js";
 
 /** How often each replica looks for due timers, and how many it fires in one transaction. */
 const TIMER_POLL_MS = 1_000;
@@ -68,6 +69,16 @@ export function createRulesEngineService(ctx: ServiceContext): RulesEngineServic
         what: "rule runs",
         retentionMs: ctx.config.ruleRunRetentionMs,
         run: (before) => deleteRuleRunsBefore(database, before),
+      },
+      {
+        what: "finished rule timers",
+        retentionMs: ctx.config.ruleRunRetentionMs,
+        run: (before) => deleteFinishedTimersBefore(database, before),
+      },
+      {
+        what: "timer cancellations",
+        retentionMs: ctx.config.ruleRunRetentionMs,
+        run: (before) => deleteCancellationsBefore(database, before),
       },
       {
         what: "inbound samples",
