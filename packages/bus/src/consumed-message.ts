@@ -13,6 +13,8 @@ export interface ConsumedMessage {
   deliveryCount: number;
   /** The `Nats-Msg-Id` it was published with, if any. */
   msgId: string | undefined;
+  /** When the stream stored it: the same on every delivery. */
+  storedAt: Date;
   /** Parses the payload as JSON; throws on invalid JSON. */
   json<T>(): T;
 }
@@ -42,6 +44,7 @@ export function toConsumedMessage(m: JsMsg): ConsumedMessage {
     seq: m.seq,
     deliveryCount: m.info.deliveryCount,
     msgId: headers["Nats-Msg-Id"] || undefined,
+    storedAt: m.time,
     json: <T>() => JSON.parse(decoder.decode(m.data)) as T,
   };
 }

@@ -10,17 +10,21 @@ export interface DryRunResult {
   actions: ResolvedAction[];
   /** Why the rule would fail at run time (a parameter of the wrong type, a condition that throws). */
   error?: string;
+  /** For a rule with a timer that matched: when it would fire, and the key a follow-up cancels it by. */
+  timer?: { dueAt: string; key: string | null };
 }
 
 /**
  * What a rule would do with a payload, with no side effect. The payload is validated first, as
  * the engine does: an invalid payload is dead-lettered before any rule sees it, so it is
- * reported as invalid and not evaluated.
+ * reported as invalid and not evaluated. A rule with a timer says when it would fire for a message
+ * received at `messageTime` (the time the engine would start it from).
  */
 export function dryRun(
   rule: CompiledRule,
   payload: unknown,
   validate?: (payload: unknown) => Result<void, { path: string; message: string }[]>,
+  messageTime: Date = new Date(0),
 ): DryRunResult {
   if (validate !== undefined) {
     const checked = validate(payload);
@@ -30,5 +34,9 @@ export function dryRun(
   if (!evaluation.matched) return { valid: true, matched: false, actions: [] };
   if ("error" in evaluation)
     return { valid: true, matched: true, actions: evaluation.actions, error: evaluation.error };
-  return { valid: true, matched: true, actions: evaluation.actions };
+  if (rule.timer === undefined) return { valid: true, matched: true, actions: evaluation.actions };
+  const started = rule.timer.schedule(payload, messageTime);
+  if (!started.ok) return { valid: true, matched: true, actions: evaluation.actions, error: started.error };
+  const timer = { dueAt: started.value.dueAt.toISOString(), key: started.value.key };
+  return { valid: true, matched: true, actions: evaluation.actions, timer };
 }

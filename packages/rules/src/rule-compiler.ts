@@ -2,6 +2,7 @@ import { ValidationError } from "@switchboard/errors";
 import { ACTION_SPECS } from "./action-specs.js";
 import { compileLogic, truthy, type Evaluator } from "./logic-compiler.js";
 import { compileParams, type ResolvedParams } from "./param-resolver.js";
+import { compileTimer } from "./rule-timer.js";
 import type { ActionType, CompiledRule, ResolvedAction, RuleDocument, RuleEvaluation } from "./types.js";
 
 interface CompiledAction {
@@ -27,6 +28,7 @@ export function compileRule(doc: RuleDocument, meta: { version: number }): Compi
     trigger: { kind, name },
     description: doc.description,
     evaluate: (data) => evaluate(when, actions, data),
+    ...(doc.timer === undefined ? {} : { timer: compileTimer(doc.timer) }),
   };
 }
 

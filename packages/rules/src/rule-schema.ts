@@ -1,4 +1,5 @@
 import { ACTION_SPECS } from "./action-specs.js";
+import { TIMER_SCHEMA } from "./timer-schema.js";
 import { ACTION_TYPES } from "./types.js";
 
 /** The patterns of names, as in the events package: subject-safe tokens, inbound names dotted. */
@@ -74,6 +75,7 @@ export const RULE_SCHEMA = {
     },
     when: { description: "JSON Logic over the payload; the rule runs when it is truthy. Default: always." },
     actions: { type: "array", minItems: 1, maxItems: 20, items: { $ref: "#/$defs/action" } },
+    timer: TIMER_SCHEMA,
   },
   required: ["id", "on", "actions"],
   additionalProperties: false,

@@ -58,12 +58,13 @@ export async function runDryRun(
       orgId,
       kind === "inbound" ? { inbound: name } : { event: name },
     )) ?? undeclared(compiled);
+  const receivedAt = receivedAtOf(request.receivedAt);
   const payloads = hasPayload
-    ? [{ payload: request.payload }]
+    ? [{ payload: request.payload, time: receivedAt }]
     : await samples(db, orgId, compiled, request.recent!);
-  const results = payloads.map(({ payload, messageId }) => ({
+  const results = payloads.map(({ payload, messageId, time }) => ({
     ...(messageId === undefined ? {} : { messageId }),
-    ...dryRun(compiled, payload, validate),
+    ...dryRun(compiled, payload, validate, messageTimeOf(compiled, payload, time)),
   }));
   return { ruleId: compiled.id, version, trigger: compiled.trigger, results, warnings };
 }
@@ -108,7 +109,7 @@ async function samples(
   orgId: string,
   compiled: CompiledRule,
   n: number,
-): Promise<{ payload: unknown; messageId?: string }[]> {
+): Promise<{ payload: unknown; messageId?: string; time: Date }[]> {
   if (compiled.trigger.kind !== "inbound") {
     throw new ValidationError(
       `recent messages are kept for inbound events only; give a payload to dry-run a rule on ${compiled.trigger.name}`,
@@ -117,8 +118,28 @@ async function samples(
   return (await recentSamples(db, orgId, compiled.trigger.name, n)).map((s) => ({
     payload: s.payload,
     messageId: s.messageId,
+    time: new Date(s.receivedAt),
   }));
 }
+
+/** When a dry-run payload is taken to arrive: `receivedAt`, else the time of the request. */
+function receivedAtOf(text: string | undefined): Date {
+  if (text === undefined) return new Date();
+  const time = Date.parse(text);
+  if (!DATE_TIME.test(text) || Number.isNaN(time))
+    throw new ValidationError(`receivedAt must be a date-time with a zone, e.g. 2026-12-03T09:30:00Z`);
+  return new Date(time);
+}
+
+/** As the engine reads it: a system event's own occurredAt, else when the message is received. */
+function messageTimeOf(compiled: CompiledRule, payload: unknown, received: Date): Date {
+  if (compiled.trigger.kind !== "event" || typeof payload !== "object" || payload === null) return received;
+  const occurredAt = (payload as { occurredAt?: unknown }).occurredAt;
+  const time = typeof occurredAt === "string" ? Date.parse(occurredAt) : NaN;
+  return Number.isNaN(time) ? received : new Date(time);
+}
+
+const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/i;
 
 /** As the engine would: a message of an undeclared event is dead-lettered, not evaluated. */
 function undeclared(compiled: CompiledRule): PayloadValidator {

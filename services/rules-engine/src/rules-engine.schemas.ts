@@ -95,6 +95,12 @@ export const dryRunBody = {
       maximum: 100,
       description: "dry-run the last N messages received",
     },
+    receivedAt: {
+      type: "string",
+      maxLength: 64,
+      description:
+        "when the payload is taken to arrive (a date-time with a zone; default: now): a timer's `after` counts from it (a system event's occurredAt instead)",
+    },
   },
   additionalProperties: false,
 } as const;
@@ -178,6 +184,13 @@ export const dryRunResponse = {
           matched: { type: "boolean" },
           actions: { type: "array", items: RESOLVED_ACTION },
           error: { type: "string" },
+          timer: {
+            type: "object",
+            description: "a rule with a timer: when it would fire, and the key a follow-up cancels it by",
+            properties: { dueAt: { type: "string" }, key: { type: ["string", "null"] } },
+            required: ["dueAt", "key"],
+            additionalProperties: false,
+          },
         },
         required: ["valid", "matched", "actions"],
         additionalProperties: false,

@@ -18,9 +18,21 @@ export type ActionResult =
       type: string;
       params: Record<string, unknown>;
       idempotencyKey: string;
+      /** A rule with a timer: the action runs when it fires, with this key. */
+      outcome: "scheduled";
+      dueAt: string;
+    }
+  | {
+      index: number;
+      type: string;
+      params: Record<string, unknown>;
+      idempotencyKey: string;
       outcome: "failed";
       error: { code: string; message: string };
     };
+
+/** The rule an action belongs to, as its idempotency key and `requestedBy` name it. */
+export type RuleRef = Pick<CompiledRule, "id" | "version">;
 
 /** Errors a retry cannot fix: the action is wrong for this data (or the data for it). */
 const PERMANENT = new Set<string>([
@@ -60,7 +72,7 @@ function emitTooLarge(
 }
 
 /** `<dedupKey>/<ruleId>@<version>/<actionIndex>`: a redelivery resends the same keys, so effects happen once. */
-export function idempotencyKeyOf(dedupKey: string, rule: CompiledRule, index: number): string {
+export function idempotencyKeyOf(dedupKey: string, rule: RuleRef, index: number): string {
   return `${dedupKey}/${rule.id}@${rule.version}/${index}`;
 }
 
@@ -72,7 +84,7 @@ export function idempotencyKeyOf(dedupKey: string, rule: CompiledRule, index: nu
  */
 export async function runActions(
   ctx: ActionContext,
-  rule: CompiledRule,
+  rule: RuleRef,
   actions: ResolvedAction[],
 ): Promise<ActionResult[]> {
   const results: ActionResult[] = [];

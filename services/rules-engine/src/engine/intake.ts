@@ -105,6 +105,8 @@ export function inboundIntake(index: RuleIndex, stream: string): IntakeOf {
         dedup: definition.dedup,
         rules: index.candidatesFor(orgId, "inbound", name, parsed.value),
         sample,
+        time: msg.storedAt,
+        cancellers: index.cancellersFor(orgId, "inbound", name),
       },
     };
   };
@@ -117,8 +119,9 @@ export function eventIntake(index: RuleIndex, stream: string): IntakeOf {
     if (subject?.kind !== "events" || subject.org === undefined || subject.rest.length !== 1) return ACK;
     const name = subject.rest[0]!;
     // Most events have no rules: nothing to claim or record.
-    if (index.rulesFor(subject.org, "event", name).length === 0) return ACK;
-    let payload: { messageId?: string; traceId?: string };
+    const cancellers = index.cancellersFor(subject.org, "event", name);
+    if (index.rulesFor(subject.org, "event", name).length === 0 && cancellers.length === 0) return ACK;
+    let payload: { messageId?: string; traceId?: string; occurredAt?: unknown };
     try {
       payload = msg.json();
     } catch (error) {
@@ -136,7 +139,16 @@ export function eventIntake(index: RuleIndex, stream: string): IntakeOf {
         payload,
         dedup: { mode: "id" },
         rules: index.candidatesFor(subject.org, "event", name, payload),
+        time: eventTime(payload.occurredAt) ?? msg.storedAt,
+        cancellers,
       },
     };
   };
+}
+
+/** An event's own time, which its timers count from (so a redelivery or a dry run agrees). */
+function eventTime(occurredAt: unknown): Date | undefined {
+  if (typeof occurredAt !== "string") return undefined;
+  const time = Date.parse(occurredAt);
+  return Number.isNaN(time) ? undefined : new Date(time);
 }
