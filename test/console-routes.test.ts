@@ -1,15 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { api, type Api } from "./support/api.js";
 import { natsPublisher } from "./support/nats-publisher.js";
+import { WebhookSink } from "./support/scenario-webhook-sink.js";
 import { ADMIN_KEY, startStack, type TestStack } from "./support/switchboard.js";
 
-/** The API routes the web console added: who a key is, and an inbound event's recent samples. */
+/** The API routes the web console added: who a key is, an inbound event's recent samples, webhook health. */
 let stack: TestStack;
 let admin: Api;
 const keys: Record<string, { id: string; key: string }> = {};
 
 beforeAll(async () => {
-  stack = await startStack();
+  stack = await startStack({ SWITCHBOARD_WEBHOOK_ALLOWLIST: "127.0.0.1" });
   admin = api(stack.url, ADMIN_KEY);
   for (const org of ["hrh", "other"]) {
     expect((await admin.post("/v1/orgs", { id: org, name: `Org ${org}` })).status).toBe(201);
@@ -120,5 +121,81 @@ describe("GET /v1/orgs/{org}/inbound-events/{name}/samples", () => {
       "/v1/orgs/hrh/inbound-events/lab.result/samples",
     );
     expect([integration.status, integration.body.code]).toEqual([403, "SB_ERR_FORBIDDEN"]);
+  });
+});
+
+describe("GET /v1/orgs/{org}/webhooks/health", () => {
+  it("gives each subscription's last success and failure, 24-hour figures and backlog", async () => {
+    const sink = await new WebhookSink().start();
+    sink.respond = ({ path }) => ({ status: path === "/ok" ? 200 : 500 });
+    try {
+      const cm = api(stack.url, keys["cm"]!.key);
+      const hook = async (path: string) => {
+        const made = await cm.post("/v1/orgs/hrh/webhooks", {
+          url: sink.url(path),
+          eventTypes: ["resultSeen"],
+        });
+        expect(made.status).toBe(201);
+        return made.body.id as string;
+      };
+      const ok = await hook("/ok");
+      const parked = await hook("/fail");
+      expect((await cm.patch(`/v1/orgs/hrh/webhooks/${parked}`, { enabled: false })).status).toBe(200);
+      // A disabled endpoint's test send still goes out, and fails.
+      expect((await cm.post(`/v1/orgs/hrh/webhooks/${parked}/test`)).status).toBe(200);
+
+      const rule = {
+        id: "announce-result",
+        on: { inbound: "lab.result" },
+        actions: [{ emit: { eventType: "resultSeen", info: { n: { var: "n" } } } }],
+      };
+      expect((await cm.put("/v1/orgs/hrh/rules/announce-result?activate=true", rule)).status).toBe(201);
+      const integration = api(stack.url, keys["integration"]!.key);
+      for (const n of [10, 11]) {
+        const posted = await integration.post(
+          "/v1/orgs/hrh/inbound/lab.result",
+          { n },
+          { "idempotency-key": `h-${n}` },
+        );
+        expect(posted.status).toBe(202);
+      }
+
+      type Health = { id: string; delivered24h?: number; backlog?: number | null; [figure: string]: unknown };
+      const deadline = Date.now() + 30_000;
+      let health: Health[] = [];
+      const of = (id: string) => health.find((h) => h.id === id);
+      while (Date.now() < deadline) {
+        const answer = await api(stack.url, keys["integration"]!.key).get("/v1/orgs/hrh/webhooks/health");
+        expect(answer.status).toBe(200);
+        health = answer.body.webhooks;
+        if (of(ok)?.delivered24h === 2 && of(ok)?.backlog === 0 && of(parked)?.backlog === 2) break;
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      expect(of(ok)).toMatchObject({
+        attempts24h: 2,
+        delivered24h: 2,
+        successRate24h: 1,
+        lastFailureAt: null,
+        backlog: 0,
+      });
+      expect(of(ok)!.lastSuccessAt).not.toBeNull();
+      expect(of(parked)).toMatchObject({
+        attempts24h: 1,
+        delivered24h: 0,
+        successRate24h: 0,
+        lastSuccessAt: null,
+        backlog: 2,
+      });
+      expect(of(parked)!.lastFailureAt).not.toBeNull();
+      expect(sink.to("/ok")).toHaveLength(2);
+
+      const other = await api(stack.url, keys["otherViewer"]!.key).get("/v1/orgs/hrh/webhooks/health");
+      expect([other.status, other.body.code]).toEqual([404, "SB_ERR_NOT_FOUND"]);
+      expect(
+        (await api(stack.url, keys["otherViewer"]!.key).get("/v1/orgs/other/webhooks/health")).body,
+      ).toEqual({ webhooks: [] });
+    } finally {
+      await sink.stop();
+    }
   });
 });

@@ -213,6 +213,12 @@ describe("the console, as a content manager", () => {
     expect(await delivered.first().textContent()).toContain("slotReminderSent");
     expect(sink.to("/reminders").length).toBeGreaterThanOrEqual(1);
     await screenshot(page, "webhook-attempts");
+
+    await page.goto(`${stack.url}/console/#/health`);
+    const health = page.locator(`tr[data-webhook="${webhookId}"]`);
+    await health.waitFor();
+    expect(await health.textContent()).toContain("100 %");
+    await screenshot(page, "health");
   });
 
   it("retries a dead letter and sees it leave the list", async () => {
@@ -248,6 +254,7 @@ describe("the console, as a content manager", () => {
       "dead-letters",
       "live",
       "credentials",
+      "health",
     ];
     const found: Record<string, unknown> = {};
     for (const screen of screens) {

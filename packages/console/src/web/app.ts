@@ -4,6 +4,7 @@ import { useEffect, useState } from "preact/hooks";
 import { describeError, get, signIn, signOut, type Whoami } from "./api.js";
 import { Credentials } from "./credentials.js";
 import { DeadLetters } from "./dead-letters.js";
+import { Health } from "./health.js";
 import { InboundEvents } from "./inbound.js";
 import { LiveEvents } from "./live.js";
 import { Rules } from "./rules.js";
@@ -19,6 +20,7 @@ const SCREENS = [
   { path: "dead-letters", title: "Dead letters" },
   { path: "live", title: "Live events" },
   { path: "credentials", title: "NATS credentials" },
+  { path: "health", title: "Integration health" },
 ] as const;
 
 function useHash(): string[] {
@@ -142,6 +144,8 @@ function screenOf(path: string, id: string | undefined) {
       return html`<${LiveEvents} />`;
     case "credentials":
       return html`<${Credentials} />`;
+    case "health":
+      return html`<${Health} />`;
     default:
       return html`<${Rules} ruleId=${id} key=${id ?? "list"} />`;
   }
