@@ -1,6 +1,8 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { FastifyInstance } from "fastify";
+// The route declarations (config.auth, schema.hide) are typed by the http package's additions to fastify.
+import type { RouteAuth } from "@switchboard/http";
 import { CONSOLE_DIR, CONSOLE_FILES } from "./build.js";
 
 /** Where the console is served. */
@@ -47,7 +49,8 @@ export async function consoleRoutes(app: FastifyInstance, dir: string = CONSOLE_
     body: files.get(file)!,
     type: TYPES[path.extname(file)]!,
   });
-  const route = { config: { auth: "public" as const }, schema: { hide: true } };
+  const auth: RouteAuth = "public";
+  const route = { config: { auth }, schema: { hide: true } };
   app.get(CONSOLE_PATH, route, async (_request, reply) => reply.redirect(`${CONSOLE_PATH}/`, 302));
   for (const file of CONSOLE_FILES) {
     const url = file === "index.html" ? `${CONSOLE_PATH}/` : `${CONSOLE_PATH}/${file}`;
