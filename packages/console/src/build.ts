@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, statSync, writeFileSync, copyFileSync } from "node:fs";
+import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import * as esbuild from "esbuild";
@@ -48,6 +48,7 @@ export async function buildConsole(outDir: string = CONSOLE_DIR): Promise<BuiltC
     minify: true,
     legalComments: "none",
     metafile: true,
+    write: false,
     logLevel: "silent",
     conditions: ["browser", "switchboard-source"],
     define: { "process.env.NODE_ENV": '"production"' },
@@ -67,7 +68,11 @@ export async function buildConsole(outDir: string = CONSOLE_DIR): Promise<BuiltC
       },
     ],
   });
-  for (const file of STATIC_FILES) copyFileSync(path.join(WEB_SOURCE, file), path.join(outDir, file));
+  // Each file lands whole (written aside, then renamed): test files running side by side may build
+  // and serve the console at the same time.
+  for (const output of result.outputFiles) writeAtomically(output.path, output.contents);
+  for (const file of STATIC_FILES)
+    writeAtomically(path.join(outDir, file), readFileSync(path.join(WEB_SOURCE, file)));
   const inputs = [
     ...Object.keys(result.metafile.inputs)
       .filter((input) => !input.startsWith("switchboard-console:"))
@@ -75,7 +80,7 @@ export async function buildConsole(outDir: string = CONSOLE_DIR): Promise<BuiltC
     ...STATIC_FILES.map((file) => path.join(WEB_SOURCE, file)),
     SYSTEM_EVENT_SCHEMA_DIR,
   ];
-  writeFileSync(path.join(outDir, STAMP), JSON.stringify({ inputs }, null, 1));
+  writeAtomically(path.join(outDir, STAMP), JSON.stringify({ inputs }, null, 1));
   const bytes = Object.fromEntries(
     CONSOLE_FILES.map((file) => [file, statSync(path.join(outDir, file)).size]),
   );
@@ -109,4 +114,10 @@ export async function ensureConsoleBuilt(dir: string = CONSOLE_DIR): Promise<boo
   if (!consoleIsStale(dir)) return false;
   await buildConsole(dir);
   return true;
+}
+
+function writeAtomically(file: string, contents: string | Uint8Array): void {
+  const aside = `${file}.${process.pid}.tmp`;
+  writeFileSync(aside, contents);
+  renameSync(aside, file);
 }
