@@ -1,5 +1,6 @@
 import { ACTION_SPECS, type ActionSpec } from "./action-specs.js";
 import { didYouMean } from "./did-you-mean.js";
+import type { CheckEnv } from "./extension-types.js";
 import { childPointer } from "./json-pointer.js";
 import { checkLogic } from "./logic-guard.js";
 import { operatorOf } from "./logic-shape.js";
@@ -21,6 +22,8 @@ export interface TriggerView {
   schema: object | undefined;
   resolveRef: RefResolver | undefined;
   schemaName: string;
+  /** What the rule's logic may refer to (its tables). */
+  logicEnv: CheckEnv;
 }
 
 /** Every problem and warning of one action document at `/actions/<index>`. */
@@ -110,7 +113,7 @@ function checkParam(
   const expressions = expressionsIn(value, pointer);
   const { problems, warnings } = found;
   for (const { logic, pointer: at } of expressions) {
-    problems.push(...checkLogic(logic, at));
+    problems.push(...checkLogic(logic, at, trigger.logicEnv));
     if (trigger.schema === undefined) continue;
     const paths = checkVarPaths(logic, at, trigger.schema, trigger.resolveRef, trigger.schemaName);
     problems.push(...paths.problems);
@@ -118,7 +121,7 @@ function checkParam(
   }
   if (expressions.length === 0 && operatorOf(value) !== undefined && !allowsType(param.schema, "object")) {
     // A one-key object where no object belongs was meant as an expression: name its operator.
-    problems.push(...checkLogic(value, pointer));
+    problems.push(...checkLogic(value, pointer, trigger.logicEnv));
   } else if (expressions.length === 0) problems.push(...literalProblems(name, param.schema, value, pointer));
   else if (expressions[0]!.pointer !== pointer)
     problems.push(...containerProblems(name, param.schema, value, pointer));

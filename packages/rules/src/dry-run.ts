@@ -15,18 +15,19 @@ export interface DryRunResult {
 /**
  * What a rule would do with a payload, with no side effect. The payload is validated first, as
  * the engine does: an invalid payload is dead-lettered before any rule sees it, so it is
- * reported as invalid and not evaluated.
+ * reported as invalid and not evaluated. `at` is the message's time, what `now` reads.
  */
 export function dryRun(
   rule: CompiledRule,
   payload: unknown,
   validate?: (payload: unknown) => Result<void, { path: string; message: string }[]>,
+  at?: number,
 ): DryRunResult {
   if (validate !== undefined) {
     const checked = validate(payload);
     if (!checked.ok) return { valid: false, errors: checked.error, matched: false, actions: [] };
   }
-  const evaluation = rule.evaluate(payload);
+  const evaluation = rule.evaluate(payload, at);
   if (!evaluation.matched) return { valid: true, matched: false, actions: [] };
   if ("error" in evaluation)
     return { valid: true, matched: true, actions: evaluation.actions, error: evaluation.error };

@@ -2,6 +2,8 @@ import { ValidationError } from "@switchboard/errors";
 import { ACTION_SPECS } from "./action-specs.js";
 import { compileLogic, truthy, type Evaluator } from "./logic-compiler.js";
 import { compileParams, type ResolvedParams } from "./param-resolver.js";
+import { atMessageTime } from "./evaluation-clock.js";
+import { withTables } from "./rule-tables.js";
 import type { ActionType, CompiledRule, ResolvedAction, RuleDocument, RuleEvaluation } from "./types.js";
 
 interface CompiledAction {
@@ -16,8 +18,10 @@ interface CompiledAction {
  * paths itself (ValidationError), so the hardening does not depend on every caller validating.
  */
 export function compileRule(doc: RuleDocument, meta: { version: number }): CompiledRule {
-  const when = doc.when === undefined ? undefined : compileLogic(doc.when);
-  const actions = doc.actions.map((action, index) => compileAction(action, index));
+  const { when, actions } = withTables(doc.tables, () => ({
+    when: doc.when === undefined ? undefined : compileLogic(doc.when),
+    actions: doc.actions.map((action, index) => compileAction(action, index)),
+  }));
   const kind = "inbound" in doc.on ? "inbound" : "event";
   const name = "inbound" in doc.on ? doc.on.inbound : doc.on.event;
   return {
@@ -26,7 +30,7 @@ export function compileRule(doc: RuleDocument, meta: { version: number }): Compi
     enabled: doc.enabled ?? true,
     trigger: { kind, name },
     description: doc.description,
-    evaluate: (data) => evaluate(when, actions, data),
+    evaluate: (data, at) => atMessageTime(at, () => evaluate(when, actions, data)),
   };
 }
 

@@ -18,6 +18,7 @@ import type {
 } from "./types.js";
 import { isPlainObject } from "./value-preview.js";
 import { checkVarPaths } from "./var-paths.js";
+import { withTables, type RuleTables } from "./rule-tables.js";
 
 /**
  * Checks a rule document as a content manager saves it and returns every problem at once, each
@@ -34,9 +35,9 @@ export function validateRule(doc: unknown, ctx: ValidationContext): RuleValidati
     };
   const problems = shapeProblems(doc);
   const warnings: RuleWarning[] = [];
-  const trigger = triggerView(doc["on"], ctx, problems);
+  const trigger = triggerView(doc["on"], ctx, problems, tablesOf(doc));
   if (Object.hasOwn(doc, "when")) {
-    problems.push(...checkLogic(doc["when"], "/when"));
+    problems.push(...checkLogic(doc["when"], "/when", trigger.logicEnv));
     if (trigger.schema !== undefined) {
       const { schema, resolveRef, schemaName } = trigger;
       const paths = checkVarPaths(doc["when"], "/when", schema, resolveRef, schemaName);
@@ -51,7 +52,7 @@ export function validateRule(doc: unknown, ctx: ValidationContext): RuleValidati
       warnings.push(...found.warnings);
     });
   }
-  if (problems.length === 0) problems.push(...budgetProblems(doc));
+  if (problems.length === 0) problems.push(...withTables(tablesOf(doc), () => budgetProblems(doc)));
   if (problems.length > 0) return { ...err(problems), warnings };
   const { $schema: _ignored, ...rule } = doc;
   return { ...ok(rule as unknown as RuleDocument), warnings };
@@ -100,8 +101,20 @@ function nameOf(pointer: string): string {
 }
 
 /** Looks the trigger's schema up; an undeclared trigger is a problem, and its paths are then not checked. */
-function triggerView(on: unknown, ctx: ValidationContext, problems: RuleProblem[]): TriggerView {
-  const none: TriggerView = { schema: undefined, resolveRef: ctx.resolveRef, schemaName: "" };
+/** The rule's tables when they have the schema's shape (it reports them otherwise). */
+function tablesOf(doc: Record<string, unknown>): RuleTables {
+  const tables = doc["tables"];
+  return isPlainObject(tables) && Object.values(tables).every(isPlainObject) ? (tables as RuleTables) : {};
+}
+
+function triggerView(
+  on: unknown,
+  ctx: ValidationContext,
+  problems: RuleProblem[],
+  tables: RuleTables,
+): TriggerView {
+  const logicEnv = { tables: Object.keys(tables) };
+  const none: TriggerView = { schema: undefined, resolveRef: ctx.resolveRef, schemaName: "", logicEnv };
   const trigger = asTrigger(on);
   if (trigger === undefined) return none;
   const inbound = "inbound" in trigger;
@@ -115,7 +128,7 @@ function triggerView(on: unknown, ctx: ValidationContext, problems: RuleProblem[
     problems.push({ path: inbound ? "/on/inbound" : "/on/event", message, code: "unknown-trigger" });
     return none;
   }
-  return { schema, resolveRef: ctx.resolveRef, schemaName: `the schema of ${what}` };
+  return { schema, resolveRef: ctx.resolveRef, schemaName: `the schema of ${what}`, logicEnv };
 }
 
 const INBOUND = new RegExp(INBOUND_NAME_PATTERN);

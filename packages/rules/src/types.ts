@@ -31,6 +31,8 @@ export interface RuleDocument {
   /** Default: always (true). */
   when?: JsonLogic;
   actions: ActionDocument[];
+  /** Small tables the `lookup` operator reads: name → key → value. */
+  tables?: Record<string, Record<string, unknown>>;
 }
 
 /** A problem found in a rule (or a dedup key expression); `path` is a JSON pointer into the document. */
@@ -101,8 +103,9 @@ export interface CompiledRule {
   /** Evaluates `when` and, if it holds, every action's parameters. Never throws: a rule that
    * fails at run time (e.g. a resolved parameter of the wrong type) says so in `error`, naming the
    * action index and parameter. A `when` that cannot be evaluated on this payload is reported the
-   * same way, with no actions: a failure is recorded, never read as "did not match". */
-  evaluate(data: unknown): RuleEvaluation;
+   * same way, with no actions: a failure is recorded, never read as "did not match".
+   * `at` (ms since the epoch) is the message's time, what `now` reads: never the wall clock. */
+  evaluate(data: unknown, at?: number): RuleEvaluation;
 }
 
 export type RuleEvaluation =

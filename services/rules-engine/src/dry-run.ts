@@ -16,7 +16,8 @@ type Sources = Pick<RulesEngineParts, "schemas" | "eventRefs">;
 /** What a dry run takes: the body of its POST. */
 export type DryRunRequest = Infer<typeof dryRunBody>;
 
-export type DryRunItem = ReturnType<typeof dryRun> & { messageId?: string };
+/** `at`: the message's time the rule was evaluated at (what `now` read). */
+export type DryRunItem = ReturnType<typeof dryRun> & { messageId?: string; at: string };
 
 export interface DryRunReport {
   ruleId: string;
@@ -59,11 +60,12 @@ export async function runDryRun(
       kind === "inbound" ? { inbound: name } : { event: name },
     )) ?? undeclared(compiled);
   const payloads = hasPayload
-    ? [{ payload: request.payload }]
+    ? [{ payload: request.payload, at: payloadTime(request) }]
     : await samples(db, orgId, compiled, request.recent!);
-  const results = payloads.map(({ payload, messageId }) => ({
+  const results = payloads.map(({ payload, messageId, at }) => ({
     ...(messageId === undefined ? {} : { messageId }),
-    ...dryRun(compiled, payload, validate),
+    at: new Date(at).toISOString(),
+    ...dryRun(compiled, payload, validate, at),
   }));
   return { ruleId: compiled.id, version, trigger: compiled.trigger, results, warnings };
 }
@@ -108,7 +110,7 @@ async function samples(
   orgId: string,
   compiled: CompiledRule,
   n: number,
-): Promise<{ payload: unknown; messageId?: string }[]> {
+): Promise<{ payload: unknown; messageId?: string; at: number }[]> {
   if (compiled.trigger.kind !== "inbound") {
     throw new ValidationError(
       `recent messages are kept for inbound events only; give a payload to dry-run a rule on ${compiled.trigger.name}`,
@@ -117,6 +119,7 @@ async function samples(
   return (await recentSamples(db, orgId, compiled.trigger.name, n)).map((s) => ({
     payload: s.payload,
     messageId: s.messageId,
+    at: Date.parse(s.receivedAt),
   }));
 }
 
@@ -124,4 +127,12 @@ async function samples(
 function undeclared(compiled: CompiledRule): PayloadValidator {
   const message = `${compiled.trigger.kind} event ${JSON.stringify(compiled.trigger.name)} is not declared`;
   return () => err([{ path: "", message, keyword: "undeclared" }]);
+}
+
+/** The time `now` reads for a given payload: as asked, else a system event's own, else this request's. */
+function payloadTime(request: DryRunRequest): number {
+  if (request.at !== undefined) return Date.parse(request.at);
+  const occurredAt = (request.payload as { occurredAt?: unknown } | null)?.occurredAt;
+  const ms = typeof occurredAt === "string" ? Date.parse(occurredAt) : NaN;
+  return Number.isFinite(ms) ? ms : Date.now();
 }

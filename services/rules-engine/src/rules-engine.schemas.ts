@@ -89,6 +89,12 @@ export const dryRunBody = {
       maximum: 100,
       description: "dry-run the last N messages received",
     },
+    at: {
+      type: "string",
+      format: "date-time",
+      description:
+        "the message's time, what `now` reads, for a payload (default: a system event's occurredAt, else the time of this request); recent messages use their own",
+    },
   },
   additionalProperties: false,
 } as const;
@@ -167,13 +173,14 @@ export const dryRunResponse = {
         type: "object",
         properties: {
           messageId: { type: "string" },
+          at: { type: "string", format: "date-time", description: "the message's time: what `now` read" },
           valid: { type: "boolean" },
           errors: { type: "array", items: { type: "object", additionalProperties: true } },
           matched: { type: "boolean" },
           actions: { type: "array", items: RESOLVED_ACTION },
           error: { type: "string" },
         },
-        required: ["valid", "matched", "actions"],
+        required: ["at", "valid", "matched", "actions"],
         additionalProperties: false,
       },
     },

@@ -37,7 +37,7 @@ describe("switchboard rules validate", () => {
     const byDir = await runCommand(["rules", "validate", EXAMPLES_DIR], { cwd: work.dir });
     expect(byDir).toEqual({
       code: 0,
-      stdout: "2 files checked: 1 inbound event definition, 1 rule: no problems\n",
+      stdout: "4 files checked: 2 inbound event definitions, 2 rules: no problems\n",
       stderr: "",
     });
     const byFile = await runCommand(

@@ -84,7 +84,14 @@ export function inboundIntake(index: RuleIndex, stream: string): IntakeOf {
     const checked = definition.validate(parsed.value);
     const sample =
       msg.deliveryCount === 1
-        ? { orgId, name, messageId, payload: parsed.value, valid: checked.ok }
+        ? {
+            orgId,
+            name,
+            messageId,
+            payload: parsed.value,
+            valid: checked.ok,
+            receivedAt: new Date(msg.storedAtMs),
+          }
         : undefined;
     if (!checked.ok) {
       const reason = `payload does not match the schema of "${name}": ${checked.error
@@ -102,6 +109,7 @@ export function inboundIntake(index: RuleIndex, stream: string): IntakeOf {
         messageId,
         traceId: msg.headers["Switchboard-Trace-Id"] ?? messageId,
         payload: parsed.value,
+        at: msg.storedAtMs,
         dedup: definition.dedup,
         rules: index.candidatesFor(orgId, "inbound", name, parsed.value),
         sample,
@@ -118,7 +126,7 @@ export function eventIntake(index: RuleIndex, stream: string): IntakeOf {
     const name = subject.rest[0]!;
     // Most events have no rules: nothing to claim or record.
     if (index.rulesFor(subject.org, "event", name).length === 0) return ACK;
-    let payload: { messageId?: string; traceId?: string };
+    let payload: { messageId?: string; traceId?: string; occurredAt?: string };
     try {
       payload = msg.json();
     } catch (error) {
@@ -134,9 +142,15 @@ export function eventIntake(index: RuleIndex, stream: string): IntakeOf {
         messageId,
         traceId: typeof payload.traceId === "string" ? payload.traceId : messageId,
         payload,
+        at: occurredAt(payload.occurredAt) ?? msg.storedAtMs,
         dedup: { mode: "id" },
         rules: index.candidatesFor(subject.org, "event", name, payload),
       },
     };
   };
+}
+
+function occurredAt(value: unknown): number | undefined {
+  const ms = typeof value === "string" ? Date.parse(value) : NaN;
+  return Number.isFinite(ms) ? ms : undefined;
 }

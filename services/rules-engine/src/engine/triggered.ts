@@ -34,6 +34,8 @@ export interface Triggered {
   messageId: string;
   traceId: string;
   payload: unknown;
+  /** The message's time, what a rule's `now` reads: when the stream stored it, or a system event's occurredAt. */
+  at: number;
   dedup: DedupSpec;
   rules: readonly CompiledRule[];
   /** An inbound message's first delivery, kept for dry runs; written with its claim. */
