@@ -1,5 +1,6 @@
 import { ACTION_SPECS } from "./action-specs.js";
 import { ALLOWED_OPERATORS } from "./logic-shape.js";
+import { FOR_EACH, FOR_EACH_SCHEMA } from "./for-each.js";
 import { ACTION_TYPES } from "./types.js";
 import { MAX_TABLE_ENTRIES, MAX_TABLES } from "./rule-tables.js";
 
@@ -102,11 +103,14 @@ export const RULE_SCHEMA = {
       description:
         'One action: an object with exactly one key, the action type, whose value holds its parameters, e.g. {"assignForm": {…}}.',
       type: "object",
-      properties: Object.fromEntries(ACTION_TYPES.map((type) => [type, { $ref: `#/$defs/${type}` }])),
+      properties: Object.fromEntries(
+        [...ACTION_TYPES, FOR_EACH].map((type) => [type, { $ref: `#/$defs/${type}` }]),
+      ),
       minProperties: 1,
       maxProperties: 1,
       additionalProperties: false,
     },
     ...ACTION_DEFS,
+    [FOR_EACH]: FOR_EACH_SCHEMA,
   },
 } as const;

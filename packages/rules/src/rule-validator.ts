@@ -2,6 +2,8 @@ import { err, ok, ValidationError } from "@switchboard/errors";
 import { ACTION_SPECS } from "./action-specs.js";
 import { compileLogic } from "./logic-compiler.js";
 import { compileParams } from "./param-resolver.js";
+import { compileForEach } from "./for-each-compiler.js";
+import { FOR_EACH, type ForEachDocument } from "./for-each.js";
 import { checkAction, type TriggerView } from "./action-check.js";
 import { childPointer } from "./json-pointer.js";
 import { checkLogic } from "./logic-guard.js";
@@ -77,7 +79,9 @@ function budgetProblems(doc: Record<string, unknown>): RuleProblem[] {
   const actions = Array.isArray(doc["actions"]) ? (doc["actions"] as Record<string, unknown>[]) : [];
   actions.forEach((action, i) => {
     const [type] = Object.keys(action);
-    if (type !== undefined && Object.hasOwn(ACTION_SPECS, type))
+    if (type === FOR_EACH)
+      attempt(`/actions/${i}/${type}`, () => compileForEach(action[type] as unknown as ForEachDocument, i));
+    else if (type !== undefined && Object.hasOwn(ACTION_SPECS, type))
       attempt(`/actions/${i}/${type}`, () =>
         compileParams(ACTION_SPECS[type as ActionType], action[type] as Record<string, unknown>),
       );

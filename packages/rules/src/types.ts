@@ -18,8 +18,10 @@ export const ACTION_TYPES = [
 ] as const;
 export type ActionType = (typeof ACTION_TYPES)[number];
 
-/** One action as written: `{ "<actionType>": { param: literal-or-expression, … } }`. */
-export type ActionDocument = { [K in ActionType]?: Record<string, unknown> };
+/** One action as written: `{ "<actionType>": { param: literal-or-expression, … } }`, or a forEach of one. */
+export type ActionDocument = { [K in ActionType]?: Record<string, unknown> } & {
+  forEach?: { in: JsonLogic; key: JsonLogic; max?: number; do: ActionDocument };
+};
 
 /** A rule as a content manager writes it (validated against schemas/rule.schema.json). */
 export interface RuleDocument {
@@ -92,6 +94,8 @@ export interface ResolvedAction {
   type: ActionType;
   target: ActionTarget;
   params: Record<string, unknown>;
+  /** One element of a forEach: its position and its key (part of the action's idempotency key). */
+  element?: { index: number; key: string };
 }
 
 export interface CompiledRule {
