@@ -2,6 +2,7 @@ import { ACTION_SPECS, type ActionSpec } from "./action-specs.js";
 import { didYouMean } from "./did-you-mean.js";
 import type { TriggerView } from "./trigger-view.js";
 import { FOR_EACH } from "./for-each.js";
+import { nestedShapeProblems } from "./nested-action.js";
 import { checkForEach } from "./for-each-check.js";
 import { childPointer } from "./json-pointer.js";
 import { checkLogic } from "./logic-guard.js";
@@ -106,6 +107,8 @@ function checkParam(
   const param = spec.params[name];
   const found: RuleFindings = { problems: [], warnings: [] };
   if (param === undefined || !Object.hasOwn(spec.params, name)) return found;
+  if (param.nestedAction === true)
+    return nestedShapeProblems(value, pointer) ?? checkAction(value, pointer, trigger);
   const expressions = expressionsIn(value, pointer);
   const { problems, warnings } = found;
   for (const { logic, pointer: at } of expressions) {

@@ -15,6 +15,9 @@ export const ACTION_TYPES = [
   "setWorkQueueItemStatus",
   "createPlan",
   "emit",
+  "recordFormSubmission",
+  "updateWorkQueueItemByKey",
+  "proposeChange",
 ] as const;
 export type ActionType = (typeof ACTION_TYPES)[number];
 
