@@ -22,7 +22,7 @@ export const bench: Bench = async (ctx) => {
   try {
     return await withBenchStack(DELIVERY_SERVICES, DELIVERY_ENV, async (stack) => {
       const org = await prepareSubscriptions(stack, sink, "delivery", 1);
-      await runDeliveryBacklog(org, Math.min(200, events)); // warm-up
+      await runDeliveryBacklog(org, Math.min(2_000, events)); // warm-up: JIT, pools, connections
       const run = await runDeliveryBacklog(org, events);
       await stack.stopServices();
       const consumeAck = await bareConsumeAck(org, run);

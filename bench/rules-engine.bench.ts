@@ -18,7 +18,7 @@ export const bench: Bench = async (ctx) => {
   const events = ctx.count(5_000, 200);
   return withBenchStack(RULES_SERVICES, RULES_ENV, async (stack) => {
     const org = await prepareRulesOrg(stack, "rules");
-    await runEngineBacklog(org, Math.min(200, events)); // warm-up: JIT, pools, caches
+    await runEngineBacklog(org, Math.min(1_000, events)); // warm-up: JIT, pools, caches, plans
     const run = await runEngineBacklog(org, events);
     await stack.stopServices();
     const bare = await bareConsumeInsert(org, run);

@@ -134,6 +134,7 @@ export const PUBLIC_ROUTES: readonly PublicRoute[] = [
     body: (org) => ({ ruleId: org.ruleId, payload: { note: "go" } }),
   },
   { method: "GET", path: "/v1/orgs/{org}/rule-runs", roles: RULES_VIEW },
+  { method: "GET", path: "/v1/orgs/{org}/rules/{ruleId}/timers", roles: RULES_VIEW },
   { method: "POST", path: "/v1/orgs/{org}/webhooks", roles: CM, body: webhook },
   { method: "GET", path: "/v1/orgs/{org}/webhooks", roles: HOOKS_VIEW },
   { method: "GET", path: "/v1/orgs/{org}/webhooks/{id}", roles: HOOKS_VIEW },

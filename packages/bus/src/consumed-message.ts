@@ -9,12 +9,12 @@ export interface ConsumedMessage {
   headers: Record<string, string>;
   /** Stream sequence. */
   seq: number;
-  /** When the stream stored it (ms since the epoch): the same on every redelivery. */
-  storedAtMs: number;
   /** 1 on the first delivery, 2 on the first redelivery… */
   deliveryCount: number;
   /** The `Nats-Msg-Id` it was published with, if any. */
   msgId: string | undefined;
+  /** When the stream stored it: the same on every delivery. */
+  storedAt: Date;
   /** Parses the payload as JSON; throws on invalid JSON. */
   json<T>(): T;
 }
@@ -42,9 +42,9 @@ export function toConsumedMessage(m: JsMsg): ConsumedMessage {
     data: m.data,
     headers,
     seq: m.seq,
-    storedAtMs: Math.floor(m.info.timestampNanos / 1_000_000),
     deliveryCount: m.info.deliveryCount,
     msgId: headers["Nats-Msg-Id"] || undefined,
+    storedAt: m.time,
     json: <T>() => JSON.parse(decoder.decode(m.data)) as T,
   };
 }

@@ -46,6 +46,8 @@ export interface DryRunResult {
   matched: boolean;
   actions: unknown[];
   error?: string;
+  /** A rule with a timer: when it would fire, and the key a follow-up cancels it by. */
+  timer?: { dueAt: string; key: string | null };
 }
 
 const TIMEOUT_MS = 30_000;

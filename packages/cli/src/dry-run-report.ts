@@ -29,7 +29,12 @@ export function describeResult(
     ];
   }
   if (!result.matched) return [`${name}: valid, not matched ("when" is false): nothing would happen`];
-  const count = `${result.actions.length} action${result.actions.length === 1 ? "" : "s"}`;
+  const actions = `${result.actions.length} action${result.actions.length === 1 ? "" : "s"}`;
+  const timer = result.timer;
+  const count =
+    timer === undefined
+      ? actions
+      : `a timer due at ${timer.dueAt}${timer.key === null ? "" : ` (key ${JSON.stringify(timer.key)})`}, then ${actions}`;
   const head =
     result.error === undefined
       ? `${name}: valid, matched: ${count}`

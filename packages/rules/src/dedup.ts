@@ -65,6 +65,14 @@ export function dedupKeyOf(spec: { mode: "key"; key: JsonLogic }, payload: unkno
   } catch {
     return undefined;
   }
+  return keyText(value);
+}
+
+/**
+ * A key's value as text: a string as it is, anything else as canonical JSON; undefined for null,
+ * "", [], or a value that is not JSON data. Dedup keys and timer keys read values alike.
+ */
+export function keyText(value: unknown): string | undefined {
   if (value === undefined || value === null || value === "" || (Array.isArray(value) && value.length === 0))
     return undefined;
   if (typeof value === "string") return value;

@@ -18,6 +18,10 @@ export type {
   RuleEvaluation,
   DedupSpec,
   InboundDefinition,
+  TimerDocument,
+  TimerSchedule,
+  CompiledTimer,
+  CompiledCancel,
 } from "./types.js";
 export { ALLOWED_OPERATORS } from "./logic-shape.js";
 export { isExpression, checkLogic } from "./logic-guard.js";
@@ -34,6 +38,8 @@ export { compileRule } from "./rule-compiler.js";
 export { validateDedup, dedupKeyOf } from "./dedup.js";
 export { validateInboundDefinition } from "./inbound-definition.js";
 export { dryRun } from "./dry-run.js";
+export { parseDuration } from "./iso-duration.js";
+
 export type { DryRunResult } from "./dry-run.js";
 export { diffDocuments } from "./document-diff.js";
 export type { DocumentChange } from "./document-diff.js";

@@ -7,6 +7,7 @@ import { FOR_EACH, type ForEachDocument } from "./for-each.js";
 import { isPlainObject } from "./value-preview.js";
 import { atMessageTime } from "./evaluation-clock.js";
 import { withTables } from "./rule-tables.js";
+import { compileTimer } from "./rule-timer.js";
 import type { ActionType, CompiledRule, ResolvedAction, RuleDocument, RuleEvaluation } from "./types.js";
 
 interface CompiledAction {
@@ -34,6 +35,7 @@ export function compileRule(doc: RuleDocument, meta: { version: number }): Compi
     trigger: { kind, name },
     description: doc.description,
     evaluate: (data, at) => atMessageTime(at, () => evaluate(when, actions, data)),
+    ...(doc.timer === undefined ? {} : { timer: compileTimer(doc.timer) }),
   };
 }
 

@@ -1,6 +1,7 @@
 import { ACTION_SPECS } from "./action-specs.js";
 import { ALLOWED_OPERATORS } from "./logic-shape.js";
 import { FOR_EACH, FOR_EACH_SCHEMA } from "./for-each.js";
+import { TIMER_SCHEMA } from "./timer-schema.js";
 import { ACTION_TYPES } from "./types.js";
 import { MAX_TABLE_ENTRIES, MAX_TABLES } from "./rule-tables.js";
 
@@ -95,6 +96,7 @@ export const RULE_SCHEMA = {
       propertyNames: { pattern: "^[A-Za-z0-9_-]{1,64}$" },
       additionalProperties: { type: "object", maxProperties: MAX_TABLE_ENTRIES },
     },
+    timer: TIMER_SCHEMA,
   },
   required: ["id", "on", "actions"],
   additionalProperties: false,

@@ -21,6 +21,7 @@ import type {
 import { isPlainObject } from "./value-preview.js";
 import { checkVarPaths } from "./var-paths.js";
 import { withTables, type RuleTables } from "./rule-tables.js";
+import { checkTimer } from "./timer-check.js";
 
 /**
  * Checks a rule document as a content manager saves it and returns every problem at once, each
@@ -53,6 +54,11 @@ export function validateRule(doc: unknown, ctx: ValidationContext): RuleValidati
       problems.push(...found.problems);
       warnings.push(...found.warnings);
     });
+  }
+  if (Object.hasOwn(doc, "timer")) {
+    const found = checkTimer(doc["timer"], trigger, ctx);
+    problems.push(...found.problems);
+    warnings.push(...found.warnings);
   }
   if (problems.length === 0) problems.push(...withTables(tablesOf(doc), () => budgetProblems(doc)));
   if (problems.length > 0) return { ...err(problems), warnings };
@@ -90,12 +96,13 @@ function budgetProblems(doc: Record<string, unknown>): RuleProblem[] {
 }
 
 const ACTION_ITEM = /^\/actions\/\d+(\/|$)/;
+const TIMER = /^\/timer(\/|$)/;
 
 function shapeProblems(doc: Record<string, unknown>): RuleProblem[] {
   const validate = compileSchema(RULE_SCHEMA);
   if (validate(doc)) return [];
   return describeErrors(validate.errors)
-    .filter((e) => !ACTION_ITEM.test(e.pointer)) // checkAction says these better
+    .filter((e) => !ACTION_ITEM.test(e.pointer) && !TIMER.test(e.pointer)) // checkAction, checkTimer say these better
     .map((e) => ({ path: e.pointer, message: `${nameOf(e.pointer)} ${e.message}`, code: "schema" as const }));
 }
 

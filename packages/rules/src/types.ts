@@ -38,6 +38,8 @@ export interface RuleDocument {
   actions: ActionDocument[];
   /** Small tables the `lookup` operator reads: name → key → value. */
   tables?: Record<string, Record<string, unknown>>;
+  /** When present, the actions run when the timer fires instead of at once (rule-timer.ts). */
+  timer?: TimerDocument;
 }
 
 /** A problem found in a rule (or a dedup key expression); `path` is a JSON pointer into the document. */
@@ -113,6 +115,8 @@ export interface CompiledRule {
    * same way, with no actions: a failure is recorded, never read as "did not match".
    * `at` (ms since the epoch) is the message's time, what `now` reads: never the wall clock. */
   evaluate(data: unknown, at?: number): RuleEvaluation;
+  /** The rule's timer: its actions are resolved on the message, and run when the timer fires. */
+  timer?: CompiledTimer | undefined;
 }
 
 export type RuleEvaluation =
@@ -132,4 +136,37 @@ export interface InboundDefinition {
   schema: object;
   /** Default: `{ mode: "id-or-payload" }`. */
   dedup: DedupSpec;
+}
+
+/**
+ * A rule's `timer`: its actions run when the timer fires, not when the message arrives. The timer
+ * is due `after` a duration from the message's time, or `at` a date-time the payload gives (moved
+ * by `offset`). A later message of `cancelOn.on` whose `cancelOn.key` equals the timer's `key`
+ * cancels it while it is pending.
+ */
+export interface TimerDocument {
+  after?: string;
+  at?: JsonLogic;
+  offset?: string;
+  key?: JsonLogic;
+  cancelOn?: { on: Trigger; when?: JsonLogic; key: JsonLogic };
+}
+
+/** When a timer a message starts is due, and the key a follow-up cancels it by (null: none). */
+export interface TimerSchedule {
+  dueAt: Date;
+  key: string | null;
+}
+
+export interface CompiledTimer {
+  /** The timer a payload received at `messageTime` starts; an error names what could not be read. */
+  schedule(data: unknown, messageTime: Date): Result<TimerSchedule, string>;
+  cancelOn: CompiledCancel | undefined;
+}
+
+/** What a follow-up cancels: the pending timers of this rule whose key it gives. */
+export interface CompiledCancel {
+  trigger: { kind: "inbound" | "event"; name: string };
+  /** The key whose pending timers a follow-up payload cancels; undefined when it cancels none. */
+  keyOf(data: unknown): Result<string | undefined, string>;
 }

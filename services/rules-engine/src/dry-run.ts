@@ -16,8 +16,7 @@ type Sources = Pick<RulesEngineParts, "schemas" | "eventRefs">;
 /** What a dry run takes: the body of its POST. */
 export type DryRunRequest = Infer<typeof dryRunBody>;
 
-/** `at`: the message's time the rule was evaluated at (what `now` read). */
-export type DryRunItem = ReturnType<typeof dryRun> & { messageId?: string; at: string };
+export type DryRunItem = ReturnType<typeof dryRun> & { messageId?: string };
 
 export interface DryRunReport {
   ruleId: string;
@@ -59,13 +58,13 @@ export async function runDryRun(
       orgId,
       kind === "inbound" ? { inbound: name } : { event: name },
     )) ?? undeclared(compiled);
+  const receivedAt = receivedAtOf(request.receivedAt);
   const payloads = hasPayload
-    ? [{ payload: request.payload, at: payloadTime(request) }]
+    ? [{ payload: request.payload, time: receivedAt }]
     : await samples(db, orgId, compiled, request.recent!);
-  const results = payloads.map(({ payload, messageId, at }) => ({
+  const results = payloads.map(({ payload, messageId, time }) => ({
     ...(messageId === undefined ? {} : { messageId }),
-    at: new Date(at).toISOString(),
-    ...dryRun(compiled, payload, validate, at),
+    ...dryRun(compiled, payload, validate, messageTimeOf(compiled, payload, time)),
   }));
   return { ruleId: compiled.id, version, trigger: compiled.trigger, results, warnings };
 }
@@ -110,7 +109,7 @@ async function samples(
   orgId: string,
   compiled: CompiledRule,
   n: number,
-): Promise<{ payload: unknown; messageId?: string; at: number }[]> {
+): Promise<{ payload: unknown; messageId?: string; time: Date }[]> {
   if (compiled.trigger.kind !== "inbound") {
     throw new ValidationError(
       `recent messages are kept for inbound events only; give a payload to dry-run a rule on ${compiled.trigger.name}`,
@@ -119,20 +118,31 @@ async function samples(
   return (await recentSamples(db, orgId, compiled.trigger.name, n)).map((s) => ({
     payload: s.payload,
     messageId: s.messageId,
-    at: Date.parse(s.receivedAt),
+    time: new Date(s.receivedAt),
   }));
 }
+
+/** When a dry-run payload is taken to arrive: `receivedAt`, else the time of the request. */
+function receivedAtOf(text: string | undefined): Date {
+  if (text === undefined) return new Date();
+  const time = Date.parse(text);
+  if (!DATE_TIME.test(text) || Number.isNaN(time))
+    throw new ValidationError(`receivedAt must be a date-time with a zone, e.g. 2026-12-03T09:30:00Z`);
+  return new Date(time);
+}
+
+/** As the engine reads it: a system event's own occurredAt, else when the message is received. */
+function messageTimeOf(compiled: CompiledRule, payload: unknown, received: Date): Date {
+  if (compiled.trigger.kind !== "event" || typeof payload !== "object" || payload === null) return received;
+  const occurredAt = (payload as { occurredAt?: unknown }).occurredAt;
+  const time = typeof occurredAt === "string" ? Date.parse(occurredAt) : NaN;
+  return Number.isNaN(time) ? received : new Date(time);
+}
+
+const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/i;
 
 /** As the engine would: a message of an undeclared event is dead-lettered, not evaluated. */
 function undeclared(compiled: CompiledRule): PayloadValidator {
   const message = `${compiled.trigger.kind} event ${JSON.stringify(compiled.trigger.name)} is not declared`;
   return () => err([{ path: "", message, keyword: "undeclared" }]);
-}
-
-/** The time `now` reads for a given payload: as asked, else a system event's own, else this request's. */
-function payloadTime(request: DryRunRequest): number {
-  if (request.at !== undefined) return Date.parse(request.at);
-  const occurredAt = (request.payload as { occurredAt?: unknown } | null)?.occurredAt;
-  const ms = typeof occurredAt === "string" ? Date.parse(occurredAt) : NaN;
-  return Number.isFinite(ms) ? ms : Date.now();
 }

@@ -1,6 +1,7 @@
 import { sql, type Kysely } from "kysely";
 import type { Migration } from "@switchboard/db";
 import { outboxMigration, outboxRetentionMigration, outboxSetAsideMigration } from "@switchboard/outbox";
+import { timersMigration } from "./timers/timer.migration.js";
 
 export const SCHEMA = "rules_engine";
 
@@ -187,4 +188,5 @@ export const migrations: Record<string, Migration> = {
   "008_outbox_retention": outboxRetentionMigration(),
   "009_retention": retention,
   "010_claim_message_index_first": claimMessageIndexFirst,
+  "011_rule_timers": timersMigration(SCHEMA),
 };

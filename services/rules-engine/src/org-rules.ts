@@ -18,6 +18,8 @@ export interface OrgRules {
   /** Keyed `<kind>:<name>`; each list is frozen, callers share it. */
   rules: Map<string, TriggerRules>;
   byRule: Map<string, CompiledRule>;
+  /** Rules with a timer, keyed `<kind>:<name>` of the follow-up that cancels their timers. */
+  cancellers: Map<string, CompiledRule[]>;
 }
 
 /**
@@ -66,7 +68,18 @@ export function buildOrgRules(
     list.push({ rule: compiled, when: r.document.when });
   }
   const rules = new Map<string, TriggerRules>([...lists].map(([key, list]) => [key, new TriggerRules(list)]));
-  return { definitions, rules, byRule };
+  return { definitions, rules, byRule, cancellers: cancellersOf(byRule.values()) };
+}
+
+function cancellersOf(rules: Iterable<CompiledRule>): Map<string, CompiledRule[]> {
+  const byTrigger = new Map<string, CompiledRule[]>();
+  for (const rule of rules) {
+    const on = rule.timer?.cancelOn?.trigger;
+    if (on === undefined) continue;
+    const key = `${on.kind}:${on.name}`;
+    byTrigger.set(key, [...(byTrigger.get(key) ?? []), rule]);
+  }
+  return byTrigger;
 }
 
 function reuseOrCompile(
@@ -101,5 +114,6 @@ function switchedOn(rule: CompiledRule): CompiledRule {
     trigger: rule.trigger,
     description: rule.description,
     evaluate: (data) => rule.evaluate(data),
+    timer: rule.timer,
   };
 }

@@ -64,6 +64,11 @@ export class RuleIndex {
     return this.#orgs.get(orgId)?.rules.get(`${kind}:${name}`)?.candidates(payload) ?? NO_RULES;
   }
 
+  /** The rules whose pending timers a message of this trigger may cancel (`timer.cancelOn`). */
+  cancellersFor(orgId: string, kind: "inbound" | "event", name: string): readonly CompiledRule[] {
+    return this.#orgs.get(orgId)?.cancellers.get(`${kind}:${name}`) ?? NO_RULES;
+  }
+
   /** Sizes, for logs and health output. */
   stats(): { orgs: number; definitions: number; rules: number } {
     let definitions = 0;

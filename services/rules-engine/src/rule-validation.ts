@@ -27,16 +27,30 @@ export async function checkRule(
 ): Promise<RuleValidation> {
   const trigger = peekTrigger(document);
   const found = trigger === undefined ? undefined : await triggerSchemaOf(db, sources, orgId, trigger);
+  // A timer's follow-up (`timer.cancelOn.on`) is read against its own trigger's schema.
+  const follow = peekTrigger((document as { timer?: { cancelOn?: unknown } } | null)?.timer?.cancelOn);
+  const followFound = follow === undefined ? undefined : await triggerSchemaOf(db, sources, orgId, follow);
   return validateRule(document, {
-    triggerSchema: (t) => (found !== undefined && sameTrigger(t, trigger) ? found.schema : undefined),
-    resolveRef: found?.resolveRef ?? noRefs,
+    triggerSchema: (t) =>
+      found !== undefined && sameTrigger(t, trigger)
+        ? found.schema
+        : followFound !== undefined && sameTrigger(t, follow)
+          ? followFound.schema
+          : undefined,
+    // Inbound schemas have no references to other documents; event schemas do.
+    resolveRef:
+      [found, followFound].find((f) => f !== undefined && f.resolveRef !== noRefs)?.resolveRef ?? noRefs,
   });
 }
 
-/** Validates a rule against a schema that is not stored yet (a definition about to change). */
+/**
+ * Validates a rule against a schema that is not stored yet (a definition about to change). Only
+ * what reads that trigger is checked: another trigger (a timer's follow-up) did not change, and is
+ * taken as declared and open.
+ */
 export function checkRuleAgainst(document: unknown, trigger: Trigger, schema: object): RuleValidation {
   return validateRule(document, {
-    triggerSchema: (t) => (sameTrigger(t, trigger) ? schema : undefined),
+    triggerSchema: (t) => (sameTrigger(t, trigger) ? schema : {}),
     resolveRef: noRefs,
   });
 }

@@ -5,6 +5,7 @@ import type { RulesEngineParts } from "./engine-parts.js";
 import { ruleRunRoutes } from "./rule-runs.routes.js";
 import { ruleVersionRoutes } from "./rule-versions.routes.js";
 import { ruleRoutes } from "./rules.routes.js";
+import { timerRoutes } from "./timers/timer.routes.js";
 
 export async function rulesEngineRoutes(app: FastifyInstance, parts: RulesEngineParts): Promise<void> {
   await definitionRoutes(app, parts);
@@ -12,4 +13,5 @@ export async function rulesEngineRoutes(app: FastifyInstance, parts: RulesEngine
   await ruleVersionRoutes(app, parts);
   await dryRunRoutes(app, parts);
   await ruleRunRoutes(app, parts);
+  await timerRoutes(app, parts);
 }

@@ -89,11 +89,11 @@ export const dryRunBody = {
       maximum: 100,
       description: "dry-run the last N messages received",
     },
-    at: {
+    receivedAt: {
       type: "string",
-      format: "date-time",
+      maxLength: 64,
       description:
-        "the message's time, what `now` reads, for a payload (default: a system event's occurredAt, else the time of this request); recent messages use their own",
+        "when the payload is taken to arrive (a date-time with a zone; default: now): a timer's `after` counts from it (a system event's occurredAt instead)",
     },
   },
   additionalProperties: false,
@@ -173,14 +173,20 @@ export const dryRunResponse = {
         type: "object",
         properties: {
           messageId: { type: "string" },
-          at: { type: "string", format: "date-time", description: "the message's time: what `now` read" },
           valid: { type: "boolean" },
           errors: { type: "array", items: { type: "object", additionalProperties: true } },
           matched: { type: "boolean" },
           actions: { type: "array", items: RESOLVED_ACTION },
           error: { type: "string" },
+          timer: {
+            type: "object",
+            description: "a rule with a timer: when it would fire, and the key a follow-up cancels it by",
+            properties: { dueAt: { type: "string" }, key: { type: ["string", "null"] } },
+            required: ["dueAt", "key"],
+            additionalProperties: false,
+          },
         },
-        required: ["at", "valid", "matched", "actions"],
+        required: ["valid", "matched", "actions"],
         additionalProperties: false,
       },
     },

@@ -17,6 +17,12 @@ import { RuleIndex } from "./rule-index.js";
 import { publishRulesChanged } from "./rules-changed.js";
 import { rulesEngineRoutes } from "./rules-engine.routes.js";
 import type { RulesEngineDB } from "./rules-engine.tables.js";
+import { startTimerFiring, type TimerFiring } from "./timers/timer-firing.js";
+import { deleteCancellationsBefore, deleteFinishedTimersBefore } from "./timers/timer-retention.js";
+
+/** How often each replica looks for due timers, and how many it fires in one transaction. */
+const TIMER_POLL_MS = 1_000;
+const TIMER_BATCH = 50;
 
 export interface RulesEngineService extends Service {
   /** The in-memory rules of every org, loaded at start and kept current by the watcher. */
@@ -36,6 +42,7 @@ export function createRulesEngineService(ctx: ServiceContext): RulesEngineServic
   const eventRefs = createEventRefResolver();
   let watcher: RuleChangeWatcher | undefined;
   let engine: Engine | undefined;
+  let timers: TimerFiring | undefined;
   const changed = (orgId: string): void => {
     publishRulesChanged(ctx.nc, ctx.config.namespace, orgId, ctx.logger);
     watcher?.changed(orgId);
@@ -64,6 +71,16 @@ export function createRulesEngineService(ctx: ServiceContext): RulesEngineServic
         run: (before) => deleteRuleRunsBefore(database, before),
       },
       {
+        what: "finished rule timers",
+        retentionMs: ctx.config.ruleRunRetentionMs,
+        run: (before) => deleteFinishedTimersBefore(database, before),
+      },
+      {
+        what: "timer cancellations",
+        retentionMs: ctx.config.ruleRunRetentionMs,
+        run: (before) => deleteCancellationsBefore(database, before),
+      },
+      {
         what: "inbound samples",
         retentionMs: ctx.config.sampleRetentionMs,
         run: (before) => deleteSamplesBefore(database, before),
@@ -86,6 +103,18 @@ export function createRulesEngineService(ctx: ServiceContext): RulesEngineServic
         await index.load(db);
         // Consume only once the index is loaded and watched.
         engine = await startEngine(ctx, parts, index);
+        timers = startTimerFiring(
+          {
+            db: parts.db,
+            source: parts.source,
+            call: parts.call,
+            logger: ctx.logger.child({ component: "rule-timers" }),
+            maxAttempts: ctx.config.rulesMaxDeliver,
+            backoffMs: ctx.config.rulesBackoffMs,
+            eventsWritten: parts.eventsWritten,
+          },
+          { pollMs: TIMER_POLL_MS, batch: TIMER_BATCH },
+        );
       } catch (error) {
         await watcher.stop();
         await domain.stop();
@@ -93,6 +122,7 @@ export function createRulesEngineService(ctx: ServiceContext): RulesEngineServic
       }
     },
     async stop() {
+      await timers?.stop();
       await engine?.stop();
       await watcher?.stop();
       await domain.stop();

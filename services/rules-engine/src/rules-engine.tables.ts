@@ -2,12 +2,13 @@ import type { Generated } from "kysely";
 import type { Int8, Json } from "@switchboard/db";
 import type { OutboxTables } from "@switchboard/outbox";
 import type { DedupSpec, RuleDocument } from "@switchboard/rules";
+import type { TimerTables } from "./timers/timer.tables.js";
 
 /** What triggers a rule: an inbound event of the org, or a system event. */
 export type TriggerKind = "inbound" | "event";
 
 /** The tables of the rules_engine schema, as its migrations leave them. */
-export interface RulesEngineDB extends OutboxTables {
+export interface RulesEngineDB extends OutboxTables, TimerTables {
   inbound_definitions: {
     org_id: string;
     name: string;

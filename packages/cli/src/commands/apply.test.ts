@@ -123,7 +123,7 @@ describe("rules apply and dry-run against a running Switchboard", () => {
     expect(first.stderr).toBe("");
     expect(first.stdout).toContain("inbound scheduling.slotBooked: created (version 1)");
     expect(first.stdout).toContain(`rule ${RULE}: version 1 (active 1)`);
-    expect(first.stdout).toContain(`applied 1 inbound event definition and 1 rule to org ${ORG}`);
+    expect(first.stdout).toContain(`applied 3 inbound event definitions and 7 rules to org ${ORG}`);
     expect(first.code).toBe(0);
     expect(JSON.stringify(await versionsOf())).toContain('"version":1');
 

@@ -37,7 +37,7 @@ describe("switchboard rules validate", () => {
     const byDir = await runCommand(["rules", "validate", EXAMPLES_DIR], { cwd: work.dir });
     expect(byDir).toEqual({
       code: 0,
-      stdout: "8 files checked: 3 inbound event definitions, 5 rules: no problems\n",
+      stdout: "10 files checked: 3 inbound event definitions, 7 rules: no problems\n",
       stderr: "",
     });
     const byFile = await runCommand(

@@ -15,7 +15,12 @@ interface ActionBase {
 export type ActionResult =
   | (ActionBase & { outcome: "done"; result: unknown })
   | (ActionBase & { outcome: "emit" })
+  /** A rule with a timer: the action runs when it fires, with this key. */
+  | (ActionBase & { outcome: "scheduled"; dueAt: string })
   | (ActionBase & { outcome: "failed"; error: { code: string; message: string } });
+
+/** The rule an action belongs to, as its idempotency key and `requestedBy` name it. */
+export type RuleRef = Pick<CompiledRule, "id" | "version">;
 
 /** Errors a retry cannot fix: the action is wrong for this data (or the data for it). */
 const PERMANENT = new Set<string>([
@@ -59,7 +64,11 @@ function emitTooLarge(
  * (URI-encoded, so a key with a slash cannot pose as another's): a redelivery resends the same keys,
  * so effects happen once.
  */
-export function idempotencyKeyOf(dedupKey: string, rule: CompiledRule, action: ResolvedAction): string {
+export function idempotencyKeyOf(
+  dedupKey: string,
+  rule: RuleRef,
+  action: Pick<ResolvedAction, "index" | "element">,
+): string {
   const base = `${dedupKey}/${rule.id}@${rule.version}/${action.index}`;
   return action.element === undefined ? base : `${base}/${encodeURIComponent(action.element.key)}`;
 }
@@ -72,7 +81,7 @@ export function idempotencyKeyOf(dedupKey: string, rule: CompiledRule, action: R
  */
 export async function runActions(
   ctx: ActionContext,
-  rule: CompiledRule,
+  rule: RuleRef,
   actions: ResolvedAction[],
 ): Promise<ActionResult[]> {
   const results: ActionResult[] = [];

@@ -95,7 +95,6 @@ describe("the engine's batch processing", () => {
       messageId: m.messageId,
       traceId: m.messageId,
       payload: m.payload,
-      at: Date.parse("2026-12-01T08:00:00Z"),
       dedup: { mode: "id-or-payload" },
       rules: m.rules ?? [emitRule],
       sample:

@@ -90,7 +90,7 @@ export function inboundIntake(index: RuleIndex, stream: string): IntakeOf {
             messageId,
             payload: parsed.value,
             valid: checked.ok,
-            receivedAt: new Date(msg.storedAtMs),
+            receivedAt: msg.storedAt,
           }
         : undefined;
     if (!checked.ok) {
@@ -109,10 +109,11 @@ export function inboundIntake(index: RuleIndex, stream: string): IntakeOf {
         messageId,
         traceId: msg.headers["Switchboard-Trace-Id"] ?? messageId,
         payload: parsed.value,
-        at: msg.storedAtMs,
         dedup: definition.dedup,
         rules: index.candidatesFor(orgId, "inbound", name, parsed.value),
         sample,
+        time: msg.storedAt,
+        cancellers: index.cancellersFor(orgId, "inbound", name),
       },
     };
   };
@@ -125,8 +126,9 @@ export function eventIntake(index: RuleIndex, stream: string): IntakeOf {
     if (subject?.kind !== "events" || subject.org === undefined || subject.rest.length !== 1) return ACK;
     const name = subject.rest[0]!;
     // Most events have no rules: nothing to claim or record.
-    if (index.rulesFor(subject.org, "event", name).length === 0) return ACK;
-    let payload: { messageId?: string; traceId?: string; occurredAt?: string };
+    const cancellers = index.cancellersFor(subject.org, "event", name);
+    if (index.rulesFor(subject.org, "event", name).length === 0 && cancellers.length === 0) return ACK;
+    let payload: { messageId?: string; traceId?: string; occurredAt?: unknown };
     try {
       payload = msg.json();
     } catch (error) {
@@ -142,15 +144,18 @@ export function eventIntake(index: RuleIndex, stream: string): IntakeOf {
         messageId,
         traceId: typeof payload.traceId === "string" ? payload.traceId : messageId,
         payload,
-        at: occurredAt(payload.occurredAt) ?? msg.storedAtMs,
         dedup: { mode: "id" },
         rules: index.candidatesFor(subject.org, "event", name, payload),
+        time: eventTime(payload.occurredAt) ?? msg.storedAt,
+        cancellers,
       },
     };
   };
 }
 
-function occurredAt(value: unknown): number | undefined {
-  const ms = typeof value === "string" ? Date.parse(value) : NaN;
-  return Number.isFinite(ms) ? ms : undefined;
+/** An event's own time, which its timers count from (so a redelivery or a dry run agrees). */
+function eventTime(occurredAt: unknown): Date | undefined {
+  if (typeof occurredAt !== "string") return undefined;
+  const time = Date.parse(occurredAt);
+  return Number.isNaN(time) ? undefined : new Date(time);
 }

@@ -3,6 +3,7 @@ import type { CompiledRule, ResolvedAction } from "@switchboard/rules";
 import type { CommandCaller } from "@switchboard/runtime";
 import { runActions, type ActionResult } from "./action-runner.js";
 import type { RuleRun } from "./run-recorder.js";
+import { scheduledRun, type TimerTrigger } from "./timer-runs.js";
 
 /** A rule whose `when` held on the payload, with its actions resolved (or why it could not be). */
 export interface Match {
@@ -11,7 +12,11 @@ export interface Match {
   error?: string;
 }
 
-export function evaluateRules(rules: readonly CompiledRule[], payload: unknown, at: number): Match[] {
+export function evaluateRules(
+  rules: readonly CompiledRule[],
+  payload: unknown,
+  at: number | undefined,
+): Match[] {
   const matches: Match[] = [];
   for (const rule of rules) {
     const evaluation = rule.evaluate(payload, at);
@@ -25,20 +30,23 @@ export function evaluateRules(rules: readonly CompiledRule[], payload: unknown, 
   return matches;
 }
 
-/** Whether any matched action calls another service; `emit` goes to the engine's own outbox. */
+/** Whether any matched action calls another service now; `emit` goes to the engine's own outbox, a timer's actions run later. */
 export function needsCommands(matches: Match[]): boolean {
-  return matches.some((m) => m.actions.some((a) => a.target.kind === "command"));
+  return matches.some(
+    (m) => m.rule.timer === undefined && m.actions.some((a) => a.target.kind === "command"),
+  );
 }
 
 /** Runs a match's actions; a transient failure is thrown, a permanent one fails the run. */
 export async function runMatch(
   call: CommandCaller,
-  t: { orgId: string; traceId: string; maxEventBytes?: number | undefined },
+  t: TimerTrigger & { maxEventBytes?: number | undefined },
   dedupKey: string,
   match: Match,
 ): Promise<RuleRun> {
   const { rule } = match;
   if (match.error !== undefined) return { rule, status: "failed", actions: [], error: match.error };
+  if (rule.timer !== undefined) return scheduledRun(t, dedupKey, match);
   const results = await runActions(
     { orgId: t.orgId, dedupKey, traceId: t.traceId, call, maxEventBytes: t.maxEventBytes },
     rule,

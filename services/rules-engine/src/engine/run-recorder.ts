@@ -8,6 +8,13 @@ import type { ActionResult } from "./action-runner.js";
 import { insertingRuleRuns } from "../rule-run.repository.js";
 import { completing, lockForRecording, refKey, releasing, type ClaimedMessage } from "./dedup-claims.js";
 import type { DedupKey } from "./dedup-keys.js";
+import {
+  cancellingTimers,
+  recordingCancellations,
+  startingTimers,
+  type TimerCancel,
+  type TimerStart,
+} from "../timers/timer.repository.js";
 
 import { SCHEMA } from "../migrations.js";
 import type { RulesEngineDB } from "../rules-engine.tables.js";
@@ -17,6 +24,8 @@ export interface RuleRun {
   status: "succeeded" | "failed";
   actions: ActionResult[];
   error?: string;
+  /** The timer a rule with a timer starts, written with the run. */
+  timer?: TimerStart;
 }
 
 export interface MessageRecord {
@@ -32,6 +41,8 @@ export interface MessageRecord {
   runs: RuleRun[];
   /** Mark the dedup claims done; false when the message leaves for the DLQ: free them, so a retry may run it. */
   complete: boolean;
+  /** The pending timers this message cancels (it is the follow-up their rules wait for). */
+  cancels?: TimerCancel[];
 }
 
 /** A stable event id per emit action, so a re-run of the same message emits nothing new. */
@@ -119,14 +130,24 @@ export async function writeRecords(
       ),
       completed.length > 0 ? completing(completed) : undefined,
       freed.length > 0 ? releasing(freed) : undefined,
+      startingTimers(
+        trx,
+        records.flatMap((r) => r.runs.flatMap((run) => (run.timer === undefined ? [] : [run.timer]))),
+      ),
+      recordingCancellations(
+        trx,
+        records.flatMap((r) => r.cancels ?? []),
+      ),
+      cancellingTimers(records.flatMap((r) => r.cancels ?? [])),
     ].filter((statement) => statement !== undefined),
   );
 }
 
-function emitted(
+/** The event an `emit` action writes to the outbox. */
+export function emitted(
   source: EventSource,
-  record: MessageRecord,
-  rule: CompiledRule,
+  record: Pick<MessageRecord, "orgId" | "traceId">,
+  rule: Pick<CompiledRule, "id" | "version">,
   action: ActionResult,
 ): OutboxMessage {
   const event = buildEvent({

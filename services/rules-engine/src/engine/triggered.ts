@@ -9,6 +9,7 @@ import { dedupKeyName, type DedupKey } from "./dedup-keys.js";
 import { outcomeOf } from "./matches.js";
 import type { MessageRecord, RuleRun } from "./run-recorder.js";
 import type { Sample } from "./samples.js";
+import { cancelsOf, type TimerTrigger } from "./timer-runs.js";
 import type { RulesEngineDB } from "../rules-engine.tables.js";
 
 export interface ProcessorDeps {
@@ -26,16 +27,8 @@ export interface ProcessorDeps {
   settled(seq: number): Promise<boolean>;
 }
 
-/** One message, once its trigger, payload and rules are known. */
-export interface Triggered {
-  orgId: string;
-  kind: "inbound" | "event";
-  name: string;
-  messageId: string;
-  traceId: string;
-  payload: unknown;
-  /** The message's time, what a rule's `now` reads: when the stream stored it, or a system event's occurredAt. */
-  at: number;
+/** One message, once its trigger, payload and rules are known (its org, trigger, ids and payload: TimerTrigger). */
+export interface Triggered extends TimerTrigger {
   dedup: DedupSpec;
   rules: readonly CompiledRule[];
   /** An inbound message's first delivery, kept for dry runs; written with its claim. */
@@ -50,7 +43,9 @@ const BUSY_RETRY_MS = 500;
 const BUSY_QUICK_LOOKS = 3;
 
 /** The message as its record transaction writes it; the claims are freed when a run failed. */
-export function recordOf(t: Triggered, keys: DedupKey[], runs: RuleRun[]): MessageRecord {
+export function recordOf(t: Triggered, keys: DedupKey[], matched: RuleRun[]): MessageRecord {
+  const { cancels, failures } = cancelsOf(t);
+  const runs = failures.length === 0 ? matched : [...matched, ...failures];
   return {
     orgId: t.orgId,
     triggerKind: t.kind,
@@ -62,6 +57,7 @@ export function recordOf(t: Triggered, keys: DedupKey[], runs: RuleRun[]): Messa
     input: t.payload,
     runs,
     complete: runs.every((r) => r.status !== "failed"),
+    ...(cancels.length === 0 ? {} : { cancels }),
   };
 }
 
