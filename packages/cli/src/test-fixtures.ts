@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -8,6 +8,23 @@ import { runCli } from "./cli.js";
 /** The launcher as a user runs it; tests go through it so the bin itself is what is tested. */
 export const BIN = fileURLToPath(new URL("../bin/switchboard.mjs", import.meta.url));
 export const EXAMPLES_DIR = fileURLToPath(new URL("../../../examples/rules/", import.meta.url));
+
+/**
+ * What the examples folder holds, as the CLI's summaries count it ("1 inbound event definition",
+ * "3 rules"), so adding an example does not rewrite the tests that run them all.
+ */
+export function exampleCounts(): { files: number; definitions: string; rules: string } {
+  const names = readdirSync(EXAMPLES_DIR);
+  const count = (suffix: string) => names.filter((n) => n.endsWith(suffix)).length;
+  const phrase = (n: number, what: string) => `${n} ${what}${n === 1 ? "" : "s"}`;
+  const definitions = count(".inbound.json");
+  const rules = count(".rule.json");
+  return {
+    files: definitions + rules,
+    definitions: phrase(definitions, "inbound event definition"),
+    rules: phrase(rules, "rule"),
+  };
+}
 
 export interface BinResult {
   code: number | null;
