@@ -109,6 +109,14 @@ export const PUBLIC_ROUTES: readonly PublicRoute[] = [
     body: (org) => ({ status: org.statuses[1] }),
   },
   { method: "GET", path: "/v1/orgs/{org}/work-queue-items/{id}", roles: VIEW },
+  { method: "GET", path: "/v1/orgs/{org}/work-queue-items/{id}/proposal", roles: VIEW },
+  { method: "POST", path: "/v1/orgs/{org}/work-queue-items/{id}/approve", roles: APP, body: () => ({}) },
+  {
+    method: "POST",
+    path: "/v1/orgs/{org}/work-queue-items/{id}/reject",
+    roles: APP,
+    body: () => ({ reason: "not this one" }),
+  },
   { method: "GET", path: "/v1/orgs/{org}/work-queue-items", roles: VIEW },
   {
     method: "PUT",

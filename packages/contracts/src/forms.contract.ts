@@ -33,6 +33,19 @@ const FORM_ASSIGNMENT = {
   additionalProperties: false,
 } as const;
 
+/** A form of a user on a plan given by id, or on the user's latest plan of a template (exactly one). */
+const FORM_ON_PLAN = {
+  planId: UUID,
+  plan: {
+    type: "object",
+    properties: { templateName: NAME },
+    required: ["templateName"],
+    additionalProperties: false,
+  },
+  formName: NAME,
+  userId: USER_ID,
+} as const;
+
 /** `<ns>.cmd.forms.*`: the rules engine assigns forms through these. */
 export const formsContract = defineContract("forms", {
   /** Assigns a form on a plan given by id, or on the user's latest plan of a template (what rules name). */
@@ -40,18 +53,27 @@ export const formsContract = defineContract("forms", {
     params: {
       type: "object",
       properties: {
-        planId: UUID,
-        plan: {
-          type: "object",
-          properties: { templateName: NAME },
-          required: ["templateName"],
-          additionalProperties: false,
-        },
-        formName: NAME,
-        userId: USER_ID,
+        ...FORM_ON_PLAN,
         prefill: OBJECT,
       },
       required: ["formName", "userId"],
+      oneOf: [{ required: ["planId"] }, { required: ["plan"] }],
+      additionalProperties: false,
+    },
+    result: FORM_ASSIGNMENT,
+  },
+  /**
+   * Records a form that was filled in elsewhere (another system): assigned and submitted at once on
+   * the plan given by id, or on the user's latest plan of a template. Emits formAssigned and formSubmitted.
+   */
+  recordSubmission: {
+    params: {
+      type: "object",
+      properties: {
+        ...FORM_ON_PLAN,
+        data: OBJECT,
+      },
+      required: ["formName", "userId", "data"],
       oneOf: [{ required: ["planId"] }, { required: ["plan"] }],
       additionalProperties: false,
     },

@@ -24,6 +24,9 @@ export {
   updateItemBody,
   PRIORITY,
   SERVICE_LOCATION,
+  ITEM_KEY,
+  PROPOSABLE_COMMANDS,
+  PROPOSED_CHANGE,
 } from "./work-queues.contract.js";
 export { tenancyContract, ROLES } from "./tenancy.contract.js";
 export { rulesEngineContract } from "./rules-engine.contract.js";

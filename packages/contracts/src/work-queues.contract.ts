@@ -1,15 +1,25 @@
 import { defineContract } from "./contract.js";
-import { NAME, STATUS, TIMESTAMP, UUID } from "./fragments.js";
+import { NAME, OBJECT, STATUS, TIMESTAMP, USER_ID, UUID } from "./fragments.js";
 
 export const PRIORITY = { type: "integer", minimum: 0, maximum: 1000 } as const;
 
 /** Where the service happens, or null. */
 export const SERVICE_LOCATION = { type: ["string", "null"], minLength: 1, maxLength: 200 } as const;
 
+/** An item's key in its queue, given by the system that made it: another system finds the item by it. */
+export const ITEM_KEY = { type: "string", minLength: 1, maxLength: 200 } as const;
+
 /** An item of a plan on a work queue, over HTTP (the queue in the path) and, with `queue`, as a command. */
 export const createItemBody = {
   type: "object",
-  properties: { planId: UUID, priority: PRIORITY, serviceLocation: SERVICE_LOCATION, status: STATUS },
+  properties: {
+    planId: UUID,
+    priority: PRIORITY,
+    serviceLocation: SERVICE_LOCATION,
+    status: STATUS,
+    key: ITEM_KEY,
+    assignee: USER_ID,
+  },
   required: ["planId", "priority"],
   additionalProperties: false,
 } as const;
@@ -22,6 +32,28 @@ export const updateItemBody = {
   additionalProperties: false,
 } as const;
 
+/** The commands a proposed change may run when approved: what rules' actions do, nothing else. */
+export const PROPOSABLE_COMMANDS = [
+  "forms.assignForm",
+  "forms.recordSubmission",
+  "plans.createPlan",
+  "work-queues.createItem",
+  "work-queues.setItemStatus",
+  "work-queues.updateItemByKey",
+] as const;
+
+/** A command with its parameters, to run once approved. */
+export const PROPOSED_CHANGE = {
+  type: "object",
+  properties: {
+    service: { type: "string", enum: ["forms", "plans", "work-queues"] },
+    command: NAME,
+    params: OBJECT,
+  },
+  required: ["service", "command", "params"],
+  additionalProperties: false,
+} as const;
+
 const WORK_QUEUE_ITEM = {
   type: "object",
   properties: {
@@ -31,6 +63,8 @@ const WORK_QUEUE_ITEM = {
     status: STATUS,
     priority: PRIORITY,
     serviceLocation: { type: ["string", "null"] },
+    key: { type: ["string", "null"] },
+    assignee: { type: ["string", "null"] },
     isTest: { type: "boolean" },
     createdAt: TIMESTAMP,
     updatedAt: TIMESTAMP,
@@ -42,6 +76,8 @@ const WORK_QUEUE_ITEM = {
     "status",
     "priority",
     "serviceLocation",
+    "key",
+    "assignee",
     "isTest",
     "createdAt",
     "updatedAt",
@@ -57,6 +93,33 @@ export const workQueuesContract = defineContract("work-queues", {
       ...createItemBody,
       properties: { ...createItemBody.properties, queue: NAME },
       required: ["queue", "planId", "priority"],
+    },
+    result: WORK_QUEUE_ITEM,
+  },
+  /** Moves the item of a queue that has this key (see createItem's `key`), as setItemStatus does. */
+  updateItemByKey: {
+    params: {
+      ...updateItemBody,
+      properties: { queue: NAME, key: ITEM_KEY, ...updateItemBody.properties },
+      required: ["queue", "key", "status"],
+    },
+    result: WORK_QUEUE_ITEM,
+  },
+  /**
+   * Puts a change that must not apply itself on a queue, for its assignee to approve or reject:
+   * approving runs `change` (a command of a domain service) with an idempotency key of its own.
+   */
+  proposeChange: {
+    params: {
+      type: "object",
+      properties: {
+        ...createItemBody.properties,
+        queue: NAME,
+        summary: { type: "string", minLength: 1, maxLength: 1000 },
+        change: PROPOSED_CHANGE,
+      },
+      required: ["queue", "planId", "priority", "assignee", "change"],
+      additionalProperties: false,
     },
     result: WORK_QUEUE_ITEM,
   },

@@ -1,5 +1,9 @@
 import { ACTION_SPECS, type ActionSpec } from "./action-specs.js";
 import { didYouMean } from "./did-you-mean.js";
+import type { TriggerView } from "./trigger-view.js";
+import { FOR_EACH } from "./for-each.js";
+import { nestedShapeProblems } from "./nested-action.js";
+import { checkForEach } from "./for-each-check.js";
 import { childPointer } from "./json-pointer.js";
 import { checkLogic } from "./logic-guard.js";
 import { operatorOf } from "./logic-shape.js";
@@ -15,13 +19,7 @@ import {
 import { checkVarPaths } from "./var-paths.js";
 import { isPlainObject } from "./value-preview.js";
 
-/** What the action checks need to know about the trigger. */
-export interface TriggerView {
-  /** The payload's schema; undefined when the trigger is unknown (already reported). */
-  schema: object | undefined;
-  resolveRef: RefResolver | undefined;
-  schemaName: string;
-}
+export type { TriggerView } from "./trigger-view.js";
 
 /** Every problem and warning of one action document at `/actions/<index>`. */
 export function checkAction(action: unknown, pointer: string, trigger: TriggerView): RuleFindings {
@@ -42,8 +40,10 @@ export function checkAction(action: unknown, pointer: string, trigger: TriggerVi
   }
   const type = keys[0]!;
   const at = childPointer(pointer, type);
+  if (type === FOR_EACH) return checkForEach(action[type], at, trigger, checkAction);
   if (!(ACTION_TYPES as readonly string[]).includes(type)) {
-    const hint = didYouMean(type, ACTION_TYPES) || `; the actions are ${ACTION_TYPES.join(", ")}`;
+    const known = [...ACTION_TYPES, FOR_EACH];
+    const hint = didYouMean(type, known) || `; the actions are ${known.join(", ")}`;
     return problem(at, `unknown action ${JSON.stringify(type)}${hint}`);
   }
   const params = action[type];
@@ -107,18 +107,21 @@ function checkParam(
   const param = spec.params[name];
   const found: RuleFindings = { problems: [], warnings: [] };
   if (param === undefined || !Object.hasOwn(spec.params, name)) return found;
+  if (param.nestedAction === true)
+    return nestedShapeProblems(value, pointer) ?? checkAction(value, pointer, trigger);
   const expressions = expressionsIn(value, pointer);
   const { problems, warnings } = found;
   for (const { logic, pointer: at } of expressions) {
-    problems.push(...checkLogic(logic, at));
+    problems.push(...checkLogic(logic, at, trigger.logicEnv));
     if (trigger.schema === undefined) continue;
-    const paths = checkVarPaths(logic, at, trigger.schema, trigger.resolveRef, trigger.schemaName);
+    const read = trigger.mapVars === undefined ? logic : trigger.mapVars(logic);
+    const paths = checkVarPaths(read, at, trigger.schema, trigger.resolveRef, trigger.schemaName);
     problems.push(...paths.problems);
     warnings.push(...paths.warnings);
   }
   if (expressions.length === 0 && operatorOf(value) !== undefined && !allowsType(param.schema, "object")) {
     // A one-key object where no object belongs was meant as an expression: name its operator.
-    problems.push(...checkLogic(value, pointer));
+    problems.push(...checkLogic(value, pointer, trigger.logicEnv));
   } else if (expressions.length === 0) problems.push(...literalProblems(name, param.schema, value, pointer));
   else if (expressions[0]!.pointer !== pointer)
     problems.push(...containerProblems(name, param.schema, value, pointer));

@@ -13,6 +13,9 @@ describe("ACTION_SPECS", () => {
       setWorkQueueItemStatus: { kind: "command", service: "work-queues", command: "setItemStatus" },
       createPlan: { kind: "command", service: "plans", command: "createPlan" },
       emit: { kind: "emit" },
+      recordFormSubmission: { kind: "command", service: "forms", command: "recordSubmission" },
+      updateWorkQueueItemByKey: { kind: "command", service: "work-queues", command: "updateItemByKey" },
+      proposeChange: { kind: "command", service: "work-queues", command: "proposeChange" },
     });
   });
 

@@ -13,6 +13,8 @@ export interface ParamSpec {
   /** JSON Schema (2020-12) of the value after every expression in it is resolved. */
   schema: object;
   description: string;
+  /** The value is another action, `{"<actionType>": {…}}`, resolved to the command it would send. */
+  nestedAction?: true;
 }
 
 export interface ActionSpec {
@@ -90,6 +92,8 @@ export const ACTION_SPECS: Readonly<Record<ActionType, ActionSpec>> = deepFreeze
       priority: "0 to 1000.",
       serviceLocation: "Where the service happens, or null.",
       status: "The initial status (default: the queue's first status).",
+      key: "The item's key in the queue, for updateWorkQueueItemByKey (one item per key).",
+      assignee: "The user the item is for.",
     },
   ),
   setWorkQueueItemStatus: commandAction(
@@ -126,7 +130,60 @@ export const ACTION_SPECS: Readonly<Record<ActionType, ActionSpec>> = deepFreeze
       info: required({ type: "object" }, "The event's info object."),
     },
   },
+  recordFormSubmission: commandAction(
+    formsContract,
+    "recordSubmission",
+    "Store a form filled in another system on the person's plan: assigned and submitted at once (formAssigned, formSubmitted).",
+    {
+      formName: "The form (a form of the plan's template).",
+      userId: "The person whose form it is.",
+      planId: "The plan, by id. Give this or plan.",
+      plan: 'The person\'s latest plan of a template: {"templateName": …}. Give this or planId.',
+      data: "The answers, by field name.",
+    },
+  ),
+  updateWorkQueueItemByKey: commandAction(
+    workQueuesContract,
+    "updateItemByKey",
+    "Change the status (and optionally the priority) of the item a queue holds under a key, rather than by its id.",
+    {
+      queue: "The work queue's name.",
+      key: "The key the item was created with.",
+      status: "The new status (one of the queue's statuses).",
+      priority: "A new priority, 0 to 1000.",
+    },
+  ),
+  proposeChange: proposal(),
 });
+
+/**
+ * A change that must not apply itself: a work-queue item for its assignee, holding the command
+ * another action would send. Approving the item runs it (through the same idempotent command).
+ */
+function proposal(): ActionSpec {
+  const spec = commandAction(
+    workQueuesContract,
+    "proposeChange",
+    "Put a change on a work queue for someone to approve or reject, instead of applying it; approving applies it once.",
+    {
+      queue: "The work queue's name.",
+      planId: "The plan the item is about.",
+      priority: "0 to 1000.",
+      assignee: "The user who decides.",
+      summary: "What the change is, for the assignee.",
+      change:
+        'The action to apply once approved, e.g. {"updateWorkQueueItemByKey": {…}}; not emit, forEach or proposeChange.',
+      serviceLocation: "Where the service happens, or null.",
+      status: "The item's initial status (default: the queue's first status).",
+      key: "The item's key in the queue.",
+    },
+  );
+  const change = spec.params["change"]!;
+  return {
+    ...spec,
+    params: { ...spec.params, change: { ...change, schema: { type: "object" }, nestedAction: true } },
+  };
+}
 
 function deepFreeze<T>(value: T): T {
   if (typeof value === "object" && value !== null) {

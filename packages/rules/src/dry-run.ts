@@ -17,25 +17,25 @@ export interface DryRunResult {
 /**
  * What a rule would do with a payload, with no side effect. The payload is validated first, as
  * the engine does: an invalid payload is dead-lettered before any rule sees it, so it is
- * reported as invalid and not evaluated. A rule with a timer says when it would fire for a message
- * received at `messageTime` (the time the engine would start it from).
+ * reported as invalid and not evaluated. `messageTime` is the message's time: what `now` reads, and
+ * for a rule with a timer, the time the engine would start it from (when it would fire is said).
  */
 export function dryRun(
   rule: CompiledRule,
   payload: unknown,
   validate?: (payload: unknown) => Result<void, { path: string; message: string }[]>,
-  messageTime: Date = new Date(0),
+  messageTime?: Date,
 ): DryRunResult {
   if (validate !== undefined) {
     const checked = validate(payload);
     if (!checked.ok) return { valid: false, errors: checked.error, matched: false, actions: [] };
   }
-  const evaluation = rule.evaluate(payload);
+  const evaluation = rule.evaluate(payload, messageTime?.getTime());
   if (!evaluation.matched) return { valid: true, matched: false, actions: [] };
   if ("error" in evaluation)
     return { valid: true, matched: true, actions: evaluation.actions, error: evaluation.error };
   if (rule.timer === undefined) return { valid: true, matched: true, actions: evaluation.actions };
-  const started = rule.timer.schedule(payload, messageTime);
+  const started = rule.timer.schedule(payload, messageTime ?? new Date(0));
   if (!started.ok) return { valid: true, matched: true, actions: evaluation.actions, error: started.error };
   const timer = { dueAt: started.value.dueAt.toISOString(), key: started.value.key };
   return { valid: true, matched: true, actions: evaluation.actions, timer };

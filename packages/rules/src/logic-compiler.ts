@@ -1,6 +1,8 @@
 import jsonLogic from "json-logic-js";
 import { ValidationError } from "@switchboard/errors";
 import { checkLogic } from "./logic-guard.js";
+import { extensionOf } from "./logic-extensions.js";
+import { tableNames } from "./rule-tables.js";
 import { argsOf, isLiteralPath, missingPaths, operatorOf, pathSegments, pathText } from "./logic-shape.js";
 import { isPlainObject } from "./value-preview.js";
 
@@ -70,7 +72,7 @@ function budgeted(evaluate: Evaluator): Evaluator {
  * means the tree is walked once, not per message.
  */
 export function compileLogic(logic: unknown): Evaluator {
-  const problems = checkLogic(logic, "");
+  const problems = checkLogic(logic, "", { tables: tableNames() });
   if (problems.length > 0) {
     throw new ValidationError(`cannot compile JSON Logic: ${problems.map((p) => p.message).join("; ")}`, {
       details: problems,
@@ -102,7 +104,13 @@ function compile(node: unknown): Evaluator {
 function compileOperation(node: unknown, op: string): Evaluator {
   const args = argsOf(node as Record<string, unknown>, op, "").values;
   const special = SPECIAL[op];
-  return special !== undefined ? special(args) : delegated(op, args.map(compile));
+  if (special !== undefined) return special(args);
+  const extension = extensionOf(op);
+  if (extension === undefined) return delegated(op, args.map(compile));
+  // Ours run on computed values, as delegated ones do: a payload value is never read as logic.
+  const items = args.map(compile);
+  const run = extension.bind?.(args) ?? extension.run;
+  return (data) => built(run(items.map((item) => item(data))));
 }
 
 /** One step per evaluation. (What is read or passed on is not counted again: only what is built.) */
@@ -142,6 +150,8 @@ function readsPayload(node: unknown): boolean {
   const op = operatorOf(node);
   if (op === undefined) return false;
   if (op === "var" || op === "missing" || op === "missing_some") return true;
+  // `now` reads the message's time: like the payload, it differs from one message to the next.
+  if (extensionOf(op)?.readsClock === true) return true;
   const args = argsOf(node as Record<string, unknown>, op, "").values;
   // The body of a per-element operator reads the element (and reduce's accumulator), not the payload.
   if (PER_ELEMENT.has(op)) return readsPayload(args[0]) || (op === "reduce" && readsPayload(args[2]));

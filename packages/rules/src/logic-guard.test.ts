@@ -11,6 +11,7 @@ describe("ALLOWED_OPERATORS", () => {
         "==", "===", "!=", "!==", ">", ">=", "<", "<=", "!", "!!", "and", "or", "if", "?:", "in", "cat", "substr",
         "+", "-", "*", "/", "%", "min", "max", "var", "missing", "missing_some", "merge",
         "map", "filter", "all", "none", "some", "reduce",
+        "upper", "lower", "lookup", "date_parse", "date_format", "date_add", "date_diff", "now",
       ].sort(),
     );
   });

@@ -14,6 +14,8 @@ import {
   unsafeSegment,
   type Args,
 } from "./logic-shape.js";
+import type { CheckEnv } from "./extension-types.js";
+import { checkExtension, extensionOf } from "./logic-extensions.js";
 import type { RuleProblem } from "./types.js";
 import { isPlainObject } from "./value-preview.js";
 
@@ -25,10 +27,11 @@ export function isExpression(value: unknown): boolean {
 
 /**
  * Every problem of a JSON Logic tree: unknown operators, computed or unsafe data paths, wrong
- * argument counts, and trees too deep or too large. `pointer` is where the tree sits in its document.
+ * argument counts, and trees too deep or too large. `pointer` is where the tree sits in its document;
+ * `env` names the rule's tables (none elsewhere, e.g. in a webhook's filter).
  */
-export function checkLogic(logic: unknown, pointer: string): RuleProblem[] {
-  const state: WalkState = { problems: [], nodes: 0, tooLarge: false, tooDeep: false };
+export function checkLogic(logic: unknown, pointer: string, env: CheckEnv = { tables: [] }): RuleProblem[] {
+  const state: WalkState = { problems: [], nodes: 0, tooLarge: false, tooDeep: false, env };
   walk(logic, pointer, 0, state);
   return state.problems;
 }
@@ -38,6 +41,7 @@ interface WalkState {
   nodes: number;
   tooLarge: boolean;
   tooDeep: boolean;
+  env: CheckEnv;
 }
 
 function walk(node: unknown, pointer: string, depth: number, state: WalkState, data = false): void {
@@ -62,6 +66,8 @@ function walk(node: unknown, pointer: string, depth: number, state: WalkState, d
   }
   const args = argsOf(node as Record<string, unknown>, op, pointer);
   const skip = checkArgs(op, args, pointer, state.problems);
+  const extension = extensionOf(op);
+  if (extension !== undefined) checkExtension(op, extension, args, pointer, state.env, state.problems);
   args.values.forEach((value, i) => {
     if (!skip.has(i)) walk(value, args.pointers[i]!, depth + 1, state);
   });

@@ -12,6 +12,8 @@ export const ALLOWED_OPERATORS: readonly string[] = Object.freeze([
   "+", "-", "*", "/", "%", "min", "max",
   "var", "missing", "missing_some", "merge",
   "map", "filter", "all", "none", "some", "reduce",
+  // Ours (logic-extensions.ts): text case, the rule's tables, dates and the message's time.
+  "upper", "lower", "lookup", "date_parse", "date_format", "date_add", "date_diff", "now",
 ]);
 
 const ALLOWED = new Set(ALLOWED_OPERATORS);

@@ -1,6 +1,8 @@
 import type { ValidateFunction } from "ajv";
 import { ValidationError } from "@switchboard/errors";
-import type { ActionSpec } from "./action-specs.js";
+import { ACTION_SPECS, type ActionSpec } from "./action-specs.js";
+import { nestedShapeProblems } from "./nested-action.js";
+import type { ActionType } from "./types.js";
 import { compileLogic, type Evaluator } from "./logic-compiler.js";
 import { isExpression } from "./logic-guard.js";
 import { compileSchema, describeErrors } from "./schema-errors.js";
@@ -27,7 +29,8 @@ export function compileParams(
     if (param === undefined || !Object.hasOwn(spec.params, name))
       throw new ValidationError(`unknown parameter ${JSON.stringify(name)}`);
     const mayOmit = !param.required && !inGroup.has(name);
-    return { name, resolve: compileValue(value), validate: compileSchema(param.schema), mayOmit };
+    const resolve = param.nestedAction === true ? nested(value) : compileValue(value);
+    return { name, resolve, validate: compileSchema(param.schema), mayOmit };
   });
   return (data) => {
     const entries: [string, unknown][] = [];
@@ -64,4 +67,21 @@ export function compileValue(value: unknown): Evaluator {
 function typeProblems(name: string, value: unknown, validate: ValidateFunction): string[] {
   if (validate(value)) return [];
   return describeErrors(validate.errors).map((e) => `${name}${e.pointer.replaceAll("/", ".")} ${e.message}`);
+}
+
+/** A parameter that is another action (a proposed change): the command it would send, `{service, command, params}`. */
+function nested(value: unknown): Evaluator {
+  if (nestedShapeProblems(value, "") !== undefined || !isPlainObject(value))
+    throw new ValidationError("a proposed change must be one action that sends a command");
+  const [type, params] = Object.entries(value)[0]!;
+  const spec = ACTION_SPECS[type as ActionType];
+  if (spec.target.kind !== "command" || !isPlainObject(params))
+    throw new ValidationError(`the proposed ${type} must have its parameters`);
+  const { service, command } = spec.target;
+  const resolve = compileParams(spec, params);
+  return (data) => {
+    const outcome = resolve(data);
+    if (!outcome.ok) throw new Error(`the proposed ${type}: ${outcome.problems.join("; ")}`);
+    return { service, command, params: outcome.params };
+  };
 }

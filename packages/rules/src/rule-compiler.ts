@@ -1,14 +1,19 @@
 import { ValidationError } from "@switchboard/errors";
 import { ACTION_SPECS } from "./action-specs.js";
 import { compileLogic, truthy, type Evaluator } from "./logic-compiler.js";
-import { compileParams, type ResolvedParams } from "./param-resolver.js";
+import { compileParams } from "./param-resolver.js";
+import { compileForEach, type ActionResolution } from "./for-each-compiler.js";
+import { FOR_EACH, type ForEachDocument } from "./for-each.js";
+import { isPlainObject } from "./value-preview.js";
+import { atMessageTime } from "./evaluation-clock.js";
+import { withTables } from "./rule-tables.js";
 import { compileTimer } from "./rule-timer.js";
 import type { ActionType, CompiledRule, ResolvedAction, RuleDocument, RuleEvaluation } from "./types.js";
 
 interface CompiledAction {
-  index: number;
-  type: ActionType;
-  resolve: (data: unknown) => ResolvedParams;
+  /** As the rule run names it: the action type, or "forEach <type>". */
+  type: string;
+  resolve: (data: unknown) => ActionResolution;
 }
 
 /**
@@ -17,8 +22,10 @@ interface CompiledAction {
  * paths itself (ValidationError), so the hardening does not depend on every caller validating.
  */
 export function compileRule(doc: RuleDocument, meta: { version: number }): CompiledRule {
-  const when = doc.when === undefined ? undefined : compileLogic(doc.when);
-  const actions = doc.actions.map((action, index) => compileAction(action, index));
+  const { when, actions } = withTables(doc.tables, () => ({
+    when: doc.when === undefined ? undefined : compileLogic(doc.when),
+    actions: doc.actions.map((action, index) => compileAction(action, index)),
+  }));
   const kind = "inbound" in doc.on ? "inbound" : "event";
   const name = "inbound" in doc.on ? doc.on.inbound : doc.on.event;
   return {
@@ -27,7 +34,7 @@ export function compileRule(doc: RuleDocument, meta: { version: number }): Compi
     enabled: doc.enabled ?? true,
     trigger: { kind, name },
     description: doc.description,
-    evaluate: (data) => evaluate(when, actions, data),
+    evaluate: (data, at) => atMessageTime(at, () => evaluate(when, actions, data)),
     ...(doc.timer === undefined ? {} : { timer: compileTimer(doc.timer) }),
   };
 }
@@ -35,6 +42,11 @@ export function compileRule(doc: RuleDocument, meta: { version: number }): Compi
 function compileAction(action: RuleDocument["actions"][number], index: number): CompiledAction {
   const entries = Object.entries(action);
   const [type, params] = entries[0] ?? [];
+  if (entries.length === 1 && type === FOR_EACH && isPlainObject(params))
+    return {
+      type: `${FOR_EACH} ${Object.keys(params["do"] ?? {})[0] ?? ""}`,
+      resolve: compileForEach(params as unknown as ForEachDocument, index),
+    };
   if (
     entries.length !== 1 ||
     !Object.hasOwn(ACTION_SPECS, type as string) ||
@@ -43,10 +55,17 @@ function compileAction(action: RuleDocument["actions"][number], index: number): 
   ) {
     throw new ValidationError(`action ${index} is not one known action type with its parameters`);
   }
+  const spec = ACTION_SPECS[type as ActionType];
+  const resolve = compileParams(spec, params as Record<string, unknown>);
   return {
-    index,
-    type: type as ActionType,
-    resolve: compileParams(ACTION_SPECS[type as ActionType], params),
+    type: type as string,
+    resolve: (data) => {
+      const outcome = resolve(data);
+      return {
+        actions: [{ index, type: type as ActionType, target: spec.target, params: outcome.params }],
+        problems: outcome.ok ? [] : outcome.problems,
+      };
+    },
   };
 }
 
@@ -65,20 +84,17 @@ function evaluate(when: Evaluator | undefined, actions: CompiledAction[], data: 
   if (!holds) return { matched: false };
   const resolved: ResolvedAction[] = [];
   const problems: string[] = [];
-  for (const action of actions) {
-    const { type, index } = action;
-    const target = ACTION_SPECS[type].target;
-    let outcome: ResolvedParams;
+  actions.forEach(({ type, resolve }, index) => {
+    let outcome: ActionResolution;
     try {
-      outcome = action.resolve(data);
+      outcome = resolve(data);
     } catch (error) {
       problems.push(`action ${index} (${type}): a parameter could not be evaluated: ${reason(error)}`);
-      resolved.push({ index, type, target, params: {} });
-      continue;
+      return;
     }
-    resolved.push({ index, type, target, params: outcome.params });
-    if (!outcome.ok) problems.push(...outcome.problems.map((p) => `action ${index} (${type}): ${p}`));
-  }
+    resolved.push(...outcome.actions);
+    problems.push(...outcome.problems.map((p) => `action ${index} (${type}): ${p}`));
+  });
   return problems.length === 0
     ? { matched: true, actions: resolved }
     : { matched: true, error: problems.join("; "), actions: resolved };

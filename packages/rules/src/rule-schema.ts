@@ -1,6 +1,9 @@
 import { ACTION_SPECS } from "./action-specs.js";
+import { ALLOWED_OPERATORS } from "./logic-shape.js";
+import { FOR_EACH, FOR_EACH_SCHEMA } from "./for-each.js";
 import { TIMER_SCHEMA } from "./timer-schema.js";
 import { ACTION_TYPES } from "./types.js";
+import { MAX_TABLE_ENTRIES, MAX_TABLES } from "./rule-tables.js";
 
 /** The patterns of names, as in the events package: subject-safe tokens, inbound names dotted. */
 export const RULE_ID_PATTERN = "^[A-Za-z0-9_.-]{1,100}$";
@@ -33,6 +36,14 @@ const ACTION_DEFS = Object.fromEntries(
     return [type, def];
   }),
 );
+
+/** What our operators (beside json-logic-js's) take, for editors. */
+const OPERATOR_NOTES =
+  "upper/lower [value]; lookup [table, key, default?] (a table of `tables`); " +
+  "date_parse [text, format, zone?] → ISO 8601 UTC; date_format [date, format, zone?]; " +
+  "date_add [date, ISO 8601 duration such as P3D or -PT24H, zone?]; date_diff [from, to, unit] " +
+  "(milliseconds, seconds, minutes, hours, days, weeks); now [] = the message's time. " +
+  'Formats: yyyy MM M dd d HH H mm ss SSS XXX, text in single quotes, or "iso"; zones are IANA names.';
 
 /**
  * The rule document, as schemas/rule.schema.json publishes it (a test keeps the file equal to this).
@@ -73,8 +84,18 @@ export const RULE_SCHEMA = {
       maxProperties: 1,
       additionalProperties: false,
     },
-    when: { description: "JSON Logic over the payload; the rule runs when it is truthy. Default: always." },
+    when: {
+      description: `JSON Logic over the payload; the rule runs when it is truthy. Default: always. Operators: ${ALLOWED_OPERATORS.join(" ")}. ${OPERATOR_NOTES}`,
+    },
     actions: { type: "array", minItems: 1, maxItems: 20, items: { $ref: "#/$defs/action" } },
+    tables: {
+      description:
+        'Small tables the `lookup` operator reads, by name: {"wards": {"W1": "North wing"}}; {"lookup": ["wards", {"var": "ward"}, "unknown"]}.',
+      type: "object",
+      maxProperties: MAX_TABLES,
+      propertyNames: { pattern: "^[A-Za-z0-9_-]{1,64}$" },
+      additionalProperties: { type: "object", maxProperties: MAX_TABLE_ENTRIES },
+    },
     timer: TIMER_SCHEMA,
   },
   required: ["id", "on", "actions"],
@@ -84,11 +105,14 @@ export const RULE_SCHEMA = {
       description:
         'One action: an object with exactly one key, the action type, whose value holds its parameters, e.g. {"assignForm": {…}}.',
       type: "object",
-      properties: Object.fromEntries(ACTION_TYPES.map((type) => [type, { $ref: `#/$defs/${type}` }])),
+      properties: Object.fromEntries(
+        [...ACTION_TYPES, FOR_EACH].map((type) => [type, { $ref: `#/$defs/${type}` }]),
+      ),
       minProperties: 1,
       maxProperties: 1,
       additionalProperties: false,
     },
     ...ACTION_DEFS,
+    [FOR_EACH]: FOR_EACH_SCHEMA,
   },
 } as const;

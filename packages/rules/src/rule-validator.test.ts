@@ -259,7 +259,7 @@ describe("validateRule refuses, with a pointer and a message a content manager c
       },
     ]);
     expect(problemsOf(withAction({ sendSms: {} }))[0]!.message).toBe(
-      'unknown action "sendSms"; the actions are assignForm, createWorkQueueItem, setWorkQueueItemStatus, createPlan, emit',
+      'unknown action "sendSms"; the actions are assignForm, createWorkQueueItem, setWorkQueueItemStatus, createPlan, emit, recordFormSubmission, updateWorkQueueItemByKey, proposeChange, forEach',
     );
   });
 

@@ -2,6 +2,8 @@ import { err, ok, ValidationError } from "@switchboard/errors";
 import { ACTION_SPECS } from "./action-specs.js";
 import { compileLogic } from "./logic-compiler.js";
 import { compileParams } from "./param-resolver.js";
+import { compileForEach } from "./for-each-compiler.js";
+import { FOR_EACH, type ForEachDocument } from "./for-each.js";
 import { checkAction, type TriggerView } from "./action-check.js";
 import { childPointer } from "./json-pointer.js";
 import { checkLogic } from "./logic-guard.js";
@@ -18,6 +20,7 @@ import type {
 } from "./types.js";
 import { isPlainObject } from "./value-preview.js";
 import { checkVarPaths } from "./var-paths.js";
+import { withTables, type RuleTables } from "./rule-tables.js";
 import { checkTimer } from "./timer-check.js";
 
 /**
@@ -35,9 +38,9 @@ export function validateRule(doc: unknown, ctx: ValidationContext): RuleValidati
     };
   const problems = shapeProblems(doc);
   const warnings: RuleWarning[] = [];
-  const trigger = triggerView(doc["on"], ctx, problems);
+  const trigger = triggerView(doc["on"], ctx, problems, tablesOf(doc));
   if (Object.hasOwn(doc, "when")) {
-    problems.push(...checkLogic(doc["when"], "/when"));
+    problems.push(...checkLogic(doc["when"], "/when", trigger.logicEnv));
     if (trigger.schema !== undefined) {
       const { schema, resolveRef, schemaName } = trigger;
       const paths = checkVarPaths(doc["when"], "/when", schema, resolveRef, schemaName);
@@ -57,7 +60,7 @@ export function validateRule(doc: unknown, ctx: ValidationContext): RuleValidati
     problems.push(...found.problems);
     warnings.push(...found.warnings);
   }
-  if (problems.length === 0) problems.push(...budgetProblems(doc));
+  if (problems.length === 0) problems.push(...withTables(tablesOf(doc), () => budgetProblems(doc)));
   if (problems.length > 0) return { ...err(problems), warnings };
   const { $schema: _ignored, ...rule } = doc;
   return { ...ok(rule as unknown as RuleDocument), warnings };
@@ -82,7 +85,9 @@ function budgetProblems(doc: Record<string, unknown>): RuleProblem[] {
   const actions = Array.isArray(doc["actions"]) ? (doc["actions"] as Record<string, unknown>[]) : [];
   actions.forEach((action, i) => {
     const [type] = Object.keys(action);
-    if (type !== undefined && Object.hasOwn(ACTION_SPECS, type))
+    if (type === FOR_EACH)
+      attempt(`/actions/${i}/${type}`, () => compileForEach(action[type] as unknown as ForEachDocument, i));
+    else if (type !== undefined && Object.hasOwn(ACTION_SPECS, type))
       attempt(`/actions/${i}/${type}`, () =>
         compileParams(ACTION_SPECS[type as ActionType], action[type] as Record<string, unknown>),
       );
@@ -107,8 +112,20 @@ function nameOf(pointer: string): string {
 }
 
 /** Looks the trigger's schema up; an undeclared trigger is a problem, and its paths are then not checked. */
-function triggerView(on: unknown, ctx: ValidationContext, problems: RuleProblem[]): TriggerView {
-  const none: TriggerView = { schema: undefined, resolveRef: ctx.resolveRef, schemaName: "" };
+/** The rule's tables when they have the schema's shape (it reports them otherwise). */
+function tablesOf(doc: Record<string, unknown>): RuleTables {
+  const tables = doc["tables"];
+  return isPlainObject(tables) && Object.values(tables).every(isPlainObject) ? (tables as RuleTables) : {};
+}
+
+function triggerView(
+  on: unknown,
+  ctx: ValidationContext,
+  problems: RuleProblem[],
+  tables: RuleTables,
+): TriggerView {
+  const logicEnv = { tables: Object.keys(tables) };
+  const none: TriggerView = { schema: undefined, resolveRef: ctx.resolveRef, schemaName: "", logicEnv };
   const trigger = asTrigger(on);
   if (trigger === undefined) return none;
   const inbound = "inbound" in trigger;
@@ -122,7 +139,7 @@ function triggerView(on: unknown, ctx: ValidationContext, problems: RuleProblem[
     problems.push({ path: inbound ? "/on/inbound" : "/on/event", message, code: "unknown-trigger" });
     return none;
   }
-  return { schema, resolveRef: ctx.resolveRef, schemaName: `the schema of ${what}` };
+  return { schema, resolveRef: ctx.resolveRef, schemaName: `the schema of ${what}`, logicEnv };
 }
 
 const INBOUND = new RegExp(INBOUND_NAME_PATTERN);

@@ -15,11 +15,16 @@ export const ACTION_TYPES = [
   "setWorkQueueItemStatus",
   "createPlan",
   "emit",
+  "recordFormSubmission",
+  "updateWorkQueueItemByKey",
+  "proposeChange",
 ] as const;
 export type ActionType = (typeof ACTION_TYPES)[number];
 
-/** One action as written: `{ "<actionType>": { param: literal-or-expression, … } }`. */
-export type ActionDocument = { [K in ActionType]?: Record<string, unknown> };
+/** One action as written: `{ "<actionType>": { param: literal-or-expression, … } }`, or a forEach of one. */
+export type ActionDocument = { [K in ActionType]?: Record<string, unknown> } & {
+  forEach?: { in: JsonLogic; key: JsonLogic; max?: number; do: ActionDocument };
+};
 
 /** A rule as a content manager writes it (validated against schemas/rule.schema.json). */
 export interface RuleDocument {
@@ -31,6 +36,8 @@ export interface RuleDocument {
   /** Default: always (true). */
   when?: JsonLogic;
   actions: ActionDocument[];
+  /** Small tables the `lookup` operator reads: name → key → value. */
+  tables?: Record<string, Record<string, unknown>>;
   /** When present, the actions run when the timer fires instead of at once (rule-timer.ts). */
   timer?: TimerDocument;
 }
@@ -92,6 +99,8 @@ export interface ResolvedAction {
   type: ActionType;
   target: ActionTarget;
   params: Record<string, unknown>;
+  /** One element of a forEach: its position and its key (part of the action's idempotency key). */
+  element?: { index: number; key: string };
 }
 
 export interface CompiledRule {
@@ -103,8 +112,9 @@ export interface CompiledRule {
   /** Evaluates `when` and, if it holds, every action's parameters. Never throws: a rule that
    * fails at run time (e.g. a resolved parameter of the wrong type) says so in `error`, naming the
    * action index and parameter. A `when` that cannot be evaluated on this payload is reported the
-   * same way, with no actions: a failure is recorded, never read as "did not match". */
-  evaluate(data: unknown): RuleEvaluation;
+   * same way, with no actions: a failure is recorded, never read as "did not match".
+   * `at` (ms since the epoch) is the message's time, what `now` reads: never the wall clock. */
+  evaluate(data: unknown, at?: number): RuleEvaluation;
   /** The rule's timer: its actions are resolved on the message, and run when the timer fires. */
   timer?: CompiledTimer | undefined;
 }

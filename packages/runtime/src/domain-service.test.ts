@@ -63,6 +63,9 @@ const toyCommands = (parts: DomainParts<ToyDB>) =>
     async submitForm() {
       throw new NotFoundError("no such assignment");
     },
+    async recordSubmission() {
+      throw new NotFoundError("no such plan");
+    },
   });
 
 const toySpec = (overrides: Partial<DomainServiceSpec<ToyDB>> = {}): DomainServiceSpec<ToyDB> => ({

@@ -13,10 +13,10 @@ export type AssignFormInput = ParamsOf<typeof formsContract, "assignForm">;
 type PlanView = ResultOf<typeof plansContract, "getPlan">;
 
 /** The plan the form goes on: by id, or the user's most recent plan of the named template. */
-async function resolvePlan(
+export async function resolvePlan(
   parts: DomainParts<FormsDB>,
   meta: CommandMeta,
-  input: AssignFormInput,
+  input: Pick<AssignFormInput, "planId" | "plan" | "userId">,
 ): Promise<PlanView> {
   let planId = input.planId;
   if (planId === undefined) {
@@ -63,11 +63,7 @@ export async function assignForm(
   input: AssignFormInput,
 ): Promise<{ result: FormAssignment; replayed: boolean }> {
   const { plan, template } = await resolvePlan(parts, meta, input);
-  if (template !== null && template.forms.length > 0 && !template.forms.includes(input.formName)) {
-    throw new ValidationError(
-      `form "${input.formName}" is not a form of template "${template.name}" (forms: ${template.forms.join(", ")})`,
-    );
-  }
+  checkFormOf(template, input.formName);
   const outcome = await batcherOf(parts).submit({ meta, input, plan });
   if (!outcome.ok) throw outcome.error;
   return { result: outcome.result, replayed: outcome.replayed };
@@ -119,4 +115,13 @@ function writeAssignments(
     );
     return assignments;
   });
+}
+
+/** A template that lists its forms takes only those. */
+export function checkFormOf(template: PlanView["template"], formName: string): void {
+  if (template !== null && template.forms.length > 0 && !template.forms.includes(formName)) {
+    throw new ValidationError(
+      `form "${formName}" is not a form of template "${template.name}" (forms: ${template.forms.join(", ")})`,
+    );
+  }
 }

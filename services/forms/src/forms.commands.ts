@@ -1,6 +1,7 @@
 import { formsContract } from "@switchboard/contracts";
 import { commandMeta, implement, type DomainParts, type ImplementedCommands } from "@switchboard/runtime";
 import { assignForm } from "./assign-form.js";
+import { recordSubmission } from "./record-submission.js";
 import { submitForm } from "./submit-form.js";
 import type { FormsDB } from "./forms.tables.js";
 
@@ -9,6 +10,11 @@ export function formsCommands(parts: DomainParts<FormsDB>): ImplementedCommands 
   return implement(formsContract, {
     async assignForm(req) {
       const outcome = await assignForm(parts, commandMeta(req), req.params);
+      if (!outcome.replayed) parts.eventsWritten();
+      return outcome.result;
+    },
+    async recordSubmission(req) {
+      const outcome = await recordSubmission(parts, commandMeta(req), req.params);
       if (!outcome.replayed) parts.eventsWritten();
       return outcome.result;
     },

@@ -72,6 +72,32 @@ describe("dry run", () => {
     expect(res.body.results).toEqual([{ valid: true, matched: true, actions: [expectedAction] }]);
   });
 
+  it("evaluates now at the message's time: receivedAt, or a recent message's own", async () => {
+    const soon = reminderRule({
+      id: "slot-soon",
+      when: { "<": [{ date_diff: [{ now: [] }, { var: "slot.start" }, "hours"] }, 48] },
+    });
+    const at = (time: string) => cm.post(DRY_RUN, { rule: soon, payload: bookedPayload, receivedAt: time });
+    const dayBefore = new Date(Date.parse(bookedPayload.slot.start) - 86_400_000).toISOString();
+    const weekBefore = new Date(Date.parse(bookedPayload.slot.start) - 7 * 86_400_000).toISOString();
+    expect((await at(dayBefore)).body.results).toEqual([
+      { valid: true, matched: true, actions: [expectedAction] },
+    ]);
+    expect((await at(weekBefore)).body.results).toEqual([{ valid: true, matched: false, actions: [] }]);
+    await insertSample(stack.db, "org-a", {
+      name: SLOT_BOOKED,
+      messageId: "m-soon",
+      payload: bookedPayload,
+      valid: true,
+      receivedAt: new Date(dayBefore),
+    });
+    expect((await cm.put("/v1/orgs/org-a/rules/slot-soon", soon)).status).toBe(201);
+    const recent = await cm.post(DRY_RUN, { ruleId: "slot-soon", recent: 1 });
+    expect(recent.body.results).toEqual([
+      { messageId: "m-soon", valid: true, matched: true, actions: [expectedAction] },
+    ]);
+  });
+
   it("says what a save would warn of, for a draft and for a saved version", async () => {
     expect((await cm.put(`/v1/orgs/org-a/inbound-events/${SLOT_OFFERED}`, openSlotDefinition)).status).toBe(
       201,

@@ -41,4 +41,30 @@ export const migrations: Record<string, Migration> = {
   "004_outbox_set_aside": outboxSetAsideMigration(),
   "005_outbox_retention": outboxRetentionMigration(),
   "006_idempotency_retention": idempotencyRetentionMigration(),
+  "007_item_keys_and_proposals": {
+    async up(db: Kysely<any>): Promise<void> {
+      await db.schema.alterTable("items").addColumn("key", "text").execute();
+      await db.schema.alterTable("items").addColumn("assignee", "text").execute();
+      // Another system finds an item by its key in the queue: one item per key.
+      await db.schema
+        .createIndex("items_org_queue_key")
+        .on("items")
+        .columns(["org_id", "queue_name", "key"])
+        .unique()
+        .where(sql.ref("key"), "is not", null)
+        .execute();
+      await db.schema
+        .createTable("proposals")
+        .addColumn("item_id", "uuid", (c) => c.primaryKey())
+        .addColumn("org_id", "text", (c) => c.notNull())
+        .addColumn("change", "jsonb", (c) => c.notNull())
+        .addColumn("apply_key", "text", (c) => c.notNull())
+        .addColumn("status", "text", (c) => c.notNull())
+        .addColumn("decided_by", "text")
+        .addColumn("decided_at", "timestamptz")
+        .addColumn("reason", "text")
+        .addColumn("outcome", "jsonb")
+        .execute();
+    },
+  },
 };

@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Selectable } from "kysely";
+import { sql, type Kysely, type Selectable, type SelectQueryBuilder } from "kysely";
 import { SCHEMA } from "./migrations.js";
 import type { WorkQueuesDB } from "./work-queues.tables.js";
 
@@ -9,6 +9,8 @@ export interface WorkQueueItem {
   status: string;
   priority: number;
   serviceLocation: string | null;
+  key: string | null;
+  assignee: string | null;
   isTest: boolean;
   createdAt: string;
   updatedAt: string;
@@ -23,6 +25,8 @@ const toItem = (r: Row): WorkQueueItem => ({
   status: r.status,
   priority: r.priority,
   serviceLocation: r.service_location,
+  key: r.key,
+  assignee: r.assignee,
   isTest: r.is_test,
   createdAt: new Date(r.created_at).toISOString(),
   updatedAt: new Date(r.updated_at).toISOString(),
@@ -33,7 +37,7 @@ export async function insertItem(
   orgId: string,
   item: Pick<
     WorkQueueItem,
-    "id" | "queueName" | "planId" | "status" | "priority" | "serviceLocation" | "isTest"
+    "id" | "queueName" | "planId" | "status" | "priority" | "serviceLocation" | "isTest" | "key" | "assignee"
   >,
 ): Promise<WorkQueueItem> {
   const row = await db
@@ -47,6 +51,8 @@ export async function insertItem(
       status: item.status,
       priority: item.priority,
       service_location: item.serviceLocation,
+      key: item.key,
+      assignee: item.assignee,
       is_test: item.isTest,
     })
     .returningAll()
@@ -55,19 +61,33 @@ export async function insertItem(
 }
 
 /** Locks the item so concurrent status changes see each other's oldStatus. */
-export async function findItemForUpdate(
+export function findItemForUpdate(
   db: Kysely<WorkQueuesDB>,
   orgId: string,
   id: string,
 ): Promise<WorkQueueItem | undefined> {
-  const row = await db
-    .withSchema(SCHEMA)
-    .selectFrom("items")
-    .selectAll()
-    .where("org_id", "=", orgId)
-    .where("id", "=", id)
-    .forUpdate()
-    .executeTakeFirst();
+  return lockedItem(db, orgId, (q) => q.where("id", "=", id));
+}
+
+/** The item of a queue with this key, locked like findItemForUpdate. */
+export function findItemByKeyForUpdate(
+  db: Kysely<WorkQueuesDB>,
+  orgId: string,
+  queue: string,
+  key: string,
+): Promise<WorkQueueItem | undefined> {
+  return lockedItem(db, orgId, (q) => q.where("queue_name", "=", queue).where("key", "=", key));
+}
+
+type ItemQuery = SelectQueryBuilder<WorkQueuesDB, "items", Row>;
+
+async function lockedItem(
+  db: Kysely<WorkQueuesDB>,
+  orgId: string,
+  which: (q: ItemQuery) => ItemQuery,
+): Promise<WorkQueueItem | undefined> {
+  const q = db.withSchema(SCHEMA).selectFrom("items").selectAll().where("org_id", "=", orgId);
+  const row = await which(q).forUpdate().executeTakeFirst();
   return row === undefined ? undefined : toItem(row);
 }
 
@@ -106,12 +126,13 @@ export async function updateItem(
 export async function listItems(
   db: Kysely<WorkQueuesDB>,
   orgId: string,
-  filter: { queue?: string; planId?: string; status?: string; limit: number },
+  filter: { queue?: string; planId?: string; status?: string; assignee?: string; limit: number },
 ): Promise<WorkQueueItem[]> {
   let q = db.withSchema(SCHEMA).selectFrom("items").selectAll().where("org_id", "=", orgId);
   if (filter.queue !== undefined) q = q.where("queue_name", "=", filter.queue);
   if (filter.planId !== undefined) q = q.where("plan_id", "=", filter.planId);
   if (filter.status !== undefined) q = q.where("status", "=", filter.status);
+  if (filter.assignee !== undefined) q = q.where("assignee", "=", filter.assignee);
   const rows = await q.orderBy("priority", "desc").orderBy("created_at").limit(filter.limit).execute();
   return rows.map(toItem);
 }

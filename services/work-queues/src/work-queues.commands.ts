@@ -1,6 +1,7 @@
 import { workQueuesContract } from "@switchboard/contracts";
 import { commandMeta, implement, type DomainParts, type ImplementedCommands } from "@switchboard/runtime";
-import { createItem, setItemStatus } from "./item-commands.js";
+import { createItem, setItemStatus, updateItemByKey } from "./item-commands.js";
+import { proposeChange } from "./proposals.js";
 import type { WorkQueuesDB } from "./work-queues.tables.js";
 
 /** `<ns>.cmd.work-queues.*`: what rules do to work queues. */
@@ -13,6 +14,16 @@ export function workQueuesCommands(parts: DomainParts<WorkQueuesDB>): Implemente
     },
     async setItemStatus(req) {
       const outcome = await setItemStatus(parts, commandMeta(req), req.params);
+      if (!outcome.replayed) parts.eventsWritten();
+      return outcome.result;
+    },
+    async updateItemByKey(req) {
+      const outcome = await updateItemByKey(parts, commandMeta(req), req.params);
+      if (!outcome.replayed) parts.eventsWritten();
+      return outcome.result;
+    },
+    async proposeChange(req) {
+      const outcome = await proposeChange(parts, commandMeta(req), req.params);
       if (!outcome.replayed) parts.eventsWritten();
       return outcome.result;
     },

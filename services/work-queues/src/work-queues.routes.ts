@@ -4,6 +4,7 @@ import { problemResponses, requestMeta, type SchemaTypeProvider } from "@switchb
 import { sendOutcome, type DomainParts } from "@switchboard/runtime";
 import { createItem, setItemStatus } from "./item-commands.js";
 import { findItem, listItems } from "./work-queue-item.repository.js";
+import { approveProposal, rejectProposal, showProposal } from "./proposals.js";
 import { findQueue, listQueues, upsertQueue } from "./work-queue.repository.js";
 import {
   createItemBody,
@@ -12,6 +13,7 @@ import {
   orgParams,
   queueBody,
   queueParams,
+  rejectBody,
   updateItemBody,
 } from "./work-queues.schemas.js";
 import type { WorkQueuesDB } from "./work-queues.tables.js";
@@ -112,6 +114,57 @@ export async function workQueuesRoutes(
         await setItemStatus(parts, meta, { workQueueItemId: request.params.id, ...request.body }),
       );
     },
+  );
+
+  app.get(
+    "/v1/orgs/:org/work-queue-items/:id/proposal",
+    {
+      config: { auth: { roles: [...READERS] } },
+      schema: {
+        tags: ["work-queues"],
+        summary: "Show the change an item proposes, and its decision",
+        params: itemParams,
+      },
+    },
+    async (request) => showProposal(db, request.params.org, request.params.id),
+  );
+
+  app.post(
+    "/v1/orgs/:org/work-queue-items/:id/approve",
+    {
+      config: { auth: { roles: ["app"] } },
+      schema: {
+        tags: ["work-queues"],
+        summary: "Approve the change an item proposes: it is applied, once, through its command",
+        params: itemParams,
+        response: problemResponses(404, 409),
+      },
+    },
+    async (request) => {
+      const proposal = await approveProposal(
+        parts,
+        requestMeta(request, request.params.org),
+        request.params.id,
+      );
+      parts.eventsWritten();
+      return proposal;
+    },
+  );
+
+  app.post(
+    "/v1/orgs/:org/work-queue-items/:id/reject",
+    {
+      config: { auth: { roles: ["app"] } },
+      schema: {
+        tags: ["work-queues"],
+        summary: "Reject the change an item proposes, saying why; it is never applied",
+        params: itemParams,
+        body: rejectBody,
+        response: problemResponses(400, 404, 409),
+      },
+    },
+    async (request) =>
+      rejectProposal(parts, requestMeta(request, request.params.org), request.params.id, request.body.reason),
   );
 
   app.get(

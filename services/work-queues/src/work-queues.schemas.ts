@@ -1,4 +1,4 @@
-import { NAME, STATUS, UUID, createItemBody, updateItemBody } from "@switchboard/contracts";
+import { NAME, STATUS, USER_ID, UUID, createItemBody, updateItemBody } from "@switchboard/contracts";
 import { ORG_ID_SCHEMA as ORG, ORG_PARAMS } from "@switchboard/http";
 
 export const orgParams = ORG_PARAMS;
@@ -27,12 +27,20 @@ export const queueBody = {
 
 export { createItemBody, updateItemBody };
 
+export const rejectBody = {
+  type: "object",
+  properties: { reason: { type: "string", minLength: 1, maxLength: 1000 } },
+  required: ["reason"],
+  additionalProperties: false,
+} as const;
+
 export const listItemsQuery = {
   type: "object",
   properties: {
     queue: NAME,
     planId: UUID,
     status: STATUS,
+    assignee: USER_ID,
     limit: { type: "integer", minimum: 1, maximum: 500, default: 100 },
   },
   additionalProperties: false,

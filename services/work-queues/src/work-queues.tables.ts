@@ -19,8 +19,22 @@ export interface WorkQueuesDB extends OutboxTables, IdempotencyTables {
     status: string;
     priority: number;
     service_location: string | null;
+    key: string | null;
+    assignee: string | null;
     is_test: boolean;
     created_at: Generated<Date>;
     updated_at: Generated<Date>;
+  };
+  /** A proposed change (one per item put on a queue by proposeChange) and its decision. */
+  proposals: {
+    item_id: string;
+    org_id: string;
+    change: Json<{ service: string; command: string; params: Record<string, unknown> }>;
+    apply_key: string;
+    status: "pending" | "approved" | "applied" | "rejected" | "failed";
+    decided_by: string | null;
+    decided_at: Date | null;
+    reason: string | null;
+    outcome: Json<unknown> | null;
   };
 }

@@ -2,34 +2,22 @@ import { ErrorCodes, isSwitchboardError } from "@switchboard/errors";
 import type { CompiledRule, ResolvedAction } from "@switchboard/rules";
 import type { CommandCaller } from "@switchboard/runtime";
 
+interface ActionBase {
+  index: number;
+  type: string;
+  params: Record<string, unknown>;
+  idempotencyKey: string;
+  /** An element of a forEach: its position in the list and its key. */
+  element?: { index: number; key: string };
+}
+
 /** What one action did, as recorded in the rule run. */
 export type ActionResult =
-  | {
-      index: number;
-      type: string;
-      params: Record<string, unknown>;
-      idempotencyKey: string;
-      outcome: "done";
-      result: unknown;
-    }
-  | { index: number; type: string; params: Record<string, unknown>; idempotencyKey: string; outcome: "emit" }
-  | {
-      index: number;
-      type: string;
-      params: Record<string, unknown>;
-      idempotencyKey: string;
-      /** A rule with a timer: the action runs when it fires, with this key. */
-      outcome: "scheduled";
-      dueAt: string;
-    }
-  | {
-      index: number;
-      type: string;
-      params: Record<string, unknown>;
-      idempotencyKey: string;
-      outcome: "failed";
-      error: { code: string; message: string };
-    };
+  | (ActionBase & { outcome: "done"; result: unknown })
+  | (ActionBase & { outcome: "emit" })
+  /** A rule with a timer: the action runs when it fires, with this key. */
+  | (ActionBase & { outcome: "scheduled"; dueAt: string })
+  | (ActionBase & { outcome: "failed"; error: { code: string; message: string } });
 
 /** The rule an action belongs to, as its idempotency key and `requestedBy` name it. */
 export type RuleRef = Pick<CompiledRule, "id" | "version">;
@@ -71,9 +59,18 @@ function emitTooLarge(
   return `the event this emit would publish is about ${size} bytes, more than the event bus carries (${maxEventBytes} bytes); emit less data`;
 }
 
-/** `<dedupKey>/<ruleId>@<version>/<actionIndex>`: a redelivery resends the same keys, so effects happen once. */
-export function idempotencyKeyOf(dedupKey: string, rule: RuleRef, index: number): string {
-  return `${dedupKey}/${rule.id}@${rule.version}/${index}`;
+/**
+ * `<dedupKey>/<ruleId>@<version>/<actionIndex>`, and `/<element key>` for an element of a forEach
+ * (URI-encoded, so a key with a slash cannot pose as another's): a redelivery resends the same keys,
+ * so effects happen once.
+ */
+export function idempotencyKeyOf(
+  dedupKey: string,
+  rule: RuleRef,
+  action: Pick<ResolvedAction, "index" | "element">,
+): string {
+  const base = `${dedupKey}/${rule.id}@${rule.version}/${action.index}`;
+  return action.element === undefined ? base : `${base}/${encodeURIComponent(action.element.key)}`;
 }
 
 /**
@@ -89,8 +86,14 @@ export async function runActions(
 ): Promise<ActionResult[]> {
   const results: ActionResult[] = [];
   for (const action of actions) {
-    const idempotencyKey = idempotencyKeyOf(ctx.dedupKey, rule, action.index);
-    const base = { index: action.index, type: action.type, params: action.params, idempotencyKey };
+    const idempotencyKey = idempotencyKeyOf(ctx.dedupKey, rule, action);
+    const base = {
+      index: action.index,
+      type: action.type,
+      params: action.params,
+      idempotencyKey,
+      ...(action.element === undefined ? {} : { element: action.element }),
+    };
     if (action.target.kind === "emit") {
       const tooLarge = emitTooLarge(action.params, ctx.maxEventBytes);
       if (tooLarge !== undefined) {

@@ -67,7 +67,7 @@ export function batchProcessor(deps: ProcessorDeps, intakeOf: IntakeOf): BatchHa
         scope: claimScope(t.kind, t.name),
         keys,
         dedupKey: dedupKeyName(keys),
-        matches: evaluateRules(t.rules, t.payload),
+        matches: evaluateRules(t.rules, t.payload, t.time?.getTime()),
       });
     });
     if (samples.length === 0 && work.length === 0) return outcomes;

@@ -84,7 +84,14 @@ export function inboundIntake(index: RuleIndex, stream: string): IntakeOf {
     const checked = definition.validate(parsed.value);
     const sample =
       msg.deliveryCount === 1
-        ? { orgId, name, messageId, payload: parsed.value, valid: checked.ok }
+        ? {
+            orgId,
+            name,
+            messageId,
+            payload: parsed.value,
+            valid: checked.ok,
+            receivedAt: msg.storedAt,
+          }
         : undefined;
     if (!checked.ok) {
       const reason = `payload does not match the schema of "${name}": ${checked.error

@@ -12,10 +12,14 @@ export interface Match {
   error?: string;
 }
 
-export function evaluateRules(rules: readonly CompiledRule[], payload: unknown): Match[] {
+export function evaluateRules(
+  rules: readonly CompiledRule[],
+  payload: unknown,
+  at: number | undefined,
+): Match[] {
   const matches: Match[] = [];
   for (const rule of rules) {
-    const evaluation = rule.evaluate(payload);
+    const evaluation = rule.evaluate(payload, at);
     if (!evaluation.matched) continue;
     matches.push(
       "error" in evaluation

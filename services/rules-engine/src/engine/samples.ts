@@ -11,6 +11,8 @@ export interface Sample {
   messageId: string;
   payload: unknown;
   valid: boolean;
+  /** The message's time (when the stream stored it): what a dry run of the sample evaluates `now` at. */
+  receivedAt?: Date | undefined;
 }
 
 /** An inbound event whose kept samples are due to be cut back to the last ones. */
@@ -40,6 +42,7 @@ export async function saveSamples(
         message_id: s.messageId,
         payload: JSON.stringify(s.payload),
         valid: s.valid,
+        ...(s.receivedAt === undefined ? {} : { received_at: s.receivedAt }),
       })),
     )
     .returning(["id", "org_id", "name"])

@@ -36,7 +36,8 @@ export function scheduledRun(
     index: a.index,
     type: a.type,
     params: a.params,
-    idempotencyKey: idempotencyKeyOf(firedKeyPrefix(dedupKey), rule, a.index),
+    idempotencyKey: idempotencyKeyOf(firedKeyPrefix(dedupKey), rule, a),
+    ...(a.element === undefined ? {} : { element: a.element }),
     outcome: "scheduled",
     dueAt: dueAt.toISOString(),
   }));
