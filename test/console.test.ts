@@ -213,6 +213,10 @@ describe("the console, as a content manager", () => {
     expect(await delivered.first().textContent()).toContain("slotReminderSent");
     expect(sink.to("/reminders").length).toBeGreaterThanOrEqual(1);
     await screenshot(page, "webhook-attempts");
+    await page.getByRole("button", { name: "Send a test event" }).click();
+    await page.getByText("test event sent").waitFor();
+    await page.getByRole("button", { name: "Preview the mapping" }).click();
+    expect(await page.getByLabel("mapping preview").textContent()).toContain("eventTypeSubscribed");
 
     await page.goto(`${stack.url}/console/#/health`);
     const health = page.locator(`tr[data-webhook="${webhookId}"]`);

@@ -13,6 +13,7 @@ import {
   useLoad,
   when,
   onValue,
+  session,
 } from "./ui.js";
 
 interface Webhook {
@@ -40,22 +41,23 @@ interface Attempt {
 
 const optionalJson = (text: string): unknown => (text.trim() === "" ? null : (JSON.parse(text) as unknown));
 
-const SAMPLE_EVENT = {
-  messageId: "sample-1",
+/** A formSubmitted event of the signed-in org, valid against its schema, to try a mapping on. */
+const sampleEvent = () => ({
+  messageId: "0b9c6f4e-5a7b-4c1d-9e2f-3a4b5c6d7e8f",
   occurredAt: "2026-01-01T00:00:00.000Z",
-  messageType: "switchboard.org.formSubmitted",
-  orgId: "org",
-  requestedBy: "someone",
-  traceId: "sample-1",
+  messageType: `switchboard.${session.org ?? "org"}.formSubmitted`,
+  orgId: session.org ?? "org",
+  requestedBy: "15eba04e-0e95-4d03-916e-e6cd9807006b",
+  traceId: "0b9c6f4e-5a7b-4c1d-9e2f-3a4b5c6d7e8f",
   branch: "master",
   info: {
-    planId: "p-1",
+    planId: "6f1c2d3e-4b5a-4c6d-8e7f-9a0b1c2d3e4f",
     formName: "Referral",
-    formAssignmentId: "fa-1",
+    formAssignmentId: "7a8b9c0d-1e2f-4a3b-8c4d-5e6f7a8b9c0d",
     data: { patientName: "Ada" },
     isTest: false,
   },
-};
+});
 
 export function Webhooks(props: { id?: string }) {
   const list = useLoad(() => get<{ webhooks: Webhook[] }>(orgPath("/webhooks")));
@@ -164,7 +166,7 @@ function WebhookDetail(props: { hook: Webhook; onChanged: () => void }) {
     [hook.id],
   );
   const action = useAction();
-  const [sample, setSample] = useState(JSON.stringify(SAMPLE_EVENT, null, 1));
+  const [sample, setSample] = useState(() => JSON.stringify(sampleEvent(), null, 1));
   const [preview, setPreview] = useState<unknown>(undefined);
   const [replayId, setReplayId] = useState("");
   const base = `/webhooks/${seg(hook.id)}`;
