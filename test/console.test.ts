@@ -182,6 +182,27 @@ describe("the console, as a content manager", () => {
     await page.getByText("version 1 is active").waitFor();
     await page.getByText("Active version: 1").waitFor();
     await screenshot(page, "rule-active");
+
+    // A second version, compared with the first by the rules package's diff in the page.
+    await typeInEditor(
+      page,
+      "rule-editor",
+      ruleText("slot.start").replace("announce the reminder", "remind"),
+    );
+    await page.getByRole("button", { name: "Save new version" }).click();
+    await page.getByText("saved version 2").waitFor();
+    await page.getByRole("button", { name: "Activate version 2" }).waitFor();
+    await page.getByLabel("From version").selectOption("1");
+    await page.getByLabel("To version").selectOption("2");
+    await page.getByRole("button", { name: "Compare versions" }).click();
+    const differences = await page.getByLabel("differences between the versions").textContent();
+    const changes = JSON.parse(differences!) as unknown[];
+    expect(changes).toHaveLength(1);
+    expect(changes[0]).toMatchObject({
+      path: "/description",
+      before: "When a slot is booked, announce the reminder",
+      after: "When a slot is booked, remind",
+    });
   });
 
   it("subscribes a webhook, then sees an event's rule run and the webhook's delivery attempt", async () => {

@@ -1,4 +1,5 @@
 /// <reference lib="dom" />
+import { diffDocuments, type DocumentChange } from "@switchboard/rules";
 import { html } from "htm/preact";
 import { useMemo, useState } from "preact/hooks";
 import { get, patch, post, put, seg } from "./api.js";
@@ -238,7 +239,7 @@ function RuleEditor(props: { ruleId: string; onChanged: () => void }) {
         ${dry === undefined ? null : html`<${DryRunResults} dry=${dry} />`}
       </div>
     </div>
-    ${versions.data === undefined ? null : html`<${VersionList} versions=${versions.data} activate=${activate} busy=${action.busy} />`}`;
+    ${versions.data === undefined ? null : html`<${VersionList} ruleId=${props.ruleId} versions=${versions.data} activate=${activate} busy=${action.busy} />`}`;
 }
 
 function DryRunResults(props: { dry: DryRun }) {
@@ -258,8 +259,14 @@ function DryRunResults(props: { dry: DryRun }) {
   </div>`;
 }
 
-function VersionList(props: { versions: Versions; activate: (v: number) => void; busy: boolean }) {
+function VersionList(props: {
+  ruleId: string;
+  versions: Versions;
+  activate: (v: number) => void;
+  busy: boolean;
+}) {
   return html`<h2>Versions</h2>
+    <${VersionDiff} ruleId=${props.ruleId} versions=${props.versions.versions.map((v) => v.version)} />
     <table>
       <caption class="visually-hidden">
         Versions of the rule
@@ -294,4 +301,29 @@ function VersionList(props: { versions: Versions; activate: (v: number) => void;
         )}
       </tbody>
     </table>`;
+}
+
+/** Any two versions side by side: what changed from one to the other, by the rules package's own diff. */
+function VersionDiff(props: { ruleId: string; versions: number[] }) {
+  const newest = props.versions[props.versions.length - 1] ?? 1;
+  const [from, setFrom] = useState(String(props.versions[0] ?? 1));
+  const [to, setTo] = useState(String(newest));
+  const [changes, setChanges] = useState<DocumentChange[] | undefined>(undefined);
+  const action = useAction();
+  const documentOf = async (version: string) =>
+    (await get<{ document: unknown }>(orgPath(`/rules/${seg(props.ruleId)}/versions/${seg(version)}`)))
+      .document;
+  const compare = () =>
+    action.run(async () => {
+      setChanges(diffDocuments(await documentOf(from), await documentOf(to)));
+      return undefined;
+    });
+  const options = props.versions.map((v) => html`<option value=${String(v)}>${v}</option>`);
+  return html`<div class="row">
+      <div><label for="diff-from">From version</label><select id="diff-from" value=${from} onChange=${onValue(setFrom)}>${options}</select></div>
+      <div><label for="diff-to">To version</label><select id="diff-to" value=${to} onChange=${onValue(setTo)}>${options}</select></div>
+      <button disabled=${action.busy} onClick=${compare}>Compare versions</button>
+    </div>
+    <${Status} status=${action.status} />
+    ${changes === undefined ? null : html`<${JsonBlock} label="differences between the versions" value=${changes} />`}`;
 }
