@@ -5,6 +5,7 @@ import path from "node:path";
 import { parseAllDocuments, parse as parseYaml } from "yaml";
 import { beforeAll, describe, expect, it } from "vitest";
 import { configVariableNames } from "@switchboard/config";
+import { CONSOLE_HEADERS } from "@switchboard/console";
 import { createTrustChain, serverAuthConfig } from "@switchboard/nats-auth";
 import { ROOT } from "./support/process.js";
 
@@ -39,9 +40,19 @@ function nonSettings(env: Record<string, unknown>): string[] {
 
 describe("deploy/compose.yaml", () => {
   const compose = parseYaml(read("compose.yaml"), { merge: true }) as {
-    services: Record<string, { environment?: Record<string, string>; command?: string[]; build?: unknown }>;
+    services: Record<
+      string,
+      {
+        environment?: Record<string, string>;
+        command?: string[];
+        build?: { dockerfile?: string; target?: string };
+      }
+    >;
   };
-  const ours = Object.entries(compose.services).filter(([, s]) => s.build !== undefined);
+  // The console's image serves static files; every other image built here runs a service.
+  const ours = Object.entries(compose.services).filter(
+    ([name, s]) => s.build !== undefined && name !== "console",
+  );
   const nats = Object.entries(compose.services).filter(([name]) => name.startsWith("nats-"));
 
   it("runs every service from an entry point that exists, with settings packages/config reads", () => {
@@ -63,6 +74,12 @@ describe("deploy/compose.yaml", () => {
       expect(env.NATS_URL!.split(","), name).toHaveLength(3);
       expect(env.SWITCHBOARD_STREAM_REPLICAS, name).toBe("3");
     }
+  });
+
+  it("builds the web console's static image from the Dockerfile's console target", () => {
+    const console = compose.services["console"];
+    expect(console?.build).toMatchObject({ dockerfile: "deploy/docker/Dockerfile", target: "console" });
+    expect(console?.environment).toBeUndefined();
   });
 
   it("starts three NATS nodes from deploy/nats with exactly the variables the configs read", () => {
@@ -100,7 +117,7 @@ describe("deploy/k8s", () => {
     parseAllDocuments(read(`k8s/${file}`)).map((d) => d.toJS() as any),
   );
   const ofKind = (kind: string) => docs.filter((d) => d?.kind === kind);
-  const deployments = ofKind("Deployment");
+  const deployments = ofKind("Deployment").filter((d) => d.metadata.name !== "console");
 
   it("has a Deployment per service with an entry point, settings packages/config reads, and probes that match", () => {
     expect(deployments.length).toBeGreaterThanOrEqual(8);
@@ -157,6 +174,32 @@ describe("deploy/k8s", () => {
     }
     for (const name of ["ingress", "rules-engine", "webhook-bridge", "forms"])
       expect(deployments.find((d) => d.metadata.name === name)?.spec.replicas).toBeGreaterThanOrEqual(2);
+  });
+});
+
+describe("the web console's static deployment", () => {
+  it("serves /console with the headers Switchboard serves it with, from the Dockerfile's console stage", () => {
+    const nginx = read("console/nginx.conf");
+    const header = (name: string) => new RegExp(`add_header ${name} "([^"]*)" always;`).exec(nginx)?.[1];
+    expect(header("Content-Security-Policy")).toBe(CONSOLE_HEADERS["content-security-policy"]);
+    for (const [name, value] of Object.entries(CONSOLE_HEADERS)) {
+      const written = name.replace(/(^|-)([a-z])/g, (_m, dash: string, c: string) => dash + c.toUpperCase());
+      expect(header(written), name).toBe(value);
+    }
+    const dockerfile = read("docker/Dockerfile");
+    expect(dockerfile).toMatch(/AS console\n/);
+    expect(dockerfile).toContain("COPY deploy/console/nginx.conf /etc/nginx/conf.d/default.conf");
+    expect(dockerfile).toContain(
+      "COPY --from=build /app/packages/console/dist/web/ /usr/share/nginx/html/console/",
+    );
+    const k8s = parseAllDocuments(read("k8s/console.yaml")).map((d) => d.toJS() as any);
+    const deployment = k8s.find((d) => d.kind === "Deployment");
+    const container = deployment.spec.template.spec.containers[0];
+    expect(container.ports).toContainEqual({ name: "http", containerPort: 8080 });
+    expect(nginx).toContain("listen 8080;");
+    expect(container.readinessProbe.httpGet).toEqual({ path: "/console/", port: "http" });
+    expect(container.livenessProbe.httpGet).toEqual({ path: "/healthz", port: "http" });
+    expect(k8s.find((d) => d.kind === "Service").spec.selector).toEqual(deployment.spec.selector.matchLabels);
   });
 });
 

@@ -35,6 +35,11 @@ export const PUBLIC_ROUTES: readonly PublicRoute[] = [
   { method: "GET", path: "/metrics", roles: [] },
   { method: "POST", path: "/v1/orgs", roles: ["platform-admin"], body: () => ({ id: "zeta", name: "Zeta" }) },
   { method: "GET", path: "/v1/orgs", roles: ["platform-admin"] },
+  {
+    method: "GET",
+    path: "/v1/whoami",
+    roles: ["platform-admin", "org-admin", "content-manager", "integration", "app", "viewer"],
+  },
   { method: "GET", path: "/v1/orgs/{org}", roles: ["viewer", "content-manager", "integration", "app"] },
   {
     method: "POST",
@@ -120,6 +125,7 @@ export const PUBLIC_ROUTES: readonly PublicRoute[] = [
     body: () => ({ description: "d", schema: { type: "object" } }),
   },
   { method: "GET", path: "/v1/orgs/{org}/inbound-events/{name}", roles: RULES_VIEW },
+  { method: "GET", path: "/v1/orgs/{org}/inbound-events/{name}/samples", roles: RULES_VIEW },
   { method: "DELETE", path: "/v1/orgs/{org}/inbound-events/{name}", roles: CM },
   { method: "GET", path: "/v1/orgs/{org}/inbound-events", roles: RULES_VIEW },
   { method: "PUT", path: "/v1/orgs/{org}/rules/{ruleId}", roles: CM, body: rule },
@@ -145,6 +151,7 @@ export const PUBLIC_ROUTES: readonly PublicRoute[] = [
   { method: "GET", path: "/v1/orgs/{org}/rules/{ruleId}/timers", roles: RULES_VIEW },
   { method: "POST", path: "/v1/orgs/{org}/webhooks", roles: CM, body: webhook },
   { method: "GET", path: "/v1/orgs/{org}/webhooks", roles: HOOKS_VIEW },
+  { method: "GET", path: "/v1/orgs/{org}/webhooks/health", roles: HOOKS_VIEW },
   { method: "GET", path: "/v1/orgs/{org}/webhooks/{id}", roles: HOOKS_VIEW },
   { method: "PATCH", path: "/v1/orgs/{org}/webhooks/{id}", roles: CM, body: () => ({ enabled: false }) },
   { method: "DELETE", path: "/v1/orgs/{org}/webhooks/{id}", roles: CM },

@@ -49,3 +49,4 @@ export type { JsonScan, JsonSyntaxError, WrittenAt } from "./json-scanner.js";
 export { textPositions } from "./text-position.js";
 export type { TextPosition } from "./text-position.js";
 export { valueAt } from "./json-pointer.js";
+export { precompiledValidatorsModule, usePrecompiledValidators } from "./precompiled.js";

@@ -1,5 +1,5 @@
 import type { ErrorObject, ValidateFunction } from "ajv";
-import { Ajv2020 } from "ajv/dist/2020.js";
+import { Ajv2020, type Code } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 import { didYouMean } from "./did-you-mean.js";
 import { childPointer } from "./json-pointer.js";
@@ -15,20 +15,30 @@ let shared: Ajv2020 | undefined;
 export function compileSchema(schema: object): ValidateFunction {
   let validate = compiled.get(schema);
   if (validate === undefined) {
-    if (shared === undefined) {
-      shared = new Ajv2020({
-        strict: true,
-        strictRequired: false,
-        allErrors: true,
-        allowUnionTypes: true,
-        verbose: true,
-      });
-      addFormats.default(shared);
-    }
+    shared ??= packageAjv();
     validate = shared.compile(schema);
     compiled.set(schema, validate);
   }
   return validate;
+}
+
+/** The ajv that compiles the package's own schemas; `code` options only for ahead-of-time compiling. */
+export function packageAjv(code?: { source: true; esm: true; formats: Code }): Ajv2020 {
+  const ajv = new Ajv2020({
+    strict: true,
+    strictRequired: false,
+    allErrors: true,
+    allowUnionTypes: true,
+    verbose: true,
+    ...(code === undefined ? {} : { code }),
+  });
+  addFormats.default(ajv);
+  return ajv;
+}
+
+/** A validator compiled ahead of time for `schema` (same object), used instead of compiling it here. */
+export function presetValidator(schema: object, validate: ValidateFunction): void {
+  compiled.set(schema, validate);
 }
 
 const compiled = new WeakMap<object, ValidateFunction>();

@@ -4,7 +4,8 @@ import { problemResponses, requestMeta, type SchemaTypeProvider } from "@switchb
 import { removeDefinition } from "./delete-definition.js";
 import type { RulesEngineParts } from "./engine-parts.js";
 import { findDefinition, listDefinitions, type InboundDefinition } from "./inbound-definition.repository.js";
-import { definitionBody, definitionParams, orgParams } from "./rules-engine.schemas.js";
+import { recentSamples } from "./inbound-sample.repository.js";
+import { definitionBody, definitionParams, orgParams, samplesQuery } from "./rules-engine.schemas.js";
 import { saveDefinition } from "./save-definition.js";
 
 const READERS = ["content-manager", "viewer"] as const;
@@ -57,6 +58,25 @@ export async function definitionRoutes(server: FastifyInstance, parts: RulesEngi
       if (definition === undefined)
         throw new NotFoundError(`inbound event "${request.params.name}" is not declared`);
       return view(definition);
+    },
+  );
+
+  app.get(
+    "/v1/orgs/:org/inbound-events/:name/samples",
+    {
+      config: { auth: { roles: [...READERS] } },
+      schema: {
+        tags: TAGS,
+        summary: "The last messages received for an inbound event, newest first (those a dry run can use)",
+        params: definitionParams,
+        querystring: samplesQuery,
+      },
+    },
+    async (request) => {
+      const { org, name } = request.params;
+      if ((await findDefinition(db, org, name)) === undefined)
+        throw new NotFoundError(`inbound event "${name}" is not declared`);
+      return { samples: await recentSamples(db, org, name, request.query.limit) };
     },
   );
 

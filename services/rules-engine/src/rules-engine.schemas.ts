@@ -30,6 +30,12 @@ export const definitionBody = {
   additionalProperties: false,
 } as const;
 
+export const samplesQuery = {
+  type: "object",
+  properties: { limit: { type: "integer", minimum: 1, maximum: 100, default: 20 } },
+  additionalProperties: false,
+} as const;
+
 export const ruleParams = {
   type: "object",
   properties: { org: ORG, ruleId: RULE_ID },

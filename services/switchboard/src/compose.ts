@@ -1,5 +1,6 @@
 import path from "node:path";
 import { loadConfig, type Env } from "@switchboard/config";
+import { createConsoleService } from "@switchboard/console";
 import { createDeadLettersService } from "@switchboard/dead-letters";
 import { openDatabase } from "@switchboard/db";
 import { ConfigError } from "@switchboard/errors";
@@ -57,6 +58,8 @@ export function serviceFactories(announce: (text: string) => void): Record<strin
     "webhook-bridge": (ctx) => createWebhookBridgeService(ctx),
     ingress: createIngressService,
     "dead-letters": createDeadLettersService,
+    // The web console's static files at /console (no NATS, no tables): built first if missing or stale.
+    console: () => createConsoleService(),
   };
 }
 

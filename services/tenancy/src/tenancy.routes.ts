@@ -1,11 +1,18 @@
 import type { FastifyInstance } from "fastify";
 import type { Kysely } from "kysely";
 import { ConflictError, NotFoundError } from "@switchboard/errors";
-import { problemResponses, type SchemaTypeProvider } from "@switchboard/http";
+import { principalOf, problemResponses, ROLES, type SchemaTypeProvider } from "@switchboard/http";
 import { generateApiKey, hashToken } from "./api-key.js";
 import { insertApiKey, listOrgKeys, revokeKey } from "./api-key.repository.js";
 import { findOrg, insertOrg, listOrgs } from "./org.repository.js";
-import { apiKeySchema, createKeyBody, createOrgBody, orgParams, orgSchema } from "./tenancy.schemas.js";
+import {
+  apiKeySchema,
+  createKeyBody,
+  createOrgBody,
+  orgParams,
+  orgSchema,
+  whoamiSchema,
+} from "./tenancy.schemas.js";
 import type { TenancyDB } from "./tenancy.tables.js";
 
 export async function tenancyRoutes(server: FastifyInstance, db: Kysely<TenancyDB>): Promise<void> {
@@ -32,6 +39,23 @@ export async function tenancyRoutes(server: FastifyInstance, db: Kysely<TenancyD
     "/v1/orgs",
     { config: { auth: { roles: ["platform-admin"] } }, schema: { tags: ["tenancy"], summary: "List orgs" } },
     async () => ({ orgs: await listOrgs(db) }),
+  );
+
+  app.get(
+    "/v1/whoami",
+    {
+      config: { auth: { roles: [...ROLES] } },
+      schema: {
+        tags: ["tenancy"],
+        summary: "The calling key: its id, its org (null for a platform key) and its roles",
+        response: { 200: whoamiSchema },
+      },
+    },
+    async (request) => {
+      const { keyId, orgId, roles } = principalOf(request);
+      const org = orgId === null ? null : await findOrg(db, orgId);
+      return { keyId, orgId, orgName: org?.name ?? null, roles };
+    },
   );
 
   app.get(

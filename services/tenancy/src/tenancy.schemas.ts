@@ -11,6 +11,18 @@ export const orgSchema = {
   additionalProperties: false,
 } as const;
 
+export const whoamiSchema = {
+  type: "object",
+  properties: {
+    keyId: { type: "string" },
+    orgId: { type: ["string", "null"], description: "null for a platform key" },
+    orgName: { type: ["string", "null"] },
+    roles: { type: "array", items: { type: "string" } },
+  },
+  required: ["keyId", "orgId", "orgName", "roles"],
+  additionalProperties: false,
+} as const;
+
 export const createOrgBody = {
   type: "object",
   properties: { id: ORG_ID, name: { type: "string", minLength: 1, maxLength: 200 } },

@@ -4,6 +4,7 @@ import {
   type Service,
   type ServiceContext,
 } from "@switchboard/runtime";
+import { jetstreamManager, streamNames, type JetStreamManager } from "@switchboard/bus";
 import type { Keyring } from "@switchboard/secrets";
 import type { Resolve } from "@switchboard/webhooks";
 import type { DeliveryControl } from "./contracts.js";
@@ -53,6 +54,7 @@ export function createWebhookBridgeService(
     now: parts.source.now,
     allowlist: ctx.config.webhookAllowlist,
     schemas: parts.source.schemas,
+    backlog: consumerBacklog(ctx),
     ...(options.resolve ? { resolve: options.resolve } : {}),
   });
   // Routes and commands are called only after creation, when the delivery side below exists.
@@ -83,5 +85,20 @@ export function createWebhookBridgeService(
       await delivery.stop?.();
       await domain.stop();
     },
+  };
+}
+
+/** A subscription's durable consumer (named after it, on EVENTS): messages pending and delivered but unacked. */
+function consumerBacklog(ctx: ServiceContext): (subscriptionId: string) => Promise<number | null> {
+  const stream = streamNames(ctx.config.streamPrefix).events;
+  let jsm: Promise<JetStreamManager> | undefined;
+  return async (subscriptionId) => {
+    jsm ??= jetstreamManager(ctx.nc);
+    try {
+      const info = await (await jsm).consumers.info(stream, subscriptionId);
+      return info.num_pending + info.num_ack_pending;
+    } catch {
+      return null; // no consumer (yet), or JetStream not answering: unknown, not zero
+    }
   };
 }

@@ -15,4 +15,6 @@ export interface SubscriptionParts {
   resolve?: Resolve;
   /** System event schemas, to check sample events. */
   schemas: SchemaRegistry;
+  /** Events waiting in a subscription's consumer (pending and unacked); null when it has none. */
+  backlog?: (subscriptionId: string) => Promise<number | null>;
 }

@@ -15,7 +15,9 @@ import {
   subscriptionParams,
   subscriptionsReply,
   subscriptionView,
+  webhookHealthReply,
 } from "./webhooks.schemas.js";
+import { webhookHealth } from "./webhook-health.js";
 
 /** org-admin passes every route of its org as well. */
 export const WEBHOOK_WRITERS = ["content-manager"] as const;
@@ -73,6 +75,21 @@ export async function subscriptionRoutes(
       const now = parts.now();
       return { webhooks: rows.map((row) => toView(openSubscription(parts.keyring, row), now)) };
     },
+  );
+
+  app.get(
+    `${BASE}/health`,
+    {
+      config: readers,
+      schema: {
+        tags: WEBHOOK_TAGS,
+        summary:
+          "Each subscription's last success and failure, attempts and success rate over 24 hours, and backlog",
+        params: orgParams,
+        response: { 200: webhookHealthReply },
+      },
+    },
+    async (request) => ({ webhooks: await webhookHealth(parts, request.params.org) }),
   );
 
   app.get(

@@ -194,3 +194,49 @@ export const replayBody = {
   },
   additionalProperties: false,
 } as const;
+
+const NULLABLE_INSTANT = { type: ["string", "null"], format: "date-time" } as const;
+
+export const webhookHealthReply = {
+  type: "object",
+  properties: {
+    webhooks: {
+      type: "array",
+      items: {
+        type: "object",
+        properties: {
+          id: SUBSCRIPTION_ID,
+          url: { type: "string" },
+          enabled: { type: "boolean" },
+          lastSuccessAt: { ...NULLABLE_INSTANT, description: "the last delivered attempt in the log" },
+          lastFailureAt: { ...NULLABLE_INSTANT, description: "the last attempt that was not delivered" },
+          attempts24h: { type: "integer" },
+          delivered24h: { type: "integer" },
+          successRate24h: {
+            type: ["number", "null"],
+            description: "delivered / attempts; null without attempts",
+          },
+          backlog: {
+            type: ["integer", "null"],
+            description:
+              "events waiting in the subscription's consumer (pending and unacked); null when unknown",
+          },
+        },
+        required: [
+          "id",
+          "url",
+          "enabled",
+          "lastSuccessAt",
+          "lastFailureAt",
+          "attempts24h",
+          "delivered24h",
+          "successRate24h",
+          "backlog",
+        ],
+        additionalProperties: false,
+      },
+    },
+  },
+  required: ["webhooks"],
+  additionalProperties: false,
+} as const;
