@@ -3,7 +3,7 @@ import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { connect, credsAuthenticator } from "@nats-io/transport-node";
 import { connect as thirdPartyConnect, credsAuthenticator as thirdPartyCreds } from "nats";
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
@@ -17,8 +17,14 @@ describe("all-in-one on embedded defaults", () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "switchboard-start-"));
   let running: ServiceProcess | undefined;
 
-  afterAll(async () => {
+  // Every test's runner is stopped when it ends, passed or failed: the next test reuses `running`,
+  // and a runner one failed test left behind outlived the whole file.
+  afterEach(async () => {
     await running?.stop("SIGKILL");
+    running = undefined;
+  });
+
+  afterAll(() => {
     // A runner killed that way leaves its PostgreSQL server (the next start would stop it).
     stopServerLeftIn(dataDir);
     fs.rmSync(dataDir, { recursive: true, force: true });
