@@ -31,3 +31,4 @@ export {
 export { tenancyContract, ROLES } from "./tenancy.contract.js";
 export { rulesEngineContract } from "./rules-engine.contract.js";
 export { webhookBridgeContract } from "./webhook-bridge.contract.js";
+export type { WebhookHealth } from "./webhook-health.js";

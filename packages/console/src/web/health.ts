@@ -1,19 +1,8 @@
 /// <reference lib="dom" />
 import { html } from "htm/preact";
+import type { WebhookHealth } from "@switchboard/contracts";
 import { get } from "./api.js";
 import { ErrorLines, orgPath, useLoad, when } from "./ui.js";
-
-interface WebhookHealth {
-  id: string;
-  url: string;
-  enabled: boolean;
-  lastSuccessAt: string | null;
-  lastFailureAt: string | null;
-  attempts24h: number;
-  delivered24h: number;
-  successRate24h: number | null;
-  backlog: number | null;
-}
 
 const percent = (rate: number | null) => (rate === null ? "—" : `${Math.round(rate * 1000) / 10} %`);
 

@@ -1,26 +1,10 @@
 import { sql } from "kysely";
+import type { WebhookHealth } from "@switchboard/contracts";
 import { SCHEMA } from "../migrations.js";
 import { listSubscriptions } from "./subscription.repository.js";
 import type { SubscriptionParts } from "./subscription-parts.js";
 
 const DAY_MS = 86_400_000;
-
-/** How one subscription is doing: from its delivery log (kept for the retention period) and its consumer. */
-export interface WebhookHealth {
-  id: string;
-  url: string;
-  enabled: boolean;
-  /** The last delivered attempt, null when none is in the log. */
-  lastSuccessAt: string | null;
-  /** The last attempt that was not delivered (retried, refused, gone, exhausted). */
-  lastFailureAt: string | null;
-  attempts24h: number;
-  delivered24h: number;
-  /** delivered24h / attempts24h; null without attempts in the last 24 hours. */
-  successRate24h: number | null;
-  /** Events waiting for the endpoint: pending in its consumer plus delivered but not yet acked; null when unknown. */
-  backlog: number | null;
-}
 
 interface Figures {
   subscription_id: string;
