@@ -487,6 +487,53 @@ describe("the console, a content manager's further work", () => {
     }
   });
 
+  it("checks a payload schema in full as it is typed, each problem at its line, as the server would", async () => {
+    const draft = (fixed: boolean) => `{
+  "type": "object",
+  "properties": {
+    "visitId": { "type": "string" },
+    "closedAt": { "type": "string", "format": "${fixed ? "date-time" : "date-tme"}" },
+    "note": { ${fixed ? '"type": "string", ' : ""}"maxLength": 200 }
+  },
+  "${fixed ? "required" : "requred"}": ["visitId"]
+}`;
+    await page.goto(`${stack.url}/console/#/inbound`);
+    await page.getByRole("button", { name: "Declare an inbound event" }).click();
+    await page.getByLabel("Name").fill("clinic.visitClosed");
+    await typeInEditor(page, "definition-schema", draft(false));
+    const problems = page.locator('ul[aria-label="Schema problems"] li');
+    await problems.filter({ hasText: 'unknown keyword "requred" (did you mean "required"?)' }).waitFor();
+    const lines = await problems.evaluateAll((items) =>
+      items.map((li) => [li.dataset["line"], li.textContent]),
+    );
+    expect(Object.fromEntries(lines)).toEqual({
+      "5": 'Line 5: error: unknown format "date-tme" (did you mean "date-time"?)',
+      "6": 'Line 6: error: "maxLength" is for string values: say "type": "string" in this schema (or one around it)',
+      "8": 'Line 8: error: unknown keyword "requred" (did you mean "required"?)',
+    });
+    await page.locator(".cm-line").nth(7).locator(".cm-lintRange-error").waitFor();
+    expect(await page.getByRole("button", { name: "Save inbound event" }).isDisabled()).toBe(true);
+    await screenshot(page, "inbound-schema-problems");
+    // The server refuses the same schema, at the same places.
+    const refused = await api(stack.url, keys.cm).put("/v1/orgs/hrh/inbound-events/clinic.visitClosed", {
+      description: "",
+      schema: JSON.parse(draft(false)),
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.body.errors.map((e: { path: string }) => e.path)).toEqual([
+      "/schema/requred",
+      "/schema/properties/closedAt/format",
+      "/schema/properties/note/maxLength",
+    ]);
+
+    await typeInEditor(page, "definition-schema", draft(true));
+    await expect.poll(() => problems.count()).toBe(0);
+    await page.getByRole("button", { name: "Save inbound event" }).click();
+    await page.getByText("saved inbound event clinic.visitClosed").waitFor();
+    const saved = await api(stack.url, keys.cm).get("/v1/orgs/hrh/inbound-events/clinic.visitClosed");
+    expect(saved.body.schema).toEqual(JSON.parse(draft(true)));
+  });
+
   it("ran these with no Content-Security-Policy refusal and no script error", () => {
     expect(pageProblems(pageErrors)).toEqual([]);
   });

@@ -8,7 +8,7 @@ import { EditorState } from "@codemirror/state";
 import { EditorView, keymap, lineNumbers } from "@codemirror/view";
 import { html } from "htm/preact";
 import { useEffect, useRef } from "preact/hooks";
-import type { Finding } from "./rule-lint.js";
+import type { Finding } from "./json-lint.js";
 
 export interface JsonEditorProps {
   /** Accessible name of the editing area. */
