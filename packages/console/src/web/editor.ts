@@ -14,6 +14,10 @@ export interface JsonEditorProps {
   /** Accessible name of the editing area. */
   label: string;
   id: string;
+  /**
+   * The document from outside (as loaded): a new one replaces the text. Not the typed text: handed
+   * back, an older keystroke's text would replace a newer one.
+   */
   value: string;
   readOnly?: boolean;
   onChange?: (text: string) => void;
