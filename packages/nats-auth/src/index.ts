@@ -18,3 +18,5 @@ export type { ServerAuth, ServerAuthOptions } from "./server-config.js";
 export { issuerOf, parseIssuer } from "./issuer.js";
 export type { Issuer } from "./issuer.js";
 export { CLAIMS_UPDATE_SUBJECT, parseClaimsUpdateReply } from "./claims-update.js";
+export { connectionEventSubjects, parseConnectionEvent } from "./connection-events.js";
+export type { ConnectionEvent } from "./connection-events.js";
