@@ -6,6 +6,7 @@ import {
   healthTablesMigration,
   HOUR_MS,
   migrateSchema,
+  noCount,
   openDatabase,
   readHealthFigures,
   type Database,
@@ -18,14 +19,7 @@ const NOW = Date.parse("2026-12-03T10:42:00Z");
 const THIS_HOUR = Date.parse("2026-12-03T10:00:00Z");
 
 const count = (item: string, hour: number, over: Partial<HealthCount>): HealthCount => ({
-  orgId: "hrh",
-  item,
-  hour,
-  succeeded: 0,
-  failed: 0,
-  lastSuccessAt: null,
-  lastFailureAt: null,
-  lastFailureReason: null,
+  ...noCount("hrh", item, hour),
   ...over,
 });
 

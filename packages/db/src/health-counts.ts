@@ -39,6 +39,20 @@ export const HOUR_MS = 3_600_000;
 
 export const hourOf = (ms: number): number => Math.floor(ms / HOUR_MS) * HOUR_MS;
 
+/** Nothing counted yet for an item, in the hour of `at` (ms). */
+export function noCount(orgId: string, item: string, at: number): HealthCount {
+  return {
+    orgId,
+    item,
+    hour: hourOf(at),
+    succeeded: 0,
+    failed: 0,
+    lastSuccessAt: null,
+    lastFailureAt: null,
+    lastFailureReason: null,
+  };
+}
+
 export function healthTablesMigration(tables: HealthTables): Migration {
   return {
     async up(db: Kysely<any>): Promise<void> {

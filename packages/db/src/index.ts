@@ -25,6 +25,7 @@ export {
   healthTablesMigration,
   hourOf,
   mergeHealthCounts,
+  noCount,
   readHealthFigures,
   writeHealthCounts,
 } from "./health-counts.js";

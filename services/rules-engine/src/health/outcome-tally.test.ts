@@ -20,6 +20,18 @@ const ack: HandlerOutcome = { kind: "ack" };
 const dead = (stage: string): HandlerOutcome => ({ kind: "dead", stage, reason: "why" });
 const retry: HandlerOutcome = { kind: "retry", reason: "a command is down" };
 
+/** What a tally says of an event that only failed, at AT, for `reason`. */
+const failedOnly = (orgId: string, reason: string) => ({
+  orgId,
+  item: "lab.result",
+  hour: HOUR,
+  succeeded: 0,
+  failed: 1,
+  lastSuccessAt: null,
+  lastFailureAt: AT,
+  lastFailureReason: reason,
+});
+
 describe("tallyOutcomes", () => {
   it("counts acks as successes and dead letters as failures, per org and event, in the hour", () => {
     const messages = [
@@ -40,16 +52,7 @@ describe("tallyOutcomes", () => {
         lastFailureAt: AT,
         lastFailureReason: "invalid",
       },
-      {
-        orgId: "other",
-        item: "lab.result",
-        hour: HOUR,
-        succeeded: 0,
-        failed: 1,
-        lastSuccessAt: null,
-        lastFailureAt: AT,
-        lastFailureReason: "action-failed",
-      },
+      failedOnly("other", "action-failed"),
     ]);
   });
 
@@ -61,17 +64,6 @@ describe("tallyOutcomes", () => {
       message("sb.events.hrh.planCreated"),
     ];
     const tallies = tallyOutcomes(messages, [dead("undeclared"), retry, retry, ack], AT, 6);
-    expect(tallies).toEqual([
-      {
-        orgId: "hrh",
-        item: "lab.result",
-        hour: HOUR,
-        succeeded: 0,
-        failed: 1,
-        lastSuccessAt: null,
-        lastFailureAt: AT,
-        lastFailureReason: "rules",
-      },
-    ]);
+    expect(tallies).toEqual([failedOnly("hrh", "rules")]);
   });
 });

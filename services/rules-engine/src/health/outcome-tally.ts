@@ -1,5 +1,5 @@
 import type { ConsumedMessage, HandlerOutcome } from "@switchboard/bus";
-import { hourOf, type HealthCount } from "@switchboard/db";
+import { noCount, type HealthCount } from "@switchboard/db";
 import { parseSubject } from "@switchboard/events";
 
 /**
@@ -16,7 +16,6 @@ export function tallyOutcomes(
   at: number,
   lastDelivery: number,
 ): HealthCount[] {
-  const hour = hourOf(at);
   const tallies = new Map<string, HealthCount>();
   messages.forEach((msg, i) => {
     const outcome = outcomes[i];
@@ -28,16 +27,7 @@ export function tallyOutcomes(
     const key = `${subject.org}\n${name}`;
     let tally = tallies.get(key);
     if (tally === undefined) {
-      tally = {
-        orgId: subject.org,
-        item: name,
-        hour,
-        succeeded: 0,
-        failed: 0,
-        lastSuccessAt: null,
-        lastFailureAt: null,
-        lastFailureReason: null,
-      };
+      tally = noCount(subject.org, name, at);
       tallies.set(key, tally);
     }
     if (failure === undefined) {

@@ -1,6 +1,6 @@
 import type { Kysely } from "kysely";
 import type { NatsConnection } from "@switchboard/bus";
-import { hourOf, HealthCountWriter, type HealthCount } from "@switchboard/db";
+import { HealthCountWriter, noCount, type HealthCount } from "@switchboard/db";
 import type { Logger } from "@switchboard/logger";
 import {
   connectionEventSubjects,
@@ -110,15 +110,11 @@ async function countsOf(db: Kysely<TenancyDB>, events: ConnectionEvent[]): Promi
     const credential = byKey.get(event.user);
     if (credential === undefined) return [];
     const at = event.at.getTime();
-    const base = { orgId: credential.org_id, item: credential.id, hour: hourOf(at) };
-    if (event.kind === "connected")
-      return [
-        { ...base, succeeded: 1, failed: 0, lastSuccessAt: at, lastFailureAt: null, lastFailureReason: null },
-      ];
-    const reason =
-      event.kind === "refused" ? `connection refused: ${event.reason}` : `connection closed: ${event.reason}`;
+    const counted = noCount(credential.org_id, credential.id, at);
+    if (event.kind === "connected") return [{ ...counted, succeeded: 1, lastSuccessAt: at }];
+    const how = event.kind === "refused" ? "refused" : "closed";
     return [
-      { ...base, succeeded: 0, failed: 1, lastSuccessAt: null, lastFailureAt: at, lastFailureReason: reason },
+      { ...counted, failed: 1, lastFailureAt: at, lastFailureReason: `connection ${how}: ${event.reason}` },
     ];
   });
 }
