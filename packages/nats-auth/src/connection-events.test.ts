@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { decode, type User } from "@nats-io/jwt";
 import { createUser } from "@nats-io/nkeys";
 import { connectionEventSubjects, parseConnectionEvent } from "./connection-events.js";
+import { createTrustChain, publicKeyOf, systemUserCreds } from "./trust-chain.js";
 
 const user = createUser().getPublicKey();
 const encode = (value: unknown) => new TextEncoder().encode(JSON.stringify(value));
@@ -15,6 +17,23 @@ describe("connectionEventSubjects", () => {
       "$SYS.ACCOUNT.AABC.DISCONNECT",
       "$SYS.SERVER.*.CLIENT.AUTH.ERR",
     ]);
+  });
+});
+
+describe("the system user", () => {
+  it("may hear the application account's connection events, also when minted again for an older chain", async () => {
+    const chain = await createTrustChain();
+    const wanted = connectionEventSubjects(publicKeyOf(chain.account.seed));
+    const again = await systemUserCreds({
+      systemAccountSeed: chain.systemAccountSeed,
+      accountSeed: chain.account.seed,
+    });
+    for (const creds of [chain.systemUserCreds, again]) {
+      const jwt = /-----BEGIN NATS USER JWT-----\s+(\S+)/.exec(creds)![1]!;
+      const claims = decode<User>(jwt);
+      expect(claims.nats.sub?.allow).toEqual(["_INBOX.>", ...wanted]);
+      expect(claims.iss).toBe(publicKeyOf(chain.systemAccountSeed));
+    }
   });
 });
 

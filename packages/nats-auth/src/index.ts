@@ -1,4 +1,4 @@
-export { createTrustChain, publicKeyOf, APP_ACCOUNT_NAME } from "./trust-chain.js";
+export { createTrustChain, publicKeyOf, systemUserCreds, APP_ACCOUNT_NAME } from "./trust-chain.js";
 export type { TrustChain } from "./trust-chain.js";
 export { accountSigner, applicationAccountJwt, operatorJwt, systemAccountJwt } from "./account-claims.js";
 export type { AccountSigner, Revocations } from "./account-claims.js";

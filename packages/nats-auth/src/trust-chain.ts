@@ -1,4 +1,4 @@
-import { createAccount, createOperator, createUser, fromSeed } from "@nats-io/nkeys";
+import { createAccount, createOperator, createUser, fromSeed, type KeyPair } from "@nats-io/nkeys";
 import { encodeUser, fmtCreds } from "@nats-io/jwt";
 import { connectionEventSubjects } from "./connection-events.js";
 
@@ -32,12 +32,7 @@ const text = (bytes: Uint8Array): string => new TextDecoder().decode(bytes);
 /** A new chain of fresh keys. */
 export async function createTrustChain(operatorName = "switchboard"): Promise<TrustChain> {
   const system = createAccount();
-  const systemUser = createUser();
   const account = createAccount();
-  const jwt = await encodeUser("system", systemUser, system, {
-    pub: { allow: ["$SYS.REQ.CLAIMS.UPDATE", "$SYS.REQ.ACCOUNT.*.CLAIMS.UPDATE"], deny: [] },
-    sub: { allow: ["_INBOX.>", ...connectionEventSubjects(account.getPublicKey())], deny: [] },
-  });
   return {
     version: 1,
     operator: { name: operatorName, seed: text(createOperator().getSeed()) },
@@ -45,9 +40,32 @@ export async function createTrustChain(operatorName = "switchboard"): Promise<Tr
     systemAccountSeed: text(system.getSeed()),
     account: { name: APP_ACCOUNT_NAME, seed: text(account.getSeed()) },
     accountSigningSeed: text(createAccount().getSeed()),
-    systemUserCreds: text(fmtCreds(jwt, systemUser)),
+    systemUserCreds: await systemUserCreds(chainKeys(system, account)),
   };
 }
+
+/**
+ * A new system user for a chain, with the permissions this version gives it (`TrustChain`). A runner
+ * that holds the whole chain mints one at every start, so a chain made by an earlier version gets
+ * what was added since.
+ */
+export async function systemUserCreds(keys: {
+  systemAccountSeed: string;
+  accountSeed: string;
+}): Promise<string> {
+  const system = fromSeed(new TextEncoder().encode(keys.systemAccountSeed));
+  const user = createUser();
+  const jwt = await encodeUser("system", user, system, {
+    pub: { allow: ["$SYS.REQ.CLAIMS.UPDATE", "$SYS.REQ.ACCOUNT.*.CLAIMS.UPDATE"], deny: [] },
+    sub: { allow: ["_INBOX.>", ...connectionEventSubjects(publicKeyOf(keys.accountSeed))], deny: [] },
+  });
+  return text(fmtCreds(jwt, user));
+}
+
+const chainKeys = (system: KeyPair, account: KeyPair) => ({
+  systemAccountSeed: text(system.getSeed()),
+  accountSeed: text(account.getSeed()),
+});
 
 /** The public key of a seed. */
 export function publicKeyOf(seed: string): string {
