@@ -152,6 +152,7 @@ export const PUBLIC_ROUTES: readonly PublicRoute[] = [
   { method: "POST", path: "/v1/orgs/{org}/webhooks", roles: CM, body: webhook },
   { method: "GET", path: "/v1/orgs/{org}/webhooks", roles: HOOKS_VIEW },
   { method: "GET", path: "/v1/orgs/{org}/webhooks/health", roles: HOOKS_VIEW },
+  { method: "GET", path: "/v1/orgs/{org}/health", roles: HOOKS_VIEW },
   { method: "GET", path: "/v1/orgs/{org}/webhooks/{id}", roles: HOOKS_VIEW },
   { method: "PATCH", path: "/v1/orgs/{org}/webhooks/{id}", roles: CM, body: () => ({ enabled: false }) },
   { method: "DELETE", path: "/v1/orgs/{org}/webhooks/{id}", roles: CM },
