@@ -177,7 +177,7 @@ export const PUBLIC_ROUTES: readonly PublicRoute[] = [
     roles: ["integration"],
     body: () => ({ note: "go" }),
   },
-  { method: "GET", path: "/v1/orgs/{org}/events", roles: ["integration", "viewer"] },
+  { method: "GET", path: "/v1/orgs/{org}/events", roles: ["integration", "viewer", "content-manager"] },
   { method: "GET", path: "/v1/orgs/{org}/dead-letters", roles: ["viewer", "content-manager", "integration"] },
   {
     method: "GET",
