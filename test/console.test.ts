@@ -254,10 +254,23 @@ describe("the console, as a content manager", () => {
     await page.getByRole("button", { name: "Preview the mapping" }).click();
     expect(await page.getByLabel("mapping preview").textContent()).toContain("eventTypeSubscribed");
 
+    // A third party's NATS credential, made by an org-admin: the health screen lists it too.
+    const credential = await api(stack.url, ADMIN_KEY).post("/v1/orgs/hrh/nats-credentials", {
+      name: "scheduling system",
+      access: ["publish"],
+    });
+    expect(credential.status).toBe(201);
     await page.goto(`${stack.url}/console/#/health`);
     const health = page.locator(`tr[data-webhook="${webhookId}"]`);
     await health.waitFor();
     expect(await health.textContent()).toContain("100 %");
+    // The booking the rule ran on: its inbound event's success (written just after the engine acked it).
+    const inbound = page.locator('tr[data-inbound="scheduling.slotBooked"]', { hasText: "100 %" });
+    await refreshUntilVisible(page.getByRole("button", { name: "Refresh" }), inbound);
+    expect(await inbound.locator("td").nth(1).textContent()).not.toBe("—");
+    const row = page.locator(`tr[data-credential="${credential.body.id as string}"]`);
+    await row.waitFor();
+    expect(await row.textContent()).toContain("scheduling system");
     await screenshot(page, "health");
   });
 

@@ -11,7 +11,10 @@ import { runEntryPoint, type ServiceProcess } from "./support/process.js";
 import { readStream } from "./support/stream-reader.js";
 import { ADMIN_KEY } from "./support/switchboard.js";
 
-/** One process per service (two replicas of plans), sharing one NATS server and one database. */
+/**
+ * One process per service (two replicas of plans), sharing one NATS server and one database; no
+ * webhook bridge.
+ */
 describe("distributed: each service in its own process", () => {
   let nats: NatsServer;
   let database: TestDatabase;
@@ -34,6 +37,7 @@ describe("distributed: each service in its own process", () => {
       plansB: "services/plans/src/main.ts",
       forms: "services/forms/src/main.ts",
       workQueues: "services/work-queues/src/main.ts",
+      rulesEngine: "services/rules-engine/src/main.ts",
     };
     for (const [name, entry] of Object.entries(entries)) {
       const service = entry.split("/")[1]!;
@@ -117,5 +121,26 @@ describe("distributed: each service in its own process", () => {
         "workQueueItemStatusUpdated",
       ].sort(),
     );
+  });
+
+  it("answers an org's health from the services' commands over NATS, naming the part nobody answers", async () => {
+    const admin = api(urls.tenancy!, ADMIN_KEY);
+    expect((await admin.post("/v1/orgs", { id: "south", name: "South" })).status).toBe(201);
+    const key = (await admin.post("/v1/orgs/south/api-keys", { name: "cm", roles: ["content-manager"] })).body
+      .key as string;
+    const schema = { type: "object" };
+    const declared = await api(urls.rulesEngine!, key).put("/v1/orgs/south/inbound-events/lab.result", {
+      description: "a result",
+      schema,
+    });
+    expect(declared.status).toBe(201);
+    const health = await api(urls.tenancy!, key).get("/v1/orgs/south/health");
+    expect(health.status).toBe(200);
+    expect(health.body).toEqual({
+      webhooks: [],
+      inboundEvents: [expect.objectContaining({ name: "lab.result", attempts24h: 0, backlog: 0 })],
+      natsCredentials: [],
+      unavailable: ["webhooks"],
+    });
   });
 });

@@ -17,6 +17,8 @@ describe("poll API: an org's events after a cursor, by type, with long-poll", ()
   let app: Api;
   let reader: Api;
   let viewer: Api;
+  let contentManager: Api;
+  let appOnly: Api;
   let otherReader: Api;
   let planId: string;
 
@@ -32,6 +34,8 @@ describe("poll API: an org's events after a cursor, by type, with long-poll", ()
       api(stack.url, (await admin.post(`/v1/orgs/${org}/api-keys`, { name: "reader", roles })).body.key);
     reader = await key("acme", ["integration"]);
     viewer = await key("acme", ["viewer"]);
+    contentManager = await key("acme", ["content-manager"]);
+    appOnly = await key("acme", ["app"]);
     otherReader = await key("globex", ["integration"]);
     // acme: planCreated ×3, workQueueItemCreated ×1; globex's events interleave.
     for (let i = 0; i < 3; i++) {
@@ -81,6 +85,10 @@ describe("poll API: an org's events after a cursor, by type, with long-poll", ()
     expect(none.body.next).toMatch(/^v1\.[\w-]+\.[\w-]+\.[\w-]+$/);
     expect((await poll(`after=${none.body.next}`)).body).toEqual({ events: [], next: none.body.next });
     expect((await poll("types=formSubmitted", viewer)).status).toBe(200); // viewers may poll too
+    // and content managers, whose console shows the org's events live
+    const seen = await poll("after=0&types=planCreated", contentManager);
+    expect(seen.status).toBe(200);
+    expect(seen.body.events.map(typeOf)).toEqual(["planCreated", "planCreated", "planCreated"]);
   });
 
   it("long-poll: a waiting poll returns as soon as an event arrives", async () => {
@@ -138,7 +146,7 @@ describe("poll API: an org's events after a cursor, by type, with long-poll", ()
 
   it("another org's key gets 404; a key without a reading role gets 403", async () => {
     expectProblem(await poll("", otherReader), 404, "SB_ERR_NOT_FOUND");
-    expectProblem(await poll("", app), 403, "SB_ERR_FORBIDDEN");
+    expectProblem(await poll("", appOnly), 403, "SB_ERR_FORBIDDEN");
     expectProblem(await poll("", api(stack.url)), 401, "SB_ERR_UNAUTHENTICATED");
   });
 

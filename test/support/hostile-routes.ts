@@ -152,6 +152,7 @@ export const PUBLIC_ROUTES: readonly PublicRoute[] = [
   { method: "POST", path: "/v1/orgs/{org}/webhooks", roles: CM, body: webhook },
   { method: "GET", path: "/v1/orgs/{org}/webhooks", roles: HOOKS_VIEW },
   { method: "GET", path: "/v1/orgs/{org}/webhooks/health", roles: HOOKS_VIEW },
+  { method: "GET", path: "/v1/orgs/{org}/health", roles: HOOKS_VIEW },
   { method: "GET", path: "/v1/orgs/{org}/webhooks/{id}", roles: HOOKS_VIEW },
   { method: "PATCH", path: "/v1/orgs/{org}/webhooks/{id}", roles: CM, body: () => ({ enabled: false }) },
   { method: "DELETE", path: "/v1/orgs/{org}/webhooks/{id}", roles: CM },
@@ -176,7 +177,7 @@ export const PUBLIC_ROUTES: readonly PublicRoute[] = [
     roles: ["integration"],
     body: () => ({ note: "go" }),
   },
-  { method: "GET", path: "/v1/orgs/{org}/events", roles: ["integration", "viewer"] },
+  { method: "GET", path: "/v1/orgs/{org}/events", roles: ["integration", "viewer", "content-manager"] },
   { method: "GET", path: "/v1/orgs/{org}/dead-letters", roles: ["viewer", "content-manager", "integration"] },
   {
     method: "GET",

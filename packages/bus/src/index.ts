@@ -7,6 +7,7 @@ export type { StreamProvisioning } from "./stream-provisioner.js";
 export { publish, encodePayload } from "./publisher.js";
 export type { PublishOptions, PublishReceipt } from "./publisher.js";
 export { ensureConsumer, deleteConsumer } from "./consumer-provisioner.js";
+export { subjectPending } from "./subject-pending.js";
 export type { ConsumerSpec } from "./consumer-provisioner.js";
 export { runConsumer } from "./consume-loop.js";
 export type { RunConsumerOptions, ConsumerRunner } from "./consume-loop.js";

@@ -146,7 +146,7 @@ export function loadConfig(env: Env = process.env): Config {
       3_600_000,
     ),
     rulesConcurrency: readInt(env, "SWITCHBOARD_RULES_CONCURRENCY", 64, 1, 1024),
-    rulesBatch: readInt(env, "SWITCHBOARD_RULES_BATCH", 32, 1, 500),
+    rulesBatch: readInt(env, "SWITCHBOARD_RULES_BATCH", 64, 1, 500),
     secretsKeyring: readOptional(env, "SWITCHBOARD_SECRETS_KEYRING"),
     webhookRetryScheduleMs: readIntList(
       env,

@@ -19,3 +19,6 @@ export const TIMESTAMP = { type: "string", format: "date-time" } as const;
 
 /** Any JSON object (form data, prefills, payload schemas). */
 export const OBJECT = { type: "object" } as const;
+
+/** The params of a command that takes nothing but its request's org. */
+export const NOTHING = { type: "object", additionalProperties: false } as const;

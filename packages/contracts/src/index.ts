@@ -13,7 +13,7 @@ export { commandClient } from "./command-client.js";
 export type { CommandTransport } from "./command-client.js";
 export { CONTRACTS, commandClients } from "./contracts.js";
 export type { Commands, ServiceName } from "./contracts.js";
-export { NAME, USER_ID, UUID, STATUS, TIMESTAMP, OBJECT } from "./fragments.js";
+export { NAME, USER_ID, UUID, STATUS, TIMESTAMP, OBJECT, NOTHING } from "./fragments.js";
 export { EVENT_TYPES } from "./event-types.js";
 export type { EventType } from "./event-types.js";
 export { plansContract, createPlanParams } from "./plans.contract.js";
@@ -31,4 +31,20 @@ export {
 export { tenancyContract, ROLES } from "./tenancy.contract.js";
 export { rulesEngineContract } from "./rules-engine.contract.js";
 export { webhookBridgeContract } from "./webhook-bridge.contract.js";
-export type { WebhookHealth } from "./webhook-health.js";
+export {
+  WEBHOOK_HEALTH,
+  INBOUND_EVENT_HEALTH,
+  NATS_CREDENTIAL_HEALTH,
+  ORG_HEALTH,
+  HEALTH_PARTS,
+  healthFigures,
+} from "./integration-health.js";
+export type {
+  WebhookHealth,
+  InboundEventHealth,
+  NatsCredentialHealth,
+  OrgHealth,
+  HealthPart,
+  HealthFigures,
+  HealthCounts,
+} from "./integration-health.js";

@@ -1,5 +1,6 @@
 import { defineContract } from "./contract.js";
-import { OBJECT, TIMESTAMP } from "./fragments.js";
+import { NOTHING, OBJECT, TIMESTAMP } from "./fragments.js";
+import { INBOUND_EVENT_HEALTH } from "./integration-health.js";
 
 /** `<ns>.cmd.rules-engine.*`: the declared payload schemas belong to the rules engine. */
 export const rulesEngineContract = defineContract("rules-engine", {
@@ -26,6 +27,16 @@ export const rulesEngineContract = defineContract("rules-engine", {
         },
         { type: "null" },
       ],
+    },
+  },
+  /** The health of each inbound event the request's org declares, by name. */
+  inboundHealth: {
+    params: NOTHING,
+    result: {
+      type: "object",
+      properties: { inboundEvents: { type: "array", items: INBOUND_EVENT_HEALTH } },
+      required: ["inboundEvents"],
+      additionalProperties: false,
     },
   },
 });

@@ -1,5 +1,6 @@
 import { defineContract } from "./contract.js";
-import { TIMESTAMP } from "./fragments.js";
+import { NOTHING, TIMESTAMP } from "./fragments.js";
+import { NATS_CREDENTIAL_HEALTH } from "./integration-health.js";
 
 /** What an API key may do. Stored on keys by name, so never rename one; only add. */
 export const ROLES = Object.freeze([
@@ -10,8 +11,6 @@ export const ROLES = Object.freeze([
   "app",
   "viewer",
 ] as const);
-
-const NOTHING = { type: "object", additionalProperties: false } as const;
 
 /** `<ns>.cmd.tenancy.*`: how other services check API keys and orgs without reading tenancy's tables. */
 export const tenancyContract = defineContract("tenancy", {
@@ -53,6 +52,16 @@ export const tenancyContract = defineContract("tenancy", {
         },
         { type: "null" },
       ],
+    },
+  },
+  /** The health of each of the request's org's NATS credentials (revoked ones too), oldest first. */
+  credentialHealth: {
+    params: NOTHING,
+    result: {
+      type: "object",
+      properties: { natsCredentials: { type: "array", items: NATS_CREDENTIAL_HEALTH } },
+      required: ["natsCredentials"],
+      additionalProperties: false,
     },
   },
 });

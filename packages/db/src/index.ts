@@ -19,3 +19,15 @@ export { executeTogether } from "./execute-together.js";
 export type { Statement } from "./execute-together.js";
 export { deleteInBatches } from "./delete-in-batches.js";
 export type { IdempotentCommand, IdempotentOutcome } from "./idempotency.js";
+export {
+  HOUR_MS,
+  deleteHealthHoursBefore,
+  healthTablesMigration,
+  hourOf,
+  mergeHealthCounts,
+  noCount,
+  readHealthFigures,
+  writeHealthCounts,
+} from "./health-counts.js";
+export type { HealthCount, HealthFiguresRow, HealthTables } from "./health-counts.js";
+export { HealthCountWriter } from "./health-count-writer.js";

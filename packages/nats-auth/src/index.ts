@@ -1,4 +1,4 @@
-export { createTrustChain, publicKeyOf, APP_ACCOUNT_NAME } from "./trust-chain.js";
+export { createTrustChain, publicKeyOf, systemUserCreds, APP_ACCOUNT_NAME } from "./trust-chain.js";
 export type { TrustChain } from "./trust-chain.js";
 export { accountSigner, applicationAccountJwt, operatorJwt, systemAccountJwt } from "./account-claims.js";
 export type { AccountSigner, Revocations } from "./account-claims.js";
@@ -18,3 +18,5 @@ export type { ServerAuth, ServerAuthOptions } from "./server-config.js";
 export { issuerOf, parseIssuer } from "./issuer.js";
 export type { Issuer } from "./issuer.js";
 export { CLAIMS_UPDATE_SUBJECT, parseClaimsUpdateReply } from "./claims-update.js";
+export { connectionEventSubjects, parseConnectionEvent } from "./connection-events.js";
+export type { ConnectionEvent } from "./connection-events.js";

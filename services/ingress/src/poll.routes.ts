@@ -15,7 +15,9 @@ export async function pollRoutes(server: FastifyInstance, parts: IngressParts): 
   app.get(
     "/v1/orgs/:org/events",
     {
-      config: { auth: { roles: ["integration", "viewer"] } },
+      // Content managers too: the console's live events screen is theirs, and they read the same
+      // payloads in rule runs, samples and dead letters already.
+      config: { auth: { roles: ["integration", "viewer", "content-manager"] } },
       schema: {
         tags: ["events"],
         summary:

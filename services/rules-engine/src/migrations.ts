@@ -1,9 +1,19 @@
 import { sql, type Kysely } from "kysely";
-import type { Migration } from "@switchboard/db";
+import { healthTablesMigration, type HealthTables, type Migration } from "@switchboard/db";
 import { outboxMigration, outboxRetentionMigration, outboxSetAsideMigration } from "@switchboard/outbox";
 import { timersMigration } from "./timers/timer.migration.js";
 
 export const SCHEMA = "rules_engine";
+
+/**
+ * What the engine did with each declared inbound event (the item is its name), for its health:
+ * hourly counts, pruned after 48 hours, and its last success and failure, kept.
+ */
+export const INBOUND_HEALTH: HealthTables = {
+  schema: SCHEMA,
+  hours: "inbound_health_hours",
+  latest: "inbound_health",
+};
 
 const now = sql`now()`;
 
@@ -189,4 +199,5 @@ export const migrations: Record<string, Migration> = {
   "009_retention": retention,
   "010_claim_message_index_first": claimMessageIndexFirst,
   "011_rule_timers": timersMigration(SCHEMA),
+  "012_inbound_health": healthTablesMigration(INBOUND_HEALTH),
 };

@@ -6,12 +6,15 @@ import {
   type Service,
   type ServiceContext,
 } from "@switchboard/runtime";
+import { streamNames } from "@switchboard/bus";
 import { definitionCommands } from "./definition.commands.js";
+import { inboundBacklog } from "./health/inbound-backlog.js";
+import { inboundHealth } from "./health/inbound-health.js";
 import type { RulesEngineParts } from "./engine-parts.js";
 import { startEngine, type Engine } from "./engine/engine.js";
-import { schemaTables } from "@switchboard/db";
+import { deleteHealthHoursBefore, schemaTables } from "@switchboard/db";
 import { createEventRefResolver } from "@switchboard/events";
-import { migrations, SCHEMA } from "./migrations.js";
+import { INBOUND_HEALTH, migrations, SCHEMA } from "./migrations.js";
 import { watchRuleChanges, type RuleChangeWatcher } from "./rule-change-watcher.js";
 import { RuleIndex } from "./rule-index.js";
 import { publishRulesChanged } from "./rules-changed.js";
@@ -23,6 +26,8 @@ import { deleteCancellationsBefore, deleteFinishedTimersBefore } from "./timers/
 /** How often each replica looks for due timers, and how many it fires in one transaction. */
 const TIMER_POLL_MS = 1_000;
 const TIMER_BATCH = 50;
+/** How long the inbound events' hourly health counts are kept: the 24 hours shown, and a day more. */
+const HEALTH_HOURS_RETENTION_MS = 48 * 3_600_000;
 
 export interface RulesEngineService extends Service {
   /** The in-memory rules of every org, loaded at start and kept current by the watcher. */
@@ -57,7 +62,14 @@ export function createRulesEngineService(ctx: ServiceContext): RulesEngineServic
     name: "rules-engine",
     schema: SCHEMA,
     migrations,
-    commands: definitionCommands,
+    commands: (parts) => {
+      const backlog = inboundBacklog(ctx.nc, {
+        namespace: ctx.config.namespace,
+        stream: streamNames(ctx.config.streamPrefix).inbound,
+        durable: "rules-engine",
+      });
+      return definitionCommands(parts, (orgId) => inboundHealth(parts.db, backlog, orgId, ctx.now()));
+    },
     routes: (app, parts) => rulesEngineRoutes(app, withEngineParts(parts)),
     sweeps: ({ db: database }) => [
       {
@@ -79,6 +91,11 @@ export function createRulesEngineService(ctx: ServiceContext): RulesEngineServic
         what: "timer cancellations",
         retentionMs: ctx.config.ruleRunRetentionMs,
         run: (before) => deleteCancellationsBefore(database, before),
+      },
+      {
+        what: "inbound event health counts",
+        retentionMs: HEALTH_HOURS_RETENTION_MS,
+        run: (before) => deleteHealthHoursBefore(database, INBOUND_HEALTH, before),
       },
       {
         what: "inbound samples",

@@ -9,6 +9,7 @@ import {
   SERVICE_NAMES,
   serverAuthConfig,
   servicePermissions,
+  systemUserCreds,
   type TrustChain,
 } from "@switchboard/nats-auth";
 
@@ -41,8 +42,14 @@ export async function ensureLocalNatsAuth(dataDir: string, logger: Logger): Prom
     writeSecret(chainFile, JSON.stringify(chain, null, 2));
     logger.info({ dir }, "created the NATS operator and account keys");
   }
+  // The system user is minted at every start, so a chain made by an earlier version gets the
+  // permissions added since (hearing of connections, for the credentials' health).
+  const systemUser = await systemUserCreds({
+    systemAccountSeed: chain.systemAccountSeed,
+    accountSeed: chain.account.seed,
+  });
   const issuerFile = path.join(dir, "issuer.json");
-  writeSecret(issuerFile, JSON.stringify(issuerOf(chain), null, 2));
+  writeSecret(issuerFile, JSON.stringify(issuerOf({ ...chain, systemUserCreds: systemUser }), null, 2));
   const accountPublicKey = publicKeyOf(chain.account.seed);
   return {
     serverConfig: await serverAuthConfig(chain, { resolverDir: path.join(dataDir, "nats", "jwt") }),

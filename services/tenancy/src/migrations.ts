@@ -1,7 +1,18 @@
 import { sql, type Kysely } from "kysely";
+import { healthTablesMigration, type HealthTables } from "@switchboard/db";
 import { outboxMigration, outboxRetentionMigration, outboxSetAsideMigration } from "@switchboard/outbox";
 
 export const SCHEMA = "tenancy";
+
+/**
+ * What the NATS servers said about each credential's connections (the item is its id), for its
+ * health: hourly counts, pruned after 48 hours, and its last success and failure, kept.
+ */
+export const CREDENTIAL_HEALTH: HealthTables = {
+  schema: SCHEMA,
+  hours: "nats_credential_health_hours",
+  latest: "nats_credential_health",
+};
 
 export const migrations = {
   "001_orgs_and_keys": {
@@ -62,4 +73,5 @@ export const migrations = {
   },
   "004_outbox_set_aside": outboxSetAsideMigration(),
   "005_outbox_retention": outboxRetentionMigration(),
+  "006_nats_credential_health": healthTablesMigration(CREDENTIAL_HEALTH),
 };

@@ -11,7 +11,12 @@ import type { DeliveryControl } from "./contracts.js";
 import { createDeliveryEngine } from "./delivery/index.js";
 import { migrations, SCHEMA } from "./migrations.js";
 import { webhookBridgeCommands } from "./webhook-bridge.commands.js";
-import { loadSecretsKeyring, webhookRoutes, type SubscriptionParts } from "./subscriptions/index.js";
+import {
+  loadSecretsKeyring,
+  webhookHealth,
+  webhookRoutes,
+  type SubscriptionParts,
+} from "./subscriptions/index.js";
 import type { WebhookBridgeDB } from "./webhook-bridge.tables.js";
 
 /** What the delivery side is built from. */
@@ -63,7 +68,13 @@ export function createWebhookBridgeService(
     schema: SCHEMA,
     migrations,
     routes: (app, parts) => webhookRoutes(app, subscriptionParts(parts), delivery),
-    commands: (parts) => webhookBridgeCommands(parts.db, keyring, () => delivery),
+    commands: (parts) =>
+      webhookBridgeCommands(
+        parts.db,
+        keyring,
+        () => delivery,
+        (orgId) => webhookHealth(subscriptionParts(parts), orgId),
+      ),
   });
   const delivery = makeDelivery({ ...domain.parts, ctx, keyring });
 

@@ -7,7 +7,10 @@ import {
   type ConsumerRunner,
   type JetStreamManager,
 } from "@switchboard/bus";
+import { HealthCountWriter } from "@switchboard/db";
 import type { DomainParts, ServiceContext } from "@switchboard/runtime";
+import { countedBatches } from "../health/counted-batches.js";
+import { INBOUND_HEALTH } from "../migrations.js";
 import type { RuleIndex } from "../rule-index.js";
 import { batchProcessor } from "./batch-processor.js";
 import { eventIntake, inboundIntake, type IntakeOf } from "./intake.js";
@@ -45,9 +48,22 @@ export async function startEngine(
     maxDeliver: config.rulesMaxDeliver,
     eventsWritten: parts.eventsWritten,
   };
-  // What arrived within a couple of milliseconds is claimed and recorded together.
-  const batched = (processorDeps: ProcessorDeps, intake: IntakeOf) =>
-    batchingHandler(batchProcessor(processorDeps, intake), { maxBatch: config.rulesBatch, lingerMs: 2 });
+  // The handler dead-letters exhausted messages itself (it must free their claims first); the loop
+  // does at the delivery after.
+  const loopMaxDeliver = config.rulesMaxDeliver + 1;
+  // Off the hot path: a batch hands its counts over and goes on to its acks (HealthCountWriter).
+  const health = new HealthCountWriter(parts.db, INBOUND_HEALTH, (error) =>
+    deps.logger.warn({ err: error }, "inbound event health counts were not written"),
+  );
+  // What arrived within a couple of milliseconds is claimed and recorded together; an inbound
+  // batch's outcomes are tallied for the events' health (see countedBatches).
+  const batched = (processorDeps: ProcessorDeps, intake: IntakeOf, counted = false) => {
+    const processor = batchProcessor(processorDeps, intake);
+    return batchingHandler(
+      counted ? countedBatches(processor, health, { lastDelivery: loopMaxDeliver, now: ctx.now }) : processor,
+      { maxBatch: config.rulesBatch, lingerMs: 2 },
+    );
+  };
   const consumers = [
     {
       stream: names.inbound,
@@ -56,6 +72,7 @@ export async function startEngine(
       handler: batched(
         { ...deps, settled: settledIn(names.inbound, "rules-engine") },
         inboundIntake(index, names.inbound),
+        true,
       ),
     },
     {
@@ -80,8 +97,7 @@ export async function startEngine(
         namespace: ns,
         dlqPrefix: config.streamPrefix,
         handler: c.handler,
-        // The handler dead-letters exhausted messages itself (it must free their claims first).
-        maxDeliver: config.rulesMaxDeliver + 1,
+        maxDeliver: loopMaxDeliver,
         backoffMs: config.rulesBackoffMs,
         stage: "rules",
         logger,
@@ -92,6 +108,7 @@ export async function startEngine(
   return {
     async stop() {
       await Promise.all(runners.map((r) => r.stop()));
+      await health.drain();
     },
   };
 }

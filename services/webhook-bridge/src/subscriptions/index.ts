@@ -10,4 +10,5 @@ export { ALL_EVENT_TYPES } from "./event-types.js";
 export { loadSecretsKeyring, KEYRING_VARIABLE } from "./secrets-keyring.js";
 export { toAttemptView } from "./attempt-log.repository.js";
 export { webhookRoutes } from "./webhooks.routes.js";
+export { webhookHealth } from "./webhook-health.js";
 export type { SubscriptionParts } from "./subscription-parts.js";

@@ -1,5 +1,5 @@
 import { sql } from "kysely";
-import type { WebhookHealth } from "@switchboard/contracts";
+import { healthFigures, type WebhookHealth } from "@switchboard/contracts";
 import { SCHEMA } from "../migrations.js";
 import { listSubscriptions } from "./subscription.repository.js";
 import type { SubscriptionParts } from "./subscription-parts.js";
@@ -13,8 +13,6 @@ interface Figures {
   attempts: string | number;
   delivered: string | number;
 }
-
-const iso = (at: Date | null) => (at === null ? null : new Date(at).toISOString());
 
 /** The health of each of an org's subscriptions, in their list order. */
 export async function webhookHealth(parts: SubscriptionParts, orgId: string): Promise<WebhookHealth[]> {
@@ -39,18 +37,21 @@ export async function webhookHealth(parts: SubscriptionParts, orgId: string): Pr
   return Promise.all(
     subscriptions.map(async (s) => {
       const f = figures.get(s.id);
-      const attempts = Number(f?.attempts ?? 0);
       const delivered = Number(f?.delivered ?? 0);
+      const counts = {
+        succeeded: delivered,
+        // Every attempt that was not delivered failed (retried, refused, gone, exhausted).
+        failed: Number(f?.attempts ?? 0) - delivered,
+        lastSuccessAt: f?.last_success ?? null,
+        lastFailureAt: f?.last_failure ?? null,
+      };
+      const backlog = parts.backlog === undefined ? null : await parts.backlog(s.id);
       return {
         id: s.id,
         url: s.url,
         enabled: s.enabled,
-        lastSuccessAt: iso(f?.last_success ?? null),
-        lastFailureAt: iso(f?.last_failure ?? null),
-        attempts24h: attempts,
         delivered24h: delivered,
-        successRate24h: attempts === 0 ? null : delivered / attempts,
-        backlog: parts.backlog === undefined ? null : await parts.backlog(s.id),
+        ...healthFigures(counts, backlog),
       };
     }),
   );

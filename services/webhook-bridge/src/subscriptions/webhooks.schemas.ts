@@ -5,7 +5,7 @@
  */
 import { MAX_PREVIOUS_SECRET_TTL_SECONDS } from "./signing-secrets.js";
 import { MAX_MAPPING_TARGETS } from "./event-mapping.js";
-import { TIMESTAMP } from "@switchboard/contracts";
+import { TIMESTAMP, webhookBridgeContract } from "@switchboard/contracts";
 import { ORG_ID_SCHEMA as ORG, ORG_PARAMS } from "@switchboard/http";
 import { ATTEMPT_OUTCOME, NULLABLE_TIME } from "./webhook-replies.schemas.js";
 
@@ -195,48 +195,5 @@ export const replayBody = {
   additionalProperties: false,
 } as const;
 
-const NULLABLE_INSTANT = { type: ["string", "null"], format: "date-time" } as const;
-
-export const webhookHealthReply = {
-  type: "object",
-  properties: {
-    webhooks: {
-      type: "array",
-      items: {
-        type: "object",
-        properties: {
-          id: SUBSCRIPTION_ID,
-          url: { type: "string" },
-          enabled: { type: "boolean" },
-          lastSuccessAt: { ...NULLABLE_INSTANT, description: "the last delivered attempt in the log" },
-          lastFailureAt: { ...NULLABLE_INSTANT, description: "the last attempt that was not delivered" },
-          attempts24h: { type: "integer" },
-          delivered24h: { type: "integer" },
-          successRate24h: {
-            type: ["number", "null"],
-            description: "delivered / attempts; null without attempts",
-          },
-          backlog: {
-            type: ["integer", "null"],
-            description:
-              "events waiting in the subscription's consumer (pending and unacked); null when unknown",
-          },
-        },
-        required: [
-          "id",
-          "url",
-          "enabled",
-          "lastSuccessAt",
-          "lastFailureAt",
-          "attempts24h",
-          "delivered24h",
-          "successRate24h",
-          "backlog",
-        ],
-        additionalProperties: false,
-      },
-    },
-  },
-  required: ["webhooks"],
-  additionalProperties: false,
-} as const;
+/** The same rows as the org's health route answers (`webhookHealth`, a command of this service). */
+export const webhookHealthReply = webhookBridgeContract.commands.webhookHealth.result;
