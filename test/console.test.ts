@@ -1,10 +1,13 @@
+import { readFileSync } from "node:fs";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+// The client a third party would use with the downloaded .creds file.
+import { connect, credsAuthenticator, type NatsConnection } from "nats";
 import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 import { CONSOLE_CSP } from "@switchboard/console";
 import { api, type Api } from "./support/api.js";
 import { collectPageErrors, launchChromium, screenshot, seriousViolations } from "./support/browser.js";
 import { natsPublisher } from "./support/nats-publisher.js";
-import { WebhookSink } from "./support/scenario-webhook-sink.js";
+import { requestsTo, verifiedBody, WebhookSink } from "./support/scenario-webhook-sink.js";
 import { ADMIN_KEY, startStack, type TestStack } from "./support/switchboard.js";
 
 /**
@@ -75,6 +78,18 @@ async function refreshUntilVisible(refresh: Locator, target: Locator, timeoutMs 
     await new Promise((resolve) => setTimeout(resolve, 300));
   }
 }
+
+/** What the page logged that the tests fail on: CSP refusals and script errors. */
+const pageProblems = (errors: string[]) =>
+  errors.filter((e) => /Content Security Policy|Refused to|EvalError|Uncaught/i.test(e));
+
+/** A NATS connection as a third party makes it with a .creds file. */
+const connectWith = (creds: string): Promise<NatsConnection> =>
+  connect({
+    servers: stack.nats.url,
+    authenticator: credsAuthenticator(new TextEncoder().encode(creds)),
+    reconnect: false,
+  });
 
 async function signIn(p: Page, key: string): Promise<void> {
   await p.goto(`${stack.url}/console/`);
@@ -358,5 +373,231 @@ describe("the console, with a viewer key", () => {
       await asViewer.post("/v1/orgs/hrh/dead-letters/retry", { status: "open" }),
     ];
     expect(refused.map((r) => [r.status, r.body.code])).toEqual(refused.map(() => [403, "SB_ERR_FORBIDDEN"]));
+  });
+});
+
+describe("the console, a content manager's further work", () => {
+  it("activates a later version, rolls back to the earlier one, disables and enables the rule", async () => {
+    const asCm = api(stack.url, keys.cm);
+    const rule = async () => (await asCm.get("/v1/orgs/hrh/rules/slot-reminder")).body;
+    await page.goto(`${stack.url}/console/#/rules/slot-reminder`);
+    await page.getByText("Active version: 1").waitFor();
+    await page.getByRole("button", { name: "Activate version 2" }).click();
+    await page.getByText("Active version: 2").waitFor();
+    await page.getByRole("button", { name: "Roll back to version 1" }).click();
+    await page.getByText("version 1 is active").waitFor();
+    await page.getByText("Active version: 1").waitFor();
+    expect(await rule()).toMatchObject({ activeVersion: 1, latestVersion: 2, enabled: true });
+
+    await page.getByRole("button", { name: "Disable", exact: true }).click();
+    await page.getByRole("button", { name: "Enable", exact: true }).waitFor();
+    expect(await page.locator("#rule-status").textContent()).toContain("disabled");
+    expect((await rule()).enabled).toBe(false);
+    await screenshot(page, "rule-disabled");
+    await page.getByRole("button", { name: "Enable", exact: true }).click();
+    await page.getByRole("button", { name: "Disable", exact: true }).waitFor();
+    expect(await rule()).toMatchObject({ activeVersion: 1, enabled: true });
+  });
+
+  it("filters rule runs by outcome and time through the API", async () => {
+    await page.goto(`${stack.url}/console/#/runs`);
+    const run = page.locator('tr[data-rule="slot-reminder"]');
+    await run.waitFor();
+    const asked = page.waitForRequest((r) => r.url().includes("status=failed"));
+    await page.getByLabel("Outcome").selectOption("failed");
+    expect((await asked).url()).toContain("/v1/orgs/hrh/rule-runs?");
+    await page.getByText("No run matches.").waitFor();
+    expect(await run.count()).toBe(0);
+    await page.getByLabel("Outcome").selectOption("succeeded");
+    await run.waitFor();
+    // From a minute ahead: the API answers no run, and the page shows none.
+    const local = await page.evaluate(() => {
+      const ahead = new Date(Date.now() + 60_000);
+      return new Date(ahead.getTime() - ahead.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+    });
+    const since = page.waitForResponse((r) => r.url().includes("from="));
+    await page.getByLabel("Since").fill(local);
+    const answer = (await (await since).json()) as { runs: unknown[] };
+    expect(answer.runs).toEqual([]);
+    await page.getByText("No run matches.").waitFor();
+    await page.getByLabel("Since").fill("");
+    await run.waitFor();
+  });
+
+  it("changes a webhook's filter and mapping, replays a delivery with them, rotates its secret and disables it", async () => {
+    const asCm = api(stack.url, keys.cm);
+    await page.goto(`${stack.url}/console/#/webhooks/${webhookId}`);
+    const filter = { "==": [{ var: "orgId" }, "hrh"] };
+    const mapping = { start: { var: "info.start" }, kind: "reminder" };
+    await page.getByLabel("Filter (JSON Logic, optional)").fill(JSON.stringify(filter));
+    await page.getByLabel("Mapping (target field → JSON Logic, optional)").fill(JSON.stringify(mapping));
+    await page.getByRole("button", { name: "Save changes" }).click();
+    await page.getByText("saved", { exact: true }).waitFor();
+    const saved = (await asCm.get(`/v1/orgs/hrh/webhooks/${webhookId}`)).body;
+    expect(saved).toMatchObject({ filter, mapping });
+
+    // The reminder delivered earlier, again, through the new mapping.
+    const attempts = (await asCm.get(`/v1/orgs/hrh/webhooks/${webhookId}/deliveries`)).body.attempts;
+    const delivered = attempts.find((a: { eventType: string }) => a.eventType === "slotReminderSent");
+    await page.getByLabel("Message id to replay").fill(delivered.messageId);
+    await page.getByRole("button", { name: "Replay", exact: true }).click();
+    await page.getByText(`replaying ${delivered.messageId}: 1 message(s) queued for delivery`).waitFor();
+    const [mapped] = await requestsTo(sink, "/reminders", { where: (r) => r.body.includes('"kind"') });
+    expect(JSON.parse(mapped!.body)).toEqual({ start: "2026-12-03T09:30:00Z", kind: "reminder" });
+    const replayRow = page.locator("tr.attempt", { hasText: "replay" });
+    await refreshUntilVisible(page.getByRole("button", { name: "Refresh attempts" }), replayRow);
+
+    // A new secret, shown once; the next request verifies with it.
+    await page.getByRole("button", { name: "Rotate the secret" }).click();
+    const shown = await page.getByText(/new signing secret, shown this once: /).textContent();
+    const secret = /shown this once: (\S+)/.exec(shown ?? "")![1]!;
+    const before = sink.to("/reminders").length;
+    await page.getByRole("button", { name: "Send a test event" }).click();
+    await page.getByText("test event sent").waitFor();
+    const [tested] = (await requestsTo(sink, "/reminders", { count: before + 1 })).slice(-1);
+    expect(() => verifiedBody(secret, tested!)).not.toThrow();
+
+    await page.getByRole("button", { name: "Disable", exact: true }).click();
+    await page.getByRole("button", { name: "Enable", exact: true }).waitFor();
+    expect(await page.getByText(`${sink.url("/reminders")} · slotReminderSent · disabled`).count()).toBe(1);
+    expect((await asCm.get(`/v1/orgs/hrh/webhooks/${webhookId}`)).body.enabled).toBe(false);
+    await screenshot(page, "webhook-changed");
+  });
+
+  it("resolves a dead letter with a comment and retries two at once", async () => {
+    const publisher = await natsPublisher(stack.nats);
+    try {
+      for (const n of [1, 2, 3])
+        await publisher.publish(
+          "switchboard.inbound.hrh.scheduling.slotMoved",
+          { bookingId: `bk-${n}` },
+          `moved-${n}`,
+        );
+    } finally {
+      await publisher.close();
+    }
+    await page.goto(`${stack.url}/console/#/dead-letters`);
+    const moved = page.locator("tr[data-letter]", { hasText: "slotMoved" });
+    await refreshUntilVisible(page.getByRole("button", { name: "Refresh" }), moved.nth(2));
+    const [resolved, ...retried] = await moved.evaluateAll((rows) => rows.map((r) => r.dataset["letter"]!));
+    const asCm = api(stack.url, keys.cm);
+
+    await page.getByLabel(`select dead letter ${resolved}`).check();
+    await page.getByLabel("Comment for resolving").fill("moved by phone, nothing to do");
+    await page.getByRole("button", { name: "Resolve selected" }).click();
+    await page.getByText("resolved 1").waitFor();
+    await page.locator(`tr[data-letter="${resolved}"]`).waitFor({ state: "detached" });
+    const letter = (await asCm.get(`/v1/orgs/hrh/dead-letters/${resolved}`)).body;
+    expect(letter.status).toBe("resolved");
+    expect(JSON.stringify(letter)).toContain("moved by phone, nothing to do");
+
+    for (const id of retried) await page.getByLabel(`select dead letter ${id}`).check();
+    await page.getByRole("button", { name: "Retry selected" }).click();
+    await page.getByText("retried 2").waitFor();
+    for (const id of retried) {
+      await page.locator(`tr[data-letter="${id}"]`).waitFor({ state: "detached" });
+      expect((await asCm.get(`/v1/orgs/hrh/dead-letters/${id}`)).body.status).toBe("retried");
+    }
+  });
+
+  it("checks a payload schema in full as it is typed, each problem at its line, as the server would", async () => {
+    const draft = (fixed: boolean) => `{
+  "type": "object",
+  "properties": {
+    "visitId": { "type": "string" },
+    "closedAt": { "type": "string", "format": "${fixed ? "date-time" : "date-tme"}" },
+    "note": { ${fixed ? '"type": "string", ' : ""}"maxLength": 200 }
+  },
+  "${fixed ? "required" : "requred"}": ["visitId"]
+}`;
+    await page.goto(`${stack.url}/console/#/inbound`);
+    await page.getByRole("button", { name: "Declare an inbound event" }).click();
+    await page.getByLabel("Name").fill("clinic.visitClosed");
+    await typeInEditor(page, "definition-schema", draft(false));
+    const problems = page.locator('ul[aria-label="Schema problems"] li');
+    await problems.filter({ hasText: 'unknown keyword "requred" (did you mean "required"?)' }).waitFor();
+    const lines = await problems.evaluateAll((items) =>
+      items.map((li) => [li.dataset["line"], li.textContent]),
+    );
+    expect(Object.fromEntries(lines)).toEqual({
+      "5": 'Line 5: error: unknown format "date-tme" (did you mean "date-time"?)',
+      "6": 'Line 6: error: "maxLength" is for string values: say "type": "string" in this schema (or one around it)',
+      "8": 'Line 8: error: unknown keyword "requred" (did you mean "required"?)',
+    });
+    await page.locator(".cm-line").nth(7).locator(".cm-lintRange-error").waitFor();
+    expect(await page.getByRole("button", { name: "Save inbound event" }).isDisabled()).toBe(true);
+    await screenshot(page, "inbound-schema-problems");
+    // The server refuses the same schema, at the same places.
+    const refused = await api(stack.url, keys.cm).put("/v1/orgs/hrh/inbound-events/clinic.visitClosed", {
+      description: "",
+      schema: JSON.parse(draft(false)),
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.body.errors.map((e: { path: string }) => e.path)).toEqual([
+      "/schema/requred",
+      "/schema/properties/closedAt/format",
+      "/schema/properties/note/maxLength",
+    ]);
+
+    await typeInEditor(page, "definition-schema", draft(true));
+    await expect.poll(() => problems.count()).toBe(0);
+    await page.getByRole("button", { name: "Save inbound event" }).click();
+    await page.getByText("saved inbound event clinic.visitClosed").waitFor();
+    const saved = await api(stack.url, keys.cm).get("/v1/orgs/hrh/inbound-events/clinic.visitClosed");
+    expect(saved.body.schema).toEqual(JSON.parse(draft(true)));
+  });
+
+  it("ran these with no Content-Security-Policy refusal and no script error", () => {
+    expect(pageProblems(pageErrors)).toEqual([]);
+  });
+});
+
+describe("the console, with an org-admin key", () => {
+  it("creates NATS credentials, downloading the .creds file once, and revokes them: NATS refuses them", async () => {
+    const admin = await createKey(api(stack.url, ADMIN_KEY), ["org-admin"]);
+    const context = await browser.newContext({
+      viewport: { width: 1280, height: 900 },
+      acceptDownloads: true,
+    });
+    context.setDefaultTimeout(10_000);
+    const p = await context.newPage();
+    const errors = collectPageErrors(p);
+    await signIn(p, admin);
+    await p.goto(`${stack.url}/console/#/credentials`);
+    await p.getByLabel("Name").fill("scheduling system");
+    await p.getByLabel("publish").check();
+    const downloading = p.waitForEvent("download");
+    await p.getByRole("button", { name: "Create and download" }).click();
+    const download = await downloading;
+    const creds = readFileSync(await download.path(), "utf8");
+    const id = download.suggestedFilename().replace(/\.creds$/, "");
+    expect(creds).toMatch(/-----BEGIN NATS USER JWT-----\s+eyJ[\w-]+\.[\w-]+\.[\w-]+\s/);
+    const seed = /-----BEGIN USER NKEY SEED-----\s+(SU[A-Z2-7]+)\s/.exec(creds)?.[1];
+    expect(seed).toBeDefined();
+    await p.getByText(`created ${id}; its .creds file was downloaded and is not shown again`).waitFor();
+    const row = p.locator(`tr[data-credential="${id}"]`);
+    expect(await row.textContent()).toContain("publish");
+    expect(await p.content()).not.toContain(seed);
+    const listed = (await api(stack.url, admin).get("/v1/orgs/hrh/nats-credentials")).body;
+    expect(listed.natsCredentials.map((c: { id: string }) => c.id)).toContain(id);
+    expect(JSON.stringify(listed)).not.toContain(seed);
+    await (await connectWith(creds)).close();
+    await screenshot(p, "credentials-created");
+
+    await p.getByRole("button", { name: `Revoke ${id}` }).click();
+    const dialog = p.getByRole("dialog", { name: `Revoke ${id}?` });
+    await dialog.waitFor();
+    expect(await seriousViolations(p)).toEqual([]);
+    await screenshot(p, "credentials-revoke-dialog");
+    await dialog.getByRole("button", { name: "Revoke", exact: true }).click();
+    await p.getByText(`revoked ${id}`, { exact: true }).waitFor();
+    await row.getByText(/^revoked /).waitFor();
+    expect(await p.getByRole("button", { name: `Revoke ${id}` }).count()).toBe(0);
+    const shown = (await api(stack.url, admin).get(`/v1/orgs/hrh/nats-credentials/${id}`)).body;
+    expect(shown.revokedAt).not.toBeNull();
+    await expect(connectWith(creds)).rejects.toThrow(/Authorization Violation/);
+    await screenshot(p, "credentials-revoked");
+    expect(pageProblems(errors)).toEqual([]);
+    await context.close();
   });
 });

@@ -42,5 +42,6 @@ export type {
 } from "./event-types.js";
 export { toSchemaErrors } from "./schema-errors.js";
 export { payloadSchemaAjv } from "./payload-ajv.js";
+export { linearRegExp } from "./linear-regexp.js";
 export type { SchemaError } from "./schema-errors.js";
 export { compileParamsValidator } from "./params-validator.js";

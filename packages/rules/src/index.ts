@@ -50,3 +50,6 @@ export { textPositions } from "./text-position.js";
 export type { TextPosition } from "./text-position.js";
 export { valueAt } from "./json-pointer.js";
 export { precompiledValidatorsModule, usePrecompiledValidators } from "./precompiled.js";
+export { checkPayloadSchema } from "./payload-schema-check.js";
+export { externalRefOf } from "./payload-schema-refs.js";
+export type { ExternalRef } from "./payload-schema-refs.js";

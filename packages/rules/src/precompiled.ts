@@ -3,7 +3,7 @@ import standaloneCode from "ajv/dist/standalone/index.js";
 import { ACTION_SPECS } from "./action-specs.js";
 import { INBOUND_DEFINITION_SCHEMA } from "./inbound-definition-schema.js";
 import { RULE_SCHEMA } from "./rule-schema.js";
-import { packageAjv, presetValidator } from "./schema-errors.js";
+import { META_SCHEMA_ID, packageAjv, presetMetaSchemaValidator, presetValidator } from "./schema-errors.js";
 import { ACTION_TYPES } from "./types.js";
 
 /**
@@ -18,6 +18,8 @@ function packageSchemas(): object[] {
 }
 
 const exportName = (index: number) => `v${index}`;
+/** The export of the draft 2020-12 meta-schema's validator, for checking payload schemas. */
+const META_EXPORT = "meta";
 
 /**
  * The package's validators as an ES module of ajv's standalone code: for a page whose
@@ -35,7 +37,10 @@ export function precompiledValidatorsModule(): string {
     ajv.addSchema(schema, exportName(index));
     return exportName(index);
   });
-  return standaloneCode.default(ajv, Object.fromEntries(names.map((name) => [name, name])));
+  return standaloneCode.default(ajv, {
+    ...Object.fromEntries(names.map((name) => [name, name])),
+    [META_EXPORT]: META_SCHEMA_ID,
+  });
 }
 
 /**
@@ -45,11 +50,14 @@ export function precompiledValidatorsModule(): string {
  */
 export function usePrecompiledValidators(module: Readonly<Record<string, unknown>>): void {
   const schemas = packageSchemas();
+  const stale = () =>
+    new Error("the precompiled validators do not match this rules package: build them again");
+  if (Object.keys(module).length !== schemas.length + 1 || typeof module[META_EXPORT] !== "function")
+    throw stale();
   schemas.forEach((schema, index) => {
     const validate = module[exportName(index)];
-    if (typeof validate !== "function" || Object.keys(module).length !== schemas.length) {
-      throw new Error("the precompiled validators do not match this rules package: build them again");
-    }
+    if (typeof validate !== "function") throw stale();
     presetValidator(schema, validate as ValidateFunction);
   });
+  presetMetaSchemaValidator(module[META_EXPORT] as ValidateFunction);
 }

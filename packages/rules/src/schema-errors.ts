@@ -36,6 +36,22 @@ export function packageAjv(code?: { source: true; esm: true; formats: Code }): A
   return ajv;
 }
 
+/** The JSON Schema draft 2020-12 meta-schema's $id: payload schemas are checked against it. */
+export const META_SCHEMA_ID = "https://json-schema.org/draft/2020-12/schema";
+let metaValidator: ValidateFunction | undefined;
+
+/** The meta-schema's validator (compiled once by the package's ajv, or given ahead of time). */
+export function metaSchemaValidator(): ValidateFunction {
+  shared ??= packageAjv();
+  metaValidator ??= shared.getSchema(META_SCHEMA_ID)!;
+  return metaValidator;
+}
+
+/** The meta-schema's validator compiled ahead of time, used instead of compiling it here. */
+export function presetMetaSchemaValidator(validate: ValidateFunction): void {
+  metaValidator = validate;
+}
+
 /** A validator compiled ahead of time for `schema` (same object), used instead of compiling it here. */
 export function presetValidator(schema: object, validate: ValidateFunction): void {
   compiled.set(schema, validate);

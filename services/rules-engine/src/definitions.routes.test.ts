@@ -64,6 +64,24 @@ describe("inbound event definitions over HTTP", () => {
       schema: { type: "object", properties: { a: { type: "strin" } } },
     });
     expectProblem(wrongType, 400, "SB_ERR_VALIDATION", "does not compile");
+    // Each problem at its place in the schema, as the console shows them while the schema is typed.
+    const several = await cm.put(`${BASE}/bad.one`, {
+      description: "x",
+      schema: { type: "object", properties: { a: { maxLength: 2 } }, requred: ["a"] },
+    });
+    expectProblem(several, 400, "SB_ERR_VALIDATION", 'unknown keyword: "requred"');
+    expect(several.body.errors).toEqual([
+      {
+        path: "/schema/requred",
+        message: 'unknown keyword "requred" (did you mean "required"?)',
+        keyword: "schema",
+      },
+      {
+        path: "/schema/properties/a/maxLength",
+        message: '"maxLength" is for string values: say "type": "string" in this schema (or one around it)',
+        keyword: "schema",
+      },
+    ]);
     const outside = await cm.put(`${BASE}/bad.one`, {
       description: "x",
       schema: { type: "object", properties: { a: { $ref: "https://json-schema.org/draft/2020-12/schema" } } },

@@ -8,6 +8,7 @@ import type { PayloadValidator } from "./payload-schema.js";
 import { findRule, findRuleVersion } from "./rule.repository.js";
 import { checkRule, invalidRule } from "./rule-validation.js";
 import { payloadValidatorOf } from "./trigger-schemas.js";
+import { parseDateTimeParam } from "./date-time-param.js";
 import type { dryRunBody } from "./rules-engine.schemas.js";
 import type { RulesEngineDB } from "./rules-engine.tables.js";
 
@@ -124,11 +125,7 @@ async function samples(
 
 /** When a dry-run payload is taken to arrive: `receivedAt`, else the time of the request. */
 function receivedAtOf(text: string | undefined): Date {
-  if (text === undefined) return new Date();
-  const time = Date.parse(text);
-  if (!DATE_TIME.test(text) || Number.isNaN(time))
-    throw new ValidationError(`receivedAt must be a date-time with a zone, e.g. 2026-12-03T09:30:00Z`);
-  return new Date(time);
+  return text === undefined ? new Date() : parseDateTimeParam("receivedAt", text);
 }
 
 /** As the engine reads it: a system event's own occurredAt, else when the message is received. */
@@ -138,8 +135,6 @@ function messageTimeOf(compiled: CompiledRule, payload: unknown, received: Date)
   const time = typeof occurredAt === "string" ? Date.parse(occurredAt) : NaN;
   return Number.isNaN(time) ? received : new Date(time);
 }
-
-const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/i;
 
 /** As the engine would: a message of an undeclared event is dead-lettered, not evaluated. */
 function undeclared(compiled: CompiledRule): PayloadValidator {

@@ -74,14 +74,32 @@ export function insertingRuleRuns(db: Kysely<RulesEngineDB>, runs: readonly Rule
     );
 }
 
+/** Which of an org's runs to list: every filter given must hold; `before` pages (see listRuleRuns). */
+export interface RuleRunFilter {
+  ruleId?: string | undefined;
+  status?: RuleRunStatus | undefined;
+  /** Runs made at or after this instant. */
+  from?: Date | undefined;
+  /** Runs made before this instant. */
+  to?: Date | undefined;
+  limit: number;
+  before?: number | undefined;
+}
+
+export const RULE_RUN_STATUSES = ["succeeded", "failed"] as const;
+export type RuleRunStatus = (typeof RULE_RUN_STATUSES)[number];
+
 /** An org's runs, newest first; `before` is the id of the last run of the previous page. */
 export async function listRuleRuns(
   db: Kysely<RulesEngineDB>,
   orgId: string,
-  filter: { ruleId?: string | undefined; limit: number; before?: number | undefined },
+  filter: RuleRunFilter,
 ): Promise<RuleRun[]> {
   let q = db.withSchema(SCHEMA).selectFrom("rule_runs").selectAll().where("org_id", "=", orgId);
   if (filter.ruleId !== undefined) q = q.where("rule_id", "=", filter.ruleId);
+  if (filter.status !== undefined) q = q.where("status", "=", filter.status);
+  if (filter.from !== undefined) q = q.where("created_at", ">=", filter.from);
+  if (filter.to !== undefined) q = q.where("created_at", "<", filter.to);
   if (filter.before !== undefined) q = q.where("id", "<", filter.before);
   const rows = await q.orderBy("id", "desc").limit(filter.limit).execute();
   return rows.map(toRun);

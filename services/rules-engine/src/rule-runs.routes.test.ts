@@ -54,6 +54,56 @@ describe("rule runs", () => {
     expect(rest.body.runs.map((r: { messageId: string }) => r.messageId)).toEqual(["m-1"]);
   });
 
+  it("filters by outcome and by time, a page at a time", async () => {
+    const at = (i: number) => new Date(Date.UTC(2026, 11, 3, 9, i));
+    await insertRuleRuns(
+      stack.db,
+      [1, 2, 3, 4, 5, 6].map((i) => ({
+        ...run("org-c", "timed", 10 + i),
+        status: i % 3 === 0 ? "failed" : "succeeded",
+        createdAt: at(i),
+      })),
+    );
+    const viewer = stack.client("viewerC");
+    const ids = (r: { body: { runs: { messageId: string }[] } }) => r.body.runs.map((x) => x.messageId);
+    expect(ids(await viewer.get("/v1/orgs/org-c/rule-runs?status=failed"))).toEqual(["m-16", "m-13"]);
+    const window = "from=2026-12-03T09:02:00Z&to=2026-12-03T10:05:00%2B01:00";
+    expect(ids(await viewer.get(`/v1/orgs/org-c/rule-runs?${window}`))).toEqual(["m-14", "m-13", "m-12"]);
+    const page = await viewer.get(`/v1/orgs/org-c/rule-runs?status=succeeded&${window}&limit=1`);
+    expect(ids(page)).toEqual(["m-14"]);
+    const rest = await viewer.get(
+      `/v1/orgs/org-c/rule-runs?status=succeeded&${window}&before=${page.body.next}`,
+    );
+    expect(ids(rest)).toEqual(["m-12"]);
+    expect(rest.body.next).toBeNull();
+  });
+
+  it("says which filter value is wrong", async () => {
+    const viewer = stack.client("viewerC");
+    const status = await viewer.get("/v1/orgs/org-c/rule-runs?status=ok");
+    expectProblem(status, 400, "SB_ERR_VALIDATION");
+    expect(JSON.stringify(status.body)).toContain("status");
+    for (const [query, named] of [
+      ["from=yesterday", 'from must be a date-time with a zone, e.g. 2026-12-03T09:30:00Z; got "yesterday"'],
+      [
+        "to=2026-02-30T10:00:00Z",
+        'to must be a date-time with a zone, e.g. 2026-12-03T09:30:00Z; got "2026-02-30T10:00:00Z"',
+      ],
+      [
+        "from=2026-12-03T10:00:00",
+        'from must be a date-time with a zone, e.g. 2026-12-03T09:30:00Z; got "2026-12-03T10:00:00"',
+      ],
+      [
+        "from=2026-12-04T00:00:00Z&to=2026-12-03T00:00:00Z",
+        "from (2026-12-04T00:00:00Z) is after to (2026-12-03T00:00:00Z)",
+      ],
+    ] as const) {
+      const answer = await viewer.get(`/v1/orgs/org-c/rule-runs?${query}`);
+      expectProblem(answer, 400, "SB_ERR_VALIDATION");
+      expect(answer.body.detail).toBe(named);
+    }
+  });
+
   it("keeps orgs apart and refuses bad paging", async () => {
     expectProblem(await stack.client("cmB").get("/v1/orgs/org-a/rule-runs"), 404, "SB_ERR_NOT_FOUND");
     expect(

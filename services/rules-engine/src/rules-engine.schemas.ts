@@ -1,4 +1,5 @@
 import { ORG_ID_SCHEMA as ORG, ORG_PARAMS } from "@switchboard/http";
+import { RULE_RUN_STATUSES } from "./rule-run.repository.js";
 /** JSON Schemas of the HTTP API's params, queries and bodies (rule documents are checked by @switchboard/rules). */
 
 // Checked in full by assertInboundName, whose error names the rule; this only bounds the input.
@@ -109,6 +110,18 @@ export const ruleRunsQuery = {
   type: "object",
   properties: {
     ruleId: RULE_ID,
+    status: { enum: RULE_RUN_STATUSES, description: "only runs with this outcome" },
+    from: {
+      type: "string",
+      maxLength: 64,
+      description:
+        "only runs made at or after this date-time with a zone (ISO 8601, e.g. 2026-12-03T09:30:00Z)",
+    },
+    to: {
+      type: "string",
+      maxLength: 64,
+      description: "only runs made before this date-time with a zone (ISO 8601)",
+    },
     limit: { type: "integer", minimum: 1, maximum: 500, default: 100 },
     before: {
       type: "integer",

@@ -3,7 +3,7 @@ import type { Infer } from "@switchboard/contracts";
 import { canonicalJson } from "@switchboard/canonical-json";
 import { ConflictError, ValidationError } from "@switchboard/errors";
 import { assertInboundName } from "@switchboard/events";
-import { validateDedup, type DedupSpec } from "@switchboard/rules";
+import { checkPayloadSchema, validateDedup, type DedupSpec } from "@switchboard/rules";
 import { findDefinition, upsertDefinition, type InboundDefinition } from "./inbound-definition.repository.js";
 import { withOrgConfigLock } from "./org-config-lock.js";
 import { compilePayloadSchema } from "./payload-schema.js";
@@ -42,7 +42,7 @@ export async function saveDefinition(
   const compiled = compilePayloadSchema(input.schema);
   if (!compiled.ok) {
     throw new ValidationError(`the schema of "${name}" does not compile: ${compiled.error}`, {
-      details: [{ path: "/schema", message: compiled.error, keyword: "schema" }],
+      details: schemaDetails(input.schema, compiled.error),
     });
   }
   const dedup = checkDedup(input.dedup, input.schema);
@@ -63,6 +63,16 @@ export async function saveDefinition(
     });
     return { outcome: current === undefined ? "created" : "updated", definition };
   });
+}
+
+/** Where in the schema each problem is, as the console shows them while the schema is typed. */
+function schemaDetails(schema: unknown, error: string) {
+  const located = checkPayloadSchema(schema).map((p) => ({
+    path: `/schema${p.path}`,
+    message: p.message,
+    keyword: "schema",
+  }));
+  return located.length > 0 ? located : [{ path: "/schema", message: error, keyword: "schema" }];
 }
 
 /** Absent means the default (a repeat of the id or of the payload); pointers start at `/dedup`. */

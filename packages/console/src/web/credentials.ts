@@ -2,6 +2,7 @@
 import { html } from "htm/preact";
 import { useState } from "preact/hooks";
 import { del, get, post, seg } from "./api.js";
+import { ConfirmButton } from "./confirm.js";
 import { canAdmin, ErrorLines, orgPath, Status, useAction, useLoad, when, onValue } from "./ui.js";
 
 interface Credential {
@@ -93,14 +94,24 @@ export function Credentials() {
       <tbody>
         ${(list.data?.natsCredentials ?? []).map(
           (c) =>
-            html`<tr>
+            html`<tr data-credential=${c.id}>
               <td>${c.id}</td>
               <td>${c.name}</td>
               <td>${c.access.join(", ")}</td>
               <td>${when(c.createdAt)}</td>
-              <td>${when(c.revokedAt)}</td>
+              <td>${c.revokedAt === null ? "—" : `revoked ${when(c.revokedAt)}`}</td>
               <td>
-                ${c.revokedAt === null ? html`<button class="danger" onClick=${() => revoke(c.id)}>Revoke ${c.id}</button>` : null}
+                ${
+                  c.revokedAt === null
+                    ? html`<${ConfirmButton}
+                        label=${`Revoke ${c.id}`}
+                        question=${`Whoever holds the .creds file of "${c.name}" is disconnected now and can never connect with it again.`}
+                        confirm="Revoke"
+                        disabled=${action.busy}
+                        onConfirm=${() => revoke(c.id)}
+                      />`
+                    : null
+                }
               </td>
             </tr>`,
         )}

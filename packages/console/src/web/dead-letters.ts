@@ -14,6 +14,21 @@ interface Letter {
   payload: unknown;
 }
 
+interface RetryResult {
+  id: number;
+  outcome: "retried" | "failed";
+  error?: string;
+}
+
+/** What a retry did to each letter: those that failed, with why, are named. */
+function retried(results: readonly RetryResult[]): string {
+  const failed = results.filter((r) => r.outcome !== "retried");
+  const said = `retried ${results.length - failed.length}`;
+  return failed.length === 0
+    ? said
+    : `${said}; ${failed.length} failed: ${failed.map((f) => `${f.id} (${f.error ?? "no reason given"})`).join(", ")}`;
+}
+
 /** The dead-letter desk: open entries by stage, with reason and payload; retry or resolve, one or many. */
 export function DeadLetters() {
   const [stage, setStage] = useState("");
@@ -37,13 +52,21 @@ export function DeadLetters() {
   };
   const done = (said: string) => (setPicked(new Set()), letters.reload(), said);
   const retry = (ids: number[]) =>
-    action.run(async () =>
-      done((await post(orgPath("/dead-letters/retry"), { ids }), `retried ${ids.length}`)),
-    );
+    action.run(async () => {
+      const answer = await post<{ results: RetryResult[] }>(orgPath("/dead-letters/retry"), { ids });
+      return done(retried(answer.results));
+    });
   const resolve = (ids: number[]) =>
     action.run(async () => {
-      for (const id of ids) await post(orgPath(`/dead-letters/${id}/resolve`), { comment });
-      return done(`resolved ${ids.length}`);
+      // One at a time: the list is shown again whatever happened, so what was resolved leaves it.
+      try {
+        for (const id of ids) await post(orgPath(`/dead-letters/${id}/resolve`), { comment });
+      } finally {
+        setPicked(new Set());
+        letters.reload();
+      }
+      setComment("");
+      return `resolved ${ids.length}`;
     });
   return html`<h1>Dead letters</h1>
     <div class="row">

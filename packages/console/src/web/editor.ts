@@ -8,12 +8,16 @@ import { EditorState } from "@codemirror/state";
 import { EditorView, keymap, lineNumbers } from "@codemirror/view";
 import { html } from "htm/preact";
 import { useEffect, useRef } from "preact/hooks";
-import type { Finding } from "./rule-lint.js";
+import type { Finding } from "./json-lint.js";
 
 export interface JsonEditorProps {
   /** Accessible name of the editing area. */
   label: string;
   id: string;
+  /**
+   * The document from outside (as loaded): a new one replaces the text. Not the typed text: handed
+   * back, an older keystroke's text would replace a newer one.
+   */
   value: string;
   readOnly?: boolean;
   onChange?: (text: string) => void;

@@ -1,10 +1,10 @@
 /// <reference lib="dom" />
-import { scanJson } from "@switchboard/rules";
+import { checkPayloadSchema } from "@switchboard/rules";
 import { html } from "htm/preact";
 import { useState } from "preact/hooks";
 import { get, put, seg } from "./api.js";
 import { JsonEditor } from "./editor.js";
-import type { Finding } from "./rule-lint.js";
+import { lintJson, type Finding } from "./json-lint.js";
 import {
   canEdit,
   ErrorLines,
@@ -37,34 +37,13 @@ const NEW_SCHEMA = `{
   "required": []
 }`;
 
-/** JSON syntax and the shape of a schema, as it is typed; the server compiles it when it is saved. */
-function lintSchema(text: string): Finding[] {
-  const scan = scanJson(text);
-  if (!scan.ok) {
-    return [
-      {
-        from: scan.error.offset,
-        to: scan.error.offset + 1,
-        line: 0,
-        severity: "error",
-        message: `not valid JSON: ${scan.error.message}`,
-      },
-    ];
-  }
-  const value = scan.value;
-  if (value === null || typeof value !== "object" || Array.isArray(value)) {
-    return [
-      {
-        from: 0,
-        to: Math.min(1, text.length),
-        line: 1,
-        severity: "error",
-        message: "a JSON Schema is an object",
-      },
-    ];
-  }
-  return [];
-}
+/**
+ * The schema as it is typed, by the same check the server's compiler agrees with
+ * (`checkPayloadSchema` of the rules package): syntax, the draft 2020-12 meta-schema, references,
+ * strict mode. Each problem at its line.
+ */
+const lintSchema = (text: string): Finding[] =>
+  lintJson(text, (value) => ({ errors: checkPayloadSchema(value) }));
 
 export function InboundEvents() {
   const list = useLoad(() => get<{ inboundEvents: Definition[] }>(orgPath("/inbound-events")));
@@ -118,7 +97,11 @@ function DefinitionEditor(props: { definition?: Definition; onSaved: (name: stri
   const d = props.definition;
   const [name, setName] = useState(d?.name ?? "");
   const [description, setDescription] = useState(d?.description ?? "");
-  const [text, setText] = useState(d === undefined ? NEW_SCHEMA : JSON.stringify(d.schema, null, 2));
+  // The editor's document is the definition's schema; what is typed is kept apart. Handing the typed
+  // text back as the document made the editor replace its text with an older keystroke's, which
+  // changed the text again: typing quickly could set the two chasing each other forever.
+  const [loaded] = useState(d === undefined ? NEW_SCHEMA : JSON.stringify(d.schema, null, 2));
+  const [text, setText] = useState(loaded);
   const [findings, setFindings] = useState<Finding[]>([]);
   const action = useAction();
   const samples = useLoad(
@@ -166,14 +149,14 @@ function DefinitionEditor(props: { definition?: Definition; onSaved: (name: stri
     <${JsonEditor}
       id="definition-schema"
       label="Payload JSON Schema"
-      value=${text}
+      value=${loaded}
       readOnly=${!canEdit()}
       onChange=${setText}
       lint=${lintSchema}
       onFindings=${setFindings}
     />
     <ul class="problems" aria-label="Schema problems">
-      ${findings.map((f) => html`<li class=${f.severity}>${f.message}</li>`)}
+      ${findings.map((f) => html`<li class=${f.severity} data-line=${f.line}>Line ${f.line}: ${f.severity}: ${f.message}</li>`)}
     </ul>
     ${
       canEdit()

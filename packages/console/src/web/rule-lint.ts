@@ -1,21 +1,9 @@
 /// <reference lib="dom" />
-import {
-  scanJson,
-  textPositions,
-  validateRule,
-  type RuleProblem,
-  type RuleWarning,
-} from "@switchboard/rules";
+import { scanJson, validateRule } from "@switchboard/rules";
 import eventSchemas from "switchboard-console:event-schemas";
+import { lintJson, type Finding } from "./json-lint.js";
 
-/** One finding of the checker, placed in the text. */
-export interface Finding {
-  from: number;
-  to: number;
-  line: number;
-  severity: "error" | "warning";
-  message: string;
-}
+export type { Finding } from "./json-lint.js";
 
 /** The inbound events' schemas by name, as the API lists them. */
 export type InboundSchemas = ReadonlyMap<string, object>;
@@ -26,65 +14,14 @@ export type InboundSchemas = ReadonlyMap<string, object>;
  * (with its did-you-mean). Each problem is placed at the value its JSON pointer names.
  */
 export function lintRule(text: string, inbound: InboundSchemas): Finding[] {
-  const scan = scanJson(text);
-  const positionOf = textPositions(scan.text);
-  const shift = text.length - scan.text.length; // a byte-order mark the scanner dropped
-  if (!scan.ok) {
-    const at = scan.error.offset + shift;
-    return [
-      {
-        from: at,
-        to: Math.min(at + 1, text.length),
-        line: positionOf(scan.error.offset).line,
-        severity: "error",
-        message: `not valid JSON: ${scan.error.message}`,
-      },
-    ];
-  }
-  const findings: Finding[] = scan.duplicates.map(({ pointer, offset }) =>
-    place(
-      text,
-      shift,
-      offset,
-      positionOf(offset).line,
-      "error",
-      `${pointer} is given twice; JSON keeps only the last`,
-    ),
-  );
-  const result = validateRule(scan.value, {
-    triggerSchema: (trigger) =>
-      "inbound" in trigger ? inbound.get(trigger.inbound) : eventSchemas.schemas[trigger.event],
-    resolveRef: (ref) => eventSchemas.refs[ref],
+  return lintJson(text, (value) => {
+    const result = validateRule(value, {
+      triggerSchema: (trigger) =>
+        "inbound" in trigger ? inbound.get(trigger.inbound) : eventSchemas.schemas[trigger.event],
+      resolveRef: (ref) => eventSchemas.refs[ref],
+    });
+    return { errors: result.ok ? [] : result.error, warnings: result.warnings };
   });
-  const located = (finding: RuleProblem | RuleWarning, severity: Finding["severity"]): Finding => {
-    const written = nearestWritten(scan.written, finding.path);
-    const offset = written === undefined ? 0 : (written.key ?? written.value);
-    return place(text, shift, offset, positionOf(offset).line, severity, finding.message);
-  };
-  if (!result.ok) findings.push(...result.error.map((p) => located(p, "error")));
-  findings.push(...result.warnings.map((w) => located(w, "warning")));
-  return findings;
-}
-
-/** The value at the pointer, or at its nearest written ancestor (a missing member's object). */
-function nearestWritten<T>(written: ReadonlyMap<string, T>, pointer: string): T | undefined {
-  for (let at = pointer; ; at = at.slice(0, at.lastIndexOf("/"))) {
-    const found = written.get(at);
-    if (found !== undefined || at === "") return found;
-  }
-}
-
-function place(
-  text: string,
-  shift: number,
-  offset: number,
-  line: number,
-  severity: Finding["severity"],
-  message: string,
-): Finding {
-  const from = offset + shift;
-  const lineEnd = text.indexOf("\n", from);
-  return { from, to: lineEnd === -1 ? text.length : lineEnd, line, severity, message };
 }
 
 /**

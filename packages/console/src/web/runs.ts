@@ -1,8 +1,8 @@
 /// <reference lib="dom" />
 import { html } from "htm/preact";
-import { useState } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 import { get } from "./api.js";
-import { ErrorLines, JsonBlock, orgPath, useLoad, when, onValue } from "./ui.js";
+import { ErrorLines, JsonBlock, orgPath, Status, useAction, useLoad, when, onValue } from "./ui.js";
 
 interface RuleRun {
   id: number;
@@ -16,24 +16,41 @@ interface RuleRun {
   error?: string;
   createdAt: string;
 }
+interface RunsPage {
+  runs: RuleRun[];
+  next: number | null;
+}
 
-/** Rule runs, filtered by rule (on the server), outcome and time (here, on the page shown). */
+/** The API's filters for what the form says; a `datetime-local` value is the browser's local time. */
+function runsQuery(filters: { ruleId: string; outcome: string; since: string; until: string }): string {
+  const query = new URLSearchParams({ limit: "100" });
+  if (filters.ruleId !== "") query.set("ruleId", filters.ruleId);
+  if (filters.outcome !== "") query.set("status", filters.outcome);
+  if (filters.since !== "") query.set("from", new Date(filters.since).toISOString());
+  if (filters.until !== "") query.set("to", new Date(filters.until).toISOString());
+  return query.toString();
+}
+
+/** Rule runs, filtered by the API by rule, outcome and time, newest first, a page at a time. */
 export function RuleRuns() {
   const [ruleId, setRuleId] = useState("");
   const [outcome, setOutcome] = useState("");
   const [since, setSince] = useState("");
-  const runs = useLoad(
-    () =>
-      get<{ runs: RuleRun[] }>(
-        orgPath(`/rule-runs?limit=200${ruleId === "" ? "" : `&ruleId=${encodeURIComponent(ruleId)}`}`),
-      ),
-    [ruleId],
-  );
-  const shown = (runs.data?.runs ?? []).filter(
-    (r) =>
-      (outcome === "" || r.status === outcome) &&
-      (since === "" || r.createdAt >= new Date(since).toISOString()),
-  );
+  const [until, setUntil] = useState("");
+  const query = runsQuery({ ruleId, outcome, since, until });
+  const runs = useLoad(() => get<RunsPage>(orgPath(`/rule-runs?${query}`)), [query]);
+  const [older, setOlder] = useState<RunsPage[]>([]);
+  const action = useAction();
+  useEffect(() => setOlder([]), [query, runs.data]);
+  const pages = runs.data === undefined ? [] : [runs.data, ...older];
+  const shown = pages.flatMap((p) => p.runs);
+  const next = pages.at(-1)?.next ?? null;
+  const more = () =>
+    action.run(async () => {
+      const page = await get<RunsPage>(orgPath(`/rule-runs?${query}&before=${next}`));
+      setOlder((pages) => [...pages, page]);
+      return undefined;
+    });
   return html`<h1>Rule runs</h1>
     <div class="row">
       <div>
@@ -52,8 +69,13 @@ export function RuleRuns() {
         <label for="runs-since">Since</label
         ><input id="runs-since" type="datetime-local" value=${since} onChange=${onValue(setSince)} />
       </div>
+      <div>
+        <label for="runs-until">Until</label
+        ><input id="runs-until" type="datetime-local" value=${until} onChange=${onValue(setUntil)} />
+      </div>
       <button onClick=${runs.reload}>Refresh</button>
     </div>
+    <${Status} status=${action.status} />
     <${ErrorLines} error=${runs.error} />
     <table>
       <caption class="visually-hidden">
@@ -85,5 +107,6 @@ export function RuleRuns() {
         )}
       </tbody>
     </table>
-    ${shown.length === 0 ? html`<p class="muted">No run matches.</p>` : null}`;
+    ${shown.length === 0 && runs.data !== undefined ? html`<p class="muted">No run matches.</p>` : null}
+    ${next === null ? null : html`<button disabled=${action.busy} onClick=${more}>Show older runs</button>`}`;
 }

@@ -59,6 +59,12 @@ const sampleEvent = () => ({
   },
 });
 
+/** What a replay did: the bridge answers how many messages it found to deliver again. */
+const replayed = (messageId: string, answer: { replayed: number }) =>
+  answer.replayed === 0
+    ? `no message ${messageId} to replay for this webhook`
+    : `replaying ${messageId}: ${answer.replayed} message(s) queued for delivery`;
+
 export function Webhooks(props: { id?: string }) {
   const list = useLoad(() => get<{ webhooks: Webhook[] }>(orgPath("/webhooks")));
   if (props.id !== undefined) {
@@ -206,7 +212,7 @@ function WebhookDetail(props: { hook: Webhook; onChanged: () => void }) {
               </div>
               <button
                 disabled=${replayId === ""}
-                onClick=${() => act(async () => (await post(orgPath(`${base}/replay`), { messageId: replayId }), `replaying ${replayId}`))}
+                onClick=${() => act(async () => replayed(replayId, await post<{ replayed: number }>(orgPath(`${base}/replay`), { messageId: replayId })))}
               >
                 Replay
               </button>

@@ -20,12 +20,13 @@ import { createRulesEngineService, type RulesEngineService } from "../../src/rul
 import { api, type Api } from "./api.js";
 import type { RulesEngineDB } from "../../src/rules-engine.tables.js";
 
-/** API keys of two orgs, by name; the stack answers key checks for exactly these. */
+/** API keys of three orgs, by name; the stack answers key checks for exactly these. */
 export const KEYS = {
   cmA: { keyId: "k-cm-a", orgId: "org-a", roles: ["content-manager"] },
   viewerA: { keyId: "k-viewer-a", orgId: "org-a", roles: ["viewer"] },
   appA: { keyId: "k-app-a", orgId: "org-a", roles: ["app"] },
   cmB: { keyId: "k-cm-b", orgId: "org-b", roles: ["content-manager"] },
+  viewerC: { keyId: "k-viewer-c", orgId: "org-c", roles: ["viewer"] },
 } as const;
 
 export type KeyName = keyof typeof KEYS;
