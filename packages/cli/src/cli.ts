@@ -1,7 +1,14 @@
 import { parseCommandLine, type FlagSpec } from "./args.js";
 import { runApply, APPLY_FLAGS } from "./commands/apply.js";
 import { runDryRun, DRY_RUN_FLAGS } from "./commands/dry-run.js";
-import { NATS_CREDS_FLAGS, NATS_INIT_FLAGS, runNatsCreds, runNatsInit } from "./commands/nats.js";
+import {
+  NATS_CREDS_FLAGS,
+  NATS_INIT_FLAGS,
+  NATS_ISSUER_FLAGS,
+  runNatsCreds,
+  runNatsInit,
+  runNatsIssuer,
+} from "./commands/nats.js";
 import { runValidate, VALIDATE_FLAGS } from "./commands/validate.js";
 import { ApiUnreachableError, ExitCodes, UsageError, type ExitCode } from "./errors.js";
 import type { CliIo } from "./io.js";
@@ -22,11 +29,12 @@ const RULES_COMMANDS: Record<string, Command> = {
 const NATS_COMMANDS: Record<string, Command> = {
   init: { flags: NATS_INIT_FLAGS, run: runNatsInit },
   creds: { flags: NATS_CREDS_FLAGS, run: runNatsCreds },
+  issuer: { flags: NATS_ISSUER_FLAGS, run: runNatsIssuer },
 };
 
 const GROUPS: Record<string, { commands: Record<string, Command>; names: string }> = {
   rules: { commands: RULES_COMMANDS, names: "validate, apply or dry-run" },
-  nats: { commands: NATS_COMMANDS, names: "init or creds" },
+  nats: { commands: NATS_COMMANDS, names: "init, creds or issuer" },
 };
 
 const HELP = new Set(["--help", "-h", "help"]);

@@ -12,10 +12,11 @@ Commands:
   rules dry-run <rule-file>      run a draft rule on a sample payload or on recent events
   nats init <dir>                a deployment's NATS authentication: server auth.conf, issuer, creds
   nats creds <dir> --services …  one more service credential from an initialised dir
+  nats issuer <dir>              tenancy's issuer.json again, with this version's system user
 
 Run "switchboard rules --help" or "switchboard nats --help" for the options.`;
 
-const NATS = `Usage: switchboard nats <init|creds> <dir> [options]
+const NATS = `Usage: switchboard nats <init|creds|issuer> <dir> [options]
 
   switchboard nats init <dir> [--namespace <ns>] [--operator <name>]
       Makes a deployment's operator and account keys and writes, into <dir> (mode 0700):
@@ -29,6 +30,11 @@ const NATS = `Usage: switchboard nats <init|creds> <dir> [options]
 
   switchboard nats creds <dir> --services <a,b> [--namespace <ns>] [--out <file>]
       A new creds file for a process running these services (to stdout, or <file> mode 0600).
+
+  switchboard nats issuer <dir>
+      Writes issuer.json (and the chain's system user) again with the system user this version
+      needs, every key unchanged: for a dir made by an earlier version, whose system user cannot
+      hear the connection events that NATS credentials' health counts. Hand it to tenancy.
 
 Exit status: 0 success, 1 problems found, 2 wrong usage.`;
 
@@ -68,6 +74,7 @@ const TEXTS: Record<string, string> = {
   nats: NATS,
   "nats init": NATS,
   "nats creds": NATS,
+  "nats issuer": NATS,
 };
 
 export function usageOf(command: string): string {

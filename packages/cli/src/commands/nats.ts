@@ -8,6 +8,7 @@ import {
   serverAuth,
   serverAuthConfig,
   servicePermissions,
+  systemUserCreds,
   type TrustChain,
 } from "@switchboard/nats-auth";
 import type { FlagSpec, ParsedCommandLine } from "../args.js";
@@ -15,6 +16,7 @@ import { ExitCodes, UsageError, type ExitCode } from "../errors.js";
 import type { CliIo } from "../io.js";
 
 export const NATS_INIT_FLAGS: FlagSpec = { namespace: { type: "string" }, operator: { type: "string" } };
+export const NATS_ISSUER_FLAGS: FlagSpec = {};
 export const NATS_CREDS_FLAGS: FlagSpec = {
   services: { type: "string" },
   namespace: { type: "string" },
@@ -79,12 +81,8 @@ export async function runNatsCreds(args: ParsedCommandLine, io: CliIo): Promise<
       "nats creds",
     );
   }
-  const file = path.join(dir, CHAIN_FILE);
-  if (!fs.existsSync(file)) {
-    io.err(`switchboard: ${dir} has no ${CHAIN_FILE}; run "switchboard nats init ${dir}" first`);
-    return ExitCodes.Problems;
-  }
-  const chain = JSON.parse(fs.readFileSync(file, "utf8")) as TrustChain;
+  const chain = readChain(dir, io);
+  if (chain === undefined) return ExitCodes.Problems;
   const user = await issueUser(issuerOf(chain), {
     name: `services:${listed.join(",")}`,
     permissions: servicePermissions(namespace, listed),
@@ -93,6 +91,44 @@ export async function runNatsCreds(args: ParsedCommandLine, io: CliIo): Promise<
   if (out === undefined) io.out(user.creds);
   else writeSecret(out, user.creds);
   return ExitCodes.Ok;
+}
+
+/**
+ * `switchboard nats issuer <dir>`: a new `issuer.json` (and the chain's system user) with the
+ * permissions this version gives the system user, for a dir an earlier version initialised (its
+ * system user cannot hear the connection events that NATS credentials' health counts). Every key
+ * stays; only the system user is minted again. The earlier system user stays valid.
+ */
+export async function runNatsIssuer(args: ParsedCommandLine, io: CliIo): Promise<ExitCode> {
+  const dir = onlyPositional(args, "nats issuer");
+  const chain = readChain(dir, io);
+  if (chain === undefined) return ExitCodes.Problems;
+  const renewed: TrustChain = {
+    ...chain,
+    systemUserCreds: await systemUserCreds({
+      systemAccountSeed: chain.systemAccountSeed,
+      accountSeed: chain.account.seed,
+    }),
+  };
+  writeSecret(path.join(dir, CHAIN_FILE), JSON.stringify(renewed, null, 2));
+  writeSecret(path.join(dir, "issuer.json"), JSON.stringify(issuerOf(renewed), null, 2));
+  io.out(
+    [
+      `A new system user written to ${dir}/issuer.json (and ${CHAIN_FILE}); every key is unchanged.`,
+      `Hand the new issuer.json to tenancy (SWITCHBOARD_NATS_ISSUER_FILE) and restart it.`,
+    ].join("\n"),
+  );
+  return ExitCodes.Ok;
+}
+
+/** The dir's key chain, or undefined with the reason told. */
+function readChain(dir: string, io: CliIo): TrustChain | undefined {
+  const file = path.join(dir, CHAIN_FILE);
+  if (!fs.existsSync(file)) {
+    io.err(`switchboard: ${dir} has no ${CHAIN_FILE}; run "switchboard nats init ${dir}" first`);
+    return undefined;
+  }
+  return JSON.parse(fs.readFileSync(file, "utf8")) as TrustChain;
 }
 
 /** The official NATS chart's values for the same: operator, system account, preloaded accounts. */

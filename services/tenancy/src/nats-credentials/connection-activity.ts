@@ -81,7 +81,7 @@ export function connectionActivity(options: {
             // A system user made before it was given these subjects (an older trust chain) is refused them.
             logger.warn(
               { err: error, subject },
-              "cannot listen to NATS connection events; credentials show no connections (a trust chain made by an earlier version: make a new one)",
+              "cannot listen to NATS connection events; credentials show no connections (an issuer made by an earlier version: `switchboard nats issuer <dir>` writes one with a system user that may)",
             );
           },
         });
