@@ -4,6 +4,7 @@ import {
   type JetStreamManager,
   type NatsConnection,
 } from "@switchboard/bus";
+import { inboundSubject } from "@switchboard/events";
 
 /** How many messages of each of an org's inbound events wait for the engine; null for one not known. */
 export type InboundBacklog = (orgId: string, names: readonly string[]) => Promise<Map<string, number | null>>;
@@ -33,7 +34,7 @@ export function inboundBacklog(
       for (let i = 0; i < names.length; i += AT_ONCE) {
         await Promise.all(
           names.slice(i, i + AT_ONCE).map(async (name) => {
-            const subject = `${options.namespace}.inbound.${orgId}.${name}`;
+            const subject = inboundSubject(options.namespace, orgId, name);
             counts.set(name, quiet ? 0 : await subjectPending(manager, options.stream, subject, floor));
           }),
         );
