@@ -57,6 +57,16 @@ describe("executeTogether", () => {
     expect(await bodies()).toEqual(["call back (done)", "new"]);
   });
 
+  it("answers the rows the last statement returns", async () => {
+    const rows = await executeTogether<Tables, { body: string }>(db, [
+      db.updateTable("notes").set({ done: false }),
+      db.insertInto("notes").values({ body: "later", done: false }).returning("body"),
+    ]);
+    expect(rows).toEqual([{ body: "later" }]);
+    await db.deleteFrom("notes").where("body", "=", "later").execute();
+    await db.updateTable("notes").set({ done: true }).where("body", "=", "call back").execute();
+  });
+
   it("runs one statement as it is, and nothing for none", async () => {
     await executeTogether(db, []);
     await executeTogether(db, [db.deleteFrom("notes").where("body", "=", "new")]);

@@ -4,8 +4,10 @@ import { writeHealthCounts, type HealthCount, type HealthTables } from "./health
 /**
  * Writes health counts off a hot path: a caller hands its counts over and goes on without waiting.
  * One statement at a time adds up everything handed over meanwhile, so callers pay at most one small
- * statement each, and fewer under load. Health figures are not a record of what happened: counts
- * the database refused (`onError` hears why), or that a killed process held, are lost.
+ * statement each, and fewer under load; with `lingerMs`, a statement waits that long for more
+ * first, so a busy path pays one statement per `lingerMs` at most. Health figures are not a record
+ * of what happened: counts the database refused (`onError` hears why), or that a killed process
+ * held, are lost.
  */
 export class HealthCountWriter {
   private queued: HealthCount[] = [];
@@ -15,6 +17,7 @@ export class HealthCountWriter {
     private readonly db: Kysely<any>,
     private readonly tables: HealthTables,
     private readonly onError: (error: unknown) => void,
+    private readonly options: { lingerMs?: number } = {},
   ) {}
 
   add(counts: readonly HealthCount[]): void {
@@ -29,7 +32,9 @@ export class HealthCountWriter {
   }
 
   private async writeAll(): Promise<void> {
+    const linger = this.options.lingerMs ?? 0;
     while (this.queued.length > 0) {
+      if (linger > 0) await new Promise((resolve) => setTimeout(resolve, linger));
       const counts = this.queued;
       this.queued = [];
       try {

@@ -38,6 +38,28 @@ describe("health counts", () => {
     await testDb?.drop();
   });
 
+  it("with a linger, writes what was handed over meanwhile together, after the linger", async () => {
+    const errors: unknown[] = [];
+    const writer = new HealthCountWriter(database.db, TABLES, (error) => errors.push(error), {
+      lingerMs: 300,
+    });
+    writer.add([count("lingered", THIS_HOUR, { succeeded: 1, lastSuccessAt: NOW - 2_000 })]);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    writer.add([count("lingered", THIS_HOUR, { succeeded: 2, lastSuccessAt: NOW - 1_000 })]);
+    expect(
+      (await readHealthFigures(database.db, TABLES, "hrh", new Date(NOW))).get("lingered"),
+    ).toBeUndefined();
+    await writer.drain();
+    expect(errors).toEqual([]);
+    expect((await readHealthFigures(database.db, TABLES, "hrh", new Date(NOW))).get("lingered")).toEqual({
+      succeeded: 3,
+      failed: 0,
+      lastSuccessAt: new Date(NOW - 1_000),
+      lastFailureAt: null,
+      lastFailureReason: null,
+    });
+  });
+
   it("adds up what writers hand over, keeps the latest times and the last failure's reason", async () => {
     const errors: unknown[] = [];
     const writer = new HealthCountWriter(database.db, TABLES, (error) => errors.push(error));

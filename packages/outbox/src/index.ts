@@ -5,9 +5,9 @@ export {
   outboxSetAsideMigration,
 } from "./outbox.table.js";
 export type { OutboxRow, OutboxTables } from "./outbox.table.js";
-export { enqueueEvent, enqueueEvents, enqueuingEvents } from "./enqueue.js";
-export type { OutboxMessage } from "./enqueue.js";
+export { enqueueEvent, enqueueEvents, enqueuingClaimedEvents, enqueuingEvents } from "./enqueue.js";
+export type { OutboxClaim, OutboxMessage } from "./enqueue.js";
 export { createOutboxRelay } from "./outbox-relay.js";
-export type { OutboxRelay, OutboxRelayOptions, OutboxPublisher } from "./outbox-relay.js";
+export type { OutboxHandoff, OutboxRelay, OutboxRelayOptions, OutboxPublisher } from "./outbox-relay.js";
 export { emitEvent, emitEvents } from "./emit.js";
 export type { EventSource, EventCause, EventToEmit } from "./emit.js";

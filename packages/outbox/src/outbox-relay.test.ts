@@ -21,10 +21,11 @@ import {
   type NatsServer,
   type TestDatabase,
 } from "@switchboard/testing";
-import { enqueueEvent } from "./enqueue.js";
+import { enqueueEvent, enqueuingClaimedEvents, type OutboxClaim } from "./enqueue.js";
 import { createOutboxRelay, type OutboxPublisher, type OutboxRelayOptions } from "./outbox-relay.js";
 import {
   deleteOutboxRowsBefore,
+  type OutboxRow,
   type OutboxTables,
   outboxMigration,
   outboxRetentionMigration,
@@ -76,25 +77,40 @@ describe("outbox relay", () => {
     return { ns, stream: streamNames(prefix).events };
   }
 
+  const planCreated = (ns: string, n: number) => ({
+    subject: eventSubject(ns, "acme", "planCreated"),
+    event: buildEvent({
+      namespace: ns,
+      orgId: "acme",
+      eventType: "planCreated",
+      requestedBy: "tester",
+      branch: "master",
+      info: { n } as never,
+    }),
+  });
+
   async function enqueue(ns: string, count: number): Promise<string[]> {
     const ids: string[] = [];
     for (let start = 0; start < count; start += 500) {
       await database.db.transaction().execute(async (trx) => {
         for (let i = start; i < Math.min(count, start + 500); i++) {
-          const event = buildEvent({
-            namespace: ns,
-            orgId: "acme",
-            eventType: "planCreated",
-            requestedBy: "tester",
-            branch: "master",
-            info: { n: i } as never,
-          });
-          ids.push(event.messageId);
-          await enqueueEvent(trx, schema, { subject: eventSubject(ns, "acme", "planCreated"), event });
+          const message = planCreated(ns, i);
+          ids.push(message.event.messageId);
+          await enqueueEvent(trx, schema, message);
         }
       });
     }
     return ids;
+  }
+
+  /** Enqueues `count` events claimed for a handoff, in one transaction; answers the rows written. */
+  async function enqueueClaimed(ns: string, count: number, claim: OutboxClaim): Promise<OutboxRow[]> {
+    const messages = Array.from({ length: count }, (_, i) => planCreated(ns, i));
+    return database.db
+      .transaction()
+      .execute(
+        async (trx) => (await enqueuingClaimedEvents(trx, schema, messages, claim)!.execute()) as OutboxRow[],
+      );
   }
 
   async function streamMessages(stream: string): Promise<number> {
@@ -462,5 +478,110 @@ describe("outbox relay", () => {
     expect(rest).toEqual(
       Array.from({ length: 5 }, () => ({ claimed_by: null, claimed_until: null, attempts: 0 })),
     );
+  });
+
+  it("rows handed over after their commit are published at once, each once, in order, and marked", async () => {
+    const { ns, stream } = await provision();
+    const counts = new Map<string, number>();
+    const marked: string[] = [];
+    // No pass would find them for a minute: only the handoff publishes them.
+    const relay = createOutboxRelay({
+      db: database.db,
+      schema,
+      logger,
+      pollMs: 60_000,
+      publish: countingPublisher(counts),
+      onPublished: (ids) => marked.push(...ids),
+    });
+    relay.start();
+    try {
+      const batches = [
+        await enqueueClaimed(ns, 3, relay.handoff.claim),
+        await enqueueClaimed(ns, 4, relay.handoff.claim),
+      ];
+      expect(batches.flat().every((r) => r.attempts === 1)).toBe(true);
+      batches.forEach((rows) => relay.handoff.publish(rows));
+      await waitFor(async () => (await unpublished()) === 0, {
+        timeoutMs: 10_000,
+        what: "handed-off rows marked",
+      });
+      const ids = batches.flat().map((r) => r.message_id);
+      expect(marked).toEqual(ids);
+      expect([...counts.entries()]).toEqual(ids.map((id) => [id, 1]));
+      const jsm = await jetstreamManager(nc);
+      const stored = await Promise.all(ids.map((_, i) => jsm.streams.getMessage(stream, { seq: i + 1 })));
+      expect(stored.map((m) => m?.header?.get("Nats-Msg-Id"))).toEqual(ids);
+    } finally {
+      await relay.stop();
+    }
+  });
+
+  it("rows claimed for a handoff that never came are left to the relay's passes until the lease ends, then published once", async () => {
+    const { ns, stream } = await provision();
+    const counts = new Map<string, number>();
+    const relay = createOutboxRelay({
+      db: database.db,
+      schema,
+      logger,
+      pollMs: 20,
+      handoffLeaseMs: 1_500,
+      publish: countingPublisher(counts),
+    });
+    relay.start();
+    try {
+      // The writer committed, then died before handing the rows over.
+      const rows = await enqueueClaimed(ns, 5, relay.handoff.claim);
+      await new Promise((r) => setTimeout(r, 700));
+      expect(await unpublished()).toBe(5);
+      await waitFor(async () => (await unpublished()) === 0, {
+        timeoutMs: 10_000,
+        what: "rows published after the lease",
+      });
+      expect([...counts.keys()].sort()).toEqual(rows.map((r) => r.message_id).sort());
+      expect([...counts.values()].every((n) => n === 1)).toBe(true);
+      expect(await streamMessages(stream)).toBe(5);
+    } finally {
+      await relay.stop();
+    }
+  });
+
+  it("a handoff whose publish fails gives its rows back: the relay's passes publish them", async () => {
+    const { ns, stream } = await provision();
+    const js = jetstream(nc);
+    let refusals = 2;
+    const relay = createOutboxRelay({
+      db: database.db,
+      schema,
+      logger,
+      pollMs: 60_000,
+      maxBackoffMs: 200,
+      publish: async (m) => {
+        if (refusals > 0) {
+          refusals--;
+          throw new Error("NATS is away");
+        }
+        return publish(js, m.subject, m.data, { msgId: m.msgId, headers: m.headers });
+      },
+    });
+    relay.start();
+    try {
+      const rows = await enqueueClaimed(ns, 3, relay.handoff.claim);
+      relay.handoff.publish(rows);
+      // Without the give-back they would wait for the lease (5 s) and a pass (a minute).
+      await waitFor(async () => (await unpublished()) === 0, {
+        timeoutMs: 4_000,
+        what: "rows published by a pass",
+      });
+      expect(await streamMessages(stream)).toBe(3);
+      const after = await database.db
+        .withSchema(schema)
+        .selectFrom("outbox")
+        .select(["message_id", "last_error"])
+        .orderBy("id")
+        .execute();
+      expect(after.map((r) => r.message_id)).toEqual(rows.map((r) => r.message_id));
+    } finally {
+      await relay.stop();
+    }
   });
 });

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { sql, type Kysely } from "kysely";
 import type { Logger } from "@switchboard/logger";
 import { tablesOf } from "@switchboard/db";
+import type { OutboxClaim } from "./enqueue.js";
 import type { OutboxRow, OutboxTables } from "./outbox.table.js";
 
 /** Publishes one message to JetStream and resolves only after the PubAck. */
@@ -40,6 +41,30 @@ export interface OutboxRelayOptions<DB extends OutboxTables> {
   setAside?: (row: OutboxRow, reason: string) => Promise<void>;
   /** Attempts with a permanent failure before a row is set aside. Default 3. */
   setAsideAfter?: number;
+  /**
+   * How long rows enqueued claimed for a handoff stay this relay's before any relay may take them
+   * (the writer died before handing them over). Default: the lease, at most 5 seconds.
+   */
+  handoffLeaseMs?: number;
+  /**
+   * How long the mark of handed-off rows waits for more before it runs: the events are out
+   * already, and under load one mark statement then covers many handoffs. Default 50 ms.
+   */
+  handoffMarkLingerMs?: number;
+}
+
+/**
+ * Publishing straight after the commit: the writer enqueues its events claimed by the relay
+ * (enqueuingClaimedEvents with `claim`) and, once its transaction commits, hands the rows over.
+ */
+export interface OutboxHandoff {
+  readonly claim: OutboxClaim;
+  /**
+   * Publishes the rows now, in order, and marks them published (marks of handoffs that come
+   * together share a statement). Returns at once: a row that fails is given back to the relay's
+   * passes, which retry it as any other row.
+   */
+  publish(rows: readonly OutboxRow[]): void;
 }
 
 /** A row the bus cannot carry: refused before it is sent. */
@@ -50,7 +75,8 @@ export interface OutboxRelay {
   start(): void;
   /** Ask for an immediate pass (after a commit that enqueued events). */
   kick(): void;
-  /** Stops after the current pass. */
+  readonly handoff: OutboxHandoff;
+  /** Stops after the current pass and the handoffs under way. */
   stop(): Promise<void>;
   /** Runs one pass; returns how many rows were published. */
   drainOnce(): Promise<number>;
@@ -75,6 +101,8 @@ export function createOutboxRelay<DB extends OutboxTables>(options: OutboxRelayO
   const batchSize = options.batchSize ?? 500;
   const leaseMs = options.leaseMs ?? 30_000;
   const maxBackoffMs = options.maxBackoffMs ?? 5_000;
+  const handoffLeaseMs = options.handoffLeaseMs ?? Math.min(leaseMs, 5_000);
+  const markLingerMs = options.handoffMarkLingerMs ?? 50;
   const id = `relay-${randomUUID()}`;
   const log = logger.child({ component: "outbox-relay", schema });
 
@@ -276,21 +304,84 @@ export function createOutboxRelay<DB extends OutboxTables>(options: OutboxRelayO
     }
   }
 
+  /** Handoffs under way, and the rows they published that wait for their mark. */
+  const handoffs = new Set<Promise<void>>();
+  let toMark: OutboxRow[] = [];
+  let marking: Promise<void> | undefined;
+
+  function publishHandedOff(rows: readonly OutboxRow[]): void {
+    if (rows.length === 0) return;
+    // Stopped: the rows are any relay's once their lease is over.
+    if (!running) return;
+    const handoff = (async () => {
+      const sorted = inOrder(rows);
+      const results = await publishRows(sorted);
+      const published = sorted.filter((_, i) => results[i]!.status === "fulfilled");
+      if (published.length > 0) markLater(published);
+      let failed = false;
+      for (const [i, result] of results.entries()) {
+        if (result.status === "fulfilled") continue;
+        failed = true;
+        await settleFailed(sorted[i]!, result.reason).catch((e: unknown) =>
+          log.warn(
+            { err: e },
+            "could not give back an outbox row whose handoff failed; it waits for its lease",
+          ),
+        );
+      }
+      if (failed) kick();
+    })()
+      .catch((error: unknown) =>
+        log.warn({ err: error }, "outbox handoff failed; its rows wait for their lease"),
+      )
+      .finally(() => handoffs.delete(handoff));
+    handoffs.add(handoff);
+  }
+
+  /** One mark statement at a time, after its linger: what is published meanwhile goes in it or the next. */
+  function markLater(rows: OutboxRow[]): void {
+    toMark.push(...rows);
+    marking ??= (async () => {
+      while (toMark.length > 0) {
+        if (markLingerMs > 0) await new Promise((resolve) => setTimeout(resolve, markLingerMs));
+        const batch = toMark;
+        toMark = [];
+        try {
+          await markPublished(batch);
+          options.onPublished?.(batch.map((r) => r.message_id));
+        } catch (error) {
+          // Published but not marked: after their lease a pass publishes them again (the broker
+          // drops the repeat) and marks them.
+          log.warn({ err: error, rows: batch.length }, "could not mark handed-off outbox rows published");
+        }
+      }
+      marking = undefined;
+    })();
+  }
+
+  function kick(): void {
+    kicked = true;
+    wake?.();
+  }
+
   return {
     id,
+    handoff: {
+      claim: { relayId: id, leaseMs: handoffLeaseMs },
+      publish: publishHandedOff,
+    },
     start() {
       if (running) return;
       running = true;
       loop = run();
     },
-    kick() {
-      kicked = true;
-      wake?.();
-    },
+    kick,
     async stop() {
       running = false;
       wake?.();
       await loop;
+      await Promise.all(handoffs);
+      await marking;
     },
     drainOnce,
   };

@@ -102,3 +102,6 @@ export type OutboxRow = Pick<
   Selectable<OutboxTables["outbox"]>,
   "id" | "message_id" | "subject" | "payload" | "headers" | "attempts"
 >;
+
+/** The columns of an OutboxRow, as a statement returns them. */
+export const OUTBOX_ROW_COLUMNS = ["id", "message_id", "subject", "payload", "headers", "attempts"] as const;

@@ -12,6 +12,7 @@ import {
   createOutboxRelay,
   deleteOutboxRowsBefore,
   type EventSource,
+  type OutboxHandoff,
   type OutboxTables,
 } from "@switchboard/outbox";
 import type { Commands } from "@switchboard/contracts";
@@ -28,6 +29,11 @@ export interface DomainParts<DB> {
   source: EventSource;
   /** Call after a commit that wrote events, so the relay publishes them now rather than at its next poll. */
   eventsWritten(): void;
+  /**
+   * The hot path's way: enqueue events claimed by the relay (enqueuingClaimedEvents with
+   * `outbox.claim`) and hand the rows over after the commit; published at once, no pass needed.
+   */
+  outbox: OutboxHandoff;
   /** Another service's command by name, untyped (for targets that are data), its failure thrown with its own code. */
   call: CommandCaller;
   /** Other services' commands, typed by their contracts, failures thrown with their own codes. */
@@ -112,6 +118,7 @@ export function createDomainService<DB extends OutboxTables>(
       maxEventBytes: ctx.nc.info?.max_payload,
     },
     eventsWritten: () => relay.kick(),
+    outbox: relay.handoff,
     call: ctx.call,
     commands: ctx.commands,
   };

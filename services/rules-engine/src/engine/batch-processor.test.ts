@@ -1,7 +1,7 @@
 import type { ConsumedMessage } from "@switchboard/bus";
 import { UnavailableError } from "@switchboard/errors";
 import { createLogger } from "@switchboard/logger";
-import type { EventSource } from "@switchboard/outbox";
+import type { EventSource, OutboxRow } from "@switchboard/outbox";
 import type { CompiledRule } from "@switchboard/rules";
 import type { CommandCaller } from "@switchboard/runtime";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -60,6 +60,8 @@ describe("the engine's batch processing", () => {
   /** What the forms service was asked, by idempotency key; users in `down` answer as a service that is away. */
   const assigned = new Map<string, unknown>();
   const down = new Set<string>();
+  /** The outbox rows handed to the relay, by the commit that wrote them. */
+  const handedOver: OutboxRow[][] = [];
   let deps: ProcessorDeps;
 
   beforeAll(async () => {
@@ -76,7 +78,12 @@ describe("the engine's batch processing", () => {
       call,
       logger: createLogger({ level: "silent" }),
       maxDeliver: 3,
-      eventsWritten: () => {},
+      outbox: {
+        claim: { relayId: "relay-test", leaseMs: 5_000 },
+        publish: (rows) => {
+          if (rows.length > 0) handedOver.push([...rows]);
+        },
+      },
       // No consumer here: every holder is taken to be still at work.
       settled: async () => false,
     };
@@ -136,8 +143,23 @@ describe("the engine's batch processing", () => {
     expect(await count("rule_runs", "m-1-again")).toBe(0);
     expect(await count("inbound_samples", "m-1")).toBe(1);
     expect((await claims("m-1")).map((c) => c.status)).toEqual(["done", "done"]);
-    const outbox = await database.db.withSchema(SCHEMA).selectFrom("outbox").select("subject").execute();
-    expect(outbox.map((r) => r.subject)).toEqual(["sb.events.org-a.slotSeen"]);
+    const outbox = await database.db
+      .withSchema(SCHEMA)
+      .selectFrom("outbox")
+      .select(["message_id", "subject", "claimed_by", "published_at"])
+      .execute();
+    expect(outbox).toEqual([
+      {
+        message_id: expect.any(String),
+        subject: "sb.events.org-a.slotSeen",
+        claimed_by: "relay-test",
+        published_at: null,
+      },
+    ]);
+    // The event went to the relay once its batch committed, claimed for it; the duplicate's batch handed over none.
+    expect(handedOver.map((rows) => rows.map((r) => [r.message_id, r.subject]))).toEqual([
+      [[outbox[0]!.message_id, "sb.events.org-a.slotSeen"]],
+    ]);
   });
 
   it("settles each message of a mixed batch on its own outcome, recording only what ran", async () => {

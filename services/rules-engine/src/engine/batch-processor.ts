@@ -10,7 +10,7 @@ import {
   type MessageRecord,
   type RuleRun,
 } from "./run-recorder.js";
-import { SamplePruner, saveSamples, type Sample, type SampleKey } from "./samples.js";
+import { insertingSamples, SamplePruner, type Sample } from "./samples.js";
 import { finished, recordOf, refused, type ProcessorDeps, type Triggered } from "./triggered.js";
 
 /** A triggered message of the batch, its rules evaluated. */
@@ -32,10 +32,12 @@ interface Work {
  *
  * 1. Intake: each message is parsed, validated against its declared schema and its candidate rules
  *    evaluated, in memory. A message refused here (undeclared, invalid) is settled at once.
- * 2. Claim: one transaction writes the batch's samples, claims every message's dedup keys, and
- *    records at once the messages whose matched actions stay in the engine (nothing matched, or
- *    `emit`, which writes to the engine's own outbox): their runs, events and claims' end commit
- *    with their claim. A duplicate is acked; a message whose data another one holds is retried.
+ * 2. Claim: one transaction writes the batch's samples and claims every message's dedup keys (one
+ *    statement when every key is new), and records at once the messages whose matched actions stay
+ *    in the engine (nothing matched, or `emit`, which writes to the engine's own outbox, claimed
+ *    for its relay): their runs, events and claims' end commit with their claim, and the events go
+ *    to the relay as soon as they are committed. A duplicate is acked; a message whose data
+ *    another one holds is retried.
  * 3. Act: the claimed messages whose actions call other services run them, side by side, each
  *    message's actions in order, as idempotent commands keyed by the message.
  * 4. Record: one transaction records their runs and completes their claims; then every message is
@@ -75,9 +77,7 @@ export function batchProcessor(deps: ProcessorDeps, intakeOf: IntakeOf): BatchHa
     // No action here calls out, so these runs do no I/O and throw nothing transient.
     for (const w of work)
       if (!needsCommands(w.matches)) w.local = recordOf(w.t, w.keys, await runMatches(deps, w));
-    let pruneDue: SampleKey[] = [];
     const claims = await deps.db.transaction().execute(async (trx) => {
-      pruneDue = await saveSamples(trx, samples);
       const claimed = await claimBatch(
         trx,
         work.map((w) => ({
@@ -87,22 +87,25 @@ export function batchProcessor(deps: ProcessorDeps, intakeOf: IntakeOf): BatchHa
           holder: String(w.msg.seq),
           keys: w.keys,
         })),
+        insertingSamples(trx, samples),
       );
-      await writeRecords(
+      const emitted = await writeRecords(
         trx,
         deps.source,
+        deps.outbox.claim,
         work.flatMap((w, i) => (claimed[i]!.outcome === "claimed" && w.local ? [w.local] : [])),
       );
-      return claimed;
+      return { claimed, emitted };
     });
-    pruner.schedule(pruneDue);
+    deps.outbox.publish(claims.emitted);
+    pruner.written(samples);
 
     const remote: Work[] = [];
     await Promise.all(
       work.map(async (w, i) => {
-        const claim: ClaimOutcome = claims[i]!;
+        const claim: ClaimOutcome = claims.claimed[i]!;
         if (claim.outcome !== "claimed") outcomes[w.index] = await refused(deps, w.msg, w.t, w.scope, claim);
-        else if (w.local !== undefined) outcomes[w.index] = finished(deps, w.local);
+        else if (w.local !== undefined) outcomes[w.index] = finished(w.local);
         else remote.push(w);
       }),
     );
@@ -144,10 +147,13 @@ async function actAndRecord(deps: ProcessorDeps, remote: Work[], outcomes: Handl
     }),
   );
   try {
-    await recordMessages(
-      deps.db,
-      deps.source,
-      records.map((r) => r.record),
+    deps.outbox.publish(
+      await recordMessages(
+        deps.db,
+        deps.source,
+        deps.outbox.claim,
+        records.map((r) => r.record),
+      ),
     );
   } catch (error) {
     // The actions ran (idempotently): a redelivery of the same copy takes its claim over and records them.
@@ -155,7 +161,7 @@ async function actAndRecord(deps: ProcessorDeps, remote: Work[], outcomes: Handl
     for (const { w } of records) outcomes[w.index] = { kind: "retry", reason };
     return;
   }
-  for (const { w, record } of records) outcomes[w.index] = finished(deps, record);
+  for (const { w, record } of records) outcomes[w.index] = finished(record);
   // Out of retries: free the claims so a retry from the dead-letter desk (or a copy) can run. Should
   // that fail, the batch is retried (its recorded messages are duplicates then), and claims a message
   // leaves behind when the loop dead-letters it are freed by the next copy that finds them abandoned.

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { sql, type Kysely, type Selectable, type Transaction } from "kysely";
+import { executeTogether, type Statement } from "@switchboard/db";
 import type { DedupKey } from "./dedup-keys.js";
 
 import { SCHEMA } from "../migrations.js";
@@ -54,28 +55,52 @@ const rowKey = (orgId: string, eventName: string, kind: string, value: string) =
 
 /**
  * Claims the keys of a batch of messages in the caller's short transaction, which holds them locked
- * until it ends: three statements for the batch (insert what is free, read every key's claim locked,
- * drop what refused messages inserted). Claims persist without time limit, so dedup outlives the
- * broker's duplicate window; no lock is held while the messages' actions run. Keys are written and
- * locked in one order, so batches of two replicas that share keys wait for each other, not deadlock.
- * A redelivery of the copy holding a claim (`holder`) may take it over, but another copy of the same
- * id (posted over HTTP and published on NATS) must wait for it. Two messages of one batch with the
- * same data: the first claims it, the second is busy until the first is done.
+ * until it ends. One statement when every key is new (the usual case: it inserts them, and `with`,
+ * a statement to run alongside, e.g. the batch's samples); otherwise two more (read every key's claim
+ * locked, drop what refused messages inserted). Claims persist without time limit, so dedup
+ * outlives the broker's duplicate window; no lock is held while the messages' actions run. Keys are
+ * written and locked in one order, so batches of two replicas that share keys wait for each other,
+ * not deadlock. A redelivery of the copy holding a claim (`holder`) may take it over, but another
+ * copy of the same id (posted over HTTP and published on NATS) must wait for it. Two messages of one
+ * batch with the same data: the first claims it, the second is busy until the first is done.
  */
 export async function claimBatch(
   trx: Transaction<RulesEngineDB>,
   requests: readonly ClaimRequest[],
+  alongside?: Statement,
 ): Promise<ClaimOutcome[]> {
-  if (requests.length === 0) return [];
+  if (requests.length === 0) {
+    if (alongside !== undefined) await executeTogether<RulesEngineDB>(trx, [alongside]);
+    return [];
+  }
   const stored = requests.map((r) => ({ ...r, keys: r.keys.map(storedKey) }));
   const keys = keysOf(requests);
-  await sql`insert into ${CLAIMS} (org_id, event_name, kind, value, message_id, status, holder)
+  const inserted = await executeTogether<RulesEngineDB, ClaimKeyRow>(trx, [
+    ...(alongside === undefined ? [] : [alongside]),
+    sql`insert into ${CLAIMS} (org_id, event_name, kind, value, message_id, status, holder)
     values ${sql.join(
       keys.map(
         (k) =>
           sql`(${k.orgId}, ${k.eventName}, ${k.kind}, ${k.value}, ${k.messageId}, 'processing', ${k.of.holder})`,
       ),
-    )} on conflict (org_id, event_name, kind, value) do nothing`.execute(trx);
+    )} on conflict (org_id, event_name, kind, value) do nothing
+    returning org_id, event_name, kind, value, message_id, holder`,
+  ]);
+  // A key this statement wrote for the copy asking is that copy's, locked by this transaction: a
+  // copy whose keys all are is claimed, with nothing more to read.
+  const mine = new Set(
+    inserted.map((row) =>
+      JSON.stringify([row.org_id, row.event_name, row.kind, row.value, row.message_id, row.holder]),
+    ),
+  );
+  if (
+    stored.every((r) =>
+      r.keys.every((k) =>
+        mine.has(JSON.stringify([r.orgId, r.eventName, k.kind, k.value, r.messageId, r.holder])),
+      ),
+    )
+  )
+    return stored.map(() => ({ outcome: "claimed" }));
   const { rows: found } = await lockedKeys(keys).execute(trx);
   const byKey = new Map(found.map((row) => [rowKey(row.org_id, row.event_name, row.kind, row.value), row]));
   const releases: Release[] = [];
@@ -87,6 +112,16 @@ export async function claimBatch(
   });
   await releaseRefused(trx, releases);
   return outcomes;
+}
+
+/** A claim as the insert returns it. */
+interface ClaimKeyRow {
+  org_id: string;
+  event_name: string;
+  kind: string;
+  value: string;
+  message_id: string;
+  holder: string;
 }
 
 /** What a refused message frees of what it inserted: its keys, or what its own stream copy holds. */

@@ -46,14 +46,18 @@ export async function startEngine(
     call: parts.call,
     logger: logger.child({ component: "rules-engine" }),
     maxDeliver: config.rulesMaxDeliver,
-    eventsWritten: parts.eventsWritten,
+    outbox: parts.outbox,
   };
   // The handler dead-letters exhausted messages itself (it must free their claims first); the loop
   // does at the delivery after.
   const loopMaxDeliver = config.rulesMaxDeliver + 1;
   // Off the hot path: a batch hands its counts over and goes on to its acks (HealthCountWriter).
-  const health = new HealthCountWriter(parts.db, INBOUND_HEALTH, (error) =>
-    deps.logger.warn({ err: error }, "inbound event health counts were not written"),
+  // A statement a quarter of a second at most: the figures are read by people, not by the path.
+  const health = new HealthCountWriter(
+    parts.db,
+    INBOUND_HEALTH,
+    (error) => deps.logger.warn({ err: error }, "inbound event health counts were not written"),
+    { lingerMs: 250 },
   );
   // What arrived within a couple of milliseconds is claimed and recorded together; an inbound
   // batch's outcomes are tallied for the events' health (see countedBatches).

@@ -40,9 +40,10 @@ describe("recording a message", () => {
     };
     // No rule here emits an event, so the event source is never read.
     const source = {} as EventSource;
+    const relay = { relayId: "relay-test", leaseMs: 5_000 };
     await Promise.all([
-      recordMessages(database.db, source, [record]),
-      recordMessages(database.db, source, [record]),
+      recordMessages(database.db, source, relay, [record]),
+      recordMessages(database.db, source, relay, [record]),
     ]);
     const runs = await database.db.withSchema(SCHEMA).selectFrom("rule_runs").selectAll().execute();
     expect(runs).toHaveLength(1);

@@ -2,7 +2,13 @@ import { createHash } from "node:crypto";
 import type { Kysely, Transaction } from "kysely";
 import { buildEvent, eventSubject } from "@switchboard/events";
 import { executeTogether } from "@switchboard/db";
-import { enqueuingEvents, type EventSource, type OutboxMessage } from "@switchboard/outbox";
+import {
+  enqueuingClaimedEvents,
+  type EventSource,
+  type OutboxClaim,
+  type OutboxMessage,
+  type OutboxRow,
+} from "@switchboard/outbox";
 import type { CompiledRule } from "@switchboard/rules";
 import type { ActionResult } from "./action-runner.js";
 import { insertingRuleRuns } from "../rule-run.repository.js";
@@ -55,19 +61,22 @@ export function emittedMessageId(idempotencyKey: string): string {
  * In one transaction: the messages' rule runs (what fired, on what input, what it did), the custom
  * events their rules emit, and their dedup claims marked done (or freed). Either all of it is
  * recorded, or none and the messages are retried; a message another delivery recorded first (an
- * overlapping redelivery) is left out.
+ * overlapping redelivery) is left out. Answers the outbox rows of the emitted events, claimed for
+ * `claim`'s relay, to hand over now that they are committed.
  */
 export async function recordMessages(
   db: Kysely<RulesEngineDB>,
   source: EventSource,
+  claim: OutboxClaim,
   records: readonly MessageRecord[],
-): Promise<void> {
-  if (records.length === 0) return;
-  await db.transaction().execute(async (trx) => {
+): Promise<OutboxRow[]> {
+  if (records.length === 0) return [];
+  return db.transaction().execute(async (trx) => {
     const recorded = await lockForRecording(trx, records.map(refOf));
-    await writeRecords(
+    return writeRecords(
       trx,
       source,
+      claim,
       records.filter((r) => !recorded.has(refKey(refOf(r)))),
     );
   });
@@ -85,18 +94,27 @@ export function refOf(record: MessageRecord): ClaimedMessage {
 
 /**
  * What recordMessages writes, in a transaction that holds the messages' claims locked already, as
- * one statement: all their runs, all their emitted events, the claims they complete and those they
- * free (none of these parts reads another's rows).
+ * one statement: all their runs, the claims they complete and those they free, and last all their
+ * emitted events, enqueued claimed for `claim`'s relay (none of these parts reads another's rows).
+ * Answers the emitted events' outbox rows, to hand to the relay after the commit.
  */
 export async function writeRecords(
   trx: Transaction<RulesEngineDB>,
   source: EventSource,
+  claim: OutboxClaim,
   records: readonly MessageRecord[],
-): Promise<void> {
-  if (records.length === 0) return;
+): Promise<OutboxRow[]> {
+  if (records.length === 0) return [];
   const completed = records.filter((r) => r.complete).map(refOf);
   const freed = records.filter((r) => !r.complete).map(refOf);
-  await executeTogether<RulesEngineDB>(
+  const events = records.flatMap((record) =>
+    record.runs.flatMap((run) =>
+      run.actions
+        .filter((a) => a.outcome === "emit")
+        .map((action) => emitted(source, record, run.rule, action)),
+    ),
+  );
+  const rows = await executeTogether<RulesEngineDB, OutboxRow>(
     trx,
     [
       insertingRuleRuns(
@@ -116,18 +134,6 @@ export async function writeRecords(
           })),
         ),
       ),
-      enqueuingEvents<RulesEngineDB>(
-        trx,
-        SCHEMA,
-        records.flatMap((record) =>
-          record.runs.flatMap((run) =>
-            run.actions
-              .filter((a) => a.outcome === "emit")
-              .map((action) => emitted(source, record, run.rule, action)),
-          ),
-        ),
-        "ignore",
-      ),
       completed.length > 0 ? completing(completed) : undefined,
       freed.length > 0 ? releasing(freed) : undefined,
       startingTimers(
@@ -139,8 +145,11 @@ export async function writeRecords(
         records.flatMap((r) => r.cancels ?? []),
       ),
       cancellingTimers(records.flatMap((r) => r.cancels ?? [])),
+      // Last: its rows are the statement's answer.
+      enqueuingClaimedEvents<RulesEngineDB>(trx, SCHEMA, events, claim),
     ].filter((statement) => statement !== undefined),
   );
+  return events.length === 0 ? [] : rows;
 }
 
 /** The event an `emit` action writes to the outbox. */

@@ -2,7 +2,7 @@ import { createLogger } from "@switchboard/logger";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openEngineDatabase, type EngineDatabase } from "../../test/support/engine-database.js";
 import { SCHEMA } from "../migrations.js";
-import { SamplePruner, saveSamples } from "./samples.js";
+import { insertingSamples, SamplePruner, type Sample } from "./samples.js";
 
 describe("inbound samples", () => {
   let database: EngineDatabase;
@@ -20,27 +20,37 @@ describe("inbound samples", () => {
       .orderBy("id")
       .execute();
 
-  it("keeps the last 100 of an event, cut back after the batches that wrote them, and no other event's", async () => {
+  const save = (samples: Sample[]) => insertingSamples(database.db, samples)!.execute();
+
+  it("keeps the last 100 of an event, cut back after every 50 written, and no other event's", async () => {
     const pruner = new SamplePruner(database.db, createLogger({ level: "silent" }));
-    await saveSamples(database.db, [
-      { orgId: "org-a", name: "other", messageId: "o-1", payload: {}, valid: true },
-    ]);
-    for (let batch = 0; batch < 13; batch++) {
-      const samples = Array.from({ length: 10 }, (_, i) => ({
+    const other = [{ orgId: "org-a", name: "other", messageId: "o-1", payload: {}, valid: true }];
+    await save(other);
+    pruner.written(other);
+    const batch = (b: number) =>
+      Array.from({ length: 10 }, (_, i) => ({
         orgId: "org-a",
         name: "slotBooked",
-        messageId: `s-${batch * 10 + i + 1}`,
-        payload: { n: batch * 10 + i + 1 },
+        messageId: `s-${b * 10 + i + 1}`,
+        payload: { n: b * 10 + i + 1 },
         valid: true,
       }));
-      pruner.schedule(await database.db.transaction().execute((trx) => saveSamples(trx, samples)));
+    for (let b = 0; b < 15; b++) {
+      await save(batch(b));
+      pruner.written(batch(b));
     }
     await pruner.idle();
-    const ids = (await kept("slotBooked")).map((r) => r.message_id);
-    // Due at the rows whose ids passed a multiple of 25; the last cut, after the 13th batch, keeps 100.
+    // Cut after the 5th, 10th and 15th batches: the last keeps s-51 … s-150.
+    let ids = (await kept("slotBooked")).map((r) => r.message_id);
     expect(ids).toHaveLength(100);
-    expect(ids[0]).toBe("s-31");
-    expect(ids.at(-1)).toBe("s-130");
+    expect(ids[0]).toBe("s-51");
+    expect(ids.at(-1)).toBe("s-150");
+    // Fewer than 50 more: not cut yet.
+    await save(batch(15));
+    pruner.written(batch(15));
+    await pruner.idle();
+    ids = (await kept("slotBooked")).map((r) => r.message_id);
+    expect([ids.length, ids.at(-1)]).toEqual([110, "s-160"]);
     expect(await kept("other")).toHaveLength(1);
   });
 });

@@ -16,23 +16,19 @@ export interface Sample {
 }
 
 /** An inbound event whose kept samples are due to be cut back to the last ones. */
-export interface SampleKey {
+interface SampleKey {
   orgId: string;
   name: string;
 }
 
 /**
- * Keeps the last messages of each inbound event, for dry runs against real traffic. A batch's
- * samples are one statement in the transaction that claims its messages, so they cost no commit of
- * their own. Returns the events whose samples are due to be cut back (one whose id passed a multiple
- * of 25): that is done after the commit, by a SamplePruner.
+ * Keeps the last messages of each inbound event, for dry runs against real traffic: the statement
+ * that writes a batch's samples, to run with the claim of its messages (claimBatch's `alongside`),
+ * so they cost neither a commit nor a round trip of their own. A SamplePruner cuts them back.
  */
-export async function saveSamples(
-  db: Kysely<RulesEngineDB>,
-  samples: readonly Sample[],
-): Promise<SampleKey[]> {
-  if (samples.length === 0) return [];
-  const saved = await db
+export function insertingSamples(db: Kysely<RulesEngineDB>, samples: readonly Sample[]) {
+  if (samples.length === 0) return undefined;
+  return db
     .withSchema(SCHEMA)
     .insertInto("inbound_samples")
     .values(
@@ -44,24 +40,23 @@ export async function saveSamples(
         valid: s.valid,
         ...(s.receivedAt === undefined ? {} : { received_at: s.receivedAt }),
       })),
-    )
-    .returning(["id", "org_id", "name"])
-    .execute();
-  const due = new Map<string, SampleKey>();
-  for (const row of saved)
-    if (Number(row.id) % 25 === 0)
-      due.set(JSON.stringify([row.org_id, row.name]), { orgId: row.org_id, name: row.name });
-  return [...due.values()];
+    );
 }
 
+/** Samples an event gets between two cuts: it holds at most KEEP + CUT_EVERY - 1 of them. */
+const CUT_EVERY = 50;
+
 /**
- * Cuts events' samples back to the last 100, outside the transactions that claim messages: inside
- * them, batches running side by side waited for each other's row locks on the same event's samples
- * (the costliest statement of the whole path in pg_stat_statements). One cut runs at a time; events
- * that come due meanwhile are cut next. A failure is logged: the next cut catches up.
+ * Cuts events' samples back to the last 100 once CUT_EVERY more were written, outside the
+ * transactions that claim messages: inside them, batches running side by side waited for each
+ * other's row locks on the same event's samples (the costliest statement of the whole path in
+ * pg_stat_statements). One cut runs at a time; events that come due meanwhile are cut next. A
+ * failure is logged: the next cut catches up. The counts are this process's: each replica cuts
+ * after the samples it wrote.
  */
 export class SamplePruner {
   readonly #due = new Map<string, SampleKey>();
+  readonly #written = new Map<string, number>();
   #running: Promise<void> | undefined;
 
   constructor(
@@ -69,8 +64,18 @@ export class SamplePruner {
     private readonly logger: Logger,
   ) {}
 
-  schedule(keys: readonly SampleKey[]): void {
-    for (const key of keys) this.#due.set(JSON.stringify([key.orgId, key.name]), key);
+  /** Counts samples that were written (their transaction committed); cuts the events that came due. */
+  written(samples: readonly Sample[]): void {
+    for (const { orgId, name } of samples) {
+      const key = JSON.stringify([orgId, name]);
+      const n = (this.#written.get(key) ?? 0) + 1;
+      if (n < CUT_EVERY) {
+        this.#written.set(key, n);
+        continue;
+      }
+      this.#written.delete(key);
+      this.#due.set(key, { orgId, name });
+    }
     if (this.#due.size > 0) this.#running ??= this.#drain().finally(() => (this.#running = undefined));
   }
 

@@ -1,7 +1,7 @@
 import type { Kysely } from "kysely";
 import type { ConsumedMessage, HandlerOutcome } from "@switchboard/bus";
 import type { Logger } from "@switchboard/logger";
-import type { EventSource } from "@switchboard/outbox";
+import type { EventSource, OutboxHandoff } from "@switchboard/outbox";
 import type { CompiledRule, DedupSpec } from "@switchboard/rules";
 import type { CommandCaller } from "@switchboard/runtime";
 import { releaseAbandoned, type ClaimOutcome } from "./dedup-claims.js";
@@ -18,8 +18,8 @@ export interface ProcessorDeps {
   call: CommandCaller;
   logger: Logger;
   maxDeliver: number;
-  /** Wakes the outbox relay after custom events were written. */
-  eventsWritten(): void;
+  /** The relay the custom events are enqueued for, claimed, and handed to after the commit. */
+  outbox: OutboxHandoff;
   /**
    * Whether the consumer has settled (acked, dead-lettered) every message up to this stream
    * sequence: a claim held by such a copy is no longer being worked on.
@@ -61,9 +61,8 @@ export function recordOf(t: Triggered, keys: DedupKey[], matched: RuleRun[]): Me
   };
 }
 
-/** After the record committed: wake the relay for emitted events, then ack or dead-letter. */
-export function finished(deps: ProcessorDeps, record: MessageRecord): HandlerOutcome {
-  if (record.runs.some((r) => r.actions.some((a) => a.outcome === "emit"))) deps.eventsWritten();
+/** After the record committed: ack or dead-letter (its emitted events are handed to the relay). */
+export function finished(record: MessageRecord): HandlerOutcome {
   return outcomeOf(record.runs);
 }
 
