@@ -42,6 +42,9 @@ describe("loadConfig", () => {
     expect(loadConfig({ SWITCHBOARD_RULES_BATCH: "1" }).rulesBatch).toBe(1);
     expect(() => loadConfig({ SWITCHBOARD_RULES_BATCH: "0" })).toThrow(/SWITCHBOARD_RULES_BATCH/);
     expect(() => loadConfig({ SWITCHBOARD_RULES_BATCH: "501" })).toThrow(/SWITCHBOARD_RULES_BATCH/);
+    expect(loadConfig({}).rulesLingerMs).toBe(10);
+    expect(loadConfig({ SWITCHBOARD_RULES_LINGER_MS: "0" }).rulesLingerMs).toBe(0);
+    expect(() => loadConfig({ SWITCHBOARD_RULES_LINGER_MS: "1001" })).toThrow(/SWITCHBOARD_RULES_LINGER_MS/);
   });
 
   it("parses lists and numbers", () => {

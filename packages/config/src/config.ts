@@ -61,6 +61,8 @@ export interface Config {
   rulesConcurrency: number;
   /** Most messages the rules engine claims and records in one transaction. */
   rulesBatch: number;
+  /** How long the first message of a rules-engine batch waits for others before the batch runs (ms). */
+  rulesLingerMs: number;
   /** `kid:base64key,…` (32-byte keys) encrypting stored secrets; absent: all-in-one keeps one in the data dir. */
   secretsKeyring: string | undefined;
   /** Default webhook retry schedule (ms before each retry); a subscription may set its own. */
@@ -147,6 +149,7 @@ export function loadConfig(env: Env = process.env): Config {
     ),
     rulesConcurrency: readInt(env, "SWITCHBOARD_RULES_CONCURRENCY", 64, 1, 1024),
     rulesBatch: readInt(env, "SWITCHBOARD_RULES_BATCH", 64, 1, 500),
+    rulesLingerMs: readInt(env, "SWITCHBOARD_RULES_LINGER_MS", 10, 0, 1_000),
     secretsKeyring: readOptional(env, "SWITCHBOARD_SECRETS_KEYRING"),
     webhookRetryScheduleMs: readIntList(
       env,
