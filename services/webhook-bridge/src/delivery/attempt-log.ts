@@ -14,6 +14,12 @@ const MAX_UNLOGGED = 10_000;
 /** Rows or lookups in one statement, and statements of each kind running at once. */
 const MAX_BATCH = 256;
 const MAX_RUNNING = 2;
+/**
+ * How long an attempt waits for others to share its INSERT. The delivery has happened by then and
+ * only its ack waits, so fewer statements (at 500 deliveries/s, about 30 a second instead of 100)
+ * cost no one any latency. Lookups come before a delivery and do not wait.
+ */
+const WRITE_LINGER_MS = 20;
 
 /** What the log and this engine know of a message for a subscription, before sending it. */
 export type LogLookup =
@@ -38,10 +44,13 @@ export class AttemptLog {
       const delivered = await deliveredAmong(db, keys);
       return keys.map((k) => delivered.has(deliveryKey(k.subscriptionId, k.messageId)));
     }, options);
-    this.writes = new Batcher(async (attempts) => {
-      await insertAttempts(db, attempts);
-      return attempts.map(() => undefined);
-    }, options);
+    this.writes = new Batcher(
+      async (attempts) => {
+        await insertAttempts(db, attempts);
+        return attempts.map(() => undefined);
+      },
+      { ...options, lingerMs: WRITE_LINGER_MS },
+    );
   }
 
   async lookUp(subscriptionId: string, messageId: string): Promise<LogLookup> {
