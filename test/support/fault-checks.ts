@@ -3,6 +3,7 @@ import { expect } from "vitest";
 import { waitFor } from "@switchboard/testing";
 import { booking } from "./examples.js";
 import type { FaultSink } from "./fault-sink.js";
+import { EMITTED } from "./fault-seed.js";
 
 /** What the flow left in PostgreSQL, read by the test as an operator would. */
 export interface FlowCounts {
@@ -14,6 +15,9 @@ export interface FlowCounts {
   openClaims: number;
   /** Messages the bridge's log shows delivered more than once to the subscription. */
   loggedTwice: number;
+  /** The rule's emitted events in the rules engine's outbox, and those of them published. */
+  emitted: number;
+  emittedPublished: number;
 }
 
 const COUNTS = `
@@ -27,7 +31,10 @@ const COUNTS = `
     (select count(*) from (
       select message_id from webhook_bridge.delivery_attempts
       where kind = 'delivery' and outcome = 'delivered' group by message_id having count(*) > 1
-    ) twice) as "loggedTwice"`;
+    ) twice) as "loggedTwice",
+    (select count(*) from rules_engine.outbox where subject like '%.${EMITTED}') as emitted,
+    (select count(*) from rules_engine.outbox
+      where subject like '%.${EMITTED}' and published_at is not null) as "emittedPublished"`;
 
 /** A pool that survives the database going away: broken connections are replaced on the next query. */
 export function flowReader(url: string) {
@@ -68,6 +75,7 @@ export async function waitUntilSettled(
           last.assignments >= accepted &&
           last.runs >= accepted &&
           last.openClaims === 0 &&
+          last.emittedPublished >= accepted &&
           sink.distinct >= last.assignments
         );
       },
@@ -83,12 +91,14 @@ export async function waitUntilSettled(
 
 /**
  * Every accepted booking has exactly one form assignment (its own appointment time), one succeeded
- * rule run and no open claim, and every assignment reached the sink under its own webhook-id.
+ * rule run, no open claim and one emitted event, published and stored once in EVENTS (`stored`
+ * counts them there), and every assignment reached the sink under its own webhook-id.
  */
 export async function expectExactlyOnce(
   reader: FlowReader,
   sink: FaultSink,
   accepted: number[],
+  stored: () => Promise<number>,
 ): Promise<FlowCounts> {
   const counts = await reader.counts();
   expect(counts).toMatchObject({
@@ -99,7 +109,10 @@ export async function expectExactlyOnce(
     runMessages: accepted.length,
     openClaims: 0,
     loggedTwice: 0,
+    emitted: accepted.length,
+    emittedPublished: accepted.length,
   });
+  expect(await stored()).toBe(accepted.length);
   const expectedTimes = accepted.map((n) => booking(n).slot.start).sort();
   expect(await reader.appointmentTimes()).toEqual(expectedTimes);
   expect(sink.distinct).toBe(accepted.length);
