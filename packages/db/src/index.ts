@@ -31,3 +31,4 @@ export {
 } from "./health-counts.js";
 export type { HealthCount, HealthFiguresRow, HealthTables } from "./health-counts.js";
 export { HealthCountWriter } from "./health-count-writer.js";
+export { WriteBehind } from "./write-behind.js";

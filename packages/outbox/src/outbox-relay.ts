@@ -2,8 +2,8 @@ import { randomUUID } from "node:crypto";
 import { sql, type Kysely } from "kysely";
 import type { Logger } from "@switchboard/logger";
 import { tablesOf } from "@switchboard/db";
-import type { OutboxClaim } from "./enqueue.js";
-import type { OutboxRow, OutboxTables } from "./outbox.table.js";
+import { createHandoff, type OutboxHandoff } from "./outbox-handoff.js";
+import { inOrder, type OutboxRow, type OutboxTables } from "./outbox.table.js";
 
 /** Publishes one message to JetStream and resolves only after the PubAck. */
 export type OutboxPublisher = (message: {
@@ -53,20 +53,6 @@ export interface OutboxRelayOptions<DB extends OutboxTables> {
   handoffMarkLingerMs?: number;
 }
 
-/**
- * Publishing straight after the commit: the writer enqueues its events claimed by the relay
- * (enqueuingClaimedEvents with `claim`) and, once its transaction commits, hands the rows over.
- */
-export interface OutboxHandoff {
-  readonly claim: OutboxClaim;
-  /**
-   * Publishes the rows now, in order, and marks them published (marks of handoffs that come
-   * together share a statement). Returns at once: a row that fails is given back to the relay's
-   * passes, which retry it as any other row.
-   */
-  publish(rows: readonly OutboxRow[]): void;
-}
-
 /** A row the bus cannot carry: refused before it is sent. */
 class TooLargeError extends Error {}
 
@@ -83,11 +69,6 @@ export interface OutboxRelay {
 }
 
 const encoder = new TextEncoder();
-
-/** Claimed rows come back in no particular order; a batch is published oldest first. */
-function inOrder(rows: readonly OutboxRow[]): OutboxRow[] {
-  return [...rows].sort((a, b) => Number(a.id) - Number(b.id));
-}
 
 /** Row ids as one `bigint[]` parameter. */
 function toBigints(ids: OutboxRow["id"][]) {
@@ -234,7 +215,20 @@ export function createOutboxRelay<DB extends OutboxTables>(options: OutboxRelayO
       else await markPublished(published);
       options.onPublished?.(published.map((r) => r.message_id));
     }
-    // Boxed, so that a rejection whose reason is undefined still counts.
+    const retryLater = await settleFailures(rows, results);
+    // Rows wait for a retry (NATS away, say): back off before the next pass.
+    if (retryLater !== undefined) throw retryLater.reason;
+    return { published: published.length, next };
+  }
+
+  /**
+   * Settles each row whose publish failed (set aside or released); the first failure of a row that
+   * was released, boxed so that a rejection whose reason is undefined still counts.
+   */
+  async function settleFailures(
+    rows: readonly OutboxRow[],
+    results: readonly PromiseSettledResult<unknown>[],
+  ): Promise<{ reason: unknown } | undefined> {
     let retryLater: { reason: unknown } | undefined;
     for (const [i, result] of results.entries()) {
       if (result.status === "fulfilled") continue;
@@ -244,9 +238,7 @@ export function createOutboxRelay<DB extends OutboxTables>(options: OutboxRelayO
       });
       if (settled === "released") retryLater ??= { reason: result.reason };
     }
-    // Rows wait for a retry (NATS away, say): back off before the next pass.
-    if (retryLater !== undefined) throw retryLater.reason;
-    return { published: published.length, next };
+    return retryLater;
   }
 
   async function drainOnce(): Promise<number> {
@@ -304,60 +296,17 @@ export function createOutboxRelay<DB extends OutboxTables>(options: OutboxRelayO
     }
   }
 
-  /** Handoffs under way, and the rows they published that wait for their mark. */
-  const handoffs = new Set<Promise<void>>();
-  let toMark: OutboxRow[] = [];
-  let marking: Promise<void> | undefined;
-
-  function publishHandedOff(rows: readonly OutboxRow[]): void {
-    if (rows.length === 0) return;
-    // Stopped: the rows are any relay's once their lease is over.
-    if (!running) return;
-    const handoff = (async () => {
-      const sorted = inOrder(rows);
-      const results = await publishRows(sorted);
-      const published = sorted.filter((_, i) => results[i]!.status === "fulfilled");
-      if (published.length > 0) markLater(published);
-      let failed = false;
-      for (const [i, result] of results.entries()) {
-        if (result.status === "fulfilled") continue;
-        failed = true;
-        await settleFailed(sorted[i]!, result.reason).catch((e: unknown) =>
-          log.warn(
-            { err: e },
-            "could not give back an outbox row whose handoff failed; it waits for its lease",
-          ),
-        );
-      }
-      if (failed) kick();
-    })()
-      .catch((error: unknown) =>
-        log.warn({ err: error }, "outbox handoff failed; its rows wait for their lease"),
-      )
-      .finally(() => handoffs.delete(handoff));
-    handoffs.add(handoff);
-  }
-
-  /** One mark statement at a time, after its linger: what is published meanwhile goes in it or the next. */
-  function markLater(rows: OutboxRow[]): void {
-    toMark.push(...rows);
-    marking ??= (async () => {
-      while (toMark.length > 0) {
-        if (markLingerMs > 0) await new Promise((resolve) => setTimeout(resolve, markLingerMs));
-        const batch = toMark;
-        toMark = [];
-        try {
-          await markPublished(batch);
-          options.onPublished?.(batch.map((r) => r.message_id));
-        } catch (error) {
-          // Published but not marked: after their lease a pass publishes them again (the broker
-          // drops the repeat) and marks them.
-          log.warn({ err: error, rows: batch.length }, "could not mark handed-off outbox rows published");
-        }
-      }
-      marking = undefined;
-    })();
-  }
+  const handoff = createHandoff({
+    claim: { relayId: id, leaseMs: handoffLeaseMs },
+    running: () => running,
+    publishRows,
+    markPublished,
+    settleFailures,
+    kick,
+    onPublished: options.onPublished,
+    markLingerMs,
+    log,
+  });
 
   function kick(): void {
     kicked = true;
@@ -366,10 +315,7 @@ export function createOutboxRelay<DB extends OutboxTables>(options: OutboxRelayO
 
   return {
     id,
-    handoff: {
-      claim: { relayId: id, leaseMs: handoffLeaseMs },
-      publish: publishHandedOff,
-    },
+    handoff: { claim: handoff.claim, publish: handoff.publish },
     start() {
       if (running) return;
       running = true;
@@ -380,8 +326,7 @@ export function createOutboxRelay<DB extends OutboxTables>(options: OutboxRelayO
       running = false;
       wake?.();
       await loop;
-      await Promise.all(handoffs);
-      await marking;
+      await handoff.idle();
     },
     drainOnce,
   };

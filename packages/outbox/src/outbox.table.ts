@@ -103,5 +103,10 @@ export type OutboxRow = Pick<
   "id" | "message_id" | "subject" | "payload" | "headers" | "attempts"
 >;
 
+/** Claimed rows come back in no particular order; a batch is published oldest first. */
+export function inOrder(rows: readonly OutboxRow[]): OutboxRow[] {
+  return [...rows].sort((a, b) => Number(a.id) - Number(b.id));
+}
+
 /** The columns of an OutboxRow, as a statement returns them. */
 export const OUTBOX_ROW_COLUMNS = ["id", "message_id", "subject", "payload", "headers", "attempts"] as const;

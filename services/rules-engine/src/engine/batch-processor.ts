@@ -2,7 +2,7 @@ import type { BatchHandler, ConsumedMessage, HandlerOutcome } from "@switchboard
 import { claimBatch, releaseClaims, type ClaimOutcome } from "./dedup-claims.js";
 import { dedupKeyName, dedupKeys, type DedupKey } from "./dedup-keys.js";
 import type { IntakeOf } from "./intake.js";
-import { evaluateRules, needsCommands, runMatch, type Match } from "./matches.js";
+import { evaluateRules, needsCommands, outcomeOf, runMatch, type Match } from "./matches.js";
 import {
   claimScope,
   recordMessages,
@@ -11,7 +11,7 @@ import {
   type RuleRun,
 } from "./run-recorder.js";
 import { insertingSamples, SamplePruner, type Sample } from "./samples.js";
-import { finished, recordOf, refused, type ProcessorDeps, type Triggered } from "./triggered.js";
+import { recordOf, refused, type ProcessorDeps, type Triggered } from "./triggered.js";
 
 /** A triggered message of the batch, its rules evaluated. */
 interface Work {
@@ -105,7 +105,7 @@ export function batchProcessor(deps: ProcessorDeps, intakeOf: IntakeOf): BatchHa
       work.map(async (w, i) => {
         const claim: ClaimOutcome = claims.claimed[i]!;
         if (claim.outcome !== "claimed") outcomes[w.index] = await refused(deps, w.msg, w.t, w.scope, claim);
-        else if (w.local !== undefined) outcomes[w.index] = finished(w.local);
+        else if (w.local !== undefined) outcomes[w.index] = outcomeOf(w.local.runs);
         else remote.push(w);
       }),
     );
@@ -161,7 +161,8 @@ async function actAndRecord(deps: ProcessorDeps, remote: Work[], outcomes: Handl
     for (const { w } of records) outcomes[w.index] = { kind: "retry", reason };
     return;
   }
-  for (const { w, record } of records) outcomes[w.index] = finished(record);
+  // Recorded: each is acked or dead-lettered on its runs' outcome.
+  for (const { w, record } of records) outcomes[w.index] = outcomeOf(record.runs);
   // Out of retries: free the claims so a retry from the dead-letter desk (or a copy) can run. Should
   // that fail, the batch is retried (its recorded messages are duplicates then), and claims a message
   // leaves behind when the loop dead-letters it are freed by the next copy that finds them abandoned.

@@ -6,7 +6,6 @@ import type { CompiledRule, DedupSpec } from "@switchboard/rules";
 import type { CommandCaller } from "@switchboard/runtime";
 import { releaseAbandoned, type ClaimOutcome } from "./dedup-claims.js";
 import { dedupKeyName, type DedupKey } from "./dedup-keys.js";
-import { outcomeOf } from "./matches.js";
 import type { MessageRecord, RuleRun } from "./run-recorder.js";
 import type { Sample } from "./samples.js";
 import { cancelsOf, type TimerTrigger } from "./timer-runs.js";
@@ -59,11 +58,6 @@ export function recordOf(t: Triggered, keys: DedupKey[], matched: RuleRun[]): Me
     complete: runs.every((r) => r.status !== "failed"),
     ...(cancels.length === 0 ? {} : { cancels }),
   };
-}
-
-/** After the record committed: ack or dead-letter (its emitted events are handed to the relay). */
-export function finished(record: MessageRecord): HandlerOutcome {
-  return outcomeOf(record.runs);
 }
 
 /**
