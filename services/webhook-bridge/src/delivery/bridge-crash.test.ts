@@ -105,7 +105,11 @@ describe("a bridge killed mid-delivery", () => {
     const stream = streamNames(config.streamPrefix).events;
     await waitFor(() => jsm.consumers.info(stream, saved.row.id).then(() => true), { what: "the consumer" });
 
-    receiver.respond = () => ({ status: 200, delayMs: 5 });
+    // The kill must find deliveries under way. Past the 50th request the endpoint holds its answers,
+    // so the bridge stops at a full window of unanswered deliveries however fast it ran (it kept pace
+    // with the publishing below, and all had arrived before the kill, in one run in a few).
+    const held = () => receiver.successesById("/crash").size >= 50;
+    receiver.respond = () => ({ status: 200, delayMs: held() ? 3_000 : 5 });
     events = await eventPublisher({
       natsUrl: nats.url,
       namespace: config.namespace,
@@ -123,6 +127,7 @@ describe("a bridge killed mid-delivery", () => {
     await kill(children[0]);
     const atKill = receiver.successesById("/crash").size;
     expect(atKill).toBeLessThan(EVENTS);
+    receiver.respond = () => ({ status: 200, delayMs: 5 });
 
     children.push(await startBridge(env));
     await waitFor(() => receiver.successesById("/crash").size >= EVENTS, {
