@@ -10,6 +10,7 @@ import {
 import { PostgresCpuMeter, RssSampler, type MemoryFigures } from "./support/process-memory.js";
 import type { Persisted } from "./support/switchboard-services.js";
 import type { Bench, BenchContext, BenchResult } from "./types.js";
+import { imageNodeOptions } from "../test/support/process.js";
 
 const RATE = 1_000;
 const LATENCY = "end-to-end latency at 1,000 events/s";
@@ -159,6 +160,11 @@ function memoryFigures(sb: FixedRateRun, nr: FixedRateRun): BenchResult[] {
           name: `${name} RSS, ${which === "peak" ? "peak under" : "at the end of"} 1,000 events/s`,
           unit: "MiB",
           better: "lower",
+          ...(which === "peak" && name === "all Switchboard processes"
+            ? {
+                note: `Switchboard's services run the compiled build with the image's NODE_OPTIONS (${imageNodeOptions()})`,
+              }
+            : {}),
         },
         m[which],
         red[which],

@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { configVariableNames } from "@switchboard/config";
 import { CONSOLE_HEADERS } from "@switchboard/console";
 import { createTrustChain, serverAuthConfig } from "@switchboard/nats-auth";
-import { ROOT } from "./support/process.js";
+import { imageNodeOptions, ROOT } from "./support/process.js";
 
 /**
  * What in deploy/ can rot without anyone noticing: service names without an entry point, settings
@@ -174,6 +174,16 @@ describe("deploy/k8s", () => {
     }
     for (const name of ["ingress", "rules-engine", "webhook-bridge", "forms"])
       expect(deployments.find((d) => d.metadata.name === name)?.spec.replicas).toBeGreaterThanOrEqual(2);
+  });
+
+  it("keeps the image's heap ceiling within half of each service container's memory limit", () => {
+    const heapMiB = Number(/--max-old-space-size=(\d+)/.exec(imageNodeOptions())?.[1]);
+    expect(heapMiB).toBeGreaterThanOrEqual(128);
+    for (const d of deployments) {
+      const limit = /^(\d+)Mi$/.exec(d.spec.template.spec.containers[0].resources.limits.memory);
+      expect(limit, d.metadata.name).not.toBeNull();
+      expect(heapMiB, d.metadata.name).toBeLessThanOrEqual(Number(limit![1]) / 2);
+    }
   });
 });
 

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -44,6 +44,10 @@ export function runEntryPoint(
   const args = options.compiled
     ? [compiledEntryPoint(entry)]
     : ["--conditions=switchboard-source", "--import", "tsx", path.join(ROOT, entry)];
+  // The build runs with the image's V8 options (its heap ceiling), as in a container.
+  const nodeOptions = options.compiled
+    ? { NODE_OPTIONS: [imageNodeOptions(), process.env.NODE_OPTIONS ?? ""].join(" ").trim() }
+    : {};
   const child = spawn(process.execPath, [...profileArgs(), ...args], {
     cwd: ROOT,
     // A data dir of its own unless the test names one: the runner keeps a keyring (and, without
@@ -52,6 +56,7 @@ export function runEntryPoint(
       ...process.env,
       LOG_LEVEL: "warn",
       SWITCHBOARD_DATA_DIR: mkdtempSync(path.join(os.tmpdir(), "switchboard-")),
+      ...nodeOptions,
       ...env,
     },
     stdio: ["ignore", "pipe", "pipe"],
@@ -79,6 +84,14 @@ export function runEntryPoint(
 }
 
 /** `services/<name>/src/main.ts` → `services/<name>/dist/main.js`, which must exist. */
+/** The NODE_OPTIONS the Docker image (deploy/docker/Dockerfile) runs every service with. */
+export function imageNodeOptions(): string {
+  const dockerfile = readFileSync(path.join(ROOT, "deploy", "docker", "Dockerfile"), "utf8");
+  const options = /^\s*(?:ENV\s+)?NODE_OPTIONS="([^"]*)"/m.exec(dockerfile)?.[1];
+  if (options === undefined) throw new Error("deploy/docker/Dockerfile sets no NODE_OPTIONS");
+  return options;
+}
+
 export function compiledEntryPoint(entry: string): string {
   const compiled = path.join(ROOT, entry.replace(/(^|\/)src\/(.*)\.ts$/, "$1dist/$2.js"));
   if (compiled.endsWith(".ts") || !existsSync(compiled)) {
