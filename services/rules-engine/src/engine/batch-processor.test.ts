@@ -162,6 +162,46 @@ describe("the engine's batch processing", () => {
     ]);
   });
 
+  it("records a batch of new messages at once; one taken key sends the whole batch the per-message way, each recorded once", async () => {
+    const handed = handedOver.length;
+    expect(
+      await process([
+        { seq: 50, messageId: "n-1", payload: { n: 50 } },
+        { seq: 51, messageId: "n-2", payload: { n: 51 } },
+      ]),
+    ).toEqual([{ kind: "ack" }, { kind: "ack" }]);
+    expect(await claims("n-1")).toEqual([
+      { kind: "id", status: "done", holder: "50" },
+      { kind: "payload", status: "done", holder: "50" },
+    ]);
+    expect(handedOver.slice(handed).map((rows) => rows.length)).toEqual([2]);
+
+    // n-2's data again, between two new messages: the batch's one statement finds the key taken and
+    // writes nothing of it, so nothing below is there twice.
+    expect(
+      await process([
+        { seq: 52, messageId: "n-3", payload: { n: 52 } },
+        { seq: 53, messageId: "n-2-again", payload: { n: 51 } },
+        { seq: 54, messageId: "n-4", payload: { n: 54 } },
+      ]),
+    ).toEqual([{ kind: "ack" }, { kind: "ack" }, { kind: "ack" }]);
+    for (const id of ["n-3", "n-4"]) {
+      expect(await count("rule_runs", id), id).toBe(1);
+      expect(await count("inbound_samples", id), id).toBe(1);
+      expect(
+        (await claims(id)).map((c) => c.status),
+        id,
+      ).toEqual(["done", "done"]);
+    }
+    expect(await count("rule_runs", "n-2-again")).toBe(0);
+    expect(await count("inbound_samples", "n-2-again")).toBe(1);
+    expect(await claims("n-2-again")).toEqual([]);
+    // Two events for the new messages, handed over once; none for the duplicate.
+    expect(handedOver.slice(handed).map((rows) => rows.length)).toEqual([2, 2]);
+    const outbox = await database.db.withSchema(SCHEMA).selectFrom("outbox").select("message_id").execute();
+    expect(new Set(outbox.map((r) => r.message_id)).size).toBe(outbox.length);
+  });
+
   it("settles each message of a mixed batch on its own outcome, recording only what ran", async () => {
     down.add("pat-down");
     const outcomes = await process([

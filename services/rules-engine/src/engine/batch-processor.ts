@@ -5,6 +5,7 @@ import type { IntakeOf } from "./intake.js";
 import { evaluateRules, needsCommands, outcomeOf, runMatch, type Match } from "./matches.js";
 import {
   claimScope,
+  recordClaimingAtOnce,
   recordMessages,
   writeRecords,
   type MessageRecord,
@@ -32,12 +33,15 @@ interface Work {
  *
  * 1. Intake: each message is parsed, validated against its declared schema and its candidate rules
  *    evaluated, in memory. A message refused here (undeclared, invalid) is settled at once.
- * 2. Claim: one transaction writes the batch's samples and claims every message's dedup keys (one
- *    statement when every key is new), and records at once the messages whose matched actions stay
- *    in the engine (nothing matched, or `emit`, which writes to the engine's own outbox, claimed
- *    for its relay): their runs, events and claims' end commit with their claim, and the events go
- *    to the relay as soon as they are committed. A duplicate is acked; a message whose data
- *    another one holds is retried.
+ * 2. Claim: the usual batch, every message delivered for the first time and recorded in the engine
+ *    (nothing matched, or `emit`, which writes to the engine's own outbox, claimed for its relay),
+ *    is claimed (its claims written done), recorded and its events enqueued in one statement with
+ *    its samples, outside any transaction. A key already taken fails that statement as a whole,
+ *    writing nothing, and the batch goes this way instead: one transaction writes the batch's
+ *    samples and claims every message's dedup keys (one statement when every key is new), and
+ *    records at once the messages whose matched actions stay in the engine: their runs, events and
+ *    claims' end commit with their claim. Either way the events go to the relay as soon as they are
+ *    committed. A duplicate is acked; a message whose data another one holds is retried.
  * 3. Act: the claimed messages whose actions call other services run them, side by side, each
  *    message's actions in order, as idempotent commands keyed by the message.
  * 4. Record: one transaction records their runs and completes their claims; then every message is
@@ -77,6 +81,10 @@ export function batchProcessor(deps: ProcessorDeps, intakeOf: IntakeOf): BatchHa
     // No action here calls out, so these runs do no I/O and throw nothing transient.
     for (const w of work)
       if (!needsCommands(w.matches)) w.local = recordOf(w.t, w.keys, await runMatches(deps, w));
+    if (await recordedAtOnce(deps, work, samples, outcomes)) {
+      pruner.written(samples);
+      return outcomes;
+    }
     const claims = await deps.db.transaction().execute(async (trx) => {
       const claimed = await claimBatch(
         trx,
@@ -112,6 +120,32 @@ export function batchProcessor(deps: ProcessorDeps, intakeOf: IntakeOf): BatchHa
     if (remote.length > 0) await actAndRecord(deps, remote, outcomes);
     return outcomes;
   };
+}
+
+/**
+ * The usual batch in one statement (recordClaimingAtOnce): when every message is delivered for the
+ * first time and recorded in the engine, completing its claims. False, with nothing written, when
+ * the batch is not of that kind or a key of it was taken: then each message is decided on its own.
+ */
+async function recordedAtOnce(
+  deps: ProcessorDeps,
+  work: Work[],
+  samples: Sample[],
+  outcomes: HandlerOutcome[],
+): Promise<boolean> {
+  if (work.length === 0 || !work.every((w) => w.local?.complete === true && w.msg.deliveryCount === 1))
+    return false;
+  const emitted = await recordClaimingAtOnce(
+    deps.db,
+    deps.source,
+    deps.outbox.claim,
+    work.map((w) => ({ record: w.local!, holder: String(w.msg.seq) })),
+    insertingSamples(deps.db, samples),
+  );
+  if (emitted === undefined) return false;
+  deps.outbox.publish(emitted);
+  for (const w of work) outcomes[w.index] = outcomeOf(w.local!.runs);
+  return true;
 }
 
 /** A message's matched rules run in order; a transient failure of an action is thrown. */

@@ -114,6 +114,30 @@ export async function claimBatch(
   return outcomes;
 }
 
+/**
+ * The claims of messages recorded in the same statement, written done at once (claimBatch's first
+ * statement and the record's completion in one). A plain insert: a key any claim holds already,
+ * committed or not (a duplicate, a copy at work, another message with the same data), or a key two
+ * of the messages share, fails the whole statement with a unique violation (isClaimTaken), so
+ * nothing of it is written and the batch goes the claimBatch way. Undefined for no messages.
+ */
+export function insertingDoneClaims(requests: readonly ClaimRequest[]): Statement | undefined {
+  if (requests.length === 0) return undefined;
+  return sql`insert into ${CLAIMS} (org_id, event_name, kind, value, message_id, status, holder, done_at)
+    values ${sql.join(
+      keysOf(requests).map(
+        (k) =>
+          sql`(${k.orgId}, ${k.eventName}, ${k.kind}, ${k.value}, ${k.messageId}, 'done', ${k.of.holder}, now())`,
+      ),
+    )}`;
+}
+
+/** Whether the error is insertingDoneClaims' refusal: a key it wrote was taken. */
+export function isClaimTaken(error: unknown): boolean {
+  const { code, constraint } = (error ?? {}) as { code?: unknown; constraint?: unknown };
+  return code === "23505" && constraint === "dedup_claims_pk";
+}
+
 /** A claim as the insert returns it. */
 interface ClaimKeyRow {
   org_id: string;

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import type { Kysely, Transaction } from "kysely";
 import { buildEvent, eventSubject } from "@switchboard/events";
-import { executeTogether } from "@switchboard/db";
+import { executeTogether, type Statement } from "@switchboard/db";
 import {
   enqueuingClaimedEvents,
   type EventSource,
@@ -12,7 +12,15 @@ import {
 import type { CompiledRule } from "@switchboard/rules";
 import type { ActionResult } from "./action-runner.js";
 import { insertingRuleRuns } from "../rule-run.repository.js";
-import { completing, lockForRecording, refKey, releasing, type ClaimedMessage } from "./dedup-claims.js";
+import {
+  completing,
+  insertingDoneClaims,
+  isClaimTaken,
+  lockForRecording,
+  refKey,
+  releasing,
+  type ClaimedMessage,
+} from "./dedup-claims.js";
 import type { DedupKey } from "./dedup-keys.js";
 import {
   cancellingTimers,
@@ -107,6 +115,60 @@ export async function writeRecords(
   if (records.length === 0) return [];
   const completed = records.filter((r) => r.complete).map(refOf);
   const freed = records.filter((r) => !r.complete).map(refOf);
+  return writeTogether(trx, source, claim, records, [
+    completed.length > 0 ? completing(completed) : undefined,
+    freed.length > 0 ? releasing(freed) : undefined,
+  ]);
+}
+
+/** A message record whose claims are written with it, as the stream copy `holder`. */
+export interface ClaimingRecord {
+  record: MessageRecord;
+  holder: string;
+}
+
+/**
+ * A batch's usual case as one statement, outside any transaction: messages whose keys are all new
+ * and whose records complete them are claimed (their claims written done), recorded and their
+ * events enqueued all at once, with `alongside` (the batch's samples). If any key is taken, the
+ * statement fails as a whole and writes nothing: the answer is then undefined, and the batch goes
+ * the way of claimBatch and writeRecords, which decide each message. Otherwise it answers the
+ * emitted events' outbox rows, to hand to the relay.
+ */
+export async function recordClaimingAtOnce(
+  db: Kysely<RulesEngineDB>,
+  source: EventSource,
+  claim: OutboxClaim,
+  claiming: readonly ClaimingRecord[],
+  alongside?: Statement,
+): Promise<OutboxRow[] | undefined> {
+  const records = claiming.map((c) => c.record);
+  if (records.some((r) => !r.complete)) throw new Error("recordClaimingAtOnce takes completing records only");
+  try {
+    return await writeTogether(db, source, claim, records, [
+      alongside,
+      insertingDoneClaims(
+        claiming.map(({ record, holder }) => ({ ...refOf(record), keys: record.keys, holder })),
+      ),
+    ]);
+  } catch (error) {
+    if (isClaimTaken(error)) return undefined;
+    throw error;
+  }
+}
+
+/**
+ * The records' runs, timers and cancellations with `claims` (statements on their claims), and last
+ * their emitted events, enqueued claimed for `claim`'s relay, as one statement (none of its parts
+ * reads another's rows). Answers the emitted events' outbox rows.
+ */
+async function writeTogether(
+  db: Kysely<RulesEngineDB>,
+  source: EventSource,
+  claim: OutboxClaim,
+  records: readonly MessageRecord[],
+  claims: readonly (Statement | undefined)[],
+): Promise<OutboxRow[]> {
   const events = records.flatMap((record) =>
     record.runs.flatMap((run) =>
       run.actions
@@ -115,10 +177,10 @@ export async function writeRecords(
     ),
   );
   const rows = await executeTogether<RulesEngineDB, OutboxRow>(
-    trx,
+    db,
     [
       insertingRuleRuns(
-        trx,
+        db,
         records.flatMap((record) =>
           record.runs.map((run) => ({
             orgId: record.orgId,
@@ -134,19 +196,18 @@ export async function writeRecords(
           })),
         ),
       ),
-      completed.length > 0 ? completing(completed) : undefined,
-      freed.length > 0 ? releasing(freed) : undefined,
+      ...claims,
       startingTimers(
-        trx,
+        db,
         records.flatMap((r) => r.runs.flatMap((run) => (run.timer === undefined ? [] : [run.timer]))),
       ),
       recordingCancellations(
-        trx,
+        db,
         records.flatMap((r) => r.cancels ?? []),
       ),
       cancellingTimers(records.flatMap((r) => r.cancels ?? [])),
       // Last: its rows are the statement's answer.
-      enqueuingClaimedEvents<RulesEngineDB>(trx, SCHEMA, events, claim),
+      enqueuingClaimedEvents<RulesEngineDB>(db, SCHEMA, events, claim),
     ].filter((statement) => statement !== undefined),
   );
   return events.length === 0 ? [] : rows;
