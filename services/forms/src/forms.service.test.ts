@@ -4,6 +4,7 @@ import type { OutboxTables } from "@switchboard/outbox";
 import { recordMessages, waitFor, type RecordedMessage } from "@switchboard/testing";
 import { PLAN, startFormsStack, type FormsStack } from "../test/support/forms-stack.js";
 import { SCHEMA } from "./migrations.js";
+import type { FormsDB } from "./forms.tables.js";
 
 describe("the forms service", () => {
   let stack: FormsStack;
@@ -40,6 +41,30 @@ describe("the forms service", () => {
     const outbox = schemaTables<OutboxTables>(stack.running.context.database.db).withSchema(SCHEMA);
     const rows = await outbox.selectFrom("outbox").selectAll().execute();
     expect(rows.filter((r) => r.payload.includes(first.id))).toHaveLength(1);
+  });
+
+  it("assigns once per key when a batch sent side by side repeats keys assigned before, each answered as first assigned", async () => {
+    const earlier = await Promise.all([0, 1, 2].map((n) => assign(`side-${n}`)));
+    const keys = Array.from({ length: 12 }, (_, n) => `side-${n}`);
+    const answers = await Promise.all(keys.map((key) => assign(key)));
+    expect(answers.slice(0, 3)).toEqual(earlier);
+    const again = await Promise.all(keys.map((key) => assign(key)));
+    expect(again).toEqual(answers);
+    const stored = await schemaTables<FormsDB>(stack.running.context.database.db)
+      .withSchema(SCHEMA)
+      .selectFrom("form_assignments")
+      .select(["id", "created_at"])
+      .where(
+        "id",
+        "in",
+        answers.map((a) => a.id),
+      )
+      .execute();
+    expect(stored).toHaveLength(keys.length);
+    expect(new Set(answers.map((a) => a.id)).size).toBe(keys.length);
+    // Each answer is the assignment as stored.
+    const createdAt = new Map(stored.map((r) => [r.id, new Date(r.created_at).toISOString()]));
+    expect(answers.map((a) => createdAt.get(a.id))).toEqual(answers.map((a) => a.createdAt));
   });
 
   it("refuses a form the plan's template does not have, and a user with no plan", async () => {
