@@ -1,9 +1,13 @@
 import { booking, slotBookedDefinition } from "../test/support/examples.js";
 import {
   INGRESS_ENV,
+  INGRESS_BATCH_SIZE,
+  INGRESS_BATCHES_IN_FLIGHT,
   INGRESS_IN_FLIGHT,
   INGRESS_SERVICES,
   postAllAccepted,
+  postBatchesAccepted,
+  postToBareRoute,
   prepareIngress,
   publishBare,
 } from "./support/ingress-run.js";
@@ -26,9 +30,15 @@ export const bench: Bench = async (ctx) => {
     const warm = payloads.slice(0, Math.min(1_000, events));
     await publishBare(target, warm, "bare-warm");
     await postAllAccepted(target, warm, "http-warm");
+    await postBatchesAccepted(target, warm, "batch-warm");
+    await postToBareRoute(warm, "floor-warm");
     const bare = perSecond(events, await publishBare(target, payloads, "bare"));
     const http = perSecond(events, await postAllAccepted(target, payloads, "http"));
-    ctx.log(`ingress: ${http.toFixed(0)} events/s over HTTP, ${bare.toFixed(0)} bare`);
+    const batched = perSecond(events, await postBatchesAccepted(target, payloads, "batch"));
+    const floor = perSecond(events, await postToBareRoute(payloads, "floor"));
+    ctx.log(
+      `ingress: ${http.toFixed(0)} events/s over HTTP, ${batched.toFixed(0)} in CloudEvents batches, ${bare.toFixed(0)} bare; a bare Fastify route answers ${floor.toFixed(0)}/s`,
+    );
     return [
       {
         group: "ingress",
@@ -41,6 +51,28 @@ export const bench: Bench = async (ctx) => {
         better: "higher",
         target: 0.5,
         note: `${events} events of ${JSON.stringify(payloads[0]).length} bytes, ${INGRESS_IN_FLIGHT} in flight for both (undici pool of ${INGRESS_IN_FLIGHT} connections; bare: ${INGRESS_IN_FLIGHT} PubAcks awaited); load generator in the same process as the service`,
+      },
+      {
+        group: "ingress",
+        name: "the HTTP floor: POST to a bare Fastify route → 202",
+        unit: "requests/s",
+        value: floor,
+        baselineName: "bare JetStream publish",
+        baseline: bare,
+        ratio: ratioOf(floor, bare),
+        better: "higher",
+        note: `the same ${events} bodies and headers, ${INGRESS_IN_FLIGHT} in flight on the same kind of undici pool, to a Fastify route in this process that parses the JSON body and answers 202, nothing else: what one event per HTTP request can reach here`,
+      },
+      {
+        group: "ingress",
+        name: "POST CloudEvents batch → validate each → PubAcks → 200",
+        unit: "events/s",
+        value: batched,
+        baselineName: "bare JetStream publish",
+        baseline: bare,
+        ratio: ratioOf(batched, bare),
+        better: "higher",
+        note: `the same ${events} events as CloudEvents batches of ${INGRESS_BATCH_SIZE}, ${INGRESS_BATCHES_IN_FLIGHT} requests in flight (${INGRESS_BATCH_SIZE * INGRESS_BATCHES_IN_FLIGHT} events; the bare baseline has ${INGRESS_IN_FLIGHT} PubAcks in flight); each event's result must be 202`,
       },
     ];
   });

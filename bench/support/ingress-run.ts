@@ -1,3 +1,4 @@
+import Fastify from "fastify";
 import { Pool } from "undici";
 import { encodePayload } from "@switchboard/bus";
 import { inboundSubject } from "@switchboard/events";
@@ -110,4 +111,109 @@ export async function postAllAccepted(target: IngressTarget, payloads: unknown[]
     throw new Error(`${payloads.length - posted.accepted} events were refused: ${posted.firstError}`);
   }
   return posted.ms;
+}
+
+/** CloudEvents per batch request, the most a batch takes. */
+export const INGRESS_BATCH_SIZE = 32;
+/** Batch requests in flight at once. */
+export const INGRESS_BATCHES_IN_FLIGHT = 2;
+
+/**
+ * POSTs the payloads as CloudEvents batches (`application/cloudevents-batch+json`, `batchSize`
+ * events each, `inFlight` requests at once); throws unless every event's result is 202.
+ */
+export async function postBatchesAccepted(
+  target: IngressTarget,
+  payloads: unknown[],
+  idPrefix: string,
+  batchSize = INGRESS_BATCH_SIZE,
+  inFlight = INGRESS_BATCHES_IN_FLIGHT,
+): Promise<number> {
+  const bodies: string[] = [];
+  for (let from = 0; from < payloads.length; from += batchSize)
+    bodies.push(
+      JSON.stringify(
+        payloads.slice(from, from + batchSize).map((data, i) => ({
+          specversion: "1.0",
+          id: `${idPrefix}-${from + i}`,
+          source: "bench",
+          type: "com.example.scheduling.slot.booked",
+          data,
+        })),
+      ),
+    );
+  const pool = new Pool(target.stack.url, { connections: inFlight, pipelining: 1 });
+  const path = `/v1/orgs/${target.orgId}/inbound/${target.name}`;
+  let accepted = 0;
+  let firstError: string | undefined;
+  try {
+    const ms = await runInFlight(bodies.length, inFlight, async (i) => {
+      const res = await pool.request({
+        method: "POST",
+        path,
+        headers: {
+          authorization: `Bearer ${target.key}`,
+          "content-type": "application/cloudevents-batch+json",
+        },
+        body: bodies[i],
+      });
+      const text = await res.body.text();
+      if (res.statusCode !== 200) {
+        firstError ??= `HTTP ${res.statusCode} ${text.slice(0, 300)}`;
+        return;
+      }
+      for (const r of (JSON.parse(text) as { results: { status: number; detail?: string }[] }).results) {
+        if (r.status === 202) accepted++;
+        else firstError ??= `event status ${r.status} ${r.detail ?? ""}`;
+      }
+    });
+    if (accepted !== payloads.length)
+      throw new Error(`${payloads.length - accepted} events were refused: ${firstError}`);
+    return ms;
+  } finally {
+    await pool.close();
+  }
+}
+
+/**
+ * The HTTP floor: the same requests (body, headers, `inFlight` on an undici pool) to a bare Fastify
+ * route in this process that parses the JSON body and answers 202, doing nothing else. The
+ * milliseconds it took.
+ */
+export async function postToBareRoute(
+  payloads: unknown[],
+  idPrefix: string,
+  inFlight = INGRESS_IN_FLIGHT,
+): Promise<number> {
+  const app = Fastify({ logger: false });
+  let received = 0;
+  app.post("/v1/orgs/:org/inbound/:name", async (request, reply) => {
+    if (typeof request.body === "object" && request.body !== null) received++;
+    return reply.code(202).send({ messageId: request.headers["idempotency-key"], duplicate: false });
+  });
+  const url = await app.listen({ host: "127.0.0.1", port: 0 });
+  const pool = new Pool(url, { connections: inFlight, pipelining: 1 });
+  try {
+    const bodies = payloads.map((p) => JSON.stringify(p));
+    const ms = await runInFlight(bodies.length, inFlight, async (i) => {
+      const res = await pool.request({
+        method: "POST",
+        path: "/v1/orgs/bench/inbound/bench.event",
+        headers: {
+          authorization: "Bearer bare",
+          "content-type": "application/json",
+          "idempotency-key": `${idPrefix}-${i}`,
+        },
+        body: bodies[i],
+      });
+      await res.body.text();
+      if (res.statusCode !== 202) throw new Error(`the bare route answered ${res.statusCode}`);
+    });
+    if (received !== payloads.length)
+      throw new Error(`the bare route parsed ${received} of ${payloads.length} bodies`);
+    return ms;
+  } finally {
+    await pool.close();
+    await app.close();
+  }
 }

@@ -295,7 +295,7 @@ describe("runIdempotentBatch on PostgreSQL", () => {
     });
 
     it("leaves to the batch's own way a batch without a key, with a key twice or an invalid one, or whose work cannot be planned", async () => {
-      const calls: CreateTask[][] = [];
+      const calls: CreatePlan[][] = [];
       const refused = [
         [create("org-a", "kind-1", "kind-1"), create("org-a", undefined, "kind-no-key")],
         [create("org-a", "kind-2", "kind-2"), create("org-a", "kind-2", "kind-2")],
