@@ -8,9 +8,7 @@ import {
   openDatabase,
   runIdempotent,
   runIdempotentBatch,
-  runIdempotentBatchAtOnce,
   type BatchOutcome,
-  type PlannedWork,
   type Database,
   type IdempotencyTables,
 } from "./index.js";
@@ -228,128 +226,5 @@ describe("runIdempotentBatch on PostgreSQL", () => {
       expect(await plansNamed(`race-${round}-`)).toEqual(keys);
     }
     await sql`drop trigger slow_key on plans.idempotency_keys`.execute(db);
-  });
-
-  describe("runIdempotentBatchAtOnce", () => {
-    /** The work planned in memory: one INSERT of every plan, answering its name; a plan named "bad" cannot be planned. */
-    const planPlans =
-      (calls?: CreatePlan[][]) =>
-      (commands: readonly CreatePlan[]): PlannedWork<{ name: string }> => {
-        calls?.push([...commands]);
-        if (commands.some((c) => c.request.name === "bad")) throw new Error("a plan cannot be named bad");
-        return {
-          results: commands.map((c) => ({ name: c.request.name })),
-          statements: [
-            db
-              .withSchema(SCHEMA)
-              .insertInto("plans")
-              .values(commands.map((c) => ({ org_id: c.orgId, name: c.request.name }))),
-          ],
-        };
-      };
-    /** The same work as runIdempotentBatch takes it. */
-    const createNamed = async (trx: Transaction<PlanTables>, commands: readonly CreatePlan[]) => {
-      const planned = planPlans()(commands);
-      for (const statement of planned.statements) await sql`${statement}`.execute(trx);
-      return planned.results;
-    };
-    const keysLike = async (prefix: string) =>
-      (
-        await db
-          .withSchema(SCHEMA)
-          .selectFrom("idempotency_keys")
-          .select("key")
-          .where("key", "like", `${prefix}%`)
-          .orderBy("key")
-          .execute()
-      ).map((r) => r.key);
-
-    it("writes new keys with their results and the work in one go; a repeat by either way replays them", async () => {
-      const batch = [1, 2, 3].map((n) => create("org-a", `new-${n}`, `new-${n}`));
-      const first = await runIdempotentBatchAtOnce(db, SCHEMA, batch, planPlans());
-      expect(first?.map((o) => o.ok && !o.replayed)).toEqual([true, true, true]);
-      expect(first?.map((o) => o.ok && o.result.name)).toEqual(["new-1", "new-2", "new-3"]);
-      expect(await plansNamed("new-")).toEqual(["new-1", "new-2", "new-3"]);
-
-      const again = await runIdempotentBatch(db, SCHEMA, batch, createNamed);
-      expect(again).toEqual(first!.map((o) => ({ ...o, replayed: true })));
-      expect(await plansNamed("new-")).toEqual(["new-1", "new-2", "new-3"]);
-    });
-
-    it("writes nothing when one key is stored already, and the batch's own way then decides each command", async () => {
-      await runIdempotentBatch(db, SCHEMA, [create("org-a", "held-2", "held-2")], createNamed);
-      const batch = [
-        create("org-a", "held-1", "held-1"),
-        create("org-a", "held-2", "held-2"),
-        create("org-a", "held-3", "other"),
-      ];
-      await runIdempotentBatch(db, SCHEMA, [create("org-a", "held-3", "held-3")], createNamed);
-      expect(await runIdempotentBatchAtOnce(db, SCHEMA, batch, planPlans())).toBeUndefined();
-      expect(await plansNamed("held-")).toEqual(["held-2", "held-3"]);
-      expect(await keysLike("held-")).toEqual(["held-2", "held-3"]);
-
-      const outcomes = await runIdempotentBatch(db, SCHEMA, batch, createNamed);
-      expect(outcomes[0]).toMatchObject({ ok: true, replayed: false });
-      expect(outcomes[1]).toMatchObject({ ok: true, replayed: true, result: { name: "held-2" } });
-      expect(outcomes[2]).toMatchObject({ ok: false, error: { code: ErrorCodes.Conflict } });
-    });
-
-    it("leaves to the batch's own way a batch without a key, with a key twice or an invalid one, or whose work cannot be planned", async () => {
-      const calls: CreatePlan[][] = [];
-      const refused = [
-        [create("org-a", "kind-1", "kind-1"), create("org-a", undefined, "kind-no-key")],
-        [create("org-a", "kind-2", "kind-2"), create("org-a", "kind-2", "kind-2")],
-        [create("org-a", "kind-3", "kind-3"), create("org-a", "", "kind-empty-key")],
-      ];
-      for (const batch of refused)
-        expect(await runIdempotentBatchAtOnce(db, SCHEMA, batch, planPlans(calls))).toBeUndefined();
-      expect(calls).toEqual([]);
-      const bad = [create("org-a", "kind-4", "kind-4"), create("org-a", "kind-5", "bad")];
-      expect(await runIdempotentBatchAtOnce(db, SCHEMA, bad, planPlans(calls))).toBeUndefined();
-      expect(calls).toHaveLength(1);
-      expect(await plansNamed("kind-")).toEqual([]);
-      expect(await keysLike("kind-")).toEqual([]);
-    });
-
-    it("runs each key exactly once when it races runIdempotentBatch and itself over the same keys", async () => {
-      // Each key's insert takes a millisecond, so the statements' inserts overlap.
-      await sql`create function plans.slow_key2() returns trigger language plpgsql as
-        $$ begin perform pg_sleep(0.001); return new; end $$`.execute(db);
-      await sql`create trigger slow_key2 before insert on plans.idempotency_keys
-        for each row execute function plans.slow_key2()`.execute(db);
-      try {
-        for (let round = 0; round < 3; round++) {
-          const keys = Array.from({ length: 60 }, (_, n) => `both-race-${round}-${String(n).padStart(3, "0")}`);
-          const batches = [keys, [...keys].reverse(), keys.slice(30), [...keys.slice(0, 40)].reverse()];
-          const atOnceOrBatch = async (
-            batch: string[],
-            n: number,
-          ): Promise<BatchOutcome<{ name: string }>[]> => {
-            const commands = batch.map((k) => create("org-a", k, k));
-            if (n % 2 === 1) return runIdempotentBatch(db, SCHEMA, commands, createNamed);
-            return (
-              (await runIdempotentBatchAtOnce(db, SCHEMA, commands, planPlans())) ??
-              runIdempotentBatch(db, SCHEMA, commands, createNamed)
-            );
-          };
-          const outcomes = await Promise.all(batches.map(atOnceOrBatch));
-          expect(outcomes.flat().filter((o) => !o.ok)).toEqual([]);
-          expect(outcomes.flat().filter((o) => o.ok && !o.replayed)).toHaveLength(keys.length);
-          expect(await plansNamed(`both-race-${round}-`)).toEqual(keys);
-          // Every answer for a key is the one result stored for it.
-          const byKey = new Map<string, unknown>();
-          batches.forEach((batch, b) =>
-            batch.forEach((k, i) => {
-              const o = outcomes[b]![i]!;
-              if (!o.ok) return;
-              expect(byKey.get(k) ?? o.result).toEqual(o.result);
-              byKey.set(k, o.result);
-            }),
-          );
-        }
-      } finally {
-        await sql`drop trigger slow_key2 on plans.idempotency_keys`.execute(db);
-      }
-    });
   });
 });

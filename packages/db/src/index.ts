@@ -15,8 +15,6 @@ export type { Int8, Json, JsonWithDefault } from "./column-types.js";
 export { deleteIdempotencyKeysBefore, runIdempotent } from "./idempotency.js";
 export { runIdempotentBatch } from "./idempotency-batch.js";
 export type { BatchOutcome } from "./idempotency-batch.js";
-export { runIdempotentBatchAtOnce } from "./idempotency-at-once.js";
-export type { PlannedWork } from "./idempotency-at-once.js";
 export { executeTogether } from "./execute-together.js";
 export type { Statement } from "./execute-together.js";
 export { deleteInBatches } from "./delete-in-batches.js";

@@ -1,7 +1,7 @@
 import type { Kysely, Transaction } from "kysely";
 import { SwitchboardError, ErrorCodes } from "@switchboard/errors";
 import { buildEvent, eventSubject, type EventEnvelope, type SchemaRegistry } from "@switchboard/events";
-import { enqueuingEvents } from "./enqueue.js";
+import { enqueueEvents } from "./enqueue.js";
 import type { OutboxTables } from "./outbox.table.js";
 
 /** What every event a service emits shares: where it is published and which deployment says it. */
@@ -55,20 +55,6 @@ export async function emitEvents<DB extends OutboxTables>(
   source: EventSource,
   events: readonly EventToEmit[],
 ): Promise<EventEnvelope[]> {
-  const { events: built, statement } = emittingEvents(trx, source, events);
-  await statement?.execute();
-  return built;
-}
-
-/**
- * What emitEvents writes, to run with other statements (executeTogether): the events, built and
- * checked now (throwing as emitEvents would), and the statement that enqueues them (undefined for none).
- */
-export function emittingEvents<DB extends OutboxTables>(
-  trx: Transaction<DB> | Kysely<DB>,
-  source: EventSource,
-  events: readonly EventToEmit[],
-) {
   const built = events.map(({ cause, eventType, info }) => {
     const event = buildEvent({
       namespace: source.namespace,
@@ -93,7 +79,8 @@ export function emittingEvents<DB extends OutboxTables>(
     assertPublishable(source, eventType, event);
     return { subject: eventSubject(source.namespace, cause.orgId, eventType), event };
   });
-  return { events: built.map((b) => b.event), statement: enqueuingEvents(trx, source.schema, built) };
+  await enqueueEvents(trx, source.schema, built);
+  return built.map((b) => b.event);
 }
 
 function assertPublishable(source: EventSource, eventType: string, event: EventEnvelope): void {

@@ -1,15 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { NotFoundError, ValidationError } from "@switchboard/errors";
 import { Batcher } from "@switchboard/bus";
-import { runIdempotentBatch, runIdempotentBatchAtOnce, type BatchOutcome } from "@switchboard/db";
-import { emitEvents, emittingEvents } from "@switchboard/outbox";
+import { runIdempotentBatch, type BatchOutcome } from "@switchboard/db";
+import { emitEvents } from "@switchboard/outbox";
 import type { ParamsOf, ResultOf, formsContract, plansContract } from "@switchboard/contracts";
 import type { CommandMeta, DomainParts } from "@switchboard/runtime";
-import {
-  insertAssignments,
-  insertingAssignments,
-  type FormAssignment,
-} from "./form-assignment.repository.js";
+import { insertAssignments, type FormAssignment } from "./form-assignment.repository.js";
 import type { FormsDB } from "./forms.tables.js";
 
 export type AssignFormInput = ParamsOf<typeof formsContract, "assignForm">;
@@ -58,8 +54,8 @@ function batcherOf(parts: DomainParts<FormsDB>): Batcher<Assignment, AssignOutco
 
 /**
  * Assigns a form on a plan and emits formAssigned, once per idempotency key. Assignments asked for
- * at the same time (the rules engine sends a batch's side by side) are written together: their keys,
- * assignments and events in one statement when every key is new, else in one transaction.
+ * at the same time (the rules engine sends a batch's side by side) are written together: one
+ * transaction, one statement each for their keys, assignments, events and results.
  */
 export async function assignForm(
   parts: DomainParts<FormsDB>,
@@ -73,11 +69,7 @@ export async function assignForm(
   return { result: outcome.result, replayed: outcome.replayed };
 }
 
-/**
- * The batch's assignments and formAssigned events with their idempotency keys: in one statement
- * when every key is new (the usual case), else in one transaction that decides each key.
- */
-async function writeAssignments(
+function writeAssignments(
   parts: DomainParts<FormsDB>,
   items: readonly Assignment[],
 ): Promise<AssignOutcome[]> {
@@ -89,53 +81,39 @@ async function writeAssignments(
     // The key guards the request as the caller sent it (the plan it resolves to may change later).
     request: { ...item.input, prefill: item.input.prefill ?? {} },
   }));
-  // By the service's clock on either way, as its events' times are.
-  const createdAt = parts.source.now();
-  const atOnce = await runIdempotentBatchAtOnce(parts.db, parts.source.schema, commands, (running) => {
-    const { assignments, statement } = insertingAssignments(parts.db, newAssignments(running), createdAt);
-    const emitting = emittingEvents(parts.db, parts.source, formAssignedEvents(running, assignments));
-    return { results: assignments, statements: [statement, emitting.statement] };
-  });
-  if (atOnce !== undefined) return atOnce;
   return runIdempotentBatch(parts.db, parts.source.schema, commands, async (trx, running) => {
-    const assignments = await insertAssignments(trx, newAssignments(running), createdAt);
-    await emitEvents(trx, parts.source, formAssignedEvents(running, assignments));
+    const assignments = await insertAssignments(
+      trx,
+      running.map(({ item, request }) => ({
+        orgId: item.meta.orgId,
+        id: randomUUID(),
+        planId: item.plan.id,
+        formName: request.formName,
+        userId: request.userId,
+        prefill: request.prefill,
+        isTest: item.plan.isTest,
+      })),
+    );
+    await emitEvents(
+      trx,
+      parts.source,
+      running.map(({ item }, n) => {
+        const a = assignments[n]!;
+        return {
+          cause: item.meta,
+          eventType: "formAssigned",
+          info: {
+            planId: a.planId,
+            formName: a.formName,
+            formAssignmentId: a.id,
+            userId: a.userId,
+            prefill: a.prefill,
+            isTest: a.isTest,
+          },
+        };
+      }),
+    );
     return assignments;
-  });
-}
-
-interface AssignCommand {
-  item: Assignment;
-  request: AssignFormInput & { prefill: Record<string, unknown> };
-}
-
-function newAssignments(running: readonly AssignCommand[]) {
-  return running.map(({ item, request }) => ({
-    orgId: item.meta.orgId,
-    id: randomUUID(),
-    planId: item.plan.id,
-    formName: request.formName,
-    userId: request.userId,
-    prefill: request.prefill,
-    isTest: item.plan.isTest,
-  }));
-}
-
-function formAssignedEvents(running: readonly AssignCommand[], assignments: readonly FormAssignment[]) {
-  return running.map(({ item }, n) => {
-    const a = assignments[n]!;
-    return {
-      cause: item.meta,
-      eventType: "formAssigned",
-      info: {
-        planId: a.planId,
-        formName: a.formName,
-        formAssignmentId: a.id,
-        userId: a.userId,
-        prefill: a.prefill,
-        isTest: a.isTest,
-      },
-    };
   });
 }
 

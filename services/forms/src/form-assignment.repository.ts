@@ -37,53 +37,13 @@ export type NewAssignment = Pick<
   "id" | "planId" | "formName" | "userId" | "prefill" | "isTest"
 >;
 
-/**
- * Inserts assignments (of any orgs) in one statement; answers them in the order given. Created at
- * `createdAt`, or at the transaction's start by PostgreSQL's clock.
- */
+/** Inserts assignments (of any orgs) in one statement; answers them in the order given. */
 export async function insertAssignments(
   db: Kysely<FormsDB>,
   assignments: readonly (NewAssignment & { orgId: string })[],
-  createdAt?: Date,
 ): Promise<FormAssignment[]> {
   if (assignments.length === 0) return [];
-  const rows = await inserting(db, assignments, createdAt).returningAll().execute();
-  const byId = new Map(rows.map((r) => [r.id, toAssignment(r)]));
-  return assignments.map((a) => byId.get(a.id)!);
-}
-
-/**
- * insertAssignments as a statement to run with others (executeTogether), and the assignments as
- * it stores them, made here without reading: new, created at `createdAt`.
- */
-export function insertingAssignments(
-  db: Kysely<FormsDB>,
-  assignments: readonly (NewAssignment & { orgId: string })[],
-  createdAt: Date,
-): { assignments: FormAssignment[]; statement: ReturnType<typeof inserting> | undefined } {
-  return {
-    assignments: assignments.map((a) => ({
-      id: a.id,
-      planId: a.planId,
-      formName: a.formName,
-      userId: a.userId,
-      prefill: a.prefill,
-      isTest: a.isTest,
-      status: "assigned",
-      data: null,
-      createdAt: createdAt.toISOString(),
-      submittedAt: null,
-    })),
-    statement: assignments.length === 0 ? undefined : inserting(db, assignments, createdAt),
-  };
-}
-
-function inserting(
-  db: Kysely<FormsDB>,
-  assignments: readonly (NewAssignment & { orgId: string })[],
-  createdAt: Date | undefined,
-) {
-  return db
+  const rows = await db
     .withSchema(SCHEMA)
     .insertInto("form_assignments")
     .values(
@@ -96,9 +56,12 @@ function inserting(
         prefill: JSON.stringify(a.prefill),
         is_test: a.isTest,
         status: "assigned" as const,
-        ...(createdAt === undefined ? {} : { created_at: createdAt }),
       })),
-    );
+    )
+    .returningAll()
+    .execute();
+  const byId = new Map(rows.map((r) => [r.id, toAssignment(r)]));
+  return assignments.map((a) => byId.get(a.id)!);
 }
 
 /** Locks the row, so two submissions of one assignment cannot both pass the status check. */
