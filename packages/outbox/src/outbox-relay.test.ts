@@ -501,11 +501,12 @@ describe("outbox relay", () => {
       ];
       expect(batches.flat().every((r) => r.attempts === 1)).toBe(true);
       batches.forEach((rows) => relay.handoff.publish(rows));
-      await waitFor(async () => (await unpublished()) === 0, {
-        timeoutMs: 10_000,
-        what: "handed-off rows marked",
-      });
       const ids = batches.flat().map((r) => r.message_id);
+      // onPublished is told once the mark has committed, so the rows can be seen marked a moment before.
+      await waitFor(async () => marked.length === ids.length && (await unpublished()) === 0, {
+        timeoutMs: 10_000,
+        what: "handed-off rows marked, and onPublished told",
+      });
       expect(marked).toEqual(ids);
       expect([...counts.entries()]).toEqual(ids.map((id) => [id, 1]));
       const jsm = await jetstreamManager(nc);
