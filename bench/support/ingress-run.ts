@@ -55,6 +55,39 @@ export interface Posted {
   firstError?: string;
 }
 
+/**
+ * POSTs each body to `url` + `path`, `inFlight` at once on an undici pool of as many connections,
+ * with the headers `headersOf(i)` gives; `answered` sees each status and body text. The
+ * milliseconds it took.
+ */
+async function postEach(
+  url: string,
+  path: string,
+  bodies: readonly string[],
+  inFlight: number,
+  headersOf: (i: number) => Record<string, string>,
+  answered: (status: number, text: string) => void,
+): Promise<number> {
+  const pool = new Pool(url, { connections: inFlight, pipelining: 1 });
+  try {
+    return await runInFlight(bodies.length, inFlight, async (i) => {
+      const res = await pool.request({ method: "POST", path, headers: headersOf(i), body: bodies[i] });
+      answered(res.statusCode, await res.body.text());
+    });
+  } finally {
+    await pool.close();
+  }
+}
+
+const inboundPath = (target: IngressTarget) => `/v1/orgs/${target.orgId}/inbound/${target.name}`;
+
+/** The headers of one event's POST: a bearer key, JSON and an Idempotency-Key. */
+const eventHeaders = (key: string, idempotencyKey: string) => ({
+  authorization: `Bearer ${key}`,
+  "content-type": "application/json",
+  "idempotency-key": idempotencyKey,
+});
+
 /** POSTs every body to the inbound route with an Idempotency-Key, `inFlight` at once (undici). */
 export async function postAll(
   target: IngressTarget,
@@ -62,30 +95,20 @@ export async function postAll(
   idPrefix: string,
   inFlight = INGRESS_IN_FLIGHT,
 ): Promise<Posted> {
-  const pool = new Pool(target.stack.url, { connections: inFlight, pipelining: 1 });
-  const path = `/v1/orgs/${target.orgId}/inbound/${target.name}`;
   let accepted = 0;
   let firstError: string | undefined;
-  try {
-    const ms = await runInFlight(bodies.length, inFlight, async (i) => {
-      const res = await pool.request({
-        method: "POST",
-        path,
-        headers: {
-          authorization: `Bearer ${target.key}`,
-          "content-type": "application/json",
-          "idempotency-key": `${idPrefix}-${i}`,
-        },
-        body: bodies[i],
-      });
-      const text = await res.body.text();
-      if (res.statusCode === 202) accepted++;
-      else firstError ??= `HTTP ${res.statusCode} ${text.slice(0, 300)}`;
-    });
-    return { ms, accepted, ...(firstError === undefined ? {} : { firstError }) };
-  } finally {
-    await pool.close();
-  }
+  const ms = await postEach(
+    target.stack.url,
+    inboundPath(target),
+    bodies,
+    inFlight,
+    (i) => eventHeaders(target.key, `${idPrefix}-${i}`),
+    (status, text) => {
+      if (status === 202) accepted++;
+      else firstError ??= `HTTP ${status} ${text.slice(0, 300)}`;
+    },
+  );
+  return { ms, accepted, ...(firstError === undefined ? {} : { firstError }) };
 }
 
 /** The bare baseline: the same payloads published to the same subject from Node, `inFlight` PubAcks at once. */
@@ -142,37 +165,28 @@ export async function postBatchesAccepted(
         })),
       ),
     );
-  const pool = new Pool(target.stack.url, { connections: inFlight, pipelining: 1 });
-  const path = `/v1/orgs/${target.orgId}/inbound/${target.name}`;
   let accepted = 0;
   let firstError: string | undefined;
-  try {
-    const ms = await runInFlight(bodies.length, inFlight, async (i) => {
-      const res = await pool.request({
-        method: "POST",
-        path,
-        headers: {
-          authorization: `Bearer ${target.key}`,
-          "content-type": "application/cloudevents-batch+json",
-        },
-        body: bodies[i],
-      });
-      const text = await res.body.text();
-      if (res.statusCode !== 200) {
-        firstError ??= `HTTP ${res.statusCode} ${text.slice(0, 300)}`;
+  const ms = await postEach(
+    target.stack.url,
+    inboundPath(target),
+    bodies,
+    inFlight,
+    () => ({ authorization: `Bearer ${target.key}`, "content-type": "application/cloudevents-batch+json" }),
+    (status, text) => {
+      if (status !== 200) {
+        firstError ??= `HTTP ${status} ${text.slice(0, 300)}`;
         return;
       }
       for (const r of (JSON.parse(text) as { results: { status: number; detail?: string }[] }).results) {
         if (r.status === 202) accepted++;
         else firstError ??= `event status ${r.status} ${r.detail ?? ""}`;
       }
-    });
-    if (accepted !== payloads.length)
-      throw new Error(`${payloads.length - accepted} events were refused: ${firstError}`);
-    return ms;
-  } finally {
-    await pool.close();
-  }
+    },
+  );
+  if (accepted !== payloads.length)
+    throw new Error(`${payloads.length - accepted} events were refused: ${firstError}`);
+  return ms;
 }
 
 /**
@@ -192,28 +206,23 @@ export async function postToBareRoute(
     return reply.code(202).send({ messageId: request.headers["idempotency-key"], duplicate: false });
   });
   const url = await app.listen({ host: "127.0.0.1", port: 0 });
-  const pool = new Pool(url, { connections: inFlight, pipelining: 1 });
   try {
-    const bodies = payloads.map((p) => JSON.stringify(p));
-    const ms = await runInFlight(bodies.length, inFlight, async (i) => {
-      const res = await pool.request({
-        method: "POST",
-        path: "/v1/orgs/bench/inbound/bench.event",
-        headers: {
-          authorization: "Bearer bare",
-          "content-type": "application/json",
-          "idempotency-key": `${idPrefix}-${i}`,
-        },
-        body: bodies[i],
-      });
-      await res.body.text();
-      if (res.statusCode !== 202) throw new Error(`the bare route answered ${res.statusCode}`);
-    });
+    let refused: number | undefined;
+    const ms = await postEach(
+      url,
+      "/v1/orgs/bench/inbound/bench.event",
+      payloads.map((p) => JSON.stringify(p)),
+      inFlight,
+      (i) => eventHeaders("bare", `${idPrefix}-${i}`),
+      (status) => {
+        if (status !== 202) refused ??= status;
+      },
+    );
+    if (refused !== undefined) throw new Error(`the bare route answered ${refused}`);
     if (received !== payloads.length)
       throw new Error(`the bare route parsed ${received} of ${payloads.length} bodies`);
     return ms;
   } finally {
-    await pool.close();
     await app.close();
   }
 }
