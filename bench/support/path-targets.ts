@@ -97,6 +97,8 @@ export function versusNodeRed(
 
 export interface PathRun {
   figures: PathFigures;
+  /** The same figures for the warm-up events, sent with the same load right after the start. */
+  warmFigures: PathFigures;
   /** Every event sent, warm-up included. */
   sent: TestEvent[];
   /** Answers other than the endpoint's "taken" status, by status. */
@@ -109,27 +111,32 @@ export interface PathRun {
 }
 
 /**
- * Sends `warmup` events (not measured: connections, JIT, caches), waits for them at the sink,
- * then sends `count` events with `load` and waits for every matching one to arrive.
+ * Sends `warmup` events (connections, JIT, caches; their figures are kept apart), waits for them
+ * at the sink, then sends `count` events with `load` and waits for every matching one to arrive.
  */
 export async function runPath(
   target: PathTarget,
   opts: { run: string; warmup: number; count: number },
-  load: (sender: EventSender, events: TestEvent[]) => Promise<{ started: number; info?: unknown }>,
+  load: (
+    sender: EventSender,
+    events: TestEvent[],
+    phase: "warm-up" | "measured",
+  ) => Promise<{ started: number; info?: unknown }>,
 ): Promise<PathRun> {
   const sender = new EventSender(target.endpoint, SOCKETS);
   try {
     const warm = Array.from({ length: opts.warmup }, (_, i) => testEvent(`${opts.run}-warm`, i));
-    await load(sender, warm);
+    const warmStarted = (await load(sender, warm, "warm-up")).started;
     const warmMatches = warm.filter((e) => e.match).length;
     await awaitDeliveries(target.sink, warmMatches);
     const events = Array.from({ length: opts.count }, (_, i) => testEvent(opts.run, i));
-    const { started, info } = await load(sender, events);
+    const { started, info } = await load(sender, events, "measured");
     await awaitDeliveries(target.sink, warmMatches + events.filter((e) => e.match).length);
     const sent = [...warm, ...events];
     const repeated = new Set(target.sink.repeated());
     return {
       figures: pathFigures(sender, target.sink, events, started),
+      warmFigures: pathFigures(sender, target.sink, warm, warmStarted),
       sent,
       refused: sender.refused(),
       notExactlyOnce: sent.filter(

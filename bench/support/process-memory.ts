@@ -35,7 +35,7 @@ export interface MemoryFigures {
 
 /**
  * Samples the RSS of named processes whenever asked; keeps each one's peak and latest value, and
- * the CPU time each used between the first sample and the last.
+ * the CPU time each used between the first sample (or the last `restartCpu`) and the last.
  */
 export class RssSampler {
   readonly #figures = new Map<string, MemoryFigures>();
@@ -54,11 +54,17 @@ export class RssSampler {
     }
   }
 
+  /** CPU time counts from now (RSS peaks are kept): e.g. from the end of a warm-up. */
+  restartCpu(): void {
+    this.#cpu.clear();
+    this.sample();
+  }
+
   figures(): Record<string, MemoryFigures> {
     return Object.fromEntries(this.#figures);
   }
 
-  /** CPU seconds each process used between the first sample and the last. */
+  /** CPU seconds each process used between the first sample (or `restartCpu`) and the last. */
   cpuUsed(): Record<string, number> {
     return Object.fromEntries([...this.#cpu].map(([name, c]) => [name, c.last - c.first]));
   }
