@@ -67,7 +67,8 @@ export async function definitionRoutes(server: FastifyInstance, parts: RulesEngi
       config: { auth: { roles: [...READERS] } },
       schema: {
         tags: TAGS,
-        summary: "The last messages received for an inbound event, newest first (those a dry run can use)",
+        summary:
+          "The last messages received for an inbound event, newest first (those a dry run can use; a busy event keeps at most 10 a second)",
         params: definitionParams,
         querystring: samplesQuery,
       },

@@ -202,6 +202,32 @@ describe("the engine's batch processing", () => {
     expect(new Set(outbox.map((r) => r.message_id)).size).toBe(outbox.length);
   });
 
+  it("records every message of a busy event but writes samples of it at the sample rate (a burst of 100 at once)", async () => {
+    const burst = Array.from({ length: 130 }, (_, i) => ({
+      seq: 1_000 + i,
+      messageId: `busy-${i}`,
+      payload: { n: 10_000 + i },
+    }));
+    expect(await process(burst)).toEqual(burst.map(() => ({ kind: "ack" })));
+    const written = async (table: "rule_runs" | "inbound_samples") =>
+      (
+        await database.db
+          .withSchema(SCHEMA)
+          .selectFrom(table)
+          .select("message_id")
+          .where("message_id", "like", "busy-%")
+          .execute()
+      ).map((r) => r.message_id);
+    expect(await written("rule_runs")).toHaveLength(130);
+    // The first 100 of the burst leave their samples; the rest are recorded without one.
+    expect((await written("inbound_samples")).sort()).toEqual(
+      burst
+        .slice(0, 100)
+        .map((m) => m.messageId)
+        .sort(),
+    );
+  });
+
   it("settles each message of a mixed batch on its own outcome, recording only what ran", async () => {
     down.add("pat-down");
     const outcomes = await process([

@@ -11,7 +11,7 @@ import {
   type MessageRecord,
   type RuleRun,
 } from "./run-recorder.js";
-import { insertingSamples, SamplePruner, type Sample } from "./samples.js";
+import { insertingSamples, SamplePruner, SampleRate, type Sample } from "./samples.js";
 import { recordOf, refused, type ProcessorDeps, type Triggered } from "./triggered.js";
 
 /** A triggered message of the batch, its rules evaluated. */
@@ -52,6 +52,9 @@ interface Work {
  */
 export function batchProcessor(deps: ProcessorDeps, intakeOf: IntakeOf): BatchHandler {
   const pruner = new SamplePruner(deps.db, deps.logger);
+  const sampleRate = new SampleRate();
+  const keep = (sample: Sample | undefined): sample is Sample =>
+    sample !== undefined && sampleRate.admits(sample);
   return async (messages) => {
     const outcomes: HandlerOutcome[] = new Array<HandlerOutcome>(messages.length);
     const samples: Sample[] = [];
@@ -60,11 +63,11 @@ export function batchProcessor(deps: ProcessorDeps, intakeOf: IntakeOf): BatchHa
       const intake = intakeOf(msg);
       if (intake.kind === "settled") {
         outcomes[index] = intake.outcome;
-        if (intake.sample !== undefined) samples.push(intake.sample);
+        if (keep(intake.sample)) samples.push(intake.sample);
         return;
       }
       const t = intake.triggered;
-      if (t.sample !== undefined) samples.push(t.sample);
+      if (keep(t.sample)) samples.push(t.sample);
       const keys = dedupKeys(t.dedup, t.messageId, t.payload);
       work.push({
         index,

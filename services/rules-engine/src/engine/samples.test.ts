@@ -2,7 +2,7 @@ import { createLogger } from "@switchboard/logger";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openEngineDatabase, type EngineDatabase } from "../../test/support/engine-database.js";
 import { SCHEMA } from "../migrations.js";
-import { insertingSamples, SamplePruner, type Sample } from "./samples.js";
+import { insertingSamples, SamplePruner, SampleRate, type Sample } from "./samples.js";
 
 describe("inbound samples", () => {
   let database: EngineDatabase;
@@ -52,5 +52,25 @@ describe("inbound samples", () => {
     ids = (await kept("slotBooked")).map((r) => r.message_id);
     expect([ids.length, ids.at(-1)]).toEqual([110, "s-160"]);
     expect(await kept("other")).toHaveLength(1);
+  });
+
+  it("writes every sample of an event that comes less often than the rate, and a sample of a busy one", () => {
+    const rate = new SampleRate({ perSecond: 10, burst: 5 });
+    const booked = { orgId: "org-a", name: "slotBooked", valid: true };
+    const admitted = (at: number, n: number, sample = booked) =>
+      Array.from({ length: n }, () => rate.admits(sample, at)).filter(Boolean).length;
+    // A burst: the first five, then nothing until time has passed.
+    expect(admitted(0, 8)).toBe(5);
+    // 10 a second: one per 100 ms, never more than the burst after a quiet spell.
+    expect(admitted(100, 3)).toBe(1);
+    expect(admitted(350, 3)).toBe(2);
+    expect(admitted(60_000, 9)).toBe(5);
+    // Invalid messages of the event, and another event or org, have buckets of their own.
+    expect(admitted(60_000, 6, { ...booked, valid: false })).toBe(5);
+    expect(admitted(60_000, 6, { ...booked, name: "slotCancelled" })).toBe(5);
+    expect(admitted(60_000, 6, { ...booked, orgId: "org-b" })).toBe(5);
+    // A clock that steps back gives nothing new (and takes nothing).
+    expect(admitted(59_000, 1)).toBe(0);
+    expect(admitted(60_100, 1)).toBe(1);
   });
 });

@@ -43,6 +43,45 @@ export function insertingSamples(db: Kysely<RulesEngineDB>, samples: readonly Sa
     );
 }
 
+/**
+ * How many samples of an event (valid and invalid ones counted apart) this process writes: up to
+ * SAMPLE_BURST at once, then SAMPLES_PER_SECOND. An event that arrives less often keeps every
+ * message; a busy one keeps a sample of its recent traffic (at 10 a second the last 100 cover ten
+ * seconds) instead of writing and deleting a row for every message it gets.
+ */
+export const SAMPLES_PER_SECOND = 10;
+export const SAMPLE_BURST = KEEP;
+
+/** Decides which first deliveries leave a sample: a token bucket per event and validity. */
+export class SampleRate {
+  readonly #buckets = new Map<string, { tokens: number; at: number }>();
+
+  constructor(
+    private readonly options: { perSecond: number; burst: number } = {
+      perSecond: SAMPLES_PER_SECOND,
+      burst: SAMPLE_BURST,
+    },
+  ) {}
+
+  /** True when this sample is to be written; counts it. */
+  admits(sample: Pick<Sample, "orgId" | "name" | "valid">, nowMs: number = Date.now()): boolean {
+    const key = `${sample.valid ? "v" : "i"}${sample.orgId}\u0000${sample.name}`;
+    const { perSecond, burst } = this.options;
+    const bucket = this.#buckets.get(key);
+    const tokens =
+      bucket === undefined
+        ? burst
+        : Math.min(burst, bucket.tokens + (Math.max(0, nowMs - bucket.at) * perSecond) / 1000);
+    if (tokens < 1) {
+      this.#buckets.set(key, { tokens, at: nowMs });
+      return false;
+    }
+    // One bucket per declared event and validity: samples come only from declared events.
+    this.#buckets.set(key, { tokens: tokens - 1, at: nowMs });
+    return true;
+  }
+}
+
 /** Samples an event gets between two cuts: it holds at most KEEP + CUT_EVERY - 1 of them. */
 const CUT_EVERY = 50;
 
