@@ -6,6 +6,8 @@ export { provisionStreams } from "./stream-provisioner.js";
 export type { StreamProvisioning } from "./stream-provisioner.js";
 export { publish, encodePayload } from "./publisher.js";
 export type { PublishOptions, PublishReceipt } from "./publisher.js";
+export { PipelinedPublisher } from "./pipelined-publisher.js";
+export type { PipelinedMessage, PipelinedPublisherOptions, PubAck } from "./pipelined-publisher.js";
 export { ensureConsumer, deleteConsumer } from "./consumer-provisioner.js";
 export { subjectPending } from "./subject-pending.js";
 export type { ConsumerSpec } from "./consumer-provisioner.js";

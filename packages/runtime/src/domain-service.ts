@@ -1,6 +1,12 @@
 import type { FastifyInstance } from "fastify";
 import type { Kysely } from "kysely";
-import { jetstream, publish, publishDeadLetterOf, streamNames, type CommandServer } from "@switchboard/bus";
+import {
+  jetstream,
+  PipelinedPublisher,
+  publishDeadLetterOf,
+  streamNames,
+  type CommandServer,
+} from "@switchboard/bus";
 import { ErrorCodes, isSwitchboardError, SwitchboardError } from "@switchboard/errors";
 import {
   deleteIdempotencyKeysBefore,
@@ -75,6 +81,7 @@ export function createDomainService<DB extends OutboxTables>(
   const js = jetstream(ctx.nc);
   const streams = streamNames(config.streamPrefix);
   const eventsStream = streams.events;
+  const publisher = new PipelinedPublisher(ctx.nc);
   const relay = createOutboxRelay({
     db,
     schema: spec.schema,
@@ -83,8 +90,9 @@ export function createDomainService<DB extends OutboxTables>(
     // A dead relay's rows are republished after its lease; the broker drops those repeats only
     // within the duplicate window, so the lease stays well inside it.
     leaseMs: Math.min(30_000, Math.floor(config.duplicateWindowMs / 4)),
-    publish: (m) =>
-      publish(js, m.subject, m.data, { msgId: m.msgId, headers: m.headers, expectStream: eventsStream }),
+    // The rows of a batch go out in one write and their PubAcks come to one subscription, with no
+    // request object, timer or error object per row (the relay's largest cost in the profile).
+    publish: (m) => publisher.publish({ ...m, expectStream: eventsStream }),
     maxMessageBytes: () => ctx.nc.info?.max_payload,
     // The broker refused the message itself (a JetStream API error): no retry changes that.
     isPermanent: (error) => isSwitchboardError(error) && error.code === ErrorCodes.Config,
@@ -166,6 +174,8 @@ export function createDomainService<DB extends OutboxTables>(
     async stop() {
       await commands?.stop();
       await sweeps?.stop();
+      // The relay's stop waits for the publishes under way; the publisher's reply subscription goes
+      // with the connection (a stopped publisher takes no more, and start may follow stop).
       await relay.stop();
     },
   };

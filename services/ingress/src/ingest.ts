@@ -1,12 +1,17 @@
 import { randomUUID } from "node:crypto";
-import { encodePayload, type JetStreamManager } from "@switchboard/bus";
+import {
+  encodePayload,
+  type JetStreamManager,
+  type PipelinedMessage,
+  type PipelinedPublisher,
+  type PubAck,
+} from "@switchboard/bus";
 import { ErrorCodes, SwitchboardError, UnavailableError } from "@switchboard/errors";
 import { inboundSubject, type SchemaError } from "@switchboard/events";
 import type { ByteQuota } from "./byte-quota.js";
 import type { InboundEvent } from "./cloudevents.js";
 import type { Declaration } from "./definition-cache.js";
 import { brokerMessageId } from "./message-id.js";
-import type { PipelinedMessage, PipelinedPublisher, PubAck } from "./pipelined-publisher.js";
 
 export interface IngestParts {
   /** Publishes to INBOUND, the publishes of concurrent requests together. */

@@ -1,6 +1,12 @@
 import type { FastifyInstance } from "fastify";
 import { Kvm, type KV } from "@nats-io/kv";
-import { jetstream, jetstreamManager, streamNames, type JetStreamManager } from "@switchboard/bus";
+import {
+  jetstream,
+  jetstreamManager,
+  PipelinedPublisher,
+  streamNames,
+  type JetStreamManager,
+} from "@switchboard/bus";
 import { ConfigError } from "@switchboard/errors";
 import type { Service, ServiceContext } from "@switchboard/runtime";
 import { parseKeyring, type Keyring } from "@switchboard/secrets";
@@ -10,7 +16,6 @@ import { listenForDefinitionChanges, type DefinitionChanges } from "./definition
 import type { IngressParts } from "./ingress-parts.js";
 import { ingressRoutes } from "./ingress.routes.js";
 import { watchNatsLink, type NatsLink } from "./nats-link.js";
-import { PipelinedPublisher } from "./pipelined-publisher.js";
 import { pollRoutes } from "./poll.routes.js";
 import { cursorCodec } from "./poll-cursor.js";
 import { KeyRateLimiter } from "./rate-limiter.js";

@@ -1,10 +1,12 @@
 import { jetstreamManager } from "@nats-io/jetstream";
-import { connectBus, provisionStreams, type NatsConnection } from "@switchboard/bus";
+import type { NatsConnection } from "@nats-io/nats-core";
 import { ErrorCodes } from "@switchboard/errors";
 import { createLogger } from "@switchboard/logger";
 import { startNatsServer, type NatsServer } from "@switchboard/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { connectBus } from "./connection.js";
 import { PipelinedPublisher, type PipelinedMessage } from "./pipelined-publisher.js";
+import { provisionStreams } from "./stream-provisioner.js";
 
 const logger = createLogger({ level: "silent" });
 const enc = new TextEncoder();
