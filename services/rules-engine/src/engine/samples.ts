@@ -68,17 +68,14 @@ export class SampleRate {
     const key = `${sample.valid ? "v" : "i"}${sample.orgId}\u0000${sample.name}`;
     const { perSecond, burst } = this.options;
     const bucket = this.#buckets.get(key);
+    // A clock that steps back refills nothing, and the time already counted is not counted again.
+    const at = Math.max(nowMs, bucket?.at ?? nowMs);
     const tokens =
-      bucket === undefined
-        ? burst
-        : Math.min(burst, bucket.tokens + (Math.max(0, nowMs - bucket.at) * perSecond) / 1000);
-    if (tokens < 1) {
-      this.#buckets.set(key, { tokens, at: nowMs });
-      return false;
-    }
+      bucket === undefined ? burst : Math.min(burst, bucket.tokens + ((at - bucket.at) * perSecond) / 1000);
+    const admitted = tokens >= 1;
     // One bucket per declared event and validity: samples come only from declared events.
-    this.#buckets.set(key, { tokens: tokens - 1, at: nowMs });
-    return true;
+    this.#buckets.set(key, { tokens: admitted ? tokens - 1 : tokens, at });
+    return admitted;
   }
 }
 
