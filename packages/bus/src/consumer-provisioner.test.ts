@@ -1,34 +1,29 @@
-import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from "@nats-io/jetstream";
+import { jetstreamManager, type JetStreamClient, type JetStreamManager } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/nats-core";
-import { createLogger } from "@switchboard/logger";
-import { startNatsServer, type NatsServer } from "@switchboard/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { connectBus } from "./connection.js";
 import { deleteConsumer, ensureConsumer } from "./consumer-provisioner.js";
-import { provisionStreams } from "./stream-provisioner.js";
+import { openTestBus, type TestBus } from "../test/support/test-bus.js";
 
-const logger = createLogger({ level: "silent" });
 const STREAM = "CP_EVENTS";
 const decoder = new TextDecoder();
 
 describe("ensureConsumer: start position and filter changes", () => {
-  let server: NatsServer;
+  let bus: TestBus;
   let nc: NatsConnection;
   let js: JetStreamClient;
   let jsm: JetStreamManager;
   let n = 0;
 
   beforeAll(async () => {
-    server = await startNatsServer();
-    nc = await connectBus({ servers: server.url, name: "consumer-provisioner-test", logger });
-    js = jetstream(nc);
+    bus = await openTestBus("consumer-provisioner-test", {
+      namespace: "cp",
+      prefix: "CP_",
+      duplicateWindowMs: 60_000,
+    });
+    ({ nc, js } = bus);
     jsm = await jetstreamManager(nc);
-    await provisionStreams(nc, { namespace: "cp", prefix: "CP_", replicas: 1, duplicateWindowMs: 60_000 });
   });
-  afterAll(async () => {
-    await nc?.close();
-    await server?.close();
-  });
+  afterAll(() => bus?.close());
 
   /** A fresh org per test, so each test's subjects hold only its own messages. */
   const org = () => `org${++n}`;

@@ -1,15 +1,10 @@
-import { jetstream, jetstreamManager, type JetStreamClient, type JsMsg } from "@nats-io/jetstream";
+import { jetstreamManager, type JetStreamClient, type JsMsg } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/nats-core";
-import { createLogger } from "@switchboard/logger";
-import { startNatsServer, type NatsServer } from "@switchboard/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { connectBus } from "./connection.js";
 import { ensureConsumer } from "./consumer-provisioner.js";
 import { deadLetterSubject, detailsJson, publishDeadLetter, singleLine } from "./dead-letter.js";
 import { publish } from "./publisher.js";
-import { provisionStreams } from "./stream-provisioner.js";
-
-const logger = createLogger({ level: "silent" });
+import { openTestBus, type TestBus } from "../test/support/test-bus.js";
 
 describe("dead-letter subject and headers", () => {
   it("files a dead letter under the org of the original subject, or _unknown", () => {
@@ -41,20 +36,15 @@ describe("dead-letter subject and headers", () => {
 });
 
 describe("publishDeadLetter", () => {
-  let server: NatsServer;
+  let bus: TestBus;
   let nc: NatsConnection;
   let js: JetStreamClient;
   beforeAll(async () => {
-    server = await startNatsServer();
-    nc = await connectBus({ servers: server.url, name: "dlq-test", logger });
-    js = jetstream(nc);
-    await provisionStreams(nc, { namespace: "dl", prefix: "DL_", replicas: 1, duplicateWindowMs: 60_000 });
+    bus = await openTestBus("dlq-test", { namespace: "dl", prefix: "DL_", duplicateWindowMs: 60_000 });
+    ({ nc, js } = bus);
     await ensureConsumer(nc, "DL_INBOUND", { durable: "worker" });
   });
-  afterAll(async () => {
-    await nc?.close();
-    await server?.close();
-  });
+  afterAll(() => bus?.close());
 
   async function nextMessage(): Promise<JsMsg> {
     const consumer = await js.consumers.get("DL_INBOUND", "worker");

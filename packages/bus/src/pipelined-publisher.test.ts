@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectBus } from "./connection.js";
 import { PipelinedPublisher, type PipelinedMessage } from "./pipelined-publisher.js";
 import { provisionStreams } from "./stream-provisioner.js";
+import { openTestBus, type TestBus } from "../test/support/test-bus.js";
 
 const logger = createLogger({ level: "silent" });
 const enc = new TextEncoder();
@@ -24,20 +25,18 @@ const message = (n: number, overrides: Partial<PipelinedMessage> = {}): Pipeline
 
 /** Publishes of concurrent callers sent together, against a real nats-server (2.9 here). */
 describe("pipelined JetStream publishes", () => {
-  let server: NatsServer;
+  let bus: TestBus;
   let nc: NatsConnection;
   let publisher: PipelinedPublisher;
 
   beforeAll(async () => {
-    server = await startNatsServer();
-    nc = await connectBus({ servers: server.url, name: "pipeline-test", logger });
-    await provisionStreams(nc, { namespace: NS, prefix: "PP_", replicas: 1, duplicateWindowMs: 120_000 });
+    bus = await openTestBus("pipeline-test", { namespace: NS, prefix: "PP_", duplicateWindowMs: 120_000 });
+    nc = bus.nc;
     publisher = new PipelinedPublisher(nc);
   });
   afterAll(async () => {
     await publisher?.stop();
-    await nc?.close();
-    await server?.close();
+    await bus?.close();
   });
 
   it("each of many concurrent publishes resolves with its own PubAck, after the message is stored", async () => {
@@ -112,7 +111,7 @@ describe("pipelined JetStream publishes", () => {
   });
 
   it("a closed connection fails the publish as unavailable, and nothing is thrown elsewhere", async () => {
-    const closing = await connectBus({ servers: server.url, name: "pipeline-closed", logger });
+    const closing = await connectBus({ servers: bus.server.url, name: "pipeline-closed", logger });
     const own = new PipelinedPublisher(closing);
     await closing.close();
     await expect(own.publish(message(7_000))).rejects.toMatchObject({ code: ErrorCodes.Unavailable });

@@ -1,28 +1,18 @@
-import { jetstream, jetstreamManager, type JetStreamClient } from "@nats-io/jetstream";
+import { jetstreamManager, type JetStreamClient } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/nats-core";
-import { createLogger } from "@switchboard/logger";
-import { startNatsServer, type NatsServer } from "@switchboard/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { connectBus } from "./connection.js";
 import { publish } from "./publisher.js";
-import { provisionStreams } from "./stream-provisioner.js";
-
-const logger = createLogger({ level: "silent" });
+import { openTestBus, type TestBus } from "../test/support/test-bus.js";
 
 describe("publish", () => {
-  let server: NatsServer;
+  let bus: TestBus;
   let nc: NatsConnection;
   let js: JetStreamClient;
   beforeAll(async () => {
-    server = await startNatsServer();
-    nc = await connectBus({ servers: server.url, name: "publish-test", logger });
-    js = jetstream(nc);
-    await provisionStreams(nc, { namespace: "pub", prefix: "", replicas: 1, duplicateWindowMs: 120_000 });
+    bus = await openTestBus("publish-test", { namespace: "pub", prefix: "", duplicateWindowMs: 120_000 });
+    ({ nc, js } = bus);
   });
-  afterAll(async () => {
-    await nc?.close();
-    await server?.close();
-  });
+  afterAll(() => bus?.close());
 
   it("stores a repeated msgId once and reports the repeat as a duplicate", async () => {
     const subject = "pub.events.acme.planCreated";
