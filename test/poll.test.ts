@@ -37,17 +37,24 @@ describe("poll API: an org's events after a cursor, by type, with long-poll", ()
     contentManager = await key("acme", ["content-manager"]);
     appOnly = await key("acme", ["app"]);
     otherReader = await key("globex", ["integration"]);
-    // acme: planCreated ×3, workQueueItemCreated ×1; globex's events interleave.
+    // acme: planCreated ×3, workQueueItemCreated ×1; globex's events interleave, acme's item last.
+    // Each event is on the stream before the next is made: plans and work queues publish through
+    // relays of their own, which keep no order between them.
+    let made = 0;
+    const onStream = async (created: Promise<{ status: number }>) => {
+      expect((await created).status).toBe(201);
+      made++;
+      await waitFor(async () => (await streamCount(stack.nats, "EVENTS")) === made, {
+        what: `event ${made} of the setup on the stream`,
+      });
+    };
     for (let i = 0; i < 3; i++) {
-      const plan = await app.post("/v1/orgs/acme/plans", { templateName: "care", userId: `u-${i}` });
-      expect(plan.status).toBe(201);
-      planId = plan.body.id;
-      await other.app.post("/v1/orgs/globex/plans", { templateName: "care", userId: `g-${i}` });
+      const plan = app.post("/v1/orgs/acme/plans", { templateName: "care", userId: `u-${i}` });
+      await onStream(plan);
+      planId = (await plan).body.id;
+      await onStream(other.app.post("/v1/orgs/globex/plans", { templateName: "care", userId: `g-${i}` }));
     }
-    await app.post("/v1/orgs/acme/work-queues/triage/items", { planId, priority: 1 });
-    await waitFor(async () => (await streamCount(stack.nats, "EVENTS")) === 7, {
-      what: "the setup's events on the stream",
-    });
+    await onStream(app.post("/v1/orgs/acme/work-queues/triage/items", { planId, priority: 1 }));
   });
 
   afterAll(async () => {
