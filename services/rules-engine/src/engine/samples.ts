@@ -1,5 +1,6 @@
 import { sql, type Kysely } from "kysely";
 import type { Logger } from "@switchboard/logger";
+import { createTokenBucket, type TokenBucket } from "@switchboard/rate-limit";
 import { SCHEMA } from "../migrations.js";
 import type { RulesEngineDB } from "../rules-engine.tables.js";
 
@@ -49,12 +50,12 @@ export function insertingSamples(db: Kysely<RulesEngineDB>, samples: readonly Sa
  * message; a busy one keeps a sample of its recent traffic (at 10 a second the last 100 cover ten
  * seconds) instead of writing and deleting a row for every message it gets.
  */
-export const SAMPLES_PER_SECOND = 10;
-export const SAMPLE_BURST = KEEP;
+const SAMPLES_PER_SECOND = 10;
+const SAMPLE_BURST = KEEP;
 
 /** Decides which first deliveries leave a sample: a token bucket per event and validity. */
 export class SampleRate {
-  readonly #buckets = new Map<string, { tokens: number; at: number }>();
+  readonly #buckets = new Map<string, TokenBucket>();
 
   constructor(
     private readonly options: { perSecond: number; burst: number } = {
@@ -66,16 +67,13 @@ export class SampleRate {
   /** True when this sample is to be written; counts it. */
   admits(sample: Pick<Sample, "orgId" | "name" | "valid">, nowMs: number = Date.now()): boolean {
     const key = `${sample.valid ? "v" : "i"}${sample.orgId}\u0000${sample.name}`;
-    const { perSecond, burst } = this.options;
-    const bucket = this.#buckets.get(key);
-    // A clock that steps back refills nothing, and the time already counted is not counted again.
-    const at = Math.max(nowMs, bucket?.at ?? nowMs);
-    const tokens =
-      bucket === undefined ? burst : Math.min(burst, bucket.tokens + ((at - bucket.at) * perSecond) / 1000);
-    const admitted = tokens >= 1;
-    // One bucket per declared event and validity: samples come only from declared events.
-    this.#buckets.set(key, { tokens: admitted ? tokens - 1 : tokens, at });
-    return admitted;
+    let bucket = this.#buckets.get(key);
+    if (bucket === undefined) {
+      // One bucket per declared event and validity: samples come only from declared events.
+      bucket = createTokenBucket(this.options.perSecond, this.options.burst);
+      this.#buckets.set(key, bucket);
+    }
+    return bucket.take(nowMs) === 0;
   }
 }
 
