@@ -75,7 +75,11 @@ export function runEntryPoint(
           return pattern.exec(text) ?? undefined;
         },
         { timeoutMs, what: `${pattern} in the output of ${entry}` },
-      ),
+      ).catch((error: unknown) => {
+        // It never printed what was awaited: what it did print is where to look.
+        if (child.exitCode === null) (error as Error).message += `; its output so far:\n${text || "(none)"}`;
+        throw error;
+      }),
     async stop(signal = "SIGTERM") {
       if (child.exitCode === null) child.kill(signal);
       return exited;
