@@ -76,9 +76,11 @@ export function runEntryPoint(
         },
         { timeoutMs, what: `${pattern} in the output of ${entry}` },
       ).catch((error: unknown) => {
+        if (child.exitCode !== null) throw error; // its output is in the exit's error already
         // It never printed what was awaited: what it did print is where to look.
-        if (child.exitCode === null) (error as Error).message += `; its output so far:\n${text || "(none)"}`;
-        throw error;
+        throw new Error(`${(error as Error).message}; its output so far:\n${text || "(none)"}`, {
+          cause: error,
+        });
       }),
     async stop(signal = "SIGTERM") {
       if (child.exitCode === null) child.kill(signal);
