@@ -27,9 +27,10 @@ export async function runStandalone(name: string, factory: ServiceFactory): Prom
       factories: [factory],
       http: config.http,
     });
+    // Before the line that says it runs: whoever waits for that line may stop it at once.
+    stopOnSignals(running, logger);
     const http = "url" in running ? `HTTP ${running.url}` : "no HTTP";
     process.stdout.write(`${name} is running: ${http}, NATS ${config.natsUrl}\n`);
-    stopOnSignals(running, logger);
   } catch (error) {
     if (isSwitchboardError(error)) {
       process.stderr.write(`${name}: ${error.message} (${error.code})\n`);

@@ -9,12 +9,13 @@ try {
   const config = loadConfig(process.env);
   const logger = createLogger({ level: config.logLevel, name: "switchboard" });
   const running = await runSwitchboard({ logger });
+  // Before the banner: whoever waits for it may stop it at once, and its embedded servers with it.
+  stopOnSignals(running, logger);
   const http =
     "url" in running ? `${running.url}  (OpenAPI at ${running.url}/docs)` : "off (SWITCHBOARD_HTTP=off)";
   process.stdout.write(
     `\nSwitchboard is running\n  HTTP   ${http}\n  NATS   ${running.natsUrl}\n  store  ${running.store}\n\n`,
   );
-  stopOnSignals(running, logger);
 } catch (error) {
   if (isSwitchboardError(error)) {
     process.stderr.write(`switchboard: ${error.message} (${error.code})\n`);
