@@ -174,6 +174,14 @@ describe("on a 3-node NATS cluster with replicated services, a node is lost mid-
     await waitFor(async () => (await storedOn(victim, "INBOUND")) === EVENTS, {
       timeoutMs: 120_000,
       what: `node ${leader} to catch up on INBOUND`,
+    }).catch(async (error: unknown) => {
+      // What each node holds of INBOUND (-1: no replica there), and the leader's view of the replicas.
+      const held = await Promise.all(
+        stack.cluster.servers.map((s) => storedOn(s, "INBOUND").catch(() => NaN)),
+      );
+      const info = await jsm.streams.info("INBOUND").catch(() => undefined);
+      console.error(JSON.stringify({ killed: leader, held, cluster: info?.cluster }));
+      throw error;
     });
     const after = await Promise.all(["INBOUND", "EVENTS", "DLQ"].map((s) => jsm.streams.info(s)));
     expect(after.map((s) => s.config.num_replicas)).toEqual([3, 3, 3]);
