@@ -3,7 +3,6 @@ import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { waitFor } from "@switchboard/testing";
 
 export const ROOT = path.resolve(fileURLToPath(new URL("../..", import.meta.url)));
 
@@ -65,23 +64,58 @@ export function runEntryPoint(
   child.stdout?.on("data", (chunk: Buffer) => (text += chunk.toString()));
   child.stderr?.on("data", (chunk: Buffer) => (text += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  // Checked on every chunk of output; fails at once when the process exits without printing it,
+  // and on a timeout with what it did print, which is where to look.
+  const waitForText = (pattern: RegExp, timeoutMs: number) =>
+    new Promise<RegExpMatchArray>((resolve, reject) => {
+      const what = `${pattern} in the output of ${entry}`;
+      let settled = false;
+      const settle = (outcome: () => void) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        child.stdout?.off("data", check);
+        child.stderr?.off("data", check);
+        child.off("exit", onExit);
+        outcome();
+      };
+      const check = () => {
+        const match = pattern.exec(text);
+        if (match !== null) settle(() => resolve(match));
+      };
+      const onExit = (code: number | null, signal: NodeJS.Signals | null) => {
+        check(); // its last lines may hold it
+        settle(() =>
+          reject(
+            new Error(
+              `${entry} exited (${code ?? signal}) before printing ${pattern}; its output:\n${text || "(none)"}`,
+            ),
+          ),
+        );
+      };
+      const timer = setTimeout(
+        () =>
+          settle(() =>
+            reject(
+              new Error(
+                `timed out after ${timeoutMs} ms waiting for ${what}; its output so far:\n${text || "(none)"}`,
+              ),
+            ),
+          ),
+        timeoutMs,
+      );
+      child.stdout?.on("data", check);
+      child.stderr?.on("data", check);
+      if (child.exitCode !== null || child.signalCode !== null) onExit(child.exitCode, child.signalCode);
+      else {
+        child.once("exit", onExit);
+        check();
+      }
+    });
   return {
     child,
     output: () => text,
-    waitForOutput: (pattern, timeoutMs = 60_000) =>
-      waitFor(
-        () => {
-          if (child.exitCode !== null) throw new Error(`process exited (${child.exitCode}):\n${text}`);
-          return pattern.exec(text) ?? undefined;
-        },
-        { timeoutMs, what: `${pattern} in the output of ${entry}` },
-      ).catch((error: unknown) => {
-        if (child.exitCode !== null) throw error; // its output is in the exit's error already
-        // It never printed what was awaited: what it did print is where to look.
-        throw new Error(`${(error as Error).message}; its output so far:\n${text || "(none)"}`, {
-          cause: error,
-        });
-      }),
+    waitForOutput: (pattern, timeoutMs = 60_000) => waitForText(pattern, timeoutMs),
     async stop(signal = "SIGTERM") {
       if (child.exitCode === null) child.kill(signal);
       return exited;
@@ -89,7 +123,6 @@ export function runEntryPoint(
   };
 }
 
-/** `services/<name>/src/main.ts` → `services/<name>/dist/main.js`, which must exist. */
 /** The NODE_OPTIONS the Docker image (deploy/docker/Dockerfile) runs every service with. */
 export function imageNodeOptions(): string {
   const dockerfile = readFileSync(path.join(ROOT, "deploy", "docker", "Dockerfile"), "utf8");
@@ -98,6 +131,7 @@ export function imageNodeOptions(): string {
   return options;
 }
 
+/** `services/<name>/src/main.ts` → `services/<name>/dist/main.js`, which must exist. */
 export function compiledEntryPoint(entry: string): string {
   const compiled = path.join(ROOT, entry.replace(/(^|\/)src\/(.*)\.ts$/, "$1dist/$2.js"));
   if (compiled.endsWith(".ts") || !existsSync(compiled)) {
