@@ -108,6 +108,39 @@ describe("all-in-one on embedded defaults", () => {
     expect(fs.existsSync(path.join(dataDir, "postgres", "postmaster.pid"))).toBe(false);
   }, 240_000);
 
+  it("a SIGTERM during the start stops what the start had started: nothing is left running", async () => {
+    const freshDir = fs.mkdtempSync(path.join(os.tmpdir(), "switchboard-interrupted-"));
+    try {
+      running = startOnDefaults(freshDir);
+      // The embedded nats-server has been spawned (its pid is written at once); its store, the
+      // PostgreSQL server and the services are still to start.
+      const pidFile = path.join(freshDir, "nats-server.pid");
+      let natsPid = NaN;
+      const deadline = Date.now() + 60_000;
+      while (!Number.isInteger(natsPid) || natsPid <= 0) {
+        if (Date.now() > deadline) throw new Error(`no nats-server was started:\n${running.output()}`);
+        await new Promise((r) => setTimeout(r, 10));
+        natsPid = fs.existsSync(pidFile) ? Number(fs.readFileSync(pidFile, "utf8")) : NaN;
+      }
+      expect(running.output()).not.toContain("Switchboard is running");
+      const exit = new Promise((resolve) =>
+        running!.child.once("exit", (code, signal) => resolve(code ?? signal)),
+      );
+      running.child.kill("SIGTERM");
+      expect(await exit, running.output().slice(-3_000)).toBe(0);
+      running = undefined;
+      // Stopped, not orphaned: the nats-server, and the PostgreSQL server if it had started.
+      expect(() => process.kill(natsPid, 0)).toThrow();
+      expect(fs.existsSync(pidFile)).toBe(false);
+      expect(fs.existsSync(path.join(freshDir, "postgres", "postmaster.pid"))).toBe(false);
+    } finally {
+      await running?.stop("SIGKILL");
+      running = undefined;
+      stopServerLeftIn(freshDir);
+      fs.rmSync(freshDir, { recursive: true, force: true });
+    }
+  }, 240_000);
+
   it("keeps using a PGlite store an earlier version made, and says how to move off it", async () => {
     const oldDir = fs.mkdtempSync(path.join(os.tmpdir(), "switchboard-pglite-"));
     try {

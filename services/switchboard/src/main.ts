@@ -8,9 +8,11 @@ try {
   // Validated before anything else, so a bad LOG_LEVEL is reported like any other variable.
   const config = loadConfig(process.env);
   const logger = createLogger({ level: config.logLevel, name: "switchboard" });
-  const running = await runSwitchboard({ logger });
-  // Before the banner: whoever waits for it may stop it at once, and its embedded servers with it.
-  stopOnSignals(running, logger);
+  const starting = runSwitchboard({ logger });
+  // Handled from the start on: a signal while the embedded servers start stops them once the start
+  // is over, and one right after the banner stops everything it announced.
+  stopOnSignals(starting, logger);
+  const running = await starting;
   const http =
     "url" in running ? `${running.url}  (OpenAPI at ${running.url}/docs)` : "off (SWITCHBOARD_HTTP=off)";
   process.stdout.write(
