@@ -128,6 +128,8 @@ describe("all-in-one on embedded defaults", () => {
       );
       running.child.kill("SIGTERM");
       expect(await exit, running.output().slice(-3_000)).toBe(0);
+      // Not announced as running: it was being stopped.
+      expect(running.output()).not.toContain("Switchboard is running");
       running = undefined;
       // Stopped, not orphaned: the nats-server, and the PostgreSQL server if it had started.
       expect(() => process.kill(natsPid, 0)).toThrow();

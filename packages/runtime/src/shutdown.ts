@@ -11,9 +11,14 @@ export interface Stoppable {
  * Given the start itself (its promise), the handlers are there before anything is started: a signal
  * during the start waits for it, then stops all it started instead of killing the process halfway,
  * for a start that spawns servers a killed process would leave running (a second signal still
- * exits at once). A start that fails is left to its caller to report.
+ * exits at once). A start that fails is left to its caller to report; `stopping()` tells it whether
+ * a signal came, so that it does not announce a start that is being stopped.
  */
-export function stopOnSignals(app: Stoppable | Promise<Stoppable>, logger: Logger, timeoutMs = 20_000): void {
+export function stopOnSignals(
+  app: Stoppable | Promise<Stoppable>,
+  logger: Logger,
+  timeoutMs = 20_000,
+): { stopping(): boolean } {
   let stopping = false;
   const onSignal = (signal: NodeJS.Signals) => {
     if (stopping) {
@@ -43,4 +48,5 @@ export function stopOnSignals(app: Stoppable | Promise<Stoppable>, logger: Logge
   };
   process.on("SIGTERM", onSignal);
   process.on("SIGINT", onSignal);
+  return { stopping: () => stopping };
 }

@@ -11,13 +11,16 @@ try {
   const starting = runSwitchboard({ logger });
   // Handled from the start on: a signal while the embedded servers start stops them once the start
   // is over, and one right after the banner stops everything it announced.
-  stopOnSignals(starting, logger);
+  const signals = stopOnSignals(starting, logger);
   const running = await starting;
-  const http =
-    "url" in running ? `${running.url}  (OpenAPI at ${running.url}/docs)` : "off (SWITCHBOARD_HTTP=off)";
-  process.stdout.write(
-    `\nSwitchboard is running\n  HTTP   ${http}\n  NATS   ${running.natsUrl}\n  store  ${running.store}\n\n`,
-  );
+  // A start a signal came during is being stopped: it is not announced.
+  if (!signals.stopping()) {
+    const http =
+      "url" in running ? `${running.url}  (OpenAPI at ${running.url}/docs)` : "off (SWITCHBOARD_HTTP=off)";
+    process.stdout.write(
+      `\nSwitchboard is running\n  HTTP   ${http}\n  NATS   ${running.natsUrl}\n  store  ${running.store}\n\n`,
+    );
+  }
 } catch (error) {
   if (isSwitchboardError(error)) {
     process.stderr.write(`switchboard: ${error.message} (${error.code})\n`);
