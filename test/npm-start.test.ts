@@ -9,6 +9,7 @@ import { connect as thirdPartyConnect, credsAuthenticator as thirdPartyCreds } f
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { openDatabase } from "@switchboard/db";
 import { issueUser, parseIssuer } from "@switchboard/nats-auth";
+import { waitFor } from "@switchboard/testing";
 import { api } from "./support/api.js";
 import { runEntryPoint, type ServiceProcess } from "./support/process.js";
 
@@ -31,6 +32,20 @@ describe("all-in-one on embedded defaults", () => {
   });
 
   const start = () => startOnDefaults(dataDir);
+
+  /** Runs `body` on a data dir of its own, removed after it with the runner and servers it left. */
+  const inDataDir = async (prefix: string, body: (dir: string) => Promise<void>) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+    try {
+      await body(dir);
+    } finally {
+      // Killed before its dir goes: afterEach comes too late for that.
+      await running?.stop("SIGKILL");
+      running = undefined;
+      stopServerLeftIn(dir);
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  };
 
   it("prints the URL and a one-time admin key, serves the API, publishes events, and keeps its data across a restart", async () => {
     running = start();
@@ -109,19 +124,18 @@ describe("all-in-one on embedded defaults", () => {
   }, 240_000);
 
   it("a SIGTERM during the start stops what the start had started: nothing is left running", async () => {
-    const freshDir = fs.mkdtempSync(path.join(os.tmpdir(), "switchboard-interrupted-"));
-    try {
+    await inDataDir("switchboard-interrupted-", async (freshDir) => {
       running = startOnDefaults(freshDir);
       // The embedded nats-server has been spawned (its pid is written at once); its store, the
       // PostgreSQL server and the services are still to start.
       const pidFile = path.join(freshDir, "nats-server.pid");
-      let natsPid = NaN;
-      const deadline = Date.now() + 60_000;
-      while (!Number.isInteger(natsPid) || natsPid <= 0) {
-        if (Date.now() > deadline) throw new Error(`no nats-server was started:\n${running.output()}`);
-        await new Promise((r) => setTimeout(r, 10));
-        natsPid = fs.existsSync(pidFile) ? Number(fs.readFileSync(pidFile, "utf8")) : NaN;
-      }
+      const natsPid = await waitFor(
+        () => {
+          const pid = fs.existsSync(pidFile) ? Number(fs.readFileSync(pidFile, "utf8")) : NaN;
+          return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+        },
+        { timeoutMs: 60_000, intervalMs: 10, what: "npm start's nats-server to be spawned" },
+      );
       expect(running.output()).not.toContain("Switchboard is running");
       const exit = new Promise((resolve) =>
         running!.child.once("exit", (code, signal) => resolve(code ?? signal)),
@@ -135,17 +149,11 @@ describe("all-in-one on embedded defaults", () => {
       expect(() => process.kill(natsPid, 0)).toThrow();
       expect(fs.existsSync(pidFile)).toBe(false);
       expect(fs.existsSync(path.join(freshDir, "postgres", "postmaster.pid"))).toBe(false);
-    } finally {
-      await running?.stop("SIGKILL");
-      running = undefined;
-      stopServerLeftIn(freshDir);
-      fs.rmSync(freshDir, { recursive: true, force: true });
-    }
+    });
   }, 240_000);
 
   it("keeps using a PGlite store an earlier version made, and says how to move off it", async () => {
-    const oldDir = fs.mkdtempSync(path.join(os.tmpdir(), "switchboard-pglite-"));
-    try {
+    await inDataDir("switchboard-pglite-", async (oldDir) => {
       // What an earlier Switchboard left: a PGlite store in <data dir>/pgdata.
       const pglite = await openDatabase({ pgliteDir: path.join(oldDir, "pgdata") });
       await pglite.close();
@@ -156,17 +164,11 @@ describe("all-in-one on embedded defaults", () => {
       expect(fs.existsSync(path.join(oldDir, "postgres"))).toBe(false);
       expect(await running.stop("SIGTERM"), running.output().slice(-3_000)).toBe(0);
       running = undefined;
-    } finally {
-      await running?.stop("SIGKILL");
-      running = undefined;
-      stopServerLeftIn(oldDir);
-      fs.rmSync(oldDir, { recursive: true, force: true });
-    }
+    });
   }, 240_000);
 
   it("upgrades a data dir made before authentication: its streams and messages are kept", async () => {
-    const oldDir = fs.mkdtempSync(path.join(os.tmpdir(), "switchboard-unauthenticated-"));
-    try {
+    await inDataDir("switchboard-unauthenticated-", async (oldDir) => {
       // What an earlier Switchboard left: an unauthenticated nats-server's store with an event in it.
       const port = await freePort();
       const old = spawn(
@@ -201,12 +203,7 @@ describe("all-in-one on embedded defaults", () => {
       await authed.close();
       expect(await running.stop("SIGTERM"), running.output().slice(-3_000)).toBe(0);
       running = undefined;
-    } finally {
-      await running?.stop("SIGKILL");
-      running = undefined;
-      stopServerLeftIn(oldDir);
-      fs.rmSync(oldDir, { recursive: true, force: true });
-    }
+    });
   }, 240_000);
 
   it("refuses bad configuration with a message naming the variable", async () => {

@@ -65,45 +65,41 @@ export function runEntryPoint(
   child.stderr?.on("data", (chunk: Buffer) => (text += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   // Checked on every chunk of output; fails at once when the process exits without printing it,
-  // and on a timeout with what it did print, which is where to look.
-  const waitForText = (pattern: RegExp, timeoutMs: number) =>
+  // and on a timeout with what it did print, which is where to look. (A promise settles once: what
+  // comes after its first outcome is a no-op, and so is a second `done`.)
+  const waitForOutput = (pattern: RegExp, timeoutMs = 60_000) =>
     new Promise<RegExpMatchArray>((resolve, reject) => {
-      const what = `${pattern} in the output of ${entry}`;
-      let settled = false;
-      const settle = (outcome: () => void) => {
-        if (settled) return;
-        settled = true;
+      const output = () => text || "(none)";
+      const done = () => {
         clearTimeout(timer);
         child.stdout?.off("data", check);
         child.stderr?.off("data", check);
         child.off("exit", onExit);
-        outcome();
       };
       const check = () => {
         const match = pattern.exec(text);
-        if (match !== null) settle(() => resolve(match));
+        if (match !== null) {
+          done();
+          resolve(match);
+        }
       };
       const onExit = (code: number | null, signal: NodeJS.Signals | null) => {
         check(); // its last lines may hold it
-        settle(() =>
-          reject(
-            new Error(
-              `${entry} exited (${code ?? signal}) before printing ${pattern}; its output:\n${text || "(none)"}`,
-            ),
+        done();
+        reject(
+          new Error(
+            `${entry} exited (${code ?? signal}) before printing ${pattern}; its output:\n${output()}`,
           ),
         );
       };
-      const timer = setTimeout(
-        () =>
-          settle(() =>
-            reject(
-              new Error(
-                `timed out after ${timeoutMs} ms waiting for ${what}; its output so far:\n${text || "(none)"}`,
-              ),
-            ),
+      const timer = setTimeout(() => {
+        done();
+        reject(
+          new Error(
+            `timed out after ${timeoutMs} ms waiting for ${pattern} in the output of ${entry}; its output so far:\n${output()}`,
           ),
-        timeoutMs,
-      );
+        );
+      }, timeoutMs);
       child.stdout?.on("data", check);
       child.stderr?.on("data", check);
       if (child.exitCode !== null || child.signalCode !== null) onExit(child.exitCode, child.signalCode);
@@ -115,7 +111,7 @@ export function runEntryPoint(
   return {
     child,
     output: () => text,
-    waitForOutput: (pattern, timeoutMs = 60_000) => waitForText(pattern, timeoutMs),
+    waitForOutput,
     async stop(signal = "SIGTERM") {
       if (child.exitCode === null) child.kill(signal);
       return exited;
