@@ -35,3 +35,34 @@ export type Bench = (ctx: BenchContext) => Promise<BenchResult[]>;
 export function ratioOf(value: number, baseline: number): number {
   return baseline === 0 ? Number.NaN : value / baseline;
 }
+
+/** One run of a system and of its bare baseline, measured one after the other. */
+export interface Pair<R> {
+  run: R;
+  value: number;
+  baseline: number;
+}
+
+/**
+ * Measures `pairs` times, the system and then its baseline each time, and answers the pair of
+ * median ratio with all of them. On a shared machine one pair's ratio swings widely (the rules
+ * engine's from 0.31× to 0.45× in eleven runs of the same code, each side's rate by a tenth or more); the
+ * median of three pairs is steadier from one `npm run bench` to the next than any one pair.
+ */
+export async function medianPair<R>(
+  pairs: number,
+  measure: (index: number) => Promise<Pair<R>>,
+): Promise<{ median: Pair<R>; all: Pair<R>[] }> {
+  const all: Pair<R>[] = [];
+  for (let i = 0; i < pairs; i++) all.push(await measure(i));
+  const sorted = [...all].sort((a, b) => ratioOf(a.value, a.baseline) - ratioOf(b.value, b.baseline));
+  return { median: sorted[Math.floor((sorted.length - 1) / 2)]!, all };
+}
+
+/** The pairs as a note shows them: `1,204/3,410 (0.35×)`. */
+export function pairsNote(all: readonly Pair<unknown>[]): string {
+  const n = (x: number) => Math.round(x).toLocaleString("en-US");
+  return all
+    .map((p) => `${n(p.value)}/${n(p.baseline)} (${ratioOf(p.value, p.baseline).toFixed(2)}×)`)
+    .join(", ");
+}
