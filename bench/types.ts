@@ -46,15 +46,15 @@ export interface Pair<R> {
 /**
  * Measures `pairs` times, the system and then its baseline each time, and answers the pair of
  * median ratio with all of them. On a shared machine one pair's ratio swings widely (the rules
- * engine's from 0.31× to 0.45× in eleven runs of the same code, each side's rate by a tenth or more); the
- * median of three pairs is steadier from one `npm run bench` to the next than any one pair.
+ * engine's from 0.31× to 0.45× in eleven runs of the same code, each side's rate by a tenth or
+ * more); the median of three pairs is steadier from one `npm run bench` to the next than any one.
  */
 export async function medianPair<R>(
   pairs: number,
-  measure: (index: number) => Promise<Pair<R>>,
+  measure: () => Promise<Pair<R>>,
 ): Promise<{ median: Pair<R>; all: Pair<R>[] }> {
   const all: Pair<R>[] = [];
-  for (let i = 0; i < pairs; i++) all.push(await measure(i));
+  for (let i = 0; i < pairs; i++) all.push(await measure());
   const sorted = [...all].sort((a, b) => ratioOf(a.value, a.baseline) - ratioOf(b.value, b.baseline));
   return { median: sorted[Math.floor((sorted.length - 1) / 2)]!, all };
 }
