@@ -37,7 +37,7 @@ describe("loadConfig", () => {
     expect(() => loadConfig({ SWITCHBOARD_HTTP: "no" })).toThrow(/SWITCHBOARD_HTTP/);
   });
 
-  it("has the rules engine work on 64 messages at once in batches of 32 unless told otherwise, within bounds", () => {
+  it("has the rules engine work on 128 messages at once in batches of 128 unless told otherwise, within bounds", () => {
     expect(loadConfig({})).toMatchObject({ rulesConcurrency: 128, rulesBatch: 128 });
     expect(loadConfig({ SWITCHBOARD_RULES_BATCH: "1" }).rulesBatch).toBe(1);
     expect(() => loadConfig({ SWITCHBOARD_RULES_BATCH: "0" })).toThrow(/SWITCHBOARD_RULES_BATCH/);
