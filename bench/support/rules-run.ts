@@ -13,7 +13,7 @@ import type { RulesEngineDB } from "../../services/rules-engine/src/rules-engine
 import { createOrg, expectStatus, type BenchStack } from "./stack.js";
 
 /** Messages one engine replica works on at once (SWITCHBOARD_RULES_CONCURRENCY), and the bare loop too. */
-export const RULES_IN_FLIGHT = 128;
+export const RULES_IN_FLIGHT = 256;
 /** The services an inbound event's rule reaches: keys, plans and forms (assignForm), the engine. */
 export const RULES_SERVICES = ["tenancy", "plans", "forms", "rules-engine"];
 export const RULES_ENV = { SWITCHBOARD_RULES_CONCURRENCY: String(RULES_IN_FLIGHT) };

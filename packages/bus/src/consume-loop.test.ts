@@ -297,6 +297,56 @@ describe("runConsumer", () => {
     expect(peak).toBeLessThanOrEqual(3);
   });
 
+  /** Handlers that hold each message 200 ms, with the most messages and payload bytes held at once. */
+  function holding() {
+    const held = { count: 0, bytes: 0, peakCount: 0, peakBytes: 0 };
+    const handler = async (m: ConsumedMessage): Promise<HandlerOutcome> => {
+      held.count += 1;
+      held.bytes += m.data.length;
+      held.peakCount = Math.max(held.peakCount, held.count);
+      held.peakBytes = Math.max(held.peakBytes, held.bytes);
+      await new Promise((r) => setTimeout(r, 200));
+      held.count -= 1;
+      held.bytes -= m.data.length;
+      return { kind: "ack" };
+    };
+    return { held, handler };
+  }
+
+  it("holds no more message bytes at once than maxBytesInFlight, counting each pull at the largest size", async () => {
+    // The test server's max_payload is 1 MiB and the stream sets no max_msg_size: a pull may take
+    // only as many messages as the bytes left hold at 1 MiB each, though 10 handlers could run:
+    // two at first, a third while two of 600 kB are held, no fourth (10 at once without the bound).
+    const budget = 2.5 * 1_048_576;
+    const { held, handler } = holding();
+    const { prefix, send } = await setup(handler, { concurrency: 10, maxBytesInFlight: budget });
+    let last = 0;
+    for (let i = 0; i < 6; i++) last = (await send("acme", { i, pad: "x".repeat(600_000) }, `big-${i}`)).seq;
+    await waitFor(() => settled(`${prefix}INBOUND`, last), { ...WAIT, what: "all messages to be acked" });
+    expect(held.peakBytes).toBeLessThanOrEqual(budget);
+    expect(held.peakCount).toBeGreaterThan(1);
+    expect(held.peakCount).toBeLessThanOrEqual(3);
+  });
+
+  it("bounds bytes, not messages: small messages still fill every slot under maxBytesInFlight", async () => {
+    const { held, handler } = holding();
+    const { prefix, send } = await setup(handler, { concurrency: 6, maxBytesInFlight: 2.5 * 1_048_576 });
+    let last = 0;
+    for (let i = 0; i < 12; i++) last = (await send("acme", { i }, `small-${i}`)).seq;
+    await waitFor(() => settled(`${prefix}INBOUND`, last), { ...WAIT, what: "all messages to be acked" });
+    expect(held.peakCount).toBe(6);
+  });
+
+  it("takes a message larger than maxBytesInFlight alone", async () => {
+    const { held, handler } = holding();
+    const { prefix, send } = await setup(handler, { concurrency: 4, maxBytesInFlight: 100_000 });
+    let last = 0;
+    for (let i = 0; i < 3; i++) last = (await send("acme", { i, pad: "x".repeat(300_000) }, `huge-${i}`)).seq;
+    await waitFor(() => settled(`${prefix}INBOUND`, last), { ...WAIT, what: "all messages to be acked" });
+    expect(held.peakCount).toBe(1);
+    expect(await dlqCount(prefix)).toBe(0);
+  });
+
   it("keeps messages whose handlers run past the ack wait from being sent again", async () => {
     let started = 0;
     let finish!: () => void;

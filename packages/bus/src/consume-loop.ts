@@ -1,5 +1,6 @@
 import {
   jetstream,
+  jetstreamManager,
   type Consumer,
   type ConsumerMessages,
   type JetStreamClient,
@@ -33,6 +34,13 @@ export interface RunConsumerOptions {
   /** Handlers running at once; default 1. */
   concurrency?: number;
   /**
+   * Bytes of message data (payloads) the running handlers may hold at once; default: no bound but
+   * `concurrency`. A pull asks for no more messages than fit if each were as large as the stream
+   * allows (its max_msg_size, else the server's max_payload), so the bound holds whatever arrives;
+   * when no handler runs, one message is taken even if it alone is larger.
+   */
+  maxBytesInFlight?: number;
+  /**
    * How long one pull request waits for messages (min 1000, default 5000). stop() lets the open
    * request run out rather than abandon it, so this bounds how long stop() waits when idle.
    */
@@ -47,6 +55,8 @@ export interface ConsumerRunner {
 }
 
 const RETRY_DELAY_MS = 1_000;
+/** nats-server's max_payload when the connection does not say. */
+const DEFAULT_MAX_PAYLOAD = 1_048_576;
 
 /** Half the ack wait, so a message being handled is told to the server twice per ack wait; at least 1 s. */
 function keepAliveIntervalMs(ackWaitMs: number): number {
@@ -68,7 +78,8 @@ export function runConsumer(opts: RunConsumerOptions): ConsumerRunner {
 
 /**
  * A fetch loop rather than the client's consume(): it asks for no more messages than it has free
- * handler slots (so nothing waits in a buffer while its ack wait runs), and it never abandons an
+ * handler slots (so nothing waits in a buffer while its ack wait runs) and, with maxBytesInFlight,
+ * than the bytes left could hold at the stream's largest message; and it never abandons an
  * open pull request, because the server would deliver into it after we stopped listening and
  * those messages would sit out their ack wait.
  */
@@ -86,7 +97,7 @@ class ConsumeLoop {
   constructor(private readonly opts: RunConsumerOptions) {
     this.js = jetstream(opts.nc);
     this.expiresMs = Math.max(1_000, opts.pullExpiresMs ?? 5_000);
-    this.inFlight = new InFlight(Math.max(1, opts.concurrency ?? 1));
+    this.inFlight = new InFlight(Math.max(1, opts.concurrency ?? 1), opts.maxBytesInFlight);
     this.log = opts.logger.child({ consumer: `${opts.stream}/${opts.durable}` });
   }
 
@@ -117,10 +128,12 @@ class ConsumeLoop {
   private async pullUntilStopped(): Promise<void> {
     const consumer = await this.js.consumers.get(this.opts.stream, this.opts.durable);
     const ctx = await this.settlerContext(consumer);
+    const largest = await this.largestMessage();
     while (!this.stopping && !this.opts.nc.isClosed()) {
-      await this.inFlight.waitForSlot();
+      await this.inFlight.waitForRoom(largest);
       if (this.stopping) return;
-      const batch = await consumer.fetch({ max_messages: this.inFlight.free, expires: this.expiresMs });
+      const room = this.inFlight.room(largest);
+      const batch = await consumer.fetch({ max_messages: room, expires: this.expiresMs });
       this.batch = batch;
       for await (const m of batch) {
         if (this.stopping) {
@@ -129,7 +142,7 @@ class ConsumeLoop {
         }
         // Which replica took which message: replicas share one durable consumer.
         this.log.debug({ seq: m.seq, deliveryCount: m.info.deliveryCount }, "message received");
-        this.inFlight.add(this.handle(ctx, m));
+        this.inFlight.add(this.handle(ctx, m), m.data.length);
       }
     }
   }
@@ -148,6 +161,15 @@ class ConsumeLoop {
     const settlement =
       seen.kind === "acked" ? { kind: "acked" as const } : await ctx.keepAlive.during(m, () => seen.first);
     settleCopy(m, settlement);
+  }
+
+  /** The largest message the stream can hold, when bytes in flight are bounded (0 when they are not). */
+  private async largestMessage(): Promise<number> {
+    if (this.opts.maxBytesInFlight === undefined) return 0;
+    const jsm = await jetstreamManager(this.opts.nc);
+    const { config } = await jsm.streams.info(this.opts.stream);
+    const streamMax = config.max_msg_size ?? -1;
+    return streamMax > 0 ? streamMax : (this.opts.nc.info?.max_payload ?? DEFAULT_MAX_PAYLOAD);
   }
 
   private async settlerContext(consumer: Consumer): Promise<SettlerContext> {

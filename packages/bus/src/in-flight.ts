@@ -1,28 +1,58 @@
 /**
- * Bounds how many handlers run at once and remembers every running one, so stop() can wait
- * for all of them and no handler promise is ever dropped.
+ * Bounds how many handlers run at once, and optionally how many bytes of message data they hold,
+ * and remembers every running one, so stop() can wait for all of them and no handler promise is
+ * ever dropped.
  */
 export class InFlight {
-  private readonly running = new Set<Promise<void>>();
+  private readonly running = new Map<Promise<void>, number>();
+  private held = 0;
 
-  constructor(private readonly limit: number) {}
+  /**
+   * @param limit handlers at once
+   * @param maxBytes bytes of message data at once (default: no bound but `limit`)
+   */
+  constructor(
+    private readonly limit: number,
+    private readonly maxBytes = Number.POSITIVE_INFINITY,
+  ) {}
 
   /** Slots free right now. */
   get free(): number {
     return Math.max(0, this.limit - this.running.size);
   }
 
-  async waitForSlot(): Promise<void> {
-    while (this.running.size >= this.limit) await Promise.race(this.running);
+  /** Bytes of message data the running handlers hold. */
+  get bytes(): number {
+    return this.held;
   }
 
-  /** Tracks a started task until it settles; `task` must not reject. */
-  add(task: Promise<void>): void {
-    const p: Promise<void> = task.finally(() => this.running.delete(p));
-    this.running.add(p);
+  /**
+   * How many more messages may start now if each may be as large as `largest` bytes: the free
+   * slots, as far as the bytes left fit that many of the largest. One may always start when none
+   * is running, so a message larger than the bound still gets its turn alone.
+   */
+  room(largest: number): number {
+    if (this.maxBytes === Number.POSITIVE_INFINITY) return this.free;
+    const fit = Math.floor((this.maxBytes - this.held) / Math.max(1, largest));
+    return Math.min(this.free, this.running.size === 0 ? Math.max(1, fit) : Math.max(0, fit));
+  }
+
+  /** Waits until room(largest) is at least one. */
+  async waitForRoom(largest = 0): Promise<void> {
+    while (this.room(largest) === 0) await Promise.race(this.running.keys());
+  }
+
+  /** Tracks a started task, holding `bytes` of message data, until it settles; `task` must not reject. */
+  add(task: Promise<void>, bytes = 0): void {
+    const p: Promise<void> = task.finally(() => {
+      this.running.delete(p);
+      this.held -= bytes;
+    });
+    this.running.set(p, bytes);
+    this.held += bytes;
   }
 
   async drain(): Promise<void> {
-    while (this.running.size > 0) await Promise.all(this.running);
+    while (this.running.size > 0) await Promise.all(this.running.keys());
   }
 }

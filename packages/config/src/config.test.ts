@@ -37,8 +37,16 @@ describe("loadConfig", () => {
     expect(() => loadConfig({ SWITCHBOARD_HTTP: "no" })).toThrow(/SWITCHBOARD_HTTP/);
   });
 
-  it("has the rules engine work on 128 messages at once in batches of 128 unless told otherwise, within bounds", () => {
-    expect(loadConfig({})).toMatchObject({ rulesConcurrency: 128, rulesBatch: 128 });
+  it("has the rules engine work on 256 messages (64 MiB) at once in batches of 128 unless told otherwise, within bounds", () => {
+    expect(loadConfig({})).toMatchObject({
+      rulesConcurrency: 256,
+      rulesBatch: 128,
+      rulesBytesInFlight: 64 * 1_048_576,
+    });
+    expect(loadConfig({ SWITCHBOARD_RULES_BYTES_IN_FLIGHT: "1048576" }).rulesBytesInFlight).toBe(1_048_576);
+    expect(() => loadConfig({ SWITCHBOARD_RULES_BYTES_IN_FLIGHT: "1048575" })).toThrow(
+      /SWITCHBOARD_RULES_BYTES_IN_FLIGHT/,
+    );
     expect(loadConfig({ SWITCHBOARD_RULES_BATCH: "1" }).rulesBatch).toBe(1);
     expect(() => loadConfig({ SWITCHBOARD_RULES_BATCH: "0" })).toThrow(/SWITCHBOARD_RULES_BATCH/);
     expect(() => loadConfig({ SWITCHBOARD_RULES_BATCH: "501" })).toThrow(/SWITCHBOARD_RULES_BATCH/);

@@ -61,6 +61,11 @@ export interface Config {
   rulesConcurrency: number;
   /** Most messages the rules engine claims and records in one transaction. */
   rulesBatch: number;
+  /**
+   * Bytes of message payload each of the rules engine's consumers (inbound events, system events)
+   * holds at once, counting each message it pulls at the largest size the bus allows.
+   */
+  rulesBytesInFlight: number;
   /** How long the first message of a rules-engine batch waits for others before the batch runs (ms). */
   rulesLingerMs: number;
   /** `kid:base64key,…` (32-byte keys) encrypting stored secrets; absent: all-in-one keeps one in the data dir. */
@@ -147,8 +152,15 @@ export function loadConfig(env: Env = process.env): Config {
       0,
       3_600_000,
     ),
-    rulesConcurrency: readInt(env, "SWITCHBOARD_RULES_CONCURRENCY", 128, 1, 1024),
+    rulesConcurrency: readInt(env, "SWITCHBOARD_RULES_CONCURRENCY", 256, 1, 1024),
     rulesBatch: readInt(env, "SWITCHBOARD_RULES_BATCH", 128, 1, 500),
+    rulesBytesInFlight: readInt(
+      env,
+      "SWITCHBOARD_RULES_BYTES_IN_FLIGHT",
+      64 * 1_048_576,
+      1_048_576,
+      1_073_741_824,
+    ),
     rulesLingerMs: readInt(env, "SWITCHBOARD_RULES_LINGER_MS", 10, 0, 1_000),
     secretsKeyring: readOptional(env, "SWITCHBOARD_SECRETS_KEYRING"),
     webhookRetryScheduleMs: readIntList(

@@ -108,6 +108,7 @@ export async function startEngine(
         stage: "rules",
         logger,
         concurrency: config.rulesConcurrency,
+        maxBytesInFlight: config.rulesBytesInFlight,
       }),
     );
   }
