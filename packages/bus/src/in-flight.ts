@@ -4,7 +4,8 @@
  * ever dropped.
  */
 export class InFlight {
-  private readonly running = new Map<Promise<void>, number>();
+  private readonly running = new Set<Promise<void>>();
+  /** Bytes of message data the running handlers hold. */
   private held = 0;
 
   /**
@@ -21,11 +22,6 @@ export class InFlight {
     return Math.max(0, this.limit - this.running.size);
   }
 
-  /** Bytes of message data the running handlers hold. */
-  get bytes(): number {
-    return this.held;
-  }
-
   /**
    * How many more messages may start now if each may be as large as `largest` bytes: the free
    * slots, as far as the bytes left fit that many of the largest. One may always start when none
@@ -38,8 +34,8 @@ export class InFlight {
   }
 
   /** Waits until room(largest) is at least one. */
-  async waitForRoom(largest = 0): Promise<void> {
-    while (this.room(largest) === 0) await Promise.race(this.running.keys());
+  async waitForRoom(largest: number): Promise<void> {
+    while (this.room(largest) === 0) await Promise.race(this.running);
   }
 
   /** Tracks a started task, holding `bytes` of message data, until it settles; `task` must not reject. */
@@ -48,11 +44,11 @@ export class InFlight {
       this.running.delete(p);
       this.held -= bytes;
     });
-    this.running.set(p, bytes);
+    this.running.add(p);
     this.held += bytes;
   }
 
   async drain(): Promise<void> {
-    while (this.running.size > 0) await Promise.all(this.running.keys());
+    while (this.running.size > 0) await Promise.all(this.running);
   }
 }
