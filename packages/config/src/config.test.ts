@@ -55,6 +55,22 @@ describe("loadConfig", () => {
     expect(() => loadConfig({ SWITCHBOARD_RULES_LINGER_MS: "1001" })).toThrow(/SWITCHBOARD_RULES_LINGER_MS/);
   });
 
+  it("has each webhook subscription hold 64 deliveries and 16 MiB of payload at once unless told otherwise, within bounds", () => {
+    expect(loadConfig({})).toMatchObject({ webhookConcurrency: 64, webhookBytesInFlight: 16 * 1_048_576 });
+    expect(loadConfig({ SWITCHBOARD_WEBHOOK_BYTES_IN_FLIGHT: "1048576" }).webhookBytesInFlight).toBe(
+      1_048_576,
+    );
+    expect(() => loadConfig({ SWITCHBOARD_WEBHOOK_BYTES_IN_FLIGHT: "1048575" })).toThrow(
+      /SWITCHBOARD_WEBHOOK_BYTES_IN_FLIGHT/,
+    );
+    expect(() => loadConfig({ SWITCHBOARD_WEBHOOK_BYTES_IN_FLIGHT: "1073741825" })).toThrow(
+      /SWITCHBOARD_WEBHOOK_BYTES_IN_FLIGHT/,
+    );
+    expect(() => loadConfig({ SWITCHBOARD_WEBHOOK_CONCURRENCY: "513" })).toThrow(
+      /SWITCHBOARD_WEBHOOK_CONCURRENCY/,
+    );
+  });
+
   it("parses lists and numbers", () => {
     const config = loadConfig({ PORT: "9090", SWITCHBOARD_WEBHOOK_ALLOWLIST: "127.0.0.1, 10.0.0.0/8" });
     expect(config.port).toBe(9090);

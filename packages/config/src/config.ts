@@ -78,6 +78,11 @@ export interface Config {
   webhookLogRetentionMs: number;
   /** Webhook deliveries in flight at once per subscription: its consumer's max_ack_pending, so across replicas (ordered subscriptions: 1). */
   webhookConcurrency: number;
+  /**
+   * Payload bytes each subscription's loop holds at once on a replica, each message it pulls
+   * counted at the largest the bus allows (see runConsumer's maxBytesInFlight).
+   */
+  webhookBytesInFlight: number;
   /** Inbound events one API key may POST per second (a short burst above it is allowed). */
   ingressRatePerSecond: number;
   /** Long polls one API key may have open at once. */
@@ -185,6 +190,13 @@ export function loadConfig(env: Env = process.env): Config {
       3_650 * 86_400_000,
     ),
     webhookConcurrency: readInt(env, "SWITCHBOARD_WEBHOOK_CONCURRENCY", 64, 1, 512),
+    webhookBytesInFlight: readInt(
+      env,
+      "SWITCHBOARD_WEBHOOK_BYTES_IN_FLIGHT",
+      16 * 1_048_576,
+      1_048_576,
+      1_073_741_824,
+    ),
     ingressRatePerSecond: readInt(env, "SWITCHBOARD_INGRESS_RATE_PER_SECOND", 200, 1, 100_000),
     pollsPerKey: readInt(env, "SWITCHBOARD_POLLS_PER_KEY", 4, 1, 1_000),
     pollsPerOrg: readInt(env, "SWITCHBOARD_POLLS_PER_ORG", 16, 1, 10_000),

@@ -74,6 +74,7 @@ export function createDeliveryEngine(
     stream: streamNames(config.streamPrefix).events,
     ackWaitMs: deps.ackWaitMs ?? 10_000,
     concurrency: config.webhookConcurrency,
+    bytesInFlight: config.webhookBytesInFlight,
   };
   const stopping = new AbortController();
   const announce = (change: SubscriptionChange): void => announceChange(nc, config.namespace, change, logger);

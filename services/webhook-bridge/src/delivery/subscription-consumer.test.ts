@@ -12,6 +12,7 @@ const settings: ConsumerSettings = {
   stream: "EVENTS",
   ackWaitMs: 10_000,
   concurrency: 4,
+  bytesInFlight: 16 * 1_048_576,
 };
 const record = (eventTypes: string[], ordered = false) =>
   ({ id: "wh_1", orgId: "hrh", eventTypes, ordered }) as Parameters<typeof consumerSpecOf>[0];

@@ -11,6 +11,8 @@ export interface ConsumerSettings {
   ackWaitMs: number;
   /** In flight at once for a subscription that is not ordered. */
   concurrency: number;
+  /** Payload bytes a subscription's loop holds at once on this replica (the consume loop's maxBytesInFlight). */
+  bytesInFlight: number;
 }
 
 /**

@@ -44,6 +44,7 @@ export function subscriptionLoopFactory(deps: LoopFactoryDeps): LoopFactory {
         stage: "webhook",
         logger: rt.logger,
         concurrency: inFlightLimit(sub, settings),
+        maxBytesInFlight: settings.bytesInFlight,
         pullExpiresMs: deps.pullExpiresMs,
       }),
     shapeOf: (sub) => loopShapeOf(sub, settings),
