@@ -22,6 +22,13 @@ const RATE = 1_000;
  */
 const WARMUP = 5 * RATE;
 const LATENCY = "end-to-end latency at 1,000 events/s";
+/**
+ * Each pair a run of Switchboard then one of Node-RED, each on a fresh start: one pair's p99 moved
+ * from 66.8 to 160 ms between two runs of the same code on this shared machine.
+ */
+const PAIRS = 3;
+/** Figures that must hold in every pair, so the worst is reported. */
+const WORST_OF_PAIRS = ["exactly once", "RSS, peak"];
 const MEMORY = "memory";
 
 interface FixedRateRun {
@@ -37,7 +44,7 @@ interface FixedRateRun {
  * The whole path (HTTP in → filter → webhook out, as in whole-path.bench.ts) under an open loop of
  * 1,000 events/s, half of them passing the filter: latency from sending to the sink, the RSS of
  * every process under that load, and a check that Switchboard stored every event and delivered
- * each matching one exactly once. Node-RED under the same load is the baseline.
+ * each matching one exactly once. Node-RED under the same load is the baseline, in three pairs.
  */
 export const bench: Bench = async (ctx) => {
   const sizes = { warmup: WARMUP, count: ctx.count(20_000, 400) };
@@ -68,9 +75,37 @@ export const bench: Bench = async (ctx) => {
       ...(persisted ? { persisted } : {}),
     };
   };
-  const { switchboard, nodeRed } = await measureBoth(measure);
-  return [...latencyFigures(ctx, switchboard, nodeRed), ...memoryFigures(switchboard, nodeRed)];
+  const pairs: BenchResult[][] = [];
+  for (let i = 0; i < PAIRS; i++) {
+    const { switchboard, nodeRed } = await measureBoth(measure);
+    pairs.push([...latencyFigures(ctx, switchboard, nodeRed), ...memoryFigures(switchboard, nodeRed)]);
+  }
+  const same = (a: BenchResult, b: BenchResult) => a.group === b.group && a.name === b.name;
+  return pairs[0]!.map((first) =>
+    combinePairs(pairs.flatMap((figures) => figures.filter((r) => same(r, first)))),
+  );
 };
+
+/**
+ * One figure from its pairs: the pair of median ratio (of median value for a figure with a limit
+ * of its own, as p99 ≤ 100 ms), or the pair of worst value for the figures that must hold in every
+ * pair (every event delivered once, the RSS peaks); every pair in the note.
+ */
+function combinePairs(pairs: BenchResult[]): BenchResult {
+  const worstFirst = WORST_OF_PAIRS.some((part) => pairs[0]!.name.includes(part));
+  const key = (r: BenchResult) => (worstFirst || r.limit !== undefined ? r.value : (r.ratio ?? r.value));
+  const sorted = [...pairs].sort((a, b) => key(a) - key(b));
+  const chosen = worstFirst
+    ? sorted[pairs[0]!.better === "lower" ? sorted.length - 1 : 0]!
+    : sorted[Math.floor((sorted.length - 1) / 2)]!;
+  const n = (x: number | undefined) =>
+    x === undefined ? "—" : x.toLocaleString("en-US", { maximumFractionDigits: 2 });
+  const all = pairs
+    .map((r) => (r.baseline === undefined ? n(r.value) : `${n(r.value)}/${n(r.baseline)}`))
+    .join(", ");
+  const how = worstFirst ? `the worst of ${pairs.length} pairs` : `the median of ${pairs.length} pairs`;
+  return { ...chosen, note: `${how} (${all})${chosen.note === undefined ? "" : `; ${chosen.note}`}` };
+}
 
 function latencyFigures(ctx: BenchContext, sb: FixedRateRun, nr: FixedRateRun): BenchResult[] {
   const stored = persistenceNote(sb);
