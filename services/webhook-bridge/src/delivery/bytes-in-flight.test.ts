@@ -40,11 +40,16 @@ describe("a subscription's payload bytes in flight", () => {
       eventTypes: ["planCreated"],
     });
     expect(res.status).toBe(201);
-    const published = new Set<string>();
-    for (let n = 0; n < EVENTS; n++) {
-      const info = { ...planCreatedInfo(n), notes: "x".repeat(EVENT_PADDING) };
-      published.add((await stack.events.publish("org-a", "planCreated", info)).messageId);
-    }
+    // Published at once, so that every event waits in the stream and only the bound holds them back.
+    const sent = await Promise.all(
+      Array.from({ length: EVENTS }, (_, n) =>
+        stack.events.publish("org-a", "planCreated", {
+          ...planCreatedInfo(n),
+          notes: "x".repeat(EVENT_PADDING),
+        }),
+      ),
+    );
+    const published = new Set(sent.map((e) => e.messageId));
     await waitFor(() => receiver.successesById("/large").size >= EVENTS, {
       timeoutMs: 30_000,
       what: `${EVENTS} deliveries`,
