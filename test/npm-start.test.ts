@@ -11,7 +11,7 @@ import { openDatabase } from "@switchboard/db";
 import { issueUser, parseIssuer } from "@switchboard/nats-auth";
 import { waitFor } from "@switchboard/testing";
 import { api } from "./support/api.js";
-import { runEntryPoint, type ServiceProcess } from "./support/process.js";
+import { runEntryPoint, runNpmScript, type ServiceProcess } from "./support/process.js";
 
 /** `npm start` on embedded defaults: a spawned nats-server and a PostgreSQL server in the data dir. */
 describe("all-in-one on embedded defaults", () => {
@@ -152,6 +152,37 @@ describe("all-in-one on embedded defaults", () => {
     });
   }, 240_000);
 
+  it("stops with all it started when npm itself is told to stop (SIGTERM to npm, as a supervisor sends it)", async () => {
+    await inDataDir("switchboard-npm-", async (dir) => {
+      const npm = runNpmScript("start", onDefaults(dir));
+      try {
+        const [, url] = await npm.waitForOutput(/HTTP\s+(http:\/\/\S+)/, 120_000);
+        expect((await api(url!).get("/readyz")).status).toBe(200);
+        const natsPid = Number(fs.readFileSync(path.join(dir, "nats-server.pid"), "utf8"));
+        const postmaster = path.join(dir, "postgres", "postmaster.pid");
+        const postgresPid = Number(fs.readFileSync(postmaster, "utf8").split("\n")[0]);
+        // npm hands the signal to its script's process; through a shell that does not pass it on,
+        // Switchboard would go on running, orphaned, with its servers and its port.
+        await npm.stop("SIGTERM");
+        const gone = (pid: number) => {
+          try {
+            process.kill(pid, 0);
+            return false;
+          } catch {
+            return true;
+          }
+        };
+        await waitFor(() => gone(natsPid) && gone(postgresPid) && !fs.existsSync(postmaster), {
+          timeoutMs: 30_000,
+          what: "npm start's nats-server and PostgreSQL server to stop",
+        });
+        await expect(api(url!).get("/readyz")).rejects.toThrow();
+      } finally {
+        npm.killGroup();
+      }
+    });
+  }, 240_000);
+
   it("keeps using a PGlite store an earlier version made, and says how to move off it", async () => {
     await inDataDir("switchboard-pglite-", async (oldDir) => {
       // What an earlier Switchboard left: a PGlite store in <data dir>/pgdata.
@@ -229,13 +260,18 @@ function stopServerLeftIn(dataDir: string): void {
 
 /** `npm start` with nothing configured but its data dir. */
 function startOnDefaults(dataDir: string): ServiceProcess {
-  return runEntryPoint("services/switchboard/src/main.ts", {
+  return runEntryPoint("services/switchboard/src/main.ts", onDefaults(dataDir));
+}
+
+/** The environment of a runner with nothing configured but its data dir (on any free HTTP port). */
+function onDefaults(dataDir: string): Record<string, string> {
+  return {
     SWITCHBOARD_DATA_DIR: dataDir,
     PORT: "0",
     HOST: "127.0.0.1",
     NATS_URL: "",
     DATABASE_URL: "",
-  });
+  };
 }
 
 function freePort(): Promise<number> {

@@ -60,6 +60,43 @@ export function runEntryPoint(
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
+  return watchedProcess(child, entry);
+}
+
+/**
+ * `npm run <script> -- <args>` (`npm start` for "start") in the project, as a user or a
+ * supervisor runs it, in a process group of its own: `stop` signals npm alone, as a supervisor
+ * does, and `killGroup` kills npm and everything in its group.
+ */
+export function runNpmScript(
+  script: string,
+  env: Record<string, string>,
+  args: string[] = [],
+): ServiceProcess & { killGroup(): void } {
+  const child = spawn("npm", ["run", "--silent", script, ...(args.length > 0 ? ["--", ...args] : [])], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      LOG_LEVEL: "warn",
+      SWITCHBOARD_DATA_DIR: mkdtempSync(path.join(os.tmpdir(), "switchboard-")),
+      ...env,
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+  });
+  return {
+    ...watchedProcess(child, `npm run ${script}`),
+    killGroup() {
+      try {
+        process.kill(-child.pid!, "SIGKILL");
+      } catch {
+        // the group is gone already
+      }
+    },
+  };
+}
+
+function watchedProcess(child: ChildProcess, entry: string): ServiceProcess {
   let text = "";
   child.stdout?.on("data", (chunk: Buffer) => (text += chunk.toString()));
   child.stderr?.on("data", (chunk: Buffer) => (text += chunk.toString()));
