@@ -5,19 +5,17 @@
  * credential from POST /v1/orgs/{org}/nats-credentials. The message id becomes Nats-Msg-Id.
  */
 import { readFileSync } from "node:fs";
-import { connect, headers } from "@nats-io/transport-node";
+import { headers } from "@nats-io/transport-node";
 import { jetstream } from "@nats-io/jetstream";
-import { natsOptions } from "./nats-options.js";
+import { fail, reason } from "./fail.js";
+import { connectOrFail, natsOptions } from "./nats-options.js";
 
 const { options, rest } = natsOptions(process.argv.slice(2), "switchboard-publish");
 const [subject, file, messageId] = rest;
-if (subject === undefined || file === undefined) {
-  process.stderr.write("usage: npm run publish -- <subject> <payload.json> [message-id] [--creds <file>]\n");
-  process.exit(2);
-}
-const payload = readFileSync(file, "utf8");
-JSON.parse(payload); // refuse a file that is not JSON before sending it
-const nc = await connect(options);
+if (subject === undefined || file === undefined)
+  fail("usage: npm run publish -- <subject> <payload.json> [message-id] [--creds <file>]");
+const payload = readPayload(file);
+const nc = await connectOrFail(options);
 try {
   const h = headers();
   if (messageId !== undefined) h.set("Nats-Msg-Id", messageId);
@@ -29,4 +27,20 @@ try {
   process.exitCode = 1;
 } finally {
   await nc.close();
+}
+
+/** The file's text, refused before anything is sent when it cannot be read or is not JSON. */
+function readPayload(path: string): string {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    return fail(`cannot read the payload file ${path}: ${reason(error)}`);
+  }
+  try {
+    JSON.parse(text);
+  } catch (error) {
+    return fail(`${path} is not JSON: ${(error as Error).message}`);
+  }
+  return text;
 }
