@@ -1,6 +1,5 @@
 import {
   jetstream,
-  jetstreamManager,
   type Consumer,
   type ConsumerMessages,
   type JetStreamClient,
@@ -166,7 +165,8 @@ class ConsumeLoop {
   /** The largest message the stream can hold, when bytes in flight are bounded (0 when they are not). */
   private async largestMessage(): Promise<number> {
     if (this.opts.maxBytesInFlight === undefined) return 0;
-    const jsm = await jetstreamManager(this.opts.nc);
+    // No account check first: the stream's info fails the same way when JetStream is not there.
+    const jsm = await this.js.jetstreamManager(false);
     const { config } = await jsm.streams.info(this.opts.stream);
     const streamMax = config.max_msg_size ?? -1;
     return streamMax > 0 ? streamMax : (this.opts.nc.info?.max_payload ?? DEFAULT_MAX_PAYLOAD);
