@@ -11,7 +11,12 @@ describe("the NATS helper scripts' errors", () => {
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   const run = async (script: string, args: string[], env: Record<string, string> = {}) => {
-    const npm = runNpmScript(script, { NATS_URL: "nats://127.0.0.1:4222", NATS_CREDS: "", ...env }, args);
+    const npm = runNpmScript(
+      script,
+      // A data dir in the one removed after, rather than one the helper would make and leave.
+      { NATS_URL: "nats://127.0.0.1:4222", NATS_CREDS: "", SWITCHBOARD_DATA_DIR: dir, ...env },
+      args,
+    );
     try {
       const code = await new Promise<number | null>((resolve) => npm.child.once("exit", resolve));
       return { code, output: npm.output() };

@@ -54,7 +54,7 @@ export function runEntryPoint(
     env: {
       ...process.env,
       LOG_LEVEL: "warn",
-      SWITCHBOARD_DATA_DIR: mkdtempSync(path.join(os.tmpdir(), "switchboard-")),
+      SWITCHBOARD_DATA_DIR: env.SWITCHBOARD_DATA_DIR ?? mkdtempSync(path.join(os.tmpdir(), "switchboard-")),
       ...nodeOptions,
       ...env,
     },
@@ -78,7 +78,7 @@ export function runNpmScript(
     env: {
       ...process.env,
       LOG_LEVEL: "warn",
-      SWITCHBOARD_DATA_DIR: mkdtempSync(path.join(os.tmpdir(), "switchboard-")),
+      SWITCHBOARD_DATA_DIR: env.SWITCHBOARD_DATA_DIR ?? mkdtempSync(path.join(os.tmpdir(), "switchboard-")),
       ...env,
     },
     stdio: ["ignore", "pipe", "pipe"],
