@@ -304,7 +304,7 @@ describe("runConsumer", () => {
   });
 
   it("holds no more message bytes at once than maxBytesInFlight, counting each pull at the largest size", async () => {
-    // The test server's max_payload is 1 MiB and the stream sets no max_msg_size: a pull may take
+    // The test server's max_payload is 1 MiB: a pull may take
     // only as many messages as the bytes left hold at 1 MiB each, though 10 handlers could run:
     // two at first, a third while two of 600 kB are held, no fourth (10 at once without the bound).
     const budget = 2.5 * 1_048_576;

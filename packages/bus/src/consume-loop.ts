@@ -34,8 +34,8 @@ export interface RunConsumerOptions {
   concurrency?: number;
   /**
    * Bytes of message data (payloads) the running handlers may hold at once; default: no bound but
-   * `concurrency`. A pull asks for no more messages than fit if each were as large as the stream
-   * allows (its max_msg_size, else the server's max_payload), so the bound holds whatever arrives;
+   * `concurrency`. A pull asks for no more messages than fit if each were as large as the server
+   * allows (its max_payload), so the bound holds whatever arrives;
    * when no handler runs, one message is taken even if it alone is larger.
    */
   maxBytesInFlight?: number;
@@ -78,7 +78,7 @@ export function runConsumer(opts: RunConsumerOptions): ConsumerRunner {
 /**
  * A fetch loop rather than the client's consume(): it asks for no more messages than it has free
  * handler slots (so nothing waits in a buffer while its ack wait runs) and, with maxBytesInFlight,
- * than the bytes left could hold at the stream's largest message; and it never abandons an
+ * than the bytes left could hold at the largest message the server takes; and it never abandons an
  * open pull request, because the server would deliver into it after we stopped listening and
  * those messages would sit out their ack wait.
  */
@@ -127,7 +127,7 @@ class ConsumeLoop {
   private async pullUntilStopped(): Promise<void> {
     const consumer = await this.js.consumers.get(this.opts.stream, this.opts.durable);
     const ctx = await this.settlerContext(consumer);
-    const largest = await this.largestMessage();
+    const largest = this.largestMessage();
     while (!this.stopping && !this.opts.nc.isClosed()) {
       await this.inFlight.waitForRoom(largest);
       if (this.stopping) return;
@@ -162,14 +162,13 @@ class ConsumeLoop {
     settleCopy(m, settlement);
   }
 
-  /** The largest message the stream can hold, when bytes in flight are bounded (0 when they are not). */
-  private async largestMessage(): Promise<number> {
+  /**
+   * The largest message the connected server takes (no stream holds a larger one), read at each
+   * (re)start of the pulls, when bytes in flight are bounded (0 when they are not).
+   */
+  private largestMessage(): number {
     if (this.opts.maxBytesInFlight === undefined) return 0;
-    // No account check first: the stream's info fails the same way when JetStream is not there.
-    const jsm = await this.js.jetstreamManager(false);
-    const { config } = await jsm.streams.info(this.opts.stream);
-    const streamMax = config.max_msg_size ?? -1;
-    return streamMax > 0 ? streamMax : (this.opts.nc.info?.max_payload ?? DEFAULT_MAX_PAYLOAD);
+    return this.opts.nc.info?.max_payload ?? DEFAULT_MAX_PAYLOAD;
   }
 
   private async settlerContext(consumer: Consumer): Promise<SettlerContext> {

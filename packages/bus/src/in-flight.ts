@@ -39,7 +39,7 @@ export class InFlight {
   }
 
   /** Tracks a started task, holding `bytes` of message data, until it settles; `task` must not reject. */
-  add(task: Promise<void>, bytes = 0): void {
+  add(task: Promise<void>, bytes: number): void {
     const p: Promise<void> = task.finally(() => {
       this.running.delete(p);
       this.held -= bytes;
