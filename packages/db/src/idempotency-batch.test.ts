@@ -173,6 +173,48 @@ describe("runIdempotentBatch on PostgreSQL", () => {
     expect(keys).toEqual([]);
   });
 
+  it("runs what the work leaves for after its commit once the transaction commits, never for one rolled back", async () => {
+    const ran: string[][] = [];
+    const seen: Array<Promise<string[]>> = [];
+    const work = async (
+      trx: Transaction<PlanTables>,
+      commands: readonly CreatePlan[],
+      afterCommit: (then: () => void) => void,
+    ) => {
+      const names = commands.map((c) => c.request.name);
+      afterCommit(() => {
+        ran.push(names);
+        // Another connection of the pool: it sees the rows only once they are committed.
+        seen.push(plansNamed("after-"));
+      });
+      return createPlans()(trx, commands);
+    };
+    const batch = [create("org-a", "after-1", "after-1"), create("org-a", "after-2", "after-2")];
+    expect((await runIdempotentBatch(db, SCHEMA, batch, work)).map((o) => o.ok)).toEqual([true, true]);
+    expect(ran).toEqual([["after-1", "after-2"]]);
+    expect(await Promise.all(seen)).toEqual([["after-1", "after-2"]]);
+
+    // A repeat replays: no work, nothing to run.
+    await runIdempotentBatch(db, SCHEMA, batch, work);
+    expect(ran).toHaveLength(1);
+
+    // The batch's transaction rolls back ("bad"): its registration never runs; each command then
+    // runs alone, and only those that commit run theirs.
+    ran.length = 0;
+    const outcomes = await runIdempotentBatch(
+      db,
+      SCHEMA,
+      [
+        create("org-a", "after-3", "after-3"),
+        create("org-a", "after-bad", "bad"),
+        create("org-a", "after-4", "after-4"),
+      ],
+      work,
+    );
+    expect(outcomes.map((o) => o.ok)).toEqual([true, false, true]);
+    expect(ran.sort()).toEqual([["after-3"], ["after-4"]]);
+  });
+
   it("refuses an invalid key for its command only, and runs commands without a key every time", async () => {
     const calls: CreatePlan[][] = [];
     const batch = [create("org-a", "", "empty-key"), create("org-a", undefined, "no-key")];

@@ -26,19 +26,34 @@ export type BatchOutcome<T> = ({ ok: true } & IdempotentOutcome<T>) | { ok: fals
  * A command that fails must not fail the others: when the batch's transaction fails, each command
  * runs again alone, in a transaction of its own, and only the commands that fail then get an error.
  * Two commands of one batch with the same key: the first runs, the second replays it.
+ *
+ * `afterCommit` takes what must happen only once the work's transaction has committed (handing
+ * the events it wrote to the outbox relay): it runs then, and never for a transaction rolled back.
+ * What it runs must not throw.
  */
 export async function runIdempotentBatch<DB extends IdempotencyTables, C extends IdempotentCommand, T>(
   db: Kysely<DB>,
   schema: string,
   commands: readonly C[],
-  work: (trx: Transaction<DB>, commands: readonly C[]) => Promise<T[]>,
+  work: (trx: Transaction<DB>, commands: readonly C[], afterCommit: AfterCommit) => Promise<T[]>,
 ): Promise<BatchOutcome<T>[]> {
   assertSchemaName(schema);
-  const alone = (command: C): Promise<BatchOutcome<T>> =>
-    runIdempotent(db, schema, command, async (trx) => (await work(trx, [command]))[0] as T).then(
-      (outcome) => ({ ok: true, ...outcome }),
-      (error: unknown) => ({ ok: false, error }),
-    );
+  const alone = async (command: C): Promise<BatchOutcome<T>> => {
+    const committed: Array<() => void> = [];
+    let outcome: IdempotentOutcome<T>;
+    try {
+      outcome = await runIdempotent(
+        db,
+        schema,
+        command,
+        async (trx) => (await work(trx, [command], (then) => committed.push(then)))[0] as T,
+      );
+    } catch (error) {
+      return { ok: false, error };
+    }
+    for (const then of committed) then();
+    return { ok: true, ...outcome };
+  };
   if (commands.length <= 1) return Promise.all(commands.map(alone));
   try {
     return await inOneTransaction(db, schema, commands, work);
@@ -47,12 +62,16 @@ export async function runIdempotentBatch<DB extends IdempotencyTables, C extends
   }
 }
 
+/** Registers what runs once the transaction commits. */
+export type AfterCommit = (then: () => void) => void;
+
 async function inOneTransaction<DB extends IdempotencyTables, C extends IdempotentCommand, T>(
   db: Kysely<DB>,
   schema: string,
   commands: readonly C[],
-  work: (trx: Transaction<DB>, commands: readonly C[]) => Promise<T[]>,
+  work: (trx: Transaction<DB>, commands: readonly C[], afterCommit: AfterCommit) => Promise<T[]>,
 ): Promise<BatchOutcome<T>[]> {
+  const committed: Array<() => void> = [];
   const outcomes: (BatchOutcome<T> | undefined)[] = commands.map(() => undefined);
   const hashes = commands.map((c) => hashRequest(c.request));
   // The first command with a key owns it; a later one with the same key replays the owner.
@@ -139,6 +158,7 @@ async function inOneTransaction<DB extends IdempotencyTables, C extends Idempote
       const results = await work(
         trx,
         running.map((i) => commands[i]!),
+        (then) => committed.push(then),
       );
       if (results.length !== running.length)
         throw new Error(`the work of ${running.length} commands answered ${results.length} results`);
@@ -158,6 +178,7 @@ async function inOneTransaction<DB extends IdempotencyTables, C extends Idempote
         firstRuns.set(i, { operation: commands[i]!.operation, hash: hashes[i]!, result });
       });
     });
+  for (const then of committed) then();
 
   for (const { index, owner } of followers) {
     const first = firstRuns.get(owner);

@@ -14,7 +14,7 @@ export { schemaTables, tablesOf } from "./tables.js";
 export type { Int8, Json, JsonWithDefault } from "./column-types.js";
 export { deleteIdempotencyKeysBefore, runIdempotent } from "./idempotency.js";
 export { runIdempotentBatch } from "./idempotency-batch.js";
-export type { BatchOutcome } from "./idempotency-batch.js";
+export type { AfterCommit, BatchOutcome } from "./idempotency-batch.js";
 export { executeTogether } from "./execute-together.js";
 export type { Statement } from "./execute-together.js";
 export { deleteInBatches } from "./delete-in-batches.js";

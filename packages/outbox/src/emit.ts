@@ -1,8 +1,8 @@
 import type { Kysely, Transaction } from "kysely";
 import { SwitchboardError, ErrorCodes } from "@switchboard/errors";
 import { buildEvent, eventSubject, type EventEnvelope, type SchemaRegistry } from "@switchboard/events";
-import { enqueueEvents } from "./enqueue.js";
-import type { OutboxTables } from "./outbox.table.js";
+import { enqueueEvents, enqueuingClaimedEvents, type OutboxClaim } from "./enqueue.js";
+import type { OutboxRow, OutboxTables } from "./outbox.table.js";
 
 /** What every event a service emits shares: where it is published and which deployment says it. */
 export interface EventSource {
@@ -55,32 +55,53 @@ export async function emitEvents<DB extends OutboxTables>(
   source: EventSource,
   events: readonly EventToEmit[],
 ): Promise<EventEnvelope[]> {
-  const built = events.map(({ cause, eventType, info }) => {
-    const event = buildEvent({
-      namespace: source.namespace,
-      branch: source.branch,
-      orgId: cause.orgId,
-      requestedBy: cause.requestedBy,
-      traceId: cause.traceId,
-      eventType,
-      info: info as Record<string, unknown>,
-      now: source.now,
-    });
-    const checked = source.schemas.validate(eventType, event);
-    if (!checked.ok) {
-      throw new SwitchboardError(
-        ErrorCodes.Internal,
-        `refusing to emit a ${eventType} event that breaks its schema`,
-        {
-          details: checked.error,
-        },
-      );
-    }
-    assertPublishable(source, eventType, event);
-    return { subject: eventSubject(source.namespace, cause.orgId, eventType), event };
-  });
+  const built = events.map((e) => checkedEvent(source, e));
   await enqueueEvents(trx, source.schema, built);
   return built.map((b) => b.event);
+}
+
+/**
+ * emitEvents for the hot path: the events are written claimed by a relay (`claim`, the service's
+ * `outbox.claim`) and their rows returned, to hand to that relay (`outbox.publish`) once the
+ * transaction commits; never before, nor when it rolls back.
+ */
+export async function emitClaimedEvents<DB extends OutboxTables>(
+  trx: Transaction<DB> | Kysely<DB>,
+  source: EventSource,
+  events: readonly EventToEmit[],
+  claim: OutboxClaim,
+): Promise<OutboxRow[]> {
+  const built = events.map((e) => checkedEvent(source, e));
+  return (await enqueuingClaimedEvents(trx, source.schema, built, claim)?.execute()) ?? [];
+}
+
+/** The event built, checked against its schema and its size, and the subject it goes on. */
+function checkedEvent(
+  source: EventSource,
+  { cause, eventType, info }: EventToEmit,
+): { subject: string; event: EventEnvelope } {
+  const event = buildEvent({
+    namespace: source.namespace,
+    branch: source.branch,
+    orgId: cause.orgId,
+    requestedBy: cause.requestedBy,
+    traceId: cause.traceId,
+    eventType,
+    info: info as Record<string, unknown>,
+    now: source.now,
+  });
+  const checked = source.schemas.validate(eventType, event);
+  if (!checked.ok) {
+    throw new SwitchboardError(
+      ErrorCodes.Internal,
+      `refusing to emit a ${eventType} event that breaks its schema`,
+      {
+        details: checked.error,
+      },
+    );
+  }
+  assertPublishable(source, eventType, event);
+  return { subject: eventSubject(source.namespace, cause.orgId, eventType), event };
 }
 
 function assertPublishable(source: EventSource, eventType: string, event: EventEnvelope): void {

@@ -10,5 +10,5 @@ export type { OutboxClaim, OutboxMessage } from "./enqueue.js";
 export { createOutboxRelay } from "./outbox-relay.js";
 export type { OutboxRelay, OutboxRelayOptions, OutboxPublisher } from "./outbox-relay.js";
 export type { OutboxHandoff } from "./outbox-handoff.js";
-export { emitEvent, emitEvents } from "./emit.js";
+export { emitClaimedEvents, emitEvent, emitEvents } from "./emit.js";
 export type { EventSource, EventCause, EventToEmit } from "./emit.js";

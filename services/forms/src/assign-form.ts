@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { NotFoundError, ValidationError } from "@switchboard/errors";
 import { Batcher } from "@switchboard/bus";
 import { runIdempotentBatch, type BatchOutcome } from "@switchboard/db";
-import { emitEvents } from "@switchboard/outbox";
+import { emitClaimedEvents } from "@switchboard/outbox";
 import type { ParamsOf, ResultOf, formsContract, plansContract } from "@switchboard/contracts";
 import type { CommandMeta, DomainParts } from "@switchboard/runtime";
 import { insertAssignments, type FormAssignment } from "./form-assignment.repository.js";
@@ -81,7 +81,7 @@ function writeAssignments(
     // The key guards the request as the caller sent it (the plan it resolves to may change later).
     request: { ...item.input, prefill: item.input.prefill ?? {} },
   }));
-  return runIdempotentBatch(parts.db, parts.source.schema, commands, async (trx, running) => {
+  return runIdempotentBatch(parts.db, parts.source.schema, commands, async (trx, running, afterCommit) => {
     const assignments = await insertAssignments(
       trx,
       running.map(({ item, request }) => ({
@@ -94,7 +94,9 @@ function writeAssignments(
         isTest: item.plan.isTest,
       })),
     );
-    await emitEvents(
+    // Written claimed by the relay and handed to it after the commit: published at once, without a
+    // relay pass to claim them.
+    const rows = await emitClaimedEvents(
       trx,
       parts.source,
       running.map(({ item }, n) => {
@@ -112,7 +114,9 @@ function writeAssignments(
           },
         };
       }),
+      parts.outbox.claim,
     );
+    afterCommit(() => parts.outbox.publish(rows));
     return assignments;
   });
 }

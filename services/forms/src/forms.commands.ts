@@ -9,9 +9,8 @@ import type { FormsDB } from "./forms.tables.js";
 export function formsCommands(parts: DomainParts<FormsDB>): ImplementedCommands {
   return implement(formsContract, {
     async assignForm(req) {
-      const outcome = await assignForm(parts, commandMeta(req), req.params);
-      if (!outcome.replayed) parts.eventsWritten();
-      return outcome.result;
+      // Its events go to the relay straight after their commit (assignForm hands them over).
+      return (await assignForm(parts, commandMeta(req), req.params)).result;
     },
     async recordSubmission(req) {
       const outcome = await recordSubmission(parts, commandMeta(req), req.params);

@@ -31,16 +31,27 @@ describe("the forms service", () => {
     expect(other.id).not.toBe(first.id);
   });
 
-  it("writes formAssigned to its outbox and publishes it, once per assignment", async () => {
+  it("writes formAssigned to its outbox and publishes it straight after the commit, once per assignment", async () => {
     const first = await assign("key-3");
     await assign("key-3");
+    // The relay polls once a minute here: the command hands its events to the relay itself.
     const event = await waitFor(() => published.find((e) => JSON.stringify(e.data).includes(first.id)), {
       what: "formAssigned published",
     });
     expect(event.subject).toContain("formAssigned");
     const outbox = schemaTables<OutboxTables>(stack.running.context.database.db).withSchema(SCHEMA);
-    const rows = await outbox.selectFrom("outbox").selectAll().execute();
-    expect(rows.filter((r) => r.payload.includes(first.id))).toHaveLength(1);
+    const rows = await waitFor(
+      async () => {
+        const mine = (await outbox.selectFrom("outbox").selectAll().execute()).filter((r) =>
+          r.payload.includes(first.id),
+        );
+        return mine.every((r) => r.published_at !== null) && mine;
+      },
+      { what: "the formAssigned row marked published" },
+    );
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.attempts).toBe(1);
+    expect(published.filter((e) => JSON.stringify(e.data).includes(first.id))).toHaveLength(1);
   });
 
   it("assigns once per key when a batch sent side by side repeats keys assigned before, each answered as first assigned", async () => {

@@ -28,13 +28,15 @@ export interface FormsStack {
 /**
  * The forms service on a nats-server and a PostgreSQL database of its own, with no HTTP server.
  * Plans is another service (not importable here): its two commands forms asks are answered
- * in-process for PLAN, through the same command path.
+ * in-process for PLAN, through the same command path. Its outbox relay polls once a minute, so an
+ * event published within a test was handed to the relay, or asked for a pass, by its writer.
  */
 export async function startFormsStack(): Promise<FormsStack> {
   const running = await startTestWorkers({
     nats: await startNatsServer(),
     database: await createTestDatabase("sb_forms"),
     factories: [plans, createFormsService],
+    env: { SWITCHBOARD_OUTBOX_POLL_MS: "60000" },
   });
   return { running, close: () => running.stop() };
 }
