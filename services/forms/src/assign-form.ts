@@ -46,7 +46,8 @@ const batchers = new WeakMap<DomainParts<FormsDB>, Batcher<Assignment, AssignOut
 function batcherOf(parts: DomainParts<FormsDB>): Batcher<Assignment, AssignOutcome> {
   let batcher = batchers.get(parts);
   if (batcher === undefined) {
-    batcher = new Batcher((items) => writeAssignments(parts, items), { maxBatch: 64, maxRunning: 4 });
+    // A rules-engine batch's assignments (256 in flight by default) in one transaction, not four.
+    batcher = new Batcher((items) => writeAssignments(parts, items), { maxBatch: 256, maxRunning: 4 });
     batchers.set(parts, batcher);
   }
   return batcher;

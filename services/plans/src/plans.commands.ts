@@ -15,7 +15,8 @@ const FIND_LIMIT = 100;
 /**
  * `<ns>.cmd.plans.*`: what other services (the rules engine, forms, work queues) ask of plans.
  * Lookups asked for at the same time (a batch of the rules engine's actions, each assigning a form
- * on a plan) are answered together: one statement for all of them instead of one each.
+ * on a plan) are answered together: one statement for all of them instead of one each, up to the
+ * 256 messages the engine works on at once by default.
  */
 export function plansCommands(parts: DomainParts<PlansDB>): ImplementedCommands {
   const { db, source } = parts;
@@ -33,12 +34,12 @@ export function plansCommands(parts: DomainParts<PlansDB>): ImplementedCommands 
         plan === undefined ? undefined : { plan, template: templates[t++] ?? null },
       );
     },
-    { maxBatch: 128 },
+    { maxBatch: 256 },
   );
   const usersPlans = new Batcher<UserPlansQuery, Plan[]>(
     (queries) => listPlansOfUsers(db, queries, FIND_LIMIT),
     {
-      maxBatch: 128,
+      maxBatch: 256,
     },
   );
   return implement(plansContract, {
