@@ -44,23 +44,29 @@ export function runEntryPoint(
     ? [compiledEntryPoint(entry)]
     : ["--conditions=switchboard-source", "--import", "tsx", path.join(ROOT, entry)];
   // The build runs with the image's V8 options (its heap ceiling), as in a container.
-  const nodeOptions = options.compiled
+  const nodeOptions: Record<string, string> = options.compiled
     ? { NODE_OPTIONS: [imageNodeOptions(), process.env.NODE_OPTIONS ?? ""].join(" ").trim() }
     : {};
   const child = spawn(process.execPath, [...profileArgs(), ...args], {
     cwd: ROOT,
-    // A data dir of its own unless the test names one: the runner keeps a keyring (and, without
-    // NATS_URL/DATABASE_URL, its stores) there, never in the working tree.
-    env: {
-      ...process.env,
-      LOG_LEVEL: "warn",
-      SWITCHBOARD_DATA_DIR: env.SWITCHBOARD_DATA_DIR ?? mkdtempSync(path.join(os.tmpdir(), "switchboard-")),
-      ...nodeOptions,
-      ...env,
-    },
+    env: childEnv({ ...nodeOptions, ...env }),
     stdio: ["ignore", "pipe", "pipe"],
   });
   return watchedProcess(child, entry);
+}
+
+/**
+ * A child's environment: this process's, warnings only, `env` over them, and a data dir of its own
+ * unless `env` names one (the runner keeps a keyring there and, without NATS_URL/DATABASE_URL, its
+ * stores), never in the working tree.
+ */
+function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    LOG_LEVEL: "warn",
+    SWITCHBOARD_DATA_DIR: env.SWITCHBOARD_DATA_DIR ?? mkdtempSync(path.join(os.tmpdir(), "switchboard-")),
+    ...env,
+  };
 }
 
 /**
@@ -75,12 +81,7 @@ export function runNpmScript(
 ): ServiceProcess & { killGroup(): void } {
   const child = spawn("npm", ["run", "--silent", script, ...(args.length > 0 ? ["--", ...args] : [])], {
     cwd: ROOT,
-    env: {
-      ...process.env,
-      LOG_LEVEL: "warn",
-      SWITCHBOARD_DATA_DIR: env.SWITCHBOARD_DATA_DIR ?? mkdtempSync(path.join(os.tmpdir(), "switchboard-")),
-      ...env,
-    },
+    env: childEnv(env),
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
   });

@@ -8,6 +8,7 @@ import {
   openDatabase,
   runIdempotent,
   runIdempotentBatch,
+  type AfterCommit,
   type BatchOutcome,
   type Database,
   type IdempotencyTables,
@@ -179,7 +180,7 @@ describe("runIdempotentBatch on PostgreSQL", () => {
     const work = async (
       trx: Transaction<PlanTables>,
       commands: readonly CreatePlan[],
-      afterCommit: (then: () => void) => void,
+      afterCommit: AfterCommit,
     ) => {
       const names = commands.map((c) => c.request.name);
       afterCommit(() => {
