@@ -6,6 +6,7 @@ export const ApiCodes = {
   ConsumerNotFound: 10014,
   StreamNameInUse: 10058,
   StreamNotFound: 10059,
+  StreamSubjectOverlap: 10065,
 } as const;
 
 export function isApiError(error: unknown, code: number): boolean {

@@ -119,6 +119,37 @@ describe("provisionStreams", () => {
     expect(info.state.first_seq).toBe(1);
   });
 
+  it("replicas starting together each provision the same streams, whichever creates them first", async () => {
+    // Two replicas of a fresh deployment: the one that asks while the other's create is under way
+    // may be told its subjects overlap with an existing stream, the stream the other just made.
+    const other = await connectBus({ servers: server.url, name: "provision-test-2", logger });
+    try {
+      for (let round = 0; round < 100; round++) {
+        const opts = {
+          namespace: `race${round}`,
+          prefix: `R${round}_`,
+          replicas: 1,
+          duplicateWindowMs: 60_000,
+        };
+        const results = await Promise.allSettled([provisionStreams(nc, opts), provisionStreams(other, opts)]);
+        expect(results.map((r) => (r.status === "rejected" ? String(r.reason) : "ok"))).toEqual(["ok", "ok"]);
+      }
+    } finally {
+      await other.close();
+    }
+  });
+
+  it("refuses subjects another stream holds, naming the overlap", async () => {
+    const jsm = await jetstreamManager(nc);
+    await jsm.streams.add({ name: "SOMEONE_ELSES", subjects: ["taken.events.>"] });
+    await expect(
+      provisionStreams(nc, { namespace: "taken", prefix: "T_", replicas: 1, duplicateWindowMs: 60_000 }),
+    ).rejects.toMatchObject({
+      code: "SB_ERR_CONFIG",
+      message: "create stream T_EVENTS: subjects overlap with an existing stream",
+    });
+  });
+
   it("refuses an unsafe namespace", async () => {
     await expect(
       provisionStreams(nc, { namespace: "a.b", prefix: "P3_", replicas: 1, duplicateWindowMs: 1000 }),

@@ -95,9 +95,16 @@ async function createOrUpdateStream(jsm: JetStreamManager, spec: StreamSpec): Pr
   try {
     await jsm.streams.add(spec);
   } catch (error) {
-    // Exists with another config (or another replica just created it): update in place.
-    if (!isApiError(error, ApiCodes.StreamNameInUse)) throw toBusError(error, `create stream ${spec.name}`);
+    // Exists with another config, or another replica just created it: update in place. A replica
+    // that asks while another's create of the same stream is under way may be told its subjects
+    // overlap with an existing stream (that one) rather than that the name is in use.
+    const raced =
+      isApiError(error, ApiCodes.StreamNameInUse) || isApiError(error, ApiCodes.StreamSubjectOverlap);
+    if (!raced) throw toBusError(error, `create stream ${spec.name}`);
     await jsm.streams.update(spec.name, spec).catch((updateError: unknown) => {
+      // No stream of this name: the subjects are another stream's, which is the problem to report.
+      if (isApiError(updateError, ApiCodes.StreamNotFound))
+        throw toBusError(error, `create stream ${spec.name}`);
       throw toBusError(updateError, `update stream ${spec.name}`);
     });
   }
