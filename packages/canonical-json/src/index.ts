@@ -1,1 +1,2 @@
 export { canonicalJson } from "./canonical-json.js";
+export { jsonCopy } from "./json-copy.js";

@@ -1,5 +1,6 @@
 import type { NatsConnection } from "@nats-io/transport-node";
 import { sendCommand, type CommandRequest } from "@switchboard/bus";
+import { jsonCopy } from "@switchboard/canonical-json";
 import { ErrorCodes, SwitchboardError, isSwitchboardError, type ErrorCode } from "@switchboard/errors";
 import type { CommandTransport } from "@switchboard/contracts";
 import type { LocalCommands } from "./local-commands.js";
@@ -13,7 +14,8 @@ export type CommandCaller = CommandTransport;
 /**
  * Calls another service's command and returns its result, or throws its failure as a SwitchboardError
  * with the same code, so a NOT_FOUND from plans is a 404 at this service's edge too. A service running
- * in this process is called directly, with the same JSON round trip as over the wire.
+ * in this process is called directly, with the request and the result as a JSON round trip would
+ * give them (`jsonCopy`: the same values as over the wire, without writing and parsing the text).
  */
 export function commandCaller(
   nc: NatsConnection,
@@ -25,8 +27,8 @@ export function commandCaller(
     const handler = local.find(service, command);
     if (handler !== undefined) {
       try {
-        const result = await handler(JSON.parse(JSON.stringify(request)) as CommandRequest);
-        return result === undefined ? undefined : (JSON.parse(JSON.stringify(result)) as unknown);
+        const result = await handler(jsonCopy(request) as CommandRequest);
+        return jsonCopy(result);
       } catch (error) {
         if (isSwitchboardError(error)) throw error;
         throw new SwitchboardError(ErrorCodes.Internal, `${service}.${command} failed`, { cause: error });
