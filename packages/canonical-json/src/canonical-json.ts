@@ -7,17 +7,21 @@
  * left out of objects and become null in arrays and at the top. bigint and cycles throw.
  */
 export function canonicalJson(value: unknown): string {
-  return write(value, new Set()) ?? "null";
+  return write(value, []) ?? "null";
 }
 
-function write(value: unknown, ancestors: Set<object>): string | undefined {
+// Written by concatenation, the ancestors kept in an array (a path is short): the text is hashed
+// for every inbound event and every command's request.
+function write(value: unknown, ancestors: object[]): string | undefined {
   const json = toJsonValue(value);
   switch (typeof json) {
     case "string":
-    case "boolean":
       return JSON.stringify(json);
+    case "boolean":
+      return json ? "true" : "false";
     case "number":
-      return Number.isFinite(json) ? JSON.stringify(json) : "null";
+      // ECMAScript's Number to String, which JSON.stringify uses too: 1e+21, 0.000001, -0 as 0.
+      return Number.isFinite(json) ? String(json) : "null";
     case "bigint":
       throw new TypeError("canonicalJson: a bigint has no JSON form; convert it to a string or number first");
     case "object":
@@ -28,32 +32,38 @@ function write(value: unknown, ancestors: Set<object>): string | undefined {
 }
 
 function toJsonValue(value: unknown): unknown {
-  const toJSON = (value as { toJSON?: unknown } | null | undefined)?.toJSON;
-  return typeof value === "object" && value !== null && typeof toJSON === "function"
-    ? (toJSON as () => unknown).call(value)
-    : value;
+  if (typeof value !== "object" || value === null) return value;
+  const toJSON = (value as { toJSON?: unknown }).toJSON;
+  return typeof toJSON === "function" ? (toJSON as () => unknown).call(value) : value;
 }
 
-function writeContainer(container: object, ancestors: Set<object>): string {
-  if (ancestors.has(container)) throw new TypeError("canonicalJson: the value contains a cycle");
-  ancestors.add(container);
+function writeContainer(container: object, ancestors: object[]): string {
+  if (ancestors.includes(container)) throw new TypeError("canonicalJson: the value contains a cycle");
+  ancestors.push(container);
   try {
     return Array.isArray(container) ? writeArray(container, ancestors) : writeObject(container, ancestors);
   } finally {
-    ancestors.delete(container);
+    ancestors.pop();
   }
 }
 
-function writeArray(items: unknown[], ancestors: Set<object>): string {
-  return `[${items.map((item) => write(item, ancestors) ?? "null").join(",")}]`;
+function writeArray(items: unknown[], ancestors: object[]): string {
+  let text = "[";
+  for (let i = 0; i < items.length; i++) {
+    if (i > 0) text += ",";
+    text += write(items[i], ancestors) ?? "null";
+  }
+  return text + "]";
 }
 
-function writeObject(object: object, ancestors: Set<object>): string {
-  const members: string[] = [];
+function writeObject(object: object, ancestors: object[]): string {
+  let text = "{";
   // Default sort compares UTF-16 code units, independent of locale.
   for (const key of Object.keys(object).sort()) {
-    const text = write((object as Record<string, unknown>)[key], ancestors);
-    if (text !== undefined) members.push(`${JSON.stringify(key)}:${text}`);
+    const member = write((object as Record<string, unknown>)[key], ancestors);
+    if (member === undefined) continue;
+    if (text.length > 1) text += ",";
+    text += JSON.stringify(key) + ":" + member;
   }
-  return `{${members.join(",")}}`;
+  return text + "}";
 }

@@ -75,11 +75,11 @@ export async function emitClaimedEvents<DB extends OutboxTables>(
   return (await enqueuingClaimedEvents(trx, source.schema, built, claim)?.execute()) ?? [];
 }
 
-/** The event built, checked against its schema and its size, and the subject it goes on. */
+/** The event built, checked against its schema and its size; the subject it goes on and its JSON text. */
 function checkedEvent(
   source: EventSource,
   { cause, eventType, info }: EventToEmit,
-): { subject: string; event: EventEnvelope } {
+): { subject: string; event: EventEnvelope; text: string } {
   const event = buildEvent({
     namespace: source.namespace,
     branch: source.branch,
@@ -100,14 +100,16 @@ function checkedEvent(
       },
     );
   }
-  assertPublishable(source, eventType, event);
-  return { subject: eventSubject(source.namespace, cause.orgId, eventType), event };
+  // Written once: its size is checked here and the outbox stores this text.
+  const text = JSON.stringify(event);
+  assertPublishable(source, eventType, text);
+  return { subject: eventSubject(source.namespace, cause.orgId, eventType), event, text };
 }
 
-function assertPublishable(source: EventSource, eventType: string, event: EventEnvelope): void {
+function assertPublishable(source: EventSource, eventType: string, text: string): void {
   if (source.maxEventBytes === undefined) return;
   const limit = source.maxEventBytes - EVENT_HEADER_ALLOWANCE;
-  const size = Buffer.byteLength(JSON.stringify(event), "utf8");
+  const size = Buffer.byteLength(text, "utf8");
   if (size > limit) {
     throw new SwitchboardError(
       ErrorCodes.BodyTooLarge,

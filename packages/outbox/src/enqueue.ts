@@ -7,6 +7,8 @@ export interface OutboxMessage {
   subject: string;
   event: EventEnvelope;
   headers?: Record<string, string>;
+  /** `JSON.stringify(event)`, when the caller has it already; stored and published as it is. */
+  text?: string;
 }
 
 /**
@@ -92,7 +94,7 @@ function inserting<DB extends OutboxTables>(
       messages.map((message) => ({
         message_id: message.event.messageId,
         subject: message.subject,
-        payload: JSON.stringify(message.event),
+        payload: message.text ?? JSON.stringify(message.event),
         headers: JSON.stringify({ "Switchboard-Trace-Id": message.event.traceId, ...message.headers }),
         ...claim,
       })),
