@@ -33,10 +33,17 @@ const CLAIMS = sql.table(`${SCHEMA}.dedup_claims`);
  * hash already, and the message id is kept as it is (the claim names the message anyway).
  */
 export function storedKey(key: DedupKey): DedupKey {
-  return key.kind === "key"
-    ? { kind: "key", value: createHash("sha256").update(key.value, "utf8").digest("hex") }
-    : key;
+  if (key.kind !== "key") return key;
+  // A batch's statements each name its keys (claim, lock for recording, complete): hashed once.
+  let stored = storedKeys.get(key);
+  if (stored === undefined) {
+    stored = { kind: "key", value: createHash("sha256").update(key.value, "utf8").digest("hex") };
+    storedKeys.set(key, stored);
+  }
+  return stored;
 }
+
+const storedKeys = new WeakMap<DedupKey, DedupKey>();
 
 /** One message's claim: its keys, for one org's event, as one stream copy (`holder`, its sequence). */
 export interface ClaimRequest {
@@ -51,7 +58,14 @@ export interface ClaimRequest {
 export type ClaimRef = Pick<ClaimRequest, "orgId" | "eventName" | "messageId">;
 
 const rowKey = (orgId: string, eventName: string, kind: string, value: string) =>
-  JSON.stringify([orgId, eventName, kind, value]);
+  tupleKey([orgId, eventName, kind, value]);
+
+/** One string per tuple of strings, told apart whatever they hold (each part led by its length). */
+function tupleKey(parts: readonly string[]): string {
+  let key = "";
+  for (const part of parts) key += `${part.length}:${part}`;
+  return key;
+}
 
 /**
  * Claims the keys of a batch of messages in the caller's short transaction, which holds them locked
@@ -90,14 +104,12 @@ export async function claimBatch(
   // copy whose keys all are is claimed, with nothing more to read.
   const mine = new Set(
     inserted.map((row) =>
-      JSON.stringify([row.org_id, row.event_name, row.kind, row.value, row.message_id, row.holder]),
+      tupleKey([row.org_id, row.event_name, row.kind, row.value, row.message_id, row.holder]),
     ),
   );
   if (
     stored.every((r) =>
-      r.keys.every((k) =>
-        mine.has(JSON.stringify([r.orgId, r.eventName, k.kind, k.value, r.messageId, r.holder])),
-      ),
+      r.keys.every((k) => mine.has(tupleKey([r.orgId, r.eventName, k.kind, k.value, r.messageId, r.holder]))),
     )
   )
     return stored.map(() => ({ outcome: "claimed" }));
@@ -231,13 +243,18 @@ export function lockedKeys(keys: readonly KeyRow[], which: "all" | "held" = "all
 function keysOf<M extends ClaimedMessage>(messages: readonly M[]): (KeyRow & { of: M })[] {
   return messages
     .flatMap((m) =>
-      m.keys.map(storedKey).map((k) => {
-        const row = { orgId: m.orgId, eventName: m.eventName, messageId: m.messageId, ...k, of: m };
-        return { row, key: rowKey(row.orgId, row.eventName, row.kind, row.value) };
+      m.keys.map((key) => {
+        const { kind, value } = storedKey(key);
+        return { orgId: m.orgId, eventName: m.eventName, messageId: m.messageId, kind, value, of: m };
       }),
     )
-    .sort((a, b) => compare(a.key, b.key))
-    .map(({ row }) => row);
+    .sort(
+      (a, b) =>
+        compare(a.orgId, b.orgId) ||
+        compare(a.eventName, b.eventName) ||
+        compare(a.kind, b.kind) ||
+        compare(a.value, b.value),
+    );
 }
 
 /** The claims the messages hold, locked. */
