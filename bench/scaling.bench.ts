@@ -46,7 +46,7 @@ export const bench: Bench = async (ctx) => [
  * engine's store functions between steps; that setup is timed apart and is not in the figure.
  */
 async function rulesPerOrg(ctx: BenchContext): Promise<BenchResult[]> {
-  const events = ctx.count(1_000, 100);
+  const events = ctx.count(5_000, 100);
   return withBenchStack(RULES_SERVICES, RULES_ENV, async (stack) => {
     const org = await prepareRulesOrg(stack, "scaling");
     await runEngineBacklog(org, Math.min(200, events)); // warm-up
