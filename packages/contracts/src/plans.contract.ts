@@ -62,7 +62,11 @@ export const plansContract = defineContract("plans", {
       additionalProperties: false,
     },
   },
-  /** A user's plans, newest first (at most 100), optionally of one template. */
+  /**
+   * A user's plans, newest first (at most 100), optionally of one template, with the templates they
+   * name (one each; a template since removed is left out). `templates` is optional: a plans service
+   * older than it answers without, and callers then ask `getPlan`.
+   */
   findPlans: {
     params: {
       type: "object",
@@ -72,7 +76,10 @@ export const plansContract = defineContract("plans", {
     },
     result: {
       type: "object",
-      properties: { plans: { type: "array", items: PLAN } },
+      properties: {
+        plans: { type: "array", items: PLAN },
+        templates: { type: "array", items: PLAN_TEMPLATE },
+      },
       required: ["plans"],
       additionalProperties: false,
     },

@@ -12,7 +12,11 @@ export type AssignFormInput = ParamsOf<typeof formsContract, "assignForm">;
 
 type PlanView = ResultOf<typeof plansContract, "getPlan">;
 
-/** The plan the form goes on: by id, or the user's most recent plan of the named template. */
+/**
+ * The plan the form goes on, with its template: by id, or the user's most recent plan of the named
+ * template. findPlans answers the template too; a plans service older than that does not, and is
+ * asked getPlan for it.
+ */
 export async function resolvePlan(
   parts: DomainParts<FormsDB>,
   meta: CommandMeta,
@@ -25,9 +29,12 @@ export async function resolvePlan(
       orgId: meta.orgId,
       params: { userId: input.userId, templateName },
     });
-    planId = found.plans[0]?.id;
-    if (planId === undefined)
+    const plan = found.plans[0];
+    if (plan === undefined)
       throw new NotFoundError(`user "${input.userId}" has no plan of template "${templateName}"`);
+    if (found.templates !== undefined)
+      return { plan, template: found.templates.find((t) => t.name === plan.templateName) ?? null };
+    planId = plan.id;
   }
   return parts.commands.plans.getPlan({ orgId: meta.orgId, params: { planId } });
 }

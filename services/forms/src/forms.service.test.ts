@@ -2,7 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { schemaTables } from "@switchboard/db";
 import type { OutboxTables } from "@switchboard/outbox";
 import { recordMessages, waitFor, type RecordedMessage } from "@switchboard/testing";
-import { PLAN, startFormsStack, type FormsStack } from "../test/support/forms-stack.js";
+import {
+  getPlanAsked,
+  OLDER_PLANS_PLAN,
+  PLAN,
+  startFormsStack,
+  type FormsStack,
+} from "../test/support/forms-stack.js";
 import { SCHEMA } from "./migrations.js";
 import type { FormsDB } from "./forms.tables.js";
 
@@ -76,6 +82,23 @@ describe("the forms service", () => {
     // Each answer is the assignment as stored.
     const createdAt = new Map(stored.map((r) => [r.id, new Date(r.created_at).toISOString()]));
     expect(answers.map((a) => createdAt.get(a.id))).toEqual(answers.map((a) => a.createdAt));
+  });
+
+  it("takes the plan's template from findPlans, and asks getPlan only of a plans service that answers without it", async () => {
+    getPlanAsked.length = 0;
+    expect(await assign("key-6")).toMatchObject({ planId: PLAN.id });
+    expect(getPlanAsked).toEqual([]);
+    const older = await stack.running.context.commands.forms.assignForm({
+      orgId: "org-a",
+      idempotencyKey: "key-7",
+      params: {
+        formName: "AppointmentReminder",
+        userId: OLDER_PLANS_PLAN.userId,
+        plan: { templateName: "maternity-care" },
+      },
+    });
+    expect(older).toMatchObject({ planId: OLDER_PLANS_PLAN.id, userId: OLDER_PLANS_PLAN.userId });
+    expect(getPlanAsked).toEqual([OLDER_PLANS_PLAN.id]);
   });
 
   it("refuses a form the plan's template does not have, and a user with no plan", async () => {

@@ -8,6 +8,7 @@ import { findPlansById, listPlansOfUsers, type Plan, type UserPlansQuery } from 
 import type { PlansDB } from "./plans.tables.js";
 
 type PlanView = ResultOf<typeof plansContract, "getPlan">;
+type FoundPlans = ResultOf<typeof plansContract, "findPlans">;
 
 /** Most plans findPlans answers. */
 const FIND_LIMIT = 100;
@@ -36,11 +37,30 @@ export function plansCommands(parts: DomainParts<PlansDB>): ImplementedCommands 
     },
     { maxBatch: 256 },
   );
-  const usersPlans = new Batcher<UserPlansQuery, Plan[]>(
-    (queries) => listPlansOfUsers(db, queries, FIND_LIMIT),
-    {
-      maxBatch: 256,
+  const usersPlans = new Batcher<UserPlansQuery, FoundPlans>(
+    async (queries) => {
+      const found = await listPlansOfUsers(db, queries, FIND_LIMIT);
+      // The templates the plans name, for all the queries in one statement: forms needs the plan's
+      // template to assign a form on it, and need not ask getPlan for it.
+      const refs = new Map<string, { orgId: string; name: string }>();
+      found.forEach((plans, i) => {
+        for (const plan of plans)
+          refs.set(JSON.stringify([queries[i]!.orgId, plan.templateName]), {
+            orgId: queries[i]!.orgId,
+            name: plan.templateName,
+          });
+      });
+      const wanted = [...refs.values()];
+      const templates = await findTemplatesByName(db, wanted);
+      const byRef = new Map(wanted.map((ref, n) => [JSON.stringify([ref.orgId, ref.name]), templates[n]]));
+      return found.map((plans, i) => ({
+        plans,
+        templates: [...new Set(plans.map((p) => p.templateName))].flatMap(
+          (name) => byRef.get(JSON.stringify([queries[i]!.orgId, name])) ?? [],
+        ),
+      }));
     },
+    { maxBatch: 256 },
   );
   return implement(plansContract, {
     async createPlan(req) {
@@ -56,7 +76,7 @@ export function plansCommands(parts: DomainParts<PlansDB>): ImplementedCommands 
       return found;
     },
     async findPlans(req) {
-      return { plans: await usersPlans.submit({ orgId: req.orgId, ...req.params }) };
+      return usersPlans.submit({ orgId: req.orgId, ...req.params });
     },
   });
 }

@@ -52,7 +52,10 @@ describe("the plans service", () => {
       plan: { id: plan.id },
       template: { name: "maternity-care", forms: ["Referral"] },
     });
-    expect((await plans().findPlans({ orgId: "org-a", params: { userId: "p-2" } })).plans).toEqual([plan]);
+    expect(await plans().findPlans({ orgId: "org-a", params: { userId: "p-2" } })).toEqual({
+      plans: [plan],
+      templates: [expect.objectContaining({ name: "maternity-care", forms: ["Referral"] })],
+    });
     await expect(plans().getPlan({ orgId: "org-b", params: { planId: plan.id } })).rejects.toMatchObject({
       code: "SB_ERR_NOT_FOUND",
     });
@@ -102,6 +105,13 @@ describe("the plans service", () => {
       [made[2]!.id, made[0]!.id],
       [],
       [made[1]!.id],
+      [],
+    ]);
+    // With the templates those plans name, once each, so that forms need not ask getPlan.
+    expect(finds.map((f) => f.templates?.map((t) => [t.name, t.forms]))).toEqual([
+      [["maternity-care", ["Referral"]]],
+      [],
+      [["home-visits", ["Visit"]]],
       [],
     ]);
   });

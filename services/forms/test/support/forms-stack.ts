@@ -12,6 +12,12 @@ export const PLAN = {
   createdAt: "2026-11-01T09:00:00.000Z",
 };
 
+/** A plan of a user whose findPlans is answered as a plans service older than its `templates` answers. */
+export const OLDER_PLANS_PLAN = { ...PLAN, id: randomUUID(), userId: "p-old" };
+
+/** The plan ids forms asked plans.getPlan for, in order. */
+export const getPlanAsked: string[] = [];
+
 export const TEMPLATE = {
   name: "maternity-care",
   roles: [],
@@ -28,7 +34,8 @@ export interface FormsStack {
 /**
  * The forms service on a nats-server and a PostgreSQL database of its own, with no HTTP server.
  * Plans is another service (not importable here): its two commands forms asks are answered
- * in-process for PLAN, through the same command path. Its outbox relay polls once a minute, so an
+ * in-process for PLAN (and for OLDER_PLANS_PLAN as a plans service before findPlans answered
+ * templates), through the same command path. Its outbox relay polls once a minute, so an
  * event published within a test was handed to the relay, or asked for a pass, by its writer.
  */
 export async function startFormsStack(): Promise<FormsStack> {
@@ -45,9 +52,15 @@ function plans(ctx: ServiceContext) {
   ctx.localCommands.register("plans", {
     findPlans: async (request) => {
       const { userId } = request.params as { userId: string };
-      return { plans: request.orgId === "org-a" && userId === PLAN.userId ? [PLAN] : [] };
+      if (request.orgId !== "org-a") return { plans: [] };
+      if (userId === OLDER_PLANS_PLAN.userId) return { plans: [OLDER_PLANS_PLAN] };
+      return userId === PLAN.userId ? { plans: [PLAN], templates: [TEMPLATE] } : { plans: [], templates: [] };
     },
-    getPlan: async () => ({ plan: PLAN, template: TEMPLATE }),
+    getPlan: async (request) => {
+      const { planId } = request.params as { planId: string };
+      getPlanAsked.push(planId);
+      return { plan: planId === OLDER_PLANS_PLAN.id ? OLDER_PLANS_PLAN : PLAN, template: TEMPLATE };
+    },
   });
   return { name: "plans", start: async () => {}, stop: async () => {} };
 }
