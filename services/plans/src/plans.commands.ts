@@ -40,25 +40,15 @@ export function plansCommands(parts: DomainParts<PlansDB>): ImplementedCommands 
   const usersPlans = new Batcher<UserPlansQuery, FoundPlans>(
     async (queries) => {
       const found = await listPlansOfUsers(db, queries, FIND_LIMIT);
-      // The templates the plans name, for all the queries in one statement: forms needs the plan's
-      // template to assign a form on it, and need not ask getPlan for it.
-      const refs = new Map<string, { orgId: string; name: string }>();
-      found.forEach((plans, i) => {
-        for (const plan of plans)
-          refs.set(JSON.stringify([queries[i]!.orgId, plan.templateName]), {
-            orgId: queries[i]!.orgId,
-            name: plan.templateName,
-          });
-      });
-      const wanted = [...refs.values()];
-      const templates = await findTemplatesByName(db, wanted);
-      const byRef = new Map(wanted.map((ref, n) => [JSON.stringify([ref.orgId, ref.name]), templates[n]]));
-      return found.map((plans, i) => ({
-        plans,
-        templates: [...new Set(plans.map((p) => p.templateName))].flatMap(
-          (name) => byRef.get(JSON.stringify([queries[i]!.orgId, name])) ?? [],
-        ),
-      }));
+      // The templates the plans name, for all the queries in one statement (findTemplatesByName
+      // answers each ref in order): forms needs the plan's template, and need not ask getPlan for it.
+      const names = found.map((plans) => [...new Set(plans.map((p) => p.templateName))]);
+      const templates = await findTemplatesByName(
+        db,
+        names.flatMap((of, i) => of.map((name) => ({ orgId: queries[i]!.orgId, name }))),
+      );
+      let t = 0;
+      return found.map((plans, i) => ({ plans, templates: names[i]!.flatMap(() => templates[t++] ?? []) }));
     },
     { maxBatch: 256 },
   );
