@@ -10,6 +10,7 @@ import {
   type IdempotentCommand,
   type IdempotentOutcome,
 } from "./idempotency.js";
+import { jsonRecords, recordsJson } from "./json-records.js";
 import { assertSchemaName } from "./schema-name.js";
 import { tablesOf } from "./tables.js";
 
@@ -99,21 +100,23 @@ async function inOneTransaction<DB extends IdempotencyTables, C extends Idempote
     .setIsolationLevel("read committed")
     .execute(async (trx) => {
       const keys = tablesOf<DB, IdempotencyTables>(trx).withSchema(schema);
+      const table = sql.table(`${schema}.${IDEMPOTENCY_TABLE}`);
       const claimed = new Set<string>();
       if (claimOrder.length > 0) {
-        const inserted = await keys
-          .insertInto(IDEMPOTENCY_TABLE)
-          .values(
+        // In the claim order, as one JSON parameter (jsonRecords).
+        const { rows: inserted } = await sql<{ org_id: string; key: string }>`insert into ${table}
+            (org_id, key, operation, request_hash)
+          select org_id, key, operation, request_hash from ${jsonRecords(
+            `${schema}.${IDEMPOTENCY_TABLE}`,
             claimOrder.map((i) => ({
               org_id: commands[i]!.orgId,
               key: commands[i]!.key!,
               operation: commands[i]!.operation,
               request_hash: hashes[i]!,
             })),
-          )
-          .onConflict((conflict) => conflict.columns(["org_id", "key"]).doNothing())
-          .returning(["org_id", "key"])
-          .execute();
+          )}
+          on conflict (org_id, key) do nothing
+          returning org_id, key`.execute(trx);
         for (const row of inserted) claimed.add(keyId(row.org_id, row.key));
       }
       const repeats = claimOrder.filter((i) => !claimed.has(keyId(commands[i]!.orgId, commands[i]!.key!)));
@@ -167,9 +170,11 @@ async function inOneTransaction<DB extends IdempotencyTables, C extends Idempote
         commands[i]!.key === undefined ? [] : [{ i, json: json[n]! }],
       );
       if (stored.length > 0) {
-        await sql`update ${sql.table(`${schema}.${IDEMPOTENCY_TABLE}`)} t set result = r.result::jsonb
-          from unnest(${stored.map((s) => commands[s.i]!.orgId)}::text[], ${stored.map((s) => commands[s.i]!.key!)}::text[],
-            ${stored.map((s) => s.json)}::text[]) as r(org_id, key, result)
+        // The results' JSON texts go as strings (a result of undefined as null), read as jsonb.
+        await sql`update ${table} t set result = r.result::jsonb
+          from json_to_recordset(${recordsJson(
+            stored.map((s) => ({ org_id: commands[s.i]!.orgId, key: commands[s.i]!.key!, result: s.json })),
+          )}::json) as r(org_id text, key text, result text)
           where t.org_id = r.org_id and t.key = r.key`.execute(trx);
       }
       running.forEach((i, n) => {

@@ -17,6 +17,7 @@ export { runIdempotentBatch } from "./idempotency-batch.js";
 export type { AfterCommit, BatchOutcome } from "./idempotency-batch.js";
 export { executeTogether } from "./execute-together.js";
 export type { Statement } from "./execute-together.js";
+export { jsonRecords, recordsJson } from "./json-records.js";
 export { deleteInBatches } from "./delete-in-batches.js";
 export type { IdempotentCommand, IdempotentOutcome } from "./idempotency.js";
 export {

@@ -72,7 +72,7 @@ export async function emitClaimedEvents<DB extends OutboxTables>(
   claim: OutboxClaim,
 ): Promise<OutboxRow[]> {
   const built = events.map((e) => checkedEvent(source, e));
-  return (await enqueuingClaimedEvents(trx, source.schema, built, claim)?.execute()) ?? [];
+  return (await enqueuingClaimedEvents(source.schema, built, claim)?.execute(trx))?.rows ?? [];
 }
 
 /** The event built, checked against its schema and its size; the subject it goes on and its JSON text. */

@@ -1,7 +1,7 @@
 import { sql, type Kysely, type Transaction } from "kysely";
-import { tablesOf } from "@switchboard/db";
+import { jsonRecords } from "@switchboard/db";
 import type { EventEnvelope } from "@switchboard/events";
-import { OUTBOX_ROW_COLUMNS, type OutboxTables } from "./outbox.table.js";
+import { OUTBOX_ROW_COLUMNS, type OutboxRow, type OutboxTables } from "./outbox.table.js";
 
 export interface OutboxMessage {
   subject: string;
@@ -32,19 +32,18 @@ export async function enqueueEvents<DB extends OutboxTables>(
   messages: readonly OutboxMessage[],
   onDuplicate: "error" | "ignore" = "error",
 ): Promise<void> {
-  await enqueuingEvents(trx, schema, messages, onDuplicate)?.execute();
+  await enqueuingEvents(schema, messages, onDuplicate)?.execute(trx);
 }
 
 /** The statement enqueueEvents runs, to run with others; undefined for no events. */
-export function enqueuingEvents<DB extends OutboxTables>(
-  trx: Transaction<DB> | Kysely<DB>,
+export function enqueuingEvents(
   schema: string,
   messages: readonly OutboxMessage[],
   onDuplicate: "error" | "ignore" = "error",
 ) {
   if (messages.length === 0) return undefined;
-  const insert = inserting(trx, schema, messages, {});
-  return onDuplicate === "ignore" ? insert.onConflict((oc) => oc.column("message_id").doNothing()) : insert;
+  const insert = inserting(schema, messages, undefined);
+  return onDuplicate === "ignore" ? sql`${insert} on conflict (message_id) do nothing` : insert;
 }
 
 /**
@@ -64,39 +63,33 @@ export interface OutboxClaim {
  * event whose messageId is in the outbox already is not written again, nor returned (deterministic
  * ids: whoever wrote it first publishes it). Undefined for no events.
  */
-export function enqueuingClaimedEvents<DB extends OutboxTables>(
-  trx: Transaction<DB> | Kysely<DB>,
+export function enqueuingClaimedEvents(
   schema: string,
   messages: readonly OutboxMessage[],
   claim: OutboxClaim,
 ) {
   if (messages.length === 0) return undefined;
-  return inserting(trx, schema, messages, {
-    claimed_by: claim.relayId,
-    claimed_until: sql<Date>`now() + ${`${claim.leaseMs} milliseconds`}::interval`,
-    attempts: 1,
-  })
-    .onConflict((oc) => oc.column("message_id").doNothing())
-    .returning(OUTBOX_ROW_COLUMNS);
+  return sql<OutboxRow>`${inserting(schema, messages, claim)} on conflict (message_id) do nothing
+    returning ${sql.raw(OUTBOX_ROW_COLUMNS.join(", "))}`;
 }
 
-function inserting<DB extends OutboxTables>(
-  trx: Transaction<DB> | Kysely<DB>,
-  schema: string,
-  messages: readonly OutboxMessage[],
-  claim: { claimed_by?: string; claimed_until?: ReturnType<typeof sql<Date>>; attempts?: number },
-) {
-  const outbox: Kysely<OutboxTables> = tablesOf(trx);
-  return outbox
-    .withSchema(schema)
-    .insertInto("outbox")
-    .values(
-      messages.map((message) => ({
-        message_id: message.event.messageId,
-        subject: message.subject,
-        payload: message.text ?? JSON.stringify(message.event),
-        headers: JSON.stringify({ "Switchboard-Trace-Id": message.event.traceId, ...message.headers }),
-        ...claim,
-      })),
-    );
+/** The rows go as one JSON parameter (jsonRecords), in the order given. */
+function inserting(schema: string, messages: readonly OutboxMessage[], claim: OutboxClaim | undefined) {
+  const table = `${schema}.outbox`;
+  const rows = jsonRecords(
+    table,
+    messages.map((message) => ({
+      message_id: message.event.messageId,
+      subject: message.subject,
+      payload: message.text ?? JSON.stringify(message.event),
+      headers: { "Switchboard-Trace-Id": message.event.traceId, ...message.headers },
+    })),
+  );
+  return claim === undefined
+    ? sql`insert into ${sql.table(table)} (message_id, subject, payload, headers)
+        select message_id, subject, payload, headers from ${rows}`
+    : sql`insert into ${sql.table(table)} (message_id, subject, payload, headers, claimed_by, claimed_until, attempts)
+        select message_id, subject, payload, headers, ${claim.relayId},
+          now() + ${`${claim.leaseMs} milliseconds`}::interval, 1
+        from ${rows}`;
 }

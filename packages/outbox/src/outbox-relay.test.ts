@@ -108,9 +108,7 @@ describe("outbox relay", () => {
     const messages = Array.from({ length: count }, (_, i) => planCreated(ns, i));
     return database.db
       .transaction()
-      .execute(
-        async (trx) => (await enqueuingClaimedEvents(trx, schema, messages, claim)!.execute()) as OutboxRow[],
-      );
+      .execute(async (trx) => (await enqueuingClaimedEvents(schema, messages, claim)!.execute(trx)).rows);
   }
 
   async function streamMessages(stream: string): Promise<number> {

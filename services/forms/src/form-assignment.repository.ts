@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Selectable } from "kysely";
+import { jsonRecords } from "@switchboard/db";
 import type { AssignmentStatus, FormsDB } from "./forms.tables.js";
 import { SCHEMA } from "./migrations.js";
 
@@ -43,23 +44,25 @@ export async function insertAssignments(
   assignments: readonly (NewAssignment & { orgId: string })[],
 ): Promise<FormAssignment[]> {
   if (assignments.length === 0) return [];
-  const rows = await db
-    .withSchema(SCHEMA)
-    .insertInto("form_assignments")
-    .values(
-      assignments.map((a) => ({
-        id: a.id,
-        org_id: a.orgId,
-        plan_id: a.planId,
-        form_name: a.formName,
-        user_id: a.userId,
-        prefill: JSON.stringify(a.prefill),
-        is_test: a.isTest,
-        status: "assigned" as const,
-      })),
-    )
-    .returningAll()
-    .execute();
+  // The rows go as one JSON parameter (jsonRecords), in the order given.
+  const table = `${SCHEMA}.form_assignments`;
+  const records = jsonRecords(
+    table,
+    assignments.map((a) => ({
+      id: a.id,
+      org_id: a.orgId,
+      plan_id: a.planId,
+      form_name: a.formName,
+      user_id: a.userId,
+      prefill: a.prefill,
+      is_test: a.isTest,
+    })),
+  );
+  const { rows } = await sql<Row>`insert into ${sql.table(table)}
+      (id, org_id, plan_id, form_name, user_id, prefill, is_test, status)
+    select id, org_id, plan_id, form_name, user_id, coalesce(prefill, 'null'::jsonb), is_test, 'assigned'
+    from ${records}
+    returning *`.execute(db);
   const byId = new Map(rows.map((r) => [r.id, toAssignment(r)]));
   return assignments.map((a) => byId.get(a.id)!);
 }

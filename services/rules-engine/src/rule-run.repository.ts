@@ -1,5 +1,5 @@
 import { sql, type Kysely, type Selectable } from "kysely";
-import { deleteInBatches } from "@switchboard/db";
+import { deleteInBatches, jsonRecords } from "@switchboard/db";
 import { SCHEMA } from "./migrations.js";
 import type { TriggerKind } from "./rules-engine.tables.js";
 import type { RulesEngineDB } from "./rules-engine.tables.js";
@@ -47,31 +47,38 @@ const toRun = (r: Row): RuleRun => ({
 
 /** Records runs, in the caller's transaction (the engine writes them with the dedup record). */
 export async function insertRuleRuns(db: Kysely<RulesEngineDB>, runs: RuleRunWrite[]): Promise<void> {
-  await insertingRuleRuns(db, runs)?.execute();
+  await insertingRuleRuns(runs)?.execute(db);
 }
 
-/** The statement insertRuleRuns runs; undefined for no runs. */
-export function insertingRuleRuns(db: Kysely<RulesEngineDB>, runs: readonly RuleRunWrite[]) {
+/**
+ * The statement insertRuleRuns runs; undefined for no runs. The rows go as one JSON parameter
+ * (jsonRecords); a run without `input` records JSON null, one without `createdAt` the time of the
+ * statement.
+ */
+export function insertingRuleRuns(runs: readonly RuleRunWrite[]) {
   if (runs.length === 0) return undefined;
-  return db
-    .withSchema(SCHEMA)
-    .insertInto("rule_runs")
-    .values(
-      runs.map((r) => ({
-        org_id: r.orgId,
-        rule_id: r.ruleId,
-        version: r.version,
-        trigger_kind: r.trigger.kind,
-        trigger_name: r.trigger.name,
-        message_id: r.messageId,
-        dedup_key: r.dedupKey,
-        status: r.status,
-        input: JSON.stringify(r.input ?? null),
-        actions: JSON.stringify(r.actions ?? []),
-        error: r.error ?? null,
-        ...(r.createdAt === undefined ? {} : { created_at: r.createdAt }),
-      })),
-    );
+  const rows = jsonRecords(
+    `${SCHEMA}.rule_runs`,
+    runs.map((r) => ({
+      org_id: r.orgId,
+      rule_id: r.ruleId,
+      version: r.version,
+      trigger_kind: r.trigger.kind,
+      trigger_name: r.trigger.name,
+      message_id: r.messageId,
+      dedup_key: r.dedupKey,
+      status: r.status,
+      input: r.input ?? null,
+      actions: r.actions ?? [],
+      error: r.error ?? null,
+      created_at: r.createdAt ?? null,
+    })),
+  );
+  return sql`insert into ${sql.table(`${SCHEMA}.rule_runs`)} (org_id, rule_id, version, trigger_kind,
+      trigger_name, message_id, dedup_key, status, input, actions, error, created_at)
+    select org_id, rule_id, version, trigger_kind, trigger_name, message_id, dedup_key, status,
+      coalesce(input, 'null'::jsonb), actions, error, coalesce(created_at, now())
+    from ${rows}`;
 }
 
 /** Which of an org's runs to list: every filter given must hold; `before` pages (see listRuleRuns). */

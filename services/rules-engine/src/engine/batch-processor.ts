@@ -98,7 +98,7 @@ export function batchProcessor(deps: ProcessorDeps, intakeOf: IntakeOf): BatchHa
           holder: String(w.msg.seq),
           keys: w.keys,
         })),
-        insertingSamples(trx, samples),
+        insertingSamples(samples),
       );
       const emitted = await writeRecords(
         trx,
@@ -143,7 +143,7 @@ async function recordedAtOnce(
     deps.source,
     deps.outbox.claim,
     work.map((w) => ({ record: w.local!, holder: String(w.msg.seq) })),
-    insertingSamples(deps.db, samples),
+    insertingSamples(samples),
   );
   if (emitted === undefined) return false;
   deps.outbox.publish(emitted);

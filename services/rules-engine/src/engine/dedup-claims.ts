@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { sql, type Kysely, type Selectable, type Transaction } from "kysely";
-import { executeTogether, type Statement } from "@switchboard/db";
+import { executeTogether, jsonRecords, type Statement } from "@switchboard/db";
 import type { DedupKey } from "./dedup-keys.js";
 
 import { SCHEMA } from "../migrations.js";
@@ -92,12 +92,8 @@ export async function claimBatch(
   const inserted = await executeTogether<RulesEngineDB, ClaimKeyRow>(trx, [
     ...(alongside === undefined ? [] : [alongside]),
     sql`insert into ${CLAIMS} (org_id, event_name, kind, value, message_id, status, holder)
-    values ${sql.join(
-      keys.map(
-        (k) =>
-          sql`(${k.orgId}, ${k.eventName}, ${k.kind}, ${k.value}, ${k.messageId}, 'processing', ${k.of.holder})`,
-      ),
-    )} on conflict (org_id, event_name, kind, value) do nothing
+    select org_id, event_name, kind, value, message_id, 'processing', holder from ${claimRecords(keys)}
+    on conflict (org_id, event_name, kind, value) do nothing
     returning org_id, event_name, kind, value, message_id, holder`,
   ]);
   // A key this statement wrote for the copy asking is that copy's, locked by this transaction: a
@@ -136,12 +132,26 @@ export async function claimBatch(
 export function insertingDoneClaims(requests: readonly ClaimRequest[]): Statement | undefined {
   if (requests.length === 0) return undefined;
   return sql`insert into ${CLAIMS} (org_id, event_name, kind, value, message_id, status, holder, done_at)
-    values ${sql.join(
-      keysOf(requests).map(
-        (k) =>
-          sql`(${k.orgId}, ${k.eventName}, ${k.kind}, ${k.value}, ${k.messageId}, 'done', ${k.of.holder}, now())`,
-      ),
-    )}`;
+    select org_id, event_name, kind, value, message_id, 'done', holder, now()
+    from ${claimRecords(keysOf(requests))}`;
+}
+
+/**
+ * The keys as claim rows, in their order (the order every statement writes and locks them in), with
+ * the holder of their message where it is known.
+ */
+function claimRecords(keys: readonly (KeyRow & { of?: { holder: string } })[]) {
+  return jsonRecords(
+    `${SCHEMA}.dedup_claims`,
+    keys.map((k) => ({
+      org_id: k.orgId,
+      event_name: k.eventName,
+      kind: k.kind,
+      value: k.value,
+      message_id: k.messageId,
+      holder: k.of?.holder ?? null,
+    })),
+  );
 }
 
 /** Whether the error is insertingDoneClaims' refusal: a key it wrote was taken. */
@@ -227,9 +237,7 @@ interface KeyRow {
 export function lockedKeys(keys: readonly KeyRow[], which: "all" | "held" = "all") {
   return sql<ClaimRow & { org_id: string; event_name: string; id: string }>`
     select c.ctid as id, c.org_id, c.event_name, c.kind, c.value, c.message_id, c.status, c.holder
-    from unnest(${keys.map((k) => k.orgId)}::text[], ${keys.map((k) => k.eventName)}::text[],
-      ${keys.map((k) => k.kind)}::text[], ${keys.map((k) => k.value)}::text[], ${keys.map((k) => k.messageId)}::text[])
-      as k(org_id, event_name, kind, value, message_id)
+    from ${claimRecords(keys)} as k
     cross join lateral (select ctid, * from ${CLAIMS} c
       where c.org_id = k.org_id and c.event_name = k.event_name and c.kind = k.kind and c.value = k.value
       for update) c

@@ -180,7 +180,6 @@ async function writeTogether(
     db,
     [
       insertingRuleRuns(
-        db,
         records.flatMap((record) =>
           record.runs.map((run) => ({
             orgId: record.orgId,
@@ -207,7 +206,7 @@ async function writeTogether(
       ),
       cancellingTimers(records.flatMap((r) => r.cancels ?? [])),
       // Last: its rows are the statement's answer.
-      enqueuingClaimedEvents<RulesEngineDB>(db, SCHEMA, events, claim),
+      enqueuingClaimedEvents(SCHEMA, events, claim),
     ].filter((statement) => statement !== undefined),
   );
   return events.length === 0 ? [] : rows;

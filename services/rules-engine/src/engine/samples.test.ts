@@ -20,7 +20,7 @@ describe("inbound samples", () => {
       .orderBy("id")
       .execute();
 
-  const save = (samples: Sample[]) => insertingSamples(database.db, samples)!.execute();
+  const save = (samples: Sample[]) => insertingSamples(samples)!.execute(database.db);
 
   it("keeps the last 100 of an event, cut back after every 50 written, and no other event's", async () => {
     const pruner = new SamplePruner(database.db, createLogger({ level: "silent" }));

@@ -1,4 +1,5 @@
 import { sql, type Kysely } from "kysely";
+import { jsonRecords } from "@switchboard/db";
 import type { Logger } from "@switchboard/logger";
 import { createTokenBucket, type TokenBucket } from "@switchboard/rate-limit";
 import { SCHEMA } from "../migrations.js";
@@ -27,21 +28,22 @@ interface SampleKey {
  * that writes a batch's samples, to run with the claim of its messages (claimBatch's `alongside`),
  * so they cost neither a commit nor a round trip of their own. A SamplePruner cuts them back.
  */
-export function insertingSamples(db: Kysely<RulesEngineDB>, samples: readonly Sample[]) {
+export function insertingSamples(samples: readonly Sample[]) {
   if (samples.length === 0) return undefined;
-  return db
-    .withSchema(SCHEMA)
-    .insertInto("inbound_samples")
-    .values(
-      samples.map((s) => ({
-        org_id: s.orgId,
-        name: s.name,
-        message_id: s.messageId,
-        payload: JSON.stringify(s.payload),
-        valid: s.valid,
-        ...(s.receivedAt === undefined ? {} : { received_at: s.receivedAt }),
-      })),
-    );
+  const rows = jsonRecords(
+    `${SCHEMA}.inbound_samples`,
+    samples.map((s) => ({
+      org_id: s.orgId,
+      name: s.name,
+      message_id: s.messageId,
+      payload: s.payload,
+      valid: s.valid,
+      received_at: s.receivedAt ?? null,
+    })),
+  );
+  return sql`insert into ${sql.table(`${SCHEMA}.inbound_samples`)} (org_id, name, message_id, payload, valid, received_at)
+    select org_id, name, message_id, coalesce(payload, 'null'::jsonb), valid, coalesce(received_at, now())
+    from ${rows}`;
 }
 
 /**

@@ -50,11 +50,8 @@ export async function fireDueTimers(deps: TimerFiringDeps, limit: number): Promi
       trx,
       [
         updatingTimers(fired.map((f) => f.update)),
-        insertingRuleRuns(
-          trx,
-          fired.flatMap((f) => (f.run === undefined ? [] : [f.run])),
-        ),
-        enqueuingEvents(trx, SCHEMA, events, "ignore"),
+        insertingRuleRuns(fired.flatMap((f) => (f.run === undefined ? [] : [f.run]))),
+        enqueuingEvents(SCHEMA, events, "ignore"),
       ].filter((statement) => statement !== undefined),
     );
     wroteEvents = events.length > 0;

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from "kysely";
-import { deleteInBatches } from "@switchboard/db";
+import { deleteInBatches, jsonRecords } from "@switchboard/db";
 import type { AttemptView } from "../contracts.js";
 import { SCHEMA } from "../migrations.js";
 import { toAttemptView } from "../subscriptions/index.js";
@@ -43,40 +43,36 @@ function values(a: AttemptWrite) {
   };
 }
 
-/** Each column of an attempt row with its PostgreSQL type, in the order of `values`. */
-const COLUMNS: [keyof ReturnType<typeof values>, string][] = [
-  ["org_id", "text"],
-  ["subscription_id", "text"],
-  ["message_id", "text"],
-  ["event_type", "text"],
-  ["stream_seq", "bigint"],
-  ["attempt", "integer"],
-  ["kind", "text"],
-  ["outcome", "text"],
-  ["status", "integer"],
-  ["duration_ms", "integer"],
-  ["error", "text"],
-  ["response_excerpt", "text"],
-  ["next_attempt_at", "timestamptz"],
+/** The columns of an attempt row, as `values` names them. */
+const COLUMN_NAMES: readonly (keyof ReturnType<typeof values>)[] = [
+  "org_id",
+  "subscription_id",
+  "message_id",
+  "event_type",
+  "stream_seq",
+  "attempt",
+  "kind",
+  "outcome",
+  "status",
+  "duration_ms",
+  "error",
+  "response_excerpt",
+  "next_attempt_at",
 ];
+const COLUMNS = sql.raw(COLUMN_NAMES.join(", "));
 
 /**
- * Writes the attempts in one statement, in their order: one array per column (`unnest`), so the
- * statement has the same 13 parameters whatever the number of rows.
+ * Writes the attempts in one statement, in their order, as one JSON parameter (jsonRecords), so
+ * the statement is the same whatever the number of rows.
  */
 export async function insertAttempts(
   db: Kysely<WebhookBridgeDB>,
   attempts: readonly AttemptWrite[],
 ): Promise<void> {
   if (attempts.length === 0) return;
-  const rows = attempts.map(values);
-  const names = sql.join(COLUMNS.map(([name]) => sql.id(name)));
-  const arrays = sql.join(
-    COLUMNS.map(([name, type]) => sql`${rows.map((r) => r[name])}::${sql.raw(type)}[]`),
-  );
-  await sql`insert into ${sql.table(`${SCHEMA}.${ATTEMPTS}`)} (${names}) select * from unnest(${arrays})`.execute(
-    db,
-  );
+  const table = `${SCHEMA}.${ATTEMPTS}`;
+  await sql`insert into ${sql.table(table)} (${COLUMNS})
+    select ${COLUMNS} from ${jsonRecords(table, attempts.map(values))}`.execute(db);
 }
 
 /** The same, answering with the attempt as the log shows it. */
