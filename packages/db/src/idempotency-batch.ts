@@ -100,14 +100,15 @@ async function inOneTransaction<DB extends IdempotencyTables, C extends Idempote
     .setIsolationLevel("read committed")
     .execute(async (trx) => {
       const keys = tablesOf<DB, IdempotencyTables>(trx).withSchema(schema);
-      const table = sql.table(`${schema}.${IDEMPOTENCY_TABLE}`);
+      const tableName = `${schema}.${IDEMPOTENCY_TABLE}`;
+      const table = sql.table(tableName);
       const claimed = new Set<string>();
       if (claimOrder.length > 0) {
         // In the claim order, as one JSON parameter (jsonRecords).
         const { rows: inserted } = await sql<{ org_id: string; key: string }>`insert into ${table}
             (org_id, key, operation, request_hash)
           select org_id, key, operation, request_hash from ${jsonRecords(
-            `${schema}.${IDEMPOTENCY_TABLE}`,
+            tableName,
             claimOrder.map((i) => ({
               org_id: commands[i]!.orgId,
               key: commands[i]!.key!,

@@ -29,6 +29,8 @@ export type RuleRunWrite = Omit<RuleRun, "id" | "createdAt" | "error" | "payload
 
 type Row = Selectable<RulesEngineDB["rule_runs"]>;
 
+const RUNS = `${SCHEMA}.rule_runs`;
+
 const toRun = (r: Row): RuleRun => ({
   id: Number(r.id),
   orgId: r.org_id,
@@ -58,7 +60,7 @@ export async function insertRuleRuns(db: Kysely<RulesEngineDB>, runs: RuleRunWri
 export function insertingRuleRuns(runs: readonly RuleRunWrite[]) {
   if (runs.length === 0) return undefined;
   const rows = jsonRecords(
-    `${SCHEMA}.rule_runs`,
+    RUNS,
     runs.map((r) => ({
       org_id: r.orgId,
       rule_id: r.ruleId,
@@ -74,7 +76,7 @@ export function insertingRuleRuns(runs: readonly RuleRunWrite[]) {
       created_at: r.createdAt ?? null,
     })),
   );
-  return sql`insert into ${sql.table(`${SCHEMA}.rule_runs`)} (org_id, rule_id, version, trigger_kind,
+  return sql`insert into ${sql.table(RUNS)} (org_id, rule_id, version, trigger_kind,
       trigger_name, message_id, dedup_key, status, input, actions, error, created_at)
     select org_id, rule_id, version, trigger_kind, trigger_name, message_id, dedup_key, status,
       coalesce(input, 'null'::jsonb), actions, error, coalesce(created_at, now())
@@ -122,7 +124,7 @@ export async function stripRuleRunPayloadsBefore(
   before: Date,
   batchSize = 5_000,
 ): Promise<number> {
-  const runs = sql.table(`${SCHEMA}.rule_runs`);
+  const runs = sql.table(RUNS);
   let total = 0;
   for (;;) {
     const result = await sql`

@@ -6,6 +6,7 @@ import { SCHEMA } from "../migrations.js";
 import type { RulesEngineDB } from "../rules-engine.tables.js";
 
 const KEEP = 100;
+const SAMPLES = `${SCHEMA}.inbound_samples`;
 
 export interface Sample {
   orgId: string;
@@ -31,7 +32,7 @@ interface SampleKey {
 export function insertingSamples(samples: readonly Sample[]) {
   if (samples.length === 0) return undefined;
   const rows = jsonRecords(
-    `${SCHEMA}.inbound_samples`,
+    SAMPLES,
     samples.map((s) => ({
       org_id: s.orgId,
       name: s.name,
@@ -41,7 +42,7 @@ export function insertingSamples(samples: readonly Sample[]) {
       received_at: s.receivedAt ?? null,
     })),
   );
-  return sql`insert into ${sql.table(`${SCHEMA}.inbound_samples`)} (org_id, name, message_id, payload, valid, received_at)
+  return sql`insert into ${sql.table(SAMPLES)} (org_id, name, message_id, payload, valid, received_at)
     select org_id, name, message_id, coalesce(payload, 'null'::jsonb), valid, coalesce(received_at, now())
     from ${rows}`;
 }
@@ -127,9 +128,9 @@ export class SamplePruner {
       for (const { orgId, name } of keys) {
         try {
           await sql`
-            delete from ${sql.table(`${SCHEMA}.inbound_samples`)}
+            delete from ${sql.table(SAMPLES)}
             where org_id = ${orgId} and name = ${name} and id <= (
-              select id from ${sql.table(`${SCHEMA}.inbound_samples`)}
+              select id from ${sql.table(SAMPLES)}
               where org_id = ${orgId} and name = ${name}
               order by id desc offset ${KEEP} limit 1)`.execute(this.db);
         } catch (error) {
