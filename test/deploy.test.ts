@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { configVariableNames } from "@switchboard/config";
 import { CONSOLE_HEADERS } from "@switchboard/console";
 import { createTrustChain, serverAuthConfig } from "@switchboard/nats-auth";
-import { imageNodeOptions, ROOT } from "./support/process.js";
+import { imageEnv, imageNodeOptions, ROOT } from "./support/process.js";
 
 /**
  * What in deploy/ can rot without anyone noticing: service names without an entry point, settings
@@ -174,6 +174,10 @@ describe("deploy/k8s", () => {
     }
     for (const name of ["ingress", "rules-engine", "webhook-bridge", "forms"])
       expect(deployments.find((d) => d.metadata.name === name)?.spec.replicas).toBeGreaterThanOrEqual(2);
+  });
+
+  it("limits glibc's malloc arenas in the image with a count it accepts (MALLOC_ARENA_MAX)", () => {
+    expect(imageEnv("MALLOC_ARENA_MAX")).toMatch(/^[1-9]\d*$/);
   });
 
   it("keeps the image's heap ceiling within half of each service container's memory limit", () => {

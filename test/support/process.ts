@@ -43,9 +43,12 @@ export function runEntryPoint(
   const args = options.compiled
     ? [compiledEntryPoint(entry)]
     : ["--conditions=switchboard-source", "--import", "tsx", path.join(ROOT, entry)];
-  // The build runs with the image's V8 options (its heap ceiling), as in a container.
+  // The build runs with the image's V8 options (its heap ceiling) and malloc arenas, as in a container.
   const nodeOptions: Record<string, string> = options.compiled
-    ? { NODE_OPTIONS: [imageNodeOptions(), process.env.NODE_OPTIONS ?? ""].join(" ").trim() }
+    ? {
+        NODE_OPTIONS: [imageNodeOptions(), process.env.NODE_OPTIONS ?? ""].join(" ").trim(),
+        MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? imageEnv("MALLOC_ARENA_MAX"),
+      }
     : {};
   const child = spawn(process.execPath, [...profileArgs(), ...args], {
     cwd: ROOT,
@@ -159,10 +162,16 @@ function watchedProcess(child: ChildProcess, entry: string): ServiceProcess {
 
 /** The NODE_OPTIONS the Docker image (deploy/docker/Dockerfile) runs every service with. */
 export function imageNodeOptions(): string {
+  return imageEnv("NODE_OPTIONS");
+}
+
+/** A variable the Docker image's ENV sets (`NAME=value` or `NAME="value"`), for every service. */
+export function imageEnv(name: string): string {
   const dockerfile = readFileSync(path.join(ROOT, "deploy", "docker", "Dockerfile"), "utf8");
-  const options = /^\s*(?:ENV\s+)?NODE_OPTIONS="([^"]*)"/m.exec(dockerfile)?.[1];
-  if (options === undefined) throw new Error("deploy/docker/Dockerfile sets no NODE_OPTIONS");
-  return options;
+  const match = new RegExp(`^\\s*(?:ENV\\s+)?${name}=(?:"([^"]*)"|(\\S+))`, "m").exec(dockerfile);
+  const value = match?.[1] ?? match?.[2];
+  if (value === undefined) throw new Error(`deploy/docker/Dockerfile sets no ${name}`);
+  return value;
 }
 
 /** `services/<name>/src/main.ts` → `services/<name>/dist/main.js`, which must exist. */
