@@ -10,7 +10,7 @@ import {
 import { PostgresCpuMeter, RssSampler, type MemoryFigures } from "./support/process-memory.js";
 import type { Persisted } from "./support/switchboard-services.js";
 import type { Bench, BenchContext, BenchResult } from "./types.js";
-import { imageEnv, imageNodeOptions } from "../test/support/process.js";
+import { imageEnv } from "../test/support/process.js";
 
 const RATE = 1_000;
 /**
@@ -219,7 +219,7 @@ function memoryFigures(sb: FixedRateRun, nr: FixedRateRun): BenchResult[] {
           better: "lower",
           ...(which === "peak" && name === "all Switchboard processes"
             ? {
-                note: `Switchboard's services run the compiled build with the image's NODE_OPTIONS (${imageNodeOptions()}) and MALLOC_ARENA_MAX=${imageEnv("MALLOC_ARENA_MAX")}`,
+                note: `Switchboard's services run the compiled build with the image's NODE_OPTIONS (${imageEnv("NODE_OPTIONS")}) and MALLOC_ARENA_MAX=${imageEnv("MALLOC_ARENA_MAX")}`,
               }
             : {}),
         },

@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { configVariableNames } from "@switchboard/config";
 import { CONSOLE_HEADERS } from "@switchboard/console";
 import { createTrustChain, serverAuthConfig } from "@switchboard/nats-auth";
-import { imageEnv, imageNodeOptions, ROOT } from "./support/process.js";
+import { imageEnv, ROOT } from "./support/process.js";
 
 /**
  * What in deploy/ can rot without anyone noticing: service names without an entry point, settings
@@ -181,7 +181,7 @@ describe("deploy/k8s", () => {
   });
 
   it("keeps the image's heap ceiling within half of each service container's memory limit", () => {
-    const heapMiB = Number(/--max-old-space-size=(\d+)/.exec(imageNodeOptions())?.[1]);
+    const heapMiB = Number(/--max-old-space-size=(\d+)/.exec(imageEnv("NODE_OPTIONS"))?.[1]);
     expect(heapMiB).toBeGreaterThanOrEqual(128);
     for (const d of deployments) {
       const limit = /^(\d+)Mi$/.exec(d.spec.template.spec.containers[0].resources.limits.memory);

@@ -46,7 +46,7 @@ export function runEntryPoint(
   // The build runs with the image's V8 options (its heap ceiling) and malloc arenas, as in a container.
   const nodeOptions: Record<string, string> = options.compiled
     ? {
-        NODE_OPTIONS: [imageNodeOptions(), process.env.NODE_OPTIONS ?? ""].join(" ").trim(),
+        NODE_OPTIONS: [imageEnv("NODE_OPTIONS"), process.env.NODE_OPTIONS ?? ""].join(" ").trim(),
         MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? imageEnv("MALLOC_ARENA_MAX"),
       }
     : {};
@@ -160,14 +160,14 @@ function watchedProcess(child: ChildProcess, entry: string): ServiceProcess {
   };
 }
 
-/** The NODE_OPTIONS the Docker image (deploy/docker/Dockerfile) runs every service with. */
-export function imageNodeOptions(): string {
-  return imageEnv("NODE_OPTIONS");
-}
+let dockerfile: string | undefined;
 
-/** A variable the Docker image's ENV sets (`NAME=value` or `NAME="value"`), for every service. */
+/**
+ * A variable the Docker image's ENV (deploy/docker/Dockerfile) sets for every service
+ * (`NAME=value` or `NAME="value"`): its NODE_OPTIONS, its MALLOC_ARENA_MAX.
+ */
 export function imageEnv(name: string): string {
-  const dockerfile = readFileSync(path.join(ROOT, "deploy", "docker", "Dockerfile"), "utf8");
+  dockerfile ??= readFileSync(path.join(ROOT, "deploy", "docker", "Dockerfile"), "utf8");
   const match = new RegExp(`^\\s*(?:ENV\\s+)?${name}=(?:"([^"]*)"|(\\S+))`, "m").exec(dockerfile);
   const value = match?.[1] ?? match?.[2];
   if (value === undefined) throw new Error(`deploy/docker/Dockerfile sets no ${name}`);
