@@ -101,18 +101,19 @@ export async function runDeliveryBacklog(org: DeliveryOrg, events: number): Prom
 
 /** Bare baseline 1: a consume + ack loop over the same messages, DELIVERY_IN_FLIGHT at once. */
 export async function bareConsumeAck(org: DeliveryOrg, run: DeliveryRun): Promise<number> {
-  const ms = await bareConsume(
-    org.stack.nats.url,
-    {
-      stream: streamNames("").events,
-      filter: eventSubject("switchboard", org.orgId, "planCreated"),
-      startSeq: run.firstSeq,
-      count: run.bodies.length,
-      inFlight: DELIVERY_IN_FLIGHT,
-    },
-    async () => {},
-  );
+  const ms = await bareConsume(org.stack.nats.url, runMessages(org, run), async () => {});
   return perSecond(run.bodies.length, ms);
+}
+
+/** The backlog's messages in EVENTS, for a bare consume loop. */
+function runMessages(org: DeliveryOrg, run: DeliveryRun) {
+  return {
+    stream: streamNames("").events,
+    filter: eventSubject("switchboard", org.orgId, "planCreated"),
+    startSeq: run.firstSeq,
+    count: run.bodies.length,
+    inFlight: DELIVERY_IN_FLIGHT,
+  };
 }
 
 /** Bare baseline 2: the same bodies POSTed to the same sink with undici, DELIVERY_IN_FLIGHT at once. */
@@ -120,17 +121,39 @@ export async function barePost(org: DeliveryOrg, run: DeliveryRun): Promise<numb
   const pool = new Pool(org.sink.url, { connections: DELIVERY_IN_FLIGHT });
   try {
     const ms = await runInFlight(run.bodies.length, DELIVERY_IN_FLIGHT, async (i) => {
-      const res = await pool.request({
-        method: "POST",
-        path: `/bare/${org.orgId}`,
-        headers: { "content-type": "application/json", "webhook-id": `bare-${i}` },
-        body: run.bodies[i],
-      });
-      await res.body.dump();
-      if (res.statusCode !== 204) throw new Error(`the sink answered ${res.statusCode}`);
+      await postToSink(pool, org.orgId, `bare-${i}`, run.bodies[i]!);
     });
     return perSecond(run.bodies.length, ms);
   } finally {
     await pool.close();
   }
+}
+
+/**
+ * The floor of any delivery here: the bare consume loop over the same messages, each message's
+ * bytes POSTed to the same sink with undici before its ack, DELIVERY_IN_FLIGHT at once. No parse,
+ * signature, attempt log or look-up: what a delivery that does nothing else reaches.
+ */
+export async function bareConsumePost(org: DeliveryOrg, run: DeliveryRun): Promise<number> {
+  const pool = new Pool(org.sink.url, { connections: DELIVERY_IN_FLIGHT });
+  let n = 0;
+  try {
+    const ms = await bareConsume(org.stack.nats.url, runMessages(org, run), async (data) => {
+      await postToSink(pool, org.orgId, `floor-${n++}`, data);
+    });
+    return perSecond(run.bodies.length, ms);
+  } finally {
+    await pool.close();
+  }
+}
+
+async function postToSink(pool: Pool, orgId: string, id: string, body: string | Uint8Array): Promise<void> {
+  const res = await pool.request({
+    method: "POST",
+    path: `/bare/${orgId}`,
+    headers: { "content-type": "application/json", "webhook-id": id },
+    body,
+  });
+  await res.body.dump();
+  if (res.statusCode !== 204) throw new Error(`the sink answered ${res.statusCode}`);
 }
