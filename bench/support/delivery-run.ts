@@ -117,16 +117,13 @@ function runMessages(org: DeliveryOrg, run: DeliveryRun) {
 }
 
 /** Bare baseline 2: the same bodies POSTed to the same sink with undici, DELIVERY_IN_FLIGHT at once. */
-export async function barePost(org: DeliveryOrg, run: DeliveryRun): Promise<number> {
-  const pool = new Pool(org.sink.url, { connections: DELIVERY_IN_FLIGHT });
-  try {
-    const ms = await runInFlight(run.bodies.length, DELIVERY_IN_FLIGHT, async (i) => {
-      await postToSink(pool, org.orgId, `bare-${i}`, run.bodies[i]!);
-    });
+export function barePost(org: DeliveryOrg, run: DeliveryRun): Promise<number> {
+  return withSinkPool(org, async (post) => {
+    const ms = await runInFlight(run.bodies.length, DELIVERY_IN_FLIGHT, (i) =>
+      post(`bare-${i}`, run.bodies[i]!),
+    );
     return perSecond(run.bodies.length, ms);
-  } finally {
-    await pool.close();
-  }
+  });
 }
 
 /**
@@ -134,26 +131,37 @@ export async function barePost(org: DeliveryOrg, run: DeliveryRun): Promise<numb
  * bytes POSTed to the same sink with undici before its ack, DELIVERY_IN_FLIGHT at once. No parse,
  * signature, attempt log or look-up: what a delivery that does nothing else reaches.
  */
-export async function bareConsumePost(org: DeliveryOrg, run: DeliveryRun): Promise<number> {
-  const pool = new Pool(org.sink.url, { connections: DELIVERY_IN_FLIGHT });
-  let n = 0;
-  try {
-    const ms = await bareConsume(org.stack.nats.url, runMessages(org, run), async (data) => {
-      await postToSink(pool, org.orgId, `floor-${n++}`, data);
-    });
+export function bareConsumePost(org: DeliveryOrg, run: DeliveryRun): Promise<number> {
+  return withSinkPool(org, async (post) => {
+    let n = 0;
+    const ms = await bareConsume(org.stack.nats.url, runMessages(org, run), (data) =>
+      post(`floor-${n++}`, data),
+    );
     return perSecond(run.bodies.length, ms);
+  });
+}
+
+/**
+ * Runs `work` with a POST to the sink over an undici pool of DELIVERY_IN_FLIGHT connections, as the
+ * bare loops send (answer 204 or throw), and closes the pool after.
+ */
+async function withSinkPool<T>(
+  org: DeliveryOrg,
+  work: (post: (id: string, body: string | Uint8Array) => Promise<void>) => Promise<T>,
+): Promise<T> {
+  const pool = new Pool(org.sink.url, { connections: DELIVERY_IN_FLIGHT });
+  try {
+    return await work(async (id, body) => {
+      const res = await pool.request({
+        method: "POST",
+        path: `/bare/${org.orgId}`,
+        headers: { "content-type": "application/json", "webhook-id": id },
+        body,
+      });
+      await res.body.dump();
+      if (res.statusCode !== 204) throw new Error(`the sink answered ${res.statusCode}`);
+    });
   } finally {
     await pool.close();
   }
-}
-
-async function postToSink(pool: Pool, orgId: string, id: string, body: string | Uint8Array): Promise<void> {
-  const res = await pool.request({
-    method: "POST",
-    path: `/bare/${orgId}`,
-    headers: { "content-type": "application/json", "webhook-id": id },
-    body,
-  });
-  await res.body.dump();
-  if (res.statusCode !== 204) throw new Error(`the sink answered ${res.statusCode}`);
 }
